@@ -1,0 +1,140 @@
+/* blocking-threads — the textbook's concurrent server (table 11-4): one
+ * blocking accept loop, one thread per client doing blocking recv/send.
+ * Simple code; every thread blocks; the thread count grows with clients. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "models/model.h"
+#include "sim/probe.h"
+#include "sim/recorder.h"
+
+/* per-server state: the live connections, so that stop can wake them */
+typedef struct bt_state {
+    pthread_mutex_t lock;
+    pthread_cond_t all_gone;
+    struct conn *live;
+    int nlive;
+} bt_state;
+
+typedef struct conn {
+    int fd, id;
+    ss_server *srv;
+    bt_state *st;
+    struct conn *prev, *next;
+} conn;
+
+static void echo(conn *c)
+{
+    char buf[SS_BUFSIZE];
+    for (;;) {
+        ssize_t recvbytes = ss_recv(c->fd, buf, sizeof buf, 0);
+        if (recvbytes < 0 && errno == EINTR)
+            continue;
+        if (recvbytes <= 0)
+            return; /* peer closed, reset, or we are stopping */
+        ss_cpu_work(c->fd, c->srv->opts.cpu_work_us);
+        ssize_t sendbytes = 0;
+        while (sendbytes < recvbytes) {
+            ssize_t r = ss_send(c->fd, buf + sendbytes, (size_t)(recvbytes - sendbytes), 0);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return;
+            sendbytes += r;
+        }
+    }
+}
+
+static void *conn_main(void *arg)
+{
+    conn *c = arg;
+    char name[32];
+    snprintf(name, sizeof name, "conn %d", c->id);
+    ss_thread_begin(SS_ROLE_SERVER, name);
+    echo(c);
+    bt_state *st = c->st;
+    pthread_mutex_lock(&st->lock); /* leave the list before close: stop may shut us down */
+    if (c->prev) c->prev->next = c->next; else st->live = c->next;
+    if (c->next) c->next->prev = c->prev;
+    ss_conn_closed(c->srv, c->fd);
+    ss_thread_end(); /* before the count drops: the run may end right after */
+    free(c);
+    if (--st->nlive == 0)
+        pthread_cond_broadcast(&st->all_gone);
+    pthread_mutex_unlock(&st->lock);
+    return NULL;
+}
+
+static int spawn(bt_state *st, ss_server *s, int fd, int id)
+{
+    conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    c->fd = fd;
+    c->id = id;
+    c->srv = s;
+    c->st = st;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    pthread_mutex_lock(&st->lock);
+    c->next = st->live;
+    if (st->live) st->live->prev = c;
+    st->live = c;
+    st->nlive++;
+    pthread_t t;
+    int rc = pthread_create(&t, &attr, conn_main, c);
+    if (rc != 0) {
+        st->live = c->next;
+        if (st->live) st->live->prev = NULL;
+        st->nlive--;
+    }
+    pthread_mutex_unlock(&st->lock);
+    pthread_attr_destroy(&attr);
+    if (rc != 0)
+        free(c);
+    return rc ? -1 : 0;
+}
+
+static int bt_serve(ss_server *s)
+{
+    bt_state st = {.lock = PTHREAD_MUTEX_INITIALIZER, .all_gone = PTHREAD_COND_INITIALIZER};
+    int id = 0;
+    while (!ss_stop_requested(s)) {
+        int fd = ss_accept_conn(s);
+        if (fd < 0) {
+            if (ss_stop_requested(s))
+                break;
+            if (errno == EMFILE || errno == ENFILE) { /* out of fds: let clients finish */
+                struct timespec nap = {0, 10 * 1000 * 1000};
+                nanosleep(&nap, NULL);
+            }
+            continue;
+        }
+        if (spawn(&st, s, fd, id++) != 0) {
+            fprintf(stderr, "blocking-threads: cannot start a thread for a new client; closing it\n");
+            ss_conn_closed(s, fd);
+        }
+    }
+    /* Stopping: wake every client thread out of its blocking recv. */
+    pthread_mutex_lock(&st.lock);
+    for (conn *c = st.live; c; c = c->next)
+        ss_shutdown(c->fd, SHUT_RDWR);
+    while (st.nlive > 0)
+        pthread_cond_wait(&st.all_gone, &st.lock);
+    pthread_mutex_unlock(&st.lock);
+    return 0;
+}
+
+const ss_model ss_model_blocking_threads = {
+    .name = "blocking-threads",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "blocking accept/recv/send, one POSIX thread per client",
+    .summary = "table 11-4: simple code, but one blocked thread per client",
+    .serve = bt_serve,
+};

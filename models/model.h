@@ -1,0 +1,63 @@
+/* model.h — the one interface every I/O model implements.
+ *
+ * A model is a table of operations registered at build time, one file per
+ * model (like Redis's ae_epoll.c / ae_select.c). The server layer creates the
+ * listening socket and a stop signal; the model's serve() runs the textbook's
+ * echo loop until stop is requested, then closes its connections and returns.
+ *
+ * Echo rules every model keeps (the textbook's servers): a 512-byte buffer per
+ * connection, per-socket recvbytes/sendbytes counters, partial sends resumed,
+ * never waiting to read and write at once, never losing or reordering a byte,
+ * and a peer that resets or vanishes only ends its own connection. */
+#ifndef SS_MODEL_H
+#define SS_MODEL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#define SS_BUFSIZE 512
+
+typedef enum ss_family { SS_FAMILY_SYNC = 0, SS_FAMILY_ASYNC = 1 } ss_family;
+
+/* Options a model may honour; each model documents which. */
+typedef struct ss_model_opts {
+    int fd_setsize;      /* select: refuse connections beyond this many (0 = FD_SETSIZE) */
+    int edge_triggered;  /* epoll: EPOLLET instead of level-triggered */
+    int sqpoll;          /* io_uring: kernel submission-queue polling thread */
+    int workers;         /* completion workers (0 = model default) */
+    unsigned cpu_work_us;/* simulated computation per request */
+    int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF for accepted sockets (0 = default) */
+} ss_model_opts;
+
+typedef struct ss_server {
+    int listen_fd;
+    int stop_fd;              /* becomes readable when stop is requested */
+    _Atomic int stopping;
+    ss_model_opts opts;
+    _Atomic long conns_open;  /* live connections, for progress */
+    _Atomic long conns_total;
+} ss_server;
+
+typedef struct ss_model {
+    const char *name;
+    ss_family family;
+    const char *mechanism;    /* the real mechanism behind it on this platform */
+    const char *summary;      /* one line: what it shows */
+    /* NULL when always available; else returns 0 and fills why if it cannot run here */
+    int (*available)(char *why, size_t n);
+    int (*serve)(ss_server *s); /* 0 on a clean stop, -1 on a fatal error (message on stderr) */
+} ss_model;
+
+/* registry.c */
+const ss_model *const *ss_models(size_t *count);
+const ss_model *ss_model_find(const char *name);
+int ss_model_available(const ss_model *m, char *why, size_t n);
+void ss_model_names(char *out, size_t n); /* "a, b, c" for error messages */
+
+/* shared helpers for models (models/common.c) */
+int  ss_stop_requested(const ss_server *s);
+void ss_conn_opened(ss_server *s, int fd);   /* applies buffer sizes, counts */
+void ss_conn_closed(ss_server *s, int fd);   /* counts and closes */
+int  ss_accept_conn(ss_server *s);           /* accept + ss_conn_opened; -1 with errno */
+
+#endif

@@ -1,0 +1,175 @@
+#include "sim/codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+void ss_buf_reserve(ss_buf *b, size_t extra)
+{
+    if (b->oom || b->len + extra <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + extra)
+        cap *= 2;
+    uint8_t *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = 1;
+        return;
+    }
+    b->p = p;
+    b->cap = cap;
+}
+
+void ss_buf_free(ss_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+void ss_put_bytes(ss_buf *b, const void *p, size_t n)
+{
+    ss_buf_reserve(b, n);
+    if (b->oom)
+        return;
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+}
+
+void ss_put_u8(ss_buf *b, uint8_t v) { ss_put_bytes(b, &v, 1); }
+
+void ss_put_u32_at(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+void ss_put_u32le(ss_buf *b, uint32_t v)
+{
+    uint8_t t[4];
+    ss_put_u32_at(t, v);
+    ss_put_bytes(b, t, 4);
+}
+
+void ss_put_uv(ss_buf *b, uint64_t v)
+{
+    uint8_t t[10];
+    size_t n = 0;
+    do {
+        uint8_t byte = v & 0x7f;
+        v >>= 7;
+        t[n++] = byte | (v ? 0x80 : 0);
+    } while (v);
+    ss_put_bytes(b, t, n);
+}
+
+void ss_put_sv(ss_buf *b, int64_t v) { ss_put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
+
+void ss_put_str(ss_buf *b, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    ss_put_uv(b, n);
+    ss_put_bytes(b, s, n);
+}
+
+uint8_t ss_get_u8(ss_cur *c)
+{
+    if (c->p >= c->end) {
+        c->bad = 1;
+        return 0;
+    }
+    return *c->p++;
+}
+
+uint32_t ss_get_u32le(ss_cur *c)
+{
+    if (c->end - c->p < 4) {
+        c->bad = 1;
+        c->p = c->end;
+        return 0;
+    }
+    uint32_t v = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 | (uint32_t)c->p[2] << 16 | (uint32_t)c->p[3] << 24;
+    c->p += 4;
+    return v;
+}
+
+uint64_t ss_get_uv(ss_cur *c)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        uint8_t byte = ss_get_u8(c);
+        if (c->bad)
+            return 0;
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return v;
+    }
+    c->bad = 1; /* more than 10 bytes: not a varint we wrote */
+    return 0;
+}
+
+int64_t ss_get_sv(ss_cur *c)
+{
+    uint64_t u = ss_get_uv(c);
+    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+void ss_get_str(ss_cur *c, char *out, size_t n)
+{
+    uint64_t len = ss_get_uv(c);
+    if (c->bad || len > (uint64_t)(c->end - c->p)) {
+        c->bad = 1;
+        if (n)
+            out[0] = 0;
+        return;
+    }
+    size_t k = len < n ? (size_t)len : n - 1;
+    memcpy(out, c->p, k);
+    out[k] = 0;
+    c->p += len;
+}
+
+uint32_t ss_crc32(const void *p, size_t n) { return (uint32_t)crc32(0L, p, (uInt)n); }
+
+/* Event layout: api (varint), flags (u8), presence bits (u8), t0 delta (zigzag),
+ * duration (varint), then each present field: sock (zigzag), ret (zigzag),
+ * arg (varint), id (varint), aux (varint), err (u8). */
+enum { P_SOCK = 1, P_RET = 2, P_ARG = 4, P_ID = 8, P_AUX = 16, P_ERR = 32 };
+
+void ss_encode_event(ss_buf *b, const ss_event *ev, uint64_t *prev_t0)
+{
+    uint8_t present = (ev->sock != -1 ? P_SOCK : 0) | (ev->ret ? P_RET : 0) | (ev->arg ? P_ARG : 0) |
+                      (ev->id ? P_ID : 0) | (ev->aux ? P_AUX : 0) | (ev->err ? P_ERR : 0);
+    ss_put_uv(b, ev->api);
+    ss_put_u8(b, ev->flags);
+    ss_put_u8(b, present);
+    ss_put_sv(b, (int64_t)(ev->t0 - *prev_t0));
+    ss_put_uv(b, ev->t1 >= ev->t0 ? ev->t1 - ev->t0 : 0);
+    *prev_t0 = ev->t0;
+    if (present & P_SOCK) ss_put_sv(b, ev->sock);
+    if (present & P_RET) ss_put_sv(b, ev->ret);
+    if (present & P_ARG) ss_put_uv(b, ev->arg);
+    if (present & P_ID) ss_put_uv(b, ev->id);
+    if (present & P_AUX) ss_put_uv(b, ev->aux);
+    if (present & P_ERR) ss_put_u8(b, ev->err);
+}
+
+int ss_decode_event(ss_cur *c, ss_event *ev, uint64_t *prev_t0)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->sock = -1;
+    uint64_t api = ss_get_uv(c);
+    ev->flags = ss_get_u8(c);
+    uint8_t present = ss_get_u8(c);
+    ev->t0 = *prev_t0 + (uint64_t)ss_get_sv(c);
+    ev->t1 = ev->t0 + ss_get_uv(c);
+    *prev_t0 = ev->t0;
+    if (present & P_SOCK) ev->sock = (int32_t)ss_get_sv(c);
+    if (present & P_RET) ev->ret = ss_get_sv(c);
+    if (present & P_ARG) ev->arg = ss_get_uv(c);
+    if (present & P_ID) ev->id = ss_get_uv(c);
+    if (present & P_AUX) ev->aux = (uint32_t)ss_get_uv(c);
+    if (present & P_ERR) ev->err = ss_get_u8(c);
+    if (c->bad || api == 0 || api >= 0x10000 || (present & ~0x3f))
+        return -1;
+    ev->api = (uint16_t)api;
+    return 0;
+}

@@ -1,0 +1,78 @@
+/* event.h — what one trace event is, and the vocabulary of APIs it can name.
+ *
+ * Every probe, on every platform, produces one ss_event. In a per-thread ring
+ * the times are raw clock ticks; once read back from a trace file they are
+ * nanoseconds since the start of the run. */
+#ifndef SS_EVENT_H
+#define SS_EVENT_H
+
+#include <stdint.h>
+
+/* The APIs a probe can record. The numeric values are part of the trace file
+ * format (docs/trace-format.md): append, never renumber. */
+typedef enum ss_api {
+    SS_API_NONE = 0,
+    /* socket calls: one kernel entry each */
+    SS_API_SOCKET = 1, SS_API_BIND, SS_API_LISTEN, SS_API_ACCEPT, SS_API_CONNECT,
+    SS_API_RECV, SS_API_SEND, SS_API_CLOSE, SS_API_SHUTDOWN, SS_API_SETSOCKOPT,
+    SS_API_GETSOCKNAME, SS_API_FCNTL, SS_API_IOCTL,
+    /* readiness waits */
+    SS_API_SELECT = 20, SS_API_POLL, SS_API_EPOLL_CREATE, SS_API_EPOLL_CTL, SS_API_EPOLL_WAIT,
+    /* completion-based I/O */
+    SS_API_URING_ENTER = 30,  /* io_uring_enter(2): the only kernel entry of io_uring */
+    SS_API_URING_SETUP,       /* io_uring_setup(2) */
+    SS_API_OP_SUBMIT,         /* an operation queued for the kernel (no kernel entry) */
+    SS_API_OP_COMPLETE,       /* a completion packet taken by a thread (no kernel entry) */
+    /* pseudo events: no kernel entry */
+    SS_API_REQUEST = 50,      /* client: send of a message .. last byte echoed back */
+    SS_API_CPU_WORK,          /* simulated per-request computation */
+    SS_API_MSG_POST,          /* a window message posted to a queue */
+    SS_API_MSG_DISPATCH,      /* a window message handled by the window procedure */
+    SS_API_EVENT_SIGNAL,      /* an event object signalled */
+    SS_API_REFUSED,           /* a connection refused by a model limit (e.g. FD_SETSIZE) */
+    SS_API_WAKEUP,            /* one thread woke another (ret = woken thread index) */
+    SS_API_COUNT
+} ss_api;
+
+/* Portable error codes: Winsock and errno map onto these so that a trace
+ * recorded on one OS reads the same on another. */
+typedef enum ss_err {
+    SS_E_OK = 0, SS_E_WOULDBLOCK, SS_E_CONNRESET, SS_E_PIPE, SS_E_INTR, SS_E_INVAL,
+    SS_E_TIMEDOUT, SS_E_CONNREFUSED, SS_E_ADDRINUSE, SS_E_BADF, SS_E_NOTCONN,
+    SS_E_MFILE, SS_E_NOBUFS, SS_E_CANCELED, SS_E_OTHER
+} ss_err;
+
+/* ss_event.flags */
+enum {
+    SS_EV_KERNEL  = 1 << 0, /* the call entered the kernel: one user/kernel transition */
+    SS_EV_MAYBLOCK = 1 << 1, /* the call could have put the thread to sleep */
+    SS_EV_WAITED  = 1 << 2, /* ... and it did: a voluntary context switch happened inside */
+    SS_EV_ASYNC   = 1 << 3, /* part of an asynchronous operation (submit or completion) */
+    SS_EV_FAILED  = 1 << 4, /* ret < 0 / the request failed verification */
+};
+
+typedef struct ss_event {
+    uint64_t t0, t1;   /* enter / exit */
+    int64_t  ret;      /* return value: bytes, fd, count; <0 on error */
+    uint64_t arg;      /* bytes asked (recv/send), fds watched (waits), timeout... */
+    uint64_t id;       /* async operation id / completion key / request number */
+    int32_t  sock;     /* socket (fd or SOCKET), -1 when none */
+    uint32_t aux;      /* queue depth, operation api of a completion, message code */
+    uint16_t api;      /* ss_api */
+    uint8_t  err;      /* ss_err */
+    uint8_t  flags;    /* SS_EV_* */
+    uint32_t pad_;
+} ss_event;
+
+/* Thread roles, recorded per thread. */
+typedef enum ss_role { SS_ROLE_SERVER = 0, SS_ROLE_CLIENT = 1, SS_ROLE_CONTROL = 2, SS_ROLE_RELAY = 3 } ss_role;
+
+const char *ss_api_name(int api);      /* "recv", "epoll_wait", ... ("?" if unknown) */
+int         ss_api_from_name(const char *name); /* -1 if unknown */
+int         ss_api_is_kernel(int api); /* a call that always is one kernel entry */
+int         ss_api_is_socket_call(int api); /* counted in "socket calls" */
+const char *ss_err_name(int err);      /* "EWOULDBLOCK", ... */
+int         ss_err_from_errno(int e);
+const char *ss_role_name(int role);
+
+#endif

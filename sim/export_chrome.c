@@ -1,0 +1,217 @@
+/* Chrome Trace Event JSON for Perfetto / chrome://tracing:
+ * - one pid per run (process_name "run N: model"), one tid per thread
+ *   (thread_name), plus a "kernel" lane per run for in-flight operations;
+ * - an X slice per recorded call, args: socket, bytes, result, error, blocked;
+ * - async b/e spans from submission to completion of each operation;
+ * - a flow (s -> f, bound to the enclosing slice) from each completion packet
+ *   to the thread that dequeued it;
+ * - counters: open connections and in-flight operations per run;
+ * - ts/dur in microseconds with nanosecond fractions, relative to run start. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/export.h"
+#include "sim/jsonw.h"
+
+#define KERNEL_TID 99999
+#define MAX_TRACKED_FD (1 << 20)
+
+typedef struct chrome {
+    ss_jw w;
+    ss_names names;
+    uint32_t run;
+    long open_conns, inflight;
+    uint8_t *accepted; /* bitmap: fds the server accepted and has not closed */
+} chrome;
+
+static void us(ss_jw *w, const char *k, uint64_t ns) { ss_jw_knum(w, k, (double)ns / 1000.0, 3); }
+
+static void head(chrome *c, const char *ph, const char *name, int tid, uint64_t ts)
+{
+    ss_jw_obj(&c->w);
+    ss_jw_kstr(&c->w, "ph", ph);
+    if (name)
+        ss_jw_kstr(&c->w, "name", name);
+    ss_jw_kuint(&c->w, "pid", c->run);
+    if (tid >= 0)
+        ss_jw_kint(&c->w, "tid", tid);
+    us(&c->w, "ts", ts);
+}
+
+static void meta(chrome *c, const char *what, int tid, const char *name, int sort)
+{
+    head(c, "M", what, tid, 0);
+    ss_jw_key(&c->w, "args");
+    ss_jw_obj(&c->w);
+    ss_jw_kstr(&c->w, "name", name);
+    ss_jw_end_obj(&c->w);
+    ss_jw_end_obj(&c->w);
+    head(c, "M", tid >= 0 ? "thread_sort_index" : "process_sort_index", tid, 0);
+    ss_jw_key(&c->w, "args");
+    ss_jw_obj(&c->w);
+    ss_jw_kint(&c->w, "sort_index", sort);
+    ss_jw_end_obj(&c->w);
+    ss_jw_end_obj(&c->w);
+}
+
+static void counter(chrome *c, const char *name, uint64_t ts, long value)
+{
+    head(c, "C", name, -1, ts);
+    ss_jw_key(&c->w, "args");
+    ss_jw_obj(&c->w);
+    ss_jw_kint(&c->w, "value", value);
+    ss_jw_end_obj(&c->w);
+    ss_jw_end_obj(&c->w);
+}
+
+static void on_run(void *ud, const ss_run_meta *m)
+{
+    chrome *c = ud;
+    ss_names_run(&c->names, m);
+    c->run = m->id;
+    c->open_conns = c->inflight = 0;
+    memset(c->accepted, 0, MAX_TRACKED_FD / 8);
+    char name[128];
+    snprintf(name, sizeof name, "run %u: %s", m->id, m->model);
+    meta(c, "process_name", -1, name, (int)m->id);
+    meta(c, "thread_name", KERNEL_TID, "kernel: in-flight operations", -1);
+}
+
+static void on_thread(void *ud, const ss_thread_meta *t)
+{
+    chrome *c = ud;
+    ss_names_thread(&c->names, t);
+    char name[96];
+    snprintf(name, sizeof name, "%s [%s]", t->name, ss_role_name(t->role));
+    meta(c, "thread_name", (int)t->idx + 1, name, (int)t->idx + (t->role == SS_ROLE_CLIENT ? 100000 : 0));
+}
+
+static void slice_args(chrome *c, const ss_event *ev)
+{
+    ss_jw_key(&c->w, "args");
+    ss_jw_obj(&c->w);
+    ss_jw_kint(&c->w, "socket", ev->sock);
+    ss_jw_kuint(&c->w, "bytes", ev->arg);
+    ss_jw_kint(&c->w, "result", ev->ret);
+    ss_jw_kstr(&c->w, "error", ss_err_name(ev->err));
+    ss_jw_key(&c->w, "blocked");
+    ss_jw_bool(&c->w, (ev->flags & SS_EV_MAYBLOCK) != 0);
+    ss_jw_key(&c->w, "waited");
+    ss_jw_bool(&c->w, (ev->flags & SS_EV_WAITED) != 0);
+    if (ev->id)
+        ss_jw_kuint(&c->w, "id", ev->id);
+    if (ev->api == SS_API_OP_COMPLETE || ev->api == SS_API_OP_SUBMIT)
+        ss_jw_kstr(&c->w, "operation", ss_api_name((int)ev->aux));
+    if (ev->api == SS_API_OP_COMPLETE)
+        ss_jw_kuint(&c->w, "queue_depth", ev->arg);
+    ss_jw_end_obj(&c->w);
+}
+
+static void slice(chrome *c, int tid, const char *name, const char *cat, const ss_event *ev)
+{
+    head(c, "X", name, tid, ev->t0);
+    ss_jw_kstr(&c->w, "cat", cat);
+    us(&c->w, "dur", ev->t1 - ev->t0);
+    slice_args(c, ev);
+    ss_jw_end_obj(&c->w);
+}
+
+static void async_mark(chrome *c, const char *ph, const char *cat, const char *name, int tid, uint64_t ts, uint64_t id)
+{
+    head(c, ph, name, tid, ts);
+    ss_jw_kstr(&c->w, "cat", cat);
+    char hex[24];
+    snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)id);
+    ss_jw_kstr(&c->w, "id", hex);
+    if (ph[0] == 'f')
+        ss_jw_kstr(&c->w, "bp", "e");
+    ss_jw_end_obj(&c->w);
+}
+
+static int is_server_conn_close(chrome *c, const ss_event *ev)
+{
+    if (ev->sock < 0 || ev->sock >= MAX_TRACKED_FD)
+        return 0;
+    uint8_t bit = (uint8_t)(1u << (ev->sock & 7));
+    int was = (c->accepted[ev->sock >> 3] & bit) != 0;
+    c->accepted[ev->sock >> 3] &= (uint8_t)~bit;
+    return was;
+}
+
+static void track_accept(chrome *c, int64_t fd, uint64_t ts)
+{
+    if (fd < 0 || fd >= MAX_TRACKED_FD)
+        return;
+    c->accepted[fd >> 3] |= (uint8_t)(1u << (fd & 7));
+    counter(c, "open connections", ts, ++c->open_conns);
+}
+
+static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    chrome *c = ud;
+    (void)run;
+    const ss_thread_meta *t = ss_names_get(&c->names, thread);
+    int server = !t || t->role != SS_ROLE_CLIENT;
+    int tid = (int)thread + 1;
+    const char *name = ss_api_name(ev->api);
+    char label[48];
+    switch (ev->api) {
+    case SS_API_OP_SUBMIT:
+        snprintf(label, sizeof label, "submit: %s", ss_api_name((int)ev->aux));
+        slice(c, tid, label, "async", ev);
+        snprintf(label, sizeof label, "%s (in flight)", ss_api_name((int)ev->aux));
+        async_mark(c, "b", "async", label, KERNEL_TID, ev->t0, ev->id);
+        counter(c, "in-flight operations", ev->t0, ++c->inflight);
+        break;
+    case SS_API_OP_COMPLETE: {
+        snprintf(label, sizeof label, "%s (in flight)", ss_api_name((int)ev->aux));
+        async_mark(c, "e", "async", label, KERNEL_TID, ev->t1, ev->id);
+        counter(c, "in-flight operations", ev->t1, c->inflight > 0 ? --c->inflight : 0);
+        snprintf(label, sizeof label, "completion: %s", ss_api_name((int)ev->aux));
+        slice(c, KERNEL_TID, label, "completion", ev);
+        async_mark(c, "s", "completion", "completion packet", KERNEL_TID, ev->t1, ev->id);
+        snprintf(label, sizeof label, "dequeue: %s", ss_api_name((int)ev->aux));
+        slice(c, tid, label, "completion", ev);
+        async_mark(c, "f", "completion", "completion packet", tid, ev->t1, ev->id);
+        if (server && ev->aux == SS_API_ACCEPT && ev->ret >= 0)
+            track_accept(c, ev->ret, ev->t1);
+        break;
+    }
+    case SS_API_REQUEST:
+        /* requests enclose the client's send/recv: an async track keeps
+         * every thread's X slices strictly sequential */
+        async_mark(c, "b", "request", "request", tid, ev->t0, ev->id + 1);
+        async_mark(c, "e", "request", "request", tid, ev->t1, ev->id + 1);
+        break;
+    default:
+        slice(c, tid, name, ev->flags & SS_EV_KERNEL ? "socket" : "event", ev);
+        if (server && ev->api == SS_API_ACCEPT && ev->ret >= 0)
+            track_accept(c, ev->ret, ev->t1);
+        if (server && ev->api == SS_API_CLOSE && is_server_conn_close(c, ev))
+            counter(c, "open connections", ev->t1, --c->open_conns);
+    }
+}
+
+int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen)
+{
+    chrome c;
+    memset(&c, 0, sizeof c);
+    c.accepted = calloc(MAX_TRACKED_FD / 8, 1);
+    if (!c.accepted) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    ss_jw_init(&c.w, out, 0);
+    ss_jw_obj(&c.w);
+    ss_jw_kstr(&c.w, "displayTimeUnit", "ns");
+    ss_jw_key(&c.w, "traceEvents");
+    ss_jw_arr(&c.w);
+    ss_visitor v = {.ud = &c, .run_begin = on_run, .thread = on_thread, .event = on_event};
+    int rc = ss_trace_scan(trace, 1, &v, res, err, errlen);
+    ss_jw_end_arr(&c.w);
+    ss_jw_end_obj(&c.w);
+    fputc('\n', out);
+    ss_names_free(&c.names);
+    free(c.accepted);
+    return rc;
+}

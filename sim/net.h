@@ -1,0 +1,21 @@
+/* net.h — address parsing and the listening socket. */
+#ifndef SS_NET_H
+#define SS_NET_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+typedef struct ss_addr {
+    struct sockaddr_storage ss;
+    socklen_t len;
+} ss_addr;
+
+/* "127.0.0.1", "::1", "localhost"; port 0..65535. 0 on success. */
+int ss_addr_parse(const char *host, int port, ss_addr *out, char *err, size_t n);
+
+/* socket + SO_REUSEADDR + bind + listen, all probed. Returns the fd, or -1
+ * with a message that says what to do (e.g. port in use). *bound_port gets
+ * the real port (useful with port 0). */
+int ss_listen_on(const char *host, int port, int backlog, int *bound_port, char *err, size_t n);
+
+#endif

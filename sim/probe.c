@@ -1,0 +1,229 @@
+#include "sim/probe.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
+
+#include "sim/clock.h"
+#include "sim/recorder.h"
+
+/* One bit per fd: set while the fd is in non-blocking mode, so a probe knows
+ * without a syscall whether recv/send/accept can put the thread to sleep. */
+#define NB_FDS 65536
+static _Atomic uint64_t nb_bits[NB_FDS / 64];
+
+static void nb_set(int fd, int on)
+{
+    if (fd < 0 || fd >= NB_FDS)
+        return;
+    uint64_t bit = 1ull << (fd & 63);
+    if (on)
+        atomic_fetch_or(&nb_bits[fd >> 6], bit);
+    else
+        atomic_fetch_and(&nb_bits[fd >> 6], ~bit);
+}
+
+int ss_fd_is_nonblocking(int fd)
+{
+    if (fd < 0 || fd >= NB_FDS)
+        return 0;
+    return (atomic_load_explicit(&nb_bits[fd >> 6], memory_order_relaxed) >> (fd & 63)) & 1;
+}
+
+static long thread_nvcsw(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru.ru_nvcsw;
+}
+
+void ss_probe_enter(ss_probe *p, int may_block)
+{
+    p->on = ss_recording();
+    if (!p->on)
+        return;
+    p->may_block = may_block;
+    if (may_block && ss_rec_detect_waits)
+        p->nvcsw = thread_nvcsw();
+    p->t0 = ss_ticks();
+}
+
+void ss_probe_exit(ss_probe *p, int api, int sock, uint64_t arg, int64_t ret, int err,
+                   int flags, uint64_t id, uint32_t aux)
+{
+    if (!p->on)
+        return;
+    ss_event ev;
+    ev.t1 = ss_ticks();
+    ev.t0 = p->t0;
+    ev.ret = ret;
+    ev.arg = arg;
+    ev.id = id;
+    ev.sock = sock;
+    ev.aux = aux;
+    ev.api = (uint16_t)api;
+    ev.err = (uint8_t)(err ? ss_err_from_errno(err) : 0);
+    ev.pad_ = 0;
+    if (p->may_block) {
+        flags |= SS_EV_MAYBLOCK;
+        if (ss_rec_detect_waits && thread_nvcsw() != p->nvcsw)
+            flags |= SS_EV_WAITED;
+    }
+    if (ret < 0)
+        flags |= SS_EV_FAILED;
+    ev.flags = (uint8_t)flags;
+    ss_emit(&ev);
+}
+
+/* The common shape of a probed call: enter, call, keep errno, exit. */
+#define PROBED(api, sock, arg, may_block, call)                                       \
+    ss_probe p_;                                                                      \
+    ss_probe_enter(&p_, (may_block));                                                 \
+    __typeof__(call) r_ = (call);                                                     \
+    int e_ = r_ < 0 ? errno : 0;                                                      \
+    ss_probe_exit(&p_, (api), (sock), (arg), (int64_t)r_, e_, SS_EV_KERNEL, 0, 0);    \
+    errno = e_;
+
+int ss_socket(int domain, int type, int protocol)
+{
+    PROBED(SS_API_SOCKET, -1, 0, 0, socket(domain, type, protocol));
+    if (r_ >= 0)
+        nb_set(r_, (type & SOCK_NONBLOCK) != 0);
+    return r_;
+}
+
+int ss_bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    PROBED(SS_API_BIND, fd, 0, 0, bind(fd, addr, len));
+    return r_;
+}
+
+int ss_listen(int fd, int backlog)
+{
+    PROBED(SS_API_LISTEN, fd, (uint64_t)backlog, 0, listen(fd, backlog));
+    return r_;
+}
+
+int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    PROBED(SS_API_ACCEPT, fd, 0, !ss_fd_is_nonblocking(fd), accept(fd, addr, len));
+    if (r_ >= 0)
+        nb_set(r_, 0); /* accepted sockets start blocking on Linux */
+    return r_;
+}
+
+int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    PROBED(SS_API_CONNECT, fd, 0, !ss_fd_is_nonblocking(fd), connect(fd, addr, len));
+    return r_;
+}
+
+ssize_t ss_recv(int fd, void *buf, size_t len, int flags)
+{
+    int may = !ss_fd_is_nonblocking(fd) && !(flags & MSG_DONTWAIT);
+    PROBED(SS_API_RECV, fd, len, may, recv(fd, buf, len, flags));
+    return r_;
+}
+
+ssize_t ss_send(int fd, const void *buf, size_t len, int flags)
+{
+    int may = !ss_fd_is_nonblocking(fd) && !(flags & MSG_DONTWAIT);
+    PROBED(SS_API_SEND, fd, len, may, send(fd, buf, len, flags | MSG_NOSIGNAL));
+    return r_;
+}
+
+int ss_close(int fd)
+{
+    nb_set(fd, 0);
+    PROBED(SS_API_CLOSE, fd, 0, 0, close(fd));
+    return r_;
+}
+
+int ss_shutdown(int fd, int how)
+{
+    PROBED(SS_API_SHUTDOWN, fd, (uint64_t)how, 0, shutdown(fd, how));
+    return r_;
+}
+
+int ss_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+    PROBED(SS_API_SETSOCKOPT, fd, (uint64_t)name, 0, setsockopt(fd, level, name, val, len));
+    return r_;
+}
+
+int ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+    PROBED(SS_API_GETSOCKNAME, fd, 0, 0, getsockname(fd, addr, len));
+    return r_;
+}
+
+int ss_set_nonblocking(int fd, int on)
+{
+    int v = on;
+    PROBED(SS_API_IOCTL, fd, FIONBIO, 0, ioctl(fd, FIONBIO, &v));
+    if (r_ == 0)
+        nb_set(fd, on);
+    return r_;
+}
+
+static int tv_nonzero(const struct timeval *tv) { return !tv || tv->tv_sec || tv->tv_usec; }
+
+int ss_select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
+{
+    PROBED(SS_API_SELECT, -1, (uint64_t)nfds, tv_nonzero(tv), select(nfds, r, w, e, tv));
+    return r_;
+}
+
+int ss_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+    PROBED(SS_API_POLL, -1, (uint64_t)n, timeout_ms != 0, poll(fds, n, timeout_ms));
+    return r_;
+}
+
+#ifdef __linux__
+int ss_epoll_create(void)
+{
+    PROBED(SS_API_EPOLL_CREATE, -1, 0, 0, epoll_create1(EPOLL_CLOEXEC));
+    return r_;
+}
+
+int ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
+{
+    PROBED(SS_API_EPOLL_CTL, fd, (uint64_t)op, 0, epoll_ctl(ep, op, fd, ev));
+    return r_;
+}
+
+int ss_epoll_wait(int ep, struct epoll_event *evs, int max, int timeout_ms)
+{
+    PROBED(SS_API_EPOLL_WAIT, ep, (uint64_t)max, timeout_ms != 0, epoll_wait(ep, evs, max, timeout_ms));
+    return r_;
+}
+#endif
+
+void ss_note(int api, int sock, uint64_t arg, int64_t ret, uint64_t id, uint32_t aux,
+             int flags, uint64_t t0, uint64_t t1)
+{
+    if (!ss_recording())
+        return;
+    ss_event ev = {.t0 = t0, .t1 = t1, .ret = ret, .arg = arg, .id = id, .sock = sock,
+                   .aux = aux, .api = (uint16_t)api, .flags = (uint8_t)flags};
+    ss_emit(&ev);
+}
+
+void ss_cpu_work(int sock, unsigned us)
+{
+    if (!us)
+        return;
+    uint64_t start = ss_mono_ns(), t0 = ss_ticks();
+    volatile uint64_t x = 0x9e3779b97f4a7c15ull;
+    while (ss_mono_ns() - start < (uint64_t)us * 1000) {
+        for (int i = 0; i < 256; i++)
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+    }
+    ss_note(SS_API_CPU_WORK, sock, us, 0, 0, 0, 0, t0, ss_ticks());
+}

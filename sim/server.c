@@ -1,0 +1,91 @@
+#include "sim/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sim/net.h"
+#include "sim/probe.h"
+#include "sim/recorder.h"
+
+struct ss_server_handle {
+    ss_server s;
+    const ss_model *model;
+    int stop_pipe[2];
+    pthread_t thread;
+    int rc;
+};
+
+static void *server_main(void *arg)
+{
+    ss_server_handle *h = arg;
+    ss_thread_begin(SS_ROLE_SERVER, h->model->name);
+    h->rc = h->model->serve(&h->s);
+    ss_thread_end();
+    return NULL;
+}
+
+ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, const char *host,
+                                  int port, int *bound_port, char *err, size_t n)
+{
+    ss_server_handle *h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(err, n, "out of memory");
+        return NULL;
+    }
+    h->model = m;
+    if (opts)
+        h->s.opts = *opts;
+    if (pipe(h->stop_pipe) != 0) {
+        snprintf(err, n, "pipe() failed: %s", strerror(errno));
+        free(h);
+        return NULL;
+    }
+    fcntl(h->stop_pipe[0], F_SETFD, FD_CLOEXEC);
+    fcntl(h->stop_pipe[1], F_SETFD, FD_CLOEXEC);
+    h->s.stop_fd = h->stop_pipe[0];
+    h->s.listen_fd = ss_listen_on(host, port, 4096, bound_port, err, n);
+    if (h->s.listen_fd < 0) {
+        close(h->stop_pipe[0]);
+        close(h->stop_pipe[1]);
+        free(h);
+        return NULL;
+    }
+    if (pthread_create(&h->thread, NULL, server_main, h) != 0) {
+        snprintf(err, n, "cannot start the server thread");
+        ss_close(h->s.listen_fd);
+        close(h->stop_pipe[0]);
+        close(h->stop_pipe[1]);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+ss_server *ss_server_state(ss_server_handle *h) { return &h->s; }
+
+void ss_server_request_stop(ss_server_handle *h)
+{
+    if (atomic_exchange(&h->s.stopping, 1))
+        return;
+    char one = 1;
+    ssize_t w = write(h->stop_pipe[1], &one, 1);
+    (void)w;
+    ss_shutdown(h->s.listen_fd, SHUT_RDWR);
+}
+
+int ss_server_join(ss_server_handle *h)
+{
+    pthread_join(h->thread, NULL);
+    int rc = h->rc;
+    ss_close(h->s.listen_fd);
+    close(h->stop_pipe[0]);
+    close(h->stop_pipe[1]);
+    free(h);
+    return rc;
+}

@@ -1,0 +1,21 @@
+/* server.h — run a model as a server on its own thread, and stop it. */
+#ifndef SS_SERVER_H
+#define SS_SERVER_H
+
+#include "models/model.h"
+
+typedef struct ss_server_handle ss_server_handle;
+
+/* Listens on host:port (probed calls on the calling thread), then runs the
+ * model's serve() on a new thread registered as "server". */
+ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, const char *host,
+                                  int port, int *bound_port, char *err, size_t n);
+ss_server *ss_server_state(ss_server_handle *h);
+/* Request stop: sets the flag, signals stop_fd, shuts the listening socket
+ * down so a thread blocked in accept() returns. Call from a normal thread
+ * (it records the shutdown), not from a signal handler. */
+void ss_server_request_stop(ss_server_handle *h);
+/* Waits for serve() to return, closes the listener; returns serve()'s result. */
+int ss_server_join(ss_server_handle *h);
+
+#endif

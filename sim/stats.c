@@ -1,0 +1,377 @@
+#include "sim/stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/jsonw.h"
+
+static ss_run_stats *find_run(ss_stats *st, uint32_t id)
+{
+    for (int i = st->nruns - 1; i >= 0; i--)
+        if (st->runs[i].meta.id == id)
+            return &st->runs[i];
+    return NULL;
+}
+
+static int grow_threads(ss_run_stats *r, uint32_t idx)
+{
+    if (idx < r->capthreads)
+        return 0;
+    uint32_t cap = r->capthreads ? r->capthreads : 16;
+    while (cap <= idx)
+        cap *= 2;
+    int *roles = realloc(r->roles, cap * sizeof *roles);
+    if (roles) r->roles = roles;
+    uint64_t *first = realloc(r->first, cap * sizeof *first);
+    if (first) r->first = first;
+    uint64_t *last = realloc(r->last, cap * sizeof *last);
+    if (last) r->last = last;
+    if (!roles || !first || !last)
+        return -1;
+    for (uint32_t i = r->capthreads; i < cap; i++) {
+        r->roles[i] = SS_ROLE_SERVER;
+        r->first[i] = UINT64_MAX;
+        r->last[i] = 0;
+    }
+    r->capthreads = cap;
+    return 0;
+}
+
+static ss_side *side_of(ss_run_stats *r, uint32_t thread)
+{
+    int role = thread < r->capthreads ? r->roles[thread] : SS_ROLE_SERVER;
+    if (role == SS_ROLE_RELAY)
+        return NULL; /* the link emulator is neither server nor client */
+    return role == SS_ROLE_CLIENT ? &r->client : &r->server;
+}
+
+static void on_run_begin(void *ud, const ss_run_meta *m)
+{
+    ss_stats *st = ud;
+    ss_run_stats *runs = realloc(st->runs, (size_t)(st->nruns + 1) * sizeof *runs);
+    if (!runs)
+        return;
+    st->runs = runs;
+    ss_run_stats *r = &st->runs[st->nruns++];
+    memset(r, 0, sizeof *r);
+    r->meta = *m;
+    ss_hist_init(&r->latency);
+}
+
+static void on_thread(void *ud, const ss_thread_meta *t)
+{
+    ss_run_stats *r = find_run(ud, t->run);
+    if (!r || grow_threads(r, t->idx) != 0)
+        return;
+    r->roles[t->idx] = t->role;
+    if (t->idx >= r->nthreads)
+        r->nthreads = t->idx + 1;
+    ss_side *s = side_of(r, t->idx);
+    if (s)
+        s->threads++;
+}
+
+static void count_call(ss_side *s, const ss_event *ev)
+{
+    uint64_t dur = ev->t1 - ev->t0;
+    if (ev->flags & SS_EV_KERNEL) {
+        s->transitions++;
+        if (ev->api != SS_API_URING_ENTER && ev->api != SS_API_URING_SETUP)
+            s->socket_calls++;
+    }
+    if (ev->flags & SS_EV_MAYBLOCK) {
+        s->blocking_calls++;
+        s->blocked_ns += dur;
+        if (ev->flags & SS_EV_WAITED)
+            s->waited_calls++;
+    }
+    if (ev->err == SS_E_WOULDBLOCK)
+        s->wouldblock++;
+    else if ((ev->flags & SS_EV_FAILED) && (ev->flags & SS_EV_KERNEL))
+        s->errors++;
+}
+
+static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    ss_run_stats *r = find_run(ud, run);
+    if (!r || grow_threads(r, thread) != 0)
+        return;
+    if (ev->t0 < r->first[thread]) r->first[thread] = ev->t0;
+    if (ev->t1 > r->last[thread]) r->last[thread] = ev->t1;
+    ss_side *s = side_of(r, thread);
+    if (!s)
+        return;
+    s->events++;
+    if (ev->api < SS_API_COUNT)
+        s->calls[ev->api]++;
+    count_call(s, ev);
+    int io_api = ev->api == SS_API_OP_COMPLETE ? (int)ev->aux : ev->api;
+    if (ev->ret > 0 && ev->api != SS_API_OP_SUBMIT) {
+        if (io_api == SS_API_RECV) s->bytes_in += (uint64_t)ev->ret;
+        if (io_api == SS_API_SEND) s->bytes_out += (uint64_t)ev->ret;
+    }
+    switch (ev->api) {
+    case SS_API_OP_SUBMIT: s->submissions++; s->socket_calls++; break;
+    case SS_API_OP_COMPLETE: s->completions++; break;
+    case SS_API_CPU_WORK: s->cpu_work_ns += ev->t1 - ev->t0; break;
+    case SS_API_REFUSED: r->refused++; break;
+    case SS_API_MSG_POST: r->messages_posted++; break;
+    case SS_API_MSG_DISPATCH: r->messages_dispatched++; break;
+    case SS_API_REQUEST:
+        if (ev->flags & SS_EV_FAILED) {
+            r->requests_failed++;
+        } else {
+            r->requests_ok++;
+            ss_hist_add(&r->latency, ev->t1 - ev->t0);
+        }
+        break;
+    default: break;
+    }
+}
+
+static void on_thread_end(void *ud, const ss_thread_end_info *t)
+{
+    ss_run_stats *r = find_run(ud, t->run);
+    if (!r)
+        return;
+    ss_side *s = side_of(r, t->idx);
+    if (!s)
+        return;
+    s->user_ns += t->user_ns;
+    s->sys_ns += t->sys_ns;
+    s->dropped += t->dropped;
+}
+
+static void on_run_end(void *ud, const ss_run_end_info *e)
+{
+    ss_run_stats *r = find_run(ud, e->run);
+    if (!r)
+        return;
+    r->end = *e;
+    r->has_end = 1;
+}
+
+static void finish_run(ss_run_stats *r)
+{
+    for (uint32_t i = 0; i < r->nthreads && i < r->capthreads; i++) {
+        ss_side *s = side_of(r, i);
+        if (s && r->last[i] > r->first[i] && r->first[i] != UINT64_MAX)
+            s->thread_span_ns += r->last[i] - r->first[i];
+    }
+    if (!r->has_end) { /* cut-off recording: the run lasted at least until its last event */
+        for (uint32_t i = 0; i < r->nthreads && i < r->capthreads; i++)
+            if (r->last[i] > r->end.duration_ns)
+                r->end.duration_ns = r->last[i];
+    }
+}
+
+int ss_stats_load(const char *path, ss_stats *st, char *err, size_t errlen)
+{
+    memset(st, 0, sizeof *st);
+    ss_visitor v = {.ud = st, .run_begin = on_run_begin, .thread = on_thread, .event = on_event,
+                    .thread_end = on_thread_end, .run_end = on_run_end};
+    if (ss_trace_scan(path, 0, &v, &st->scan, err, errlen) != 0)
+        return -1;
+    for (int i = 0; i < st->nruns; i++)
+        finish_run(&st->runs[i]);
+    return 0;
+}
+
+void ss_stats_free(ss_stats *st)
+{
+    for (int i = 0; i < st->nruns; i++) {
+        free(st->runs[i].roles);
+        free(st->runs[i].first);
+        free(st->runs[i].last);
+    }
+    free(st->runs);
+    memset(st, 0, sizeof *st);
+}
+
+double ss_run_seconds(const ss_run_stats *r) { return (double)r->end.duration_ns / 1e9; }
+
+double ss_run_rps(const ss_run_stats *r)
+{
+    double s = ss_run_seconds(r);
+    return s > 0 ? (double)r->requests_ok / s : 0;
+}
+
+double ss_side_blocked_pct(const ss_side *s)
+{
+    return s->thread_span_ns ? 100.0 * (double)s->blocked_ns / (double)s->thread_span_ns : 0;
+}
+
+double ss_per_request(const ss_run_stats *r, uint64_t v)
+{
+    return r->requests_ok ? (double)v / (double)r->requests_ok : 0;
+}
+
+/* --- text output ----------------------------------------------------------- */
+static void print_side_row(FILE *f, const char *label, const char *fmt, double a, double b)
+{
+    fprintf(f, "  %-24s", label);
+    fprintf(f, fmt, a);
+    fprintf(f, fmt, b);
+    fputc('\n', f);
+}
+
+static void print_calls(FILE *f, const char *who, const ss_side *s)
+{
+    fprintf(f, "  %s calls by API:", who);
+    int any = 0;
+    for (int a = 1; a < SS_API_COUNT; a++)
+        if (s->calls[a]) {
+            fprintf(f, " %s=%llu", ss_api_name(a), (unsigned long long)s->calls[a]);
+            any = 1;
+        }
+    fprintf(f, "%s\n", any ? "" : " (none)");
+}
+
+static void print_run(FILE *f, const ss_run_stats *r)
+{
+    fprintf(f, "run %u: %s — %s\n", r->meta.id, r->meta.model, r->meta.mechanism);
+    if (r->meta.nparams) {
+        fprintf(f, "  workload:");
+        for (int i = 0; i < r->meta.nparams; i++)
+            fprintf(f, " %s=%s", r->meta.params[i][0], r->meta.params[i][1]);
+        fputc('\n', f);
+    }
+    fprintf(f, "  duration %.3f s%s, requests %llu ok / %llu failed, %.0f req/s\n", ss_run_seconds(r),
+            r->has_end ? "" : " (incomplete run)", (unsigned long long)r->requests_ok,
+            (unsigned long long)r->requests_failed, ss_run_rps(r));
+    fprintf(f, "  latency p50 %.1f us, p99 %.1f us, max %.1f us\n", ss_hist_pct(&r->latency, 50) / 1e3,
+            ss_hist_pct(&r->latency, 99) / 1e3, r->latency.count ? r->latency.max / 1e3 : 0.0);
+    if (r->refused)
+        fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
+    const ss_side *s = &r->server, *c = &r->client;
+    fprintf(f, "  %-24s%14s%14s\n", "", "server", "clients");
+    print_side_row(f, "threads", "%14.0f", (double)s->threads, (double)c->threads);
+    print_side_row(f, "socket calls", "%14.0f", (double)s->socket_calls, (double)c->socket_calls);
+    print_side_row(f, "  per request", "%14.2f", ss_per_request(r, s->socket_calls), ss_per_request(r, c->socket_calls));
+    print_side_row(f, "user/kernel transitions", "%14.0f", (double)s->transitions, (double)c->transitions);
+    print_side_row(f, "  per request", "%14.2f", ss_per_request(r, s->transitions), ss_per_request(r, c->transitions));
+    print_side_row(f, "blocking calls", "%14.0f", (double)s->blocking_calls, (double)c->blocking_calls);
+    print_side_row(f, "  really waited", "%14.0f", (double)s->waited_calls, (double)c->waited_calls);
+    print_side_row(f, "time blocked (ms)", "%14.2f", s->blocked_ns / 1e6, c->blocked_ns / 1e6);
+    print_side_row(f, "  % of thread time", "%14.1f", ss_side_blocked_pct(s), ss_side_blocked_pct(c));
+    print_side_row(f, "would-block returns", "%14.0f", (double)s->wouldblock, (double)c->wouldblock);
+    print_side_row(f, "failed calls", "%14.0f", (double)s->errors, (double)c->errors);
+    print_side_row(f, "async submissions", "%14.0f", (double)s->submissions, (double)c->submissions);
+    print_side_row(f, "completion packets", "%14.0f", (double)s->completions, (double)c->completions);
+    print_side_row(f, "bytes received", "%14.0f", (double)s->bytes_in, (double)c->bytes_in);
+    print_side_row(f, "bytes sent", "%14.0f", (double)s->bytes_out, (double)c->bytes_out);
+    print_side_row(f, "CPU user (ms)", "%14.2f", s->user_ns / 1e6, c->user_ns / 1e6);
+    print_side_row(f, "CPU sys (ms)", "%14.2f", s->sys_ns / 1e6, c->sys_ns / 1e6);
+    print_side_row(f, "events recorded", "%14.0f", (double)s->events, (double)c->events);
+    print_side_row(f, "events dropped", "%14.0f", (double)s->dropped, (double)c->dropped);
+    if (r->has_end)
+        fprintf(f, "  process CPU for the run: user %.2f ms, sys %.2f ms\n", r->end.user_ns / 1e6, r->end.sys_ns / 1e6);
+    print_calls(f, "server", s);
+    print_calls(f, "client", c);
+    for (int i = 0; i < r->end.nnotes; i++)
+        fprintf(f, "  note: %s = %s\n", r->end.notes[i][0], r->end.notes[i][1]);
+}
+
+void ss_stats_print(FILE *f, const ss_stats *st)
+{
+    for (int i = 0; i < st->nruns; i++) {
+        if (i)
+            fputc('\n', f);
+        print_run(f, &st->runs[i]);
+    }
+    if (!st->nruns)
+        fprintf(f, "(the trace holds no runs)\n");
+}
+
+void ss_stats_print_table(FILE *f, const ss_stats *st)
+{
+    fprintf(f, "%-18s %9s %9s %9s %8s %7s %9s %9s %9s %8s %7s\n", "model", "req/s", "trans/req",
+            "calls/req", "blocked%", "threads", "CPU ms", "p50 us", "p99 us", "packets", "dropped");
+    for (int i = 0; i < st->nruns; i++) {
+        const ss_run_stats *r = &st->runs[i];
+        const ss_side *s = &r->server;
+        fprintf(f, "%-18s %9.0f %9.2f %9.2f %8.1f %7llu %9.1f %9.1f %9.1f %8llu %7llu\n", r->meta.model,
+                ss_run_rps(r), ss_per_request(r, s->transitions), ss_per_request(r, s->socket_calls),
+                ss_side_blocked_pct(s), (unsigned long long)s->threads, (s->user_ns + s->sys_ns) / 1e6,
+                ss_hist_pct(&r->latency, 50) / 1e3, ss_hist_pct(&r->latency, 99) / 1e3,
+                (unsigned long long)s->completions, (unsigned long long)(s->dropped + r->client.dropped));
+    }
+}
+
+static void json_side(ss_jw *w, const char *k, const ss_side *s)
+{
+    ss_jw_key(w, k);
+    ss_jw_obj(w);
+    ss_jw_kuint(w, "threads", s->threads);
+    ss_jw_kuint(w, "socket_calls", s->socket_calls);
+    ss_jw_kuint(w, "transitions", s->transitions);
+    ss_jw_kuint(w, "blocking_calls", s->blocking_calls);
+    ss_jw_kuint(w, "waited_calls", s->waited_calls);
+    ss_jw_kuint(w, "blocked_ns", s->blocked_ns);
+    ss_jw_knum(w, "blocked_pct", ss_side_blocked_pct(s), 2);
+    ss_jw_kuint(w, "wouldblock", s->wouldblock);
+    ss_jw_kuint(w, "failed_calls", s->errors);
+    ss_jw_kuint(w, "submissions", s->submissions);
+    ss_jw_kuint(w, "completion_packets", s->completions);
+    ss_jw_kuint(w, "bytes_in", s->bytes_in);
+    ss_jw_kuint(w, "bytes_out", s->bytes_out);
+    ss_jw_kuint(w, "cpu_work_ns", s->cpu_work_ns);
+    ss_jw_kuint(w, "cpu_user_ns", s->user_ns);
+    ss_jw_kuint(w, "cpu_sys_ns", s->sys_ns);
+    ss_jw_kuint(w, "events", s->events);
+    ss_jw_kuint(w, "dropped", s->dropped);
+    ss_jw_key(w, "calls_by_api");
+    ss_jw_obj(w);
+    for (int a = 1; a < SS_API_COUNT; a++)
+        if (s->calls[a])
+            ss_jw_kuint(w, ss_api_name(a), s->calls[a]);
+    ss_jw_end_obj(w);
+    ss_jw_end_obj(w);
+}
+
+void ss_stats_print_json(FILE *f, const ss_stats *st)
+{
+    ss_jw w;
+    ss_jw_init(&w, f, 1);
+    ss_jw_obj(&w);
+    ss_jw_key(&w, "runs");
+    ss_jw_arr(&w);
+    for (int i = 0; i < st->nruns; i++) {
+        const ss_run_stats *r = &st->runs[i];
+        ss_jw_obj(&w);
+        ss_jw_kuint(&w, "run", r->meta.id);
+        ss_jw_kstr(&w, "model", r->meta.model);
+        ss_jw_kstr(&w, "mechanism", r->meta.mechanism);
+        ss_jw_key(&w, "params");
+        ss_jw_obj(&w);
+        for (int p = 0; p < r->meta.nparams; p++)
+            ss_jw_kstr(&w, r->meta.params[p][0], r->meta.params[p][1]);
+        ss_jw_end_obj(&w);
+        ss_jw_key(&w, "complete");
+        ss_jw_bool(&w, r->has_end);
+        ss_jw_kuint(&w, "duration_ns", r->end.duration_ns);
+        ss_jw_kuint(&w, "requests_ok", r->requests_ok);
+        ss_jw_kuint(&w, "requests_failed", r->requests_failed);
+        ss_jw_knum(&w, "requests_per_s", ss_run_rps(r), 1);
+        ss_jw_kuint(&w, "refused", r->refused);
+        ss_jw_knum(&w, "transitions_per_request", ss_per_request(r, r->server.transitions), 3);
+        ss_jw_knum(&w, "socket_calls_per_request", ss_per_request(r, r->server.socket_calls), 3);
+        ss_jw_key(&w, "latency_ns");
+        ss_jw_obj(&w);
+        ss_jw_kuint(&w, "count", r->latency.count);
+        ss_jw_kuint(&w, "p50", ss_hist_pct(&r->latency, 50));
+        ss_jw_kuint(&w, "p99", ss_hist_pct(&r->latency, 99));
+        ss_jw_kuint(&w, "max", r->latency.count ? r->latency.max : 0);
+        ss_jw_end_obj(&w);
+        ss_jw_kuint(&w, "process_cpu_user_ns", r->end.user_ns);
+        ss_jw_kuint(&w, "process_cpu_sys_ns", r->end.sys_ns);
+        json_side(&w, "server", &r->server);
+        json_side(&w, "clients", &r->client);
+        ss_jw_end_obj(&w);
+    }
+    ss_jw_end_arr(&w);
+    if (st->scan.warning[0])
+        ss_jw_kstr(&w, "warning", st->scan.warning);
+    ss_jw_end_obj(&w);
+    fputc('\n', f);
+}

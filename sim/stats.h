@@ -1,0 +1,62 @@
+/* stats.h — the numbers of a trace, per run, server and built-in clients
+ * apart. Built by streaming the file once (ss_stats_load); memory depends on
+ * the number of runs and threads, not on the number of events. */
+#ifndef SS_STATS_H
+#define SS_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/hist.h"
+#include "sim/trace_reader.h"
+
+typedef struct ss_side {
+    uint64_t calls[SS_API_COUNT];   /* recorded events by API */
+    uint64_t socket_calls;          /* calls that entered the kernel */
+    uint64_t transitions;           /* user/kernel transitions (kernel entries) */
+    uint64_t blocking_calls;        /* calls that could block */
+    uint64_t waited_calls;          /* ... and really waited */
+    uint64_t blocked_ns;            /* time threads were held in calls that could block */
+    uint64_t wouldblock;            /* EWOULDBLOCK returns */
+    uint64_t errors;                /* other failed calls */
+    uint64_t submissions, completions; /* async operations / completion packets */
+    uint64_t bytes_in, bytes_out;
+    uint64_t cpu_work_ns;
+    uint64_t threads, thread_span_ns;  /* threads seen; sum of their first..last event spans */
+    uint64_t user_ns, sys_ns;       /* CPU time of the side's threads */
+    uint64_t events, dropped;
+} ss_side;
+
+typedef struct ss_run_stats {
+    ss_run_meta meta;
+    ss_run_end_info end;
+    int has_end;
+    ss_side server, client;
+    uint64_t requests_ok, requests_failed, refused, messages_posted, messages_dispatched;
+    ss_hist latency;
+    /* per-thread bookkeeping while loading */
+    int *roles;
+    uint64_t *first, *last;
+    uint32_t nthreads, capthreads;
+} ss_run_stats;
+
+typedef struct ss_stats {
+    ss_run_stats *runs;
+    int nruns;
+    ss_scan_result scan;
+} ss_stats;
+
+int  ss_stats_load(const char *path, ss_stats *st, char *err, size_t errlen);
+void ss_stats_free(ss_stats *st);
+
+/* derived figures */
+double ss_run_seconds(const ss_run_stats *r);
+double ss_run_rps(const ss_run_stats *r);
+double ss_side_blocked_pct(const ss_side *s);
+double ss_per_request(const ss_run_stats *r, uint64_t v);
+
+void ss_stats_print(FILE *f, const ss_stats *st);
+void ss_stats_print_table(FILE *f, const ss_stats *st); /* one row per run */
+void ss_stats_print_json(FILE *f, const ss_stats *st);
+
+#endif

@@ -1,0 +1,21 @@
+/* util.h — small helpers for the command line: strict number parsing and
+ * the documented exit codes. */
+#ifndef SS_UTIL_H
+#define SS_UTIL_H
+
+#include <stddef.h>
+
+enum {
+    SS_EXIT_OK = 0,
+    SS_EXIT_FAIL = 1,      /* the work ran but failed: requests lost, bytes differ, write error */
+    SS_EXIT_USAGE = 2,     /* bad command line: unknown option, model or value */
+    SS_EXIT_BADINPUT = 3,  /* unreadable, malformed or truncated input file */
+    SS_EXIT_ENV = 4,       /* the system refused: port in use, model unavailable here, no fds */
+};
+
+/* Parse a whole decimal integer in [min, max]; on failure writes a message
+ * naming the option and the accepted range. */
+int ss_parse_long(const char *s, long min, long max, long *out, const char *opt, char *err, size_t n);
+int ss_parse_double(const char *s, double min, double max, double *out, const char *opt, char *err, size_t n);
+
+#endif
