@@ -8,10 +8,7 @@ int ss_stop_requested(const ss_server *s) { return atomic_load(&s->stopping); }
 
 void ss_conn_opened(ss_server *s, int fd)
 {
-    if (s->opts.rcvbuf > 0)
-        ss_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->opts.rcvbuf, sizeof s->opts.rcvbuf);
-    if (s->opts.sndbuf > 0)
-        ss_setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s->opts.sndbuf, sizeof s->opts.sndbuf);
+    (void)fd; /* buffer sizes were inherited from the listening socket */
     atomic_fetch_add(&s->conns_open, 1);
     atomic_fetch_add(&s->conns_total, 1);
 }

@@ -26,7 +26,7 @@ typedef struct ss_model_opts {
     int sqpoll;          /* io_uring: kernel submission-queue polling thread */
     int workers;         /* completion workers (0 = model default) */
     unsigned cpu_work_us;/* simulated computation per request */
-    int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF for accepted sockets (0 = default) */
+    int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF, set on the listening socket (0 = default) */
 } ss_model_opts;
 
 typedef struct ss_server {
@@ -56,7 +56,7 @@ void ss_model_names(char *out, size_t n); /* "a, b, c" for error messages */
 
 /* shared helpers for models (models/common.c) */
 int  ss_stop_requested(const ss_server *s);
-void ss_conn_opened(ss_server *s, int fd);   /* applies buffer sizes, counts */
+void ss_conn_opened(ss_server *s, int fd);   /* counts a new connection */
 void ss_conn_closed(ss_server *s, int fd);   /* counts and closes */
 int  ss_accept_conn(ss_server *s);           /* accept + ss_conn_opened; -1 with errno */
 

@@ -36,7 +36,8 @@ int ss_addr_parse(const char *host, int port, ss_addr *out, char *err, size_t n)
     return -1;
 }
 
-int ss_listen_on(const char *host, int port, int backlog, int *bound_port, char *err, size_t n)
+int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf, int *bound_port, char *err,
+                 size_t n)
 {
     ss_addr a;
     if (ss_addr_parse(host, port, &a, err, n) != 0)
@@ -48,6 +49,10 @@ int ss_listen_on(const char *host, int port, int backlog, int *bound_port, char 
     }
     int on = 1;
     ss_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (rcvbuf > 0)
+        ss_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (sndbuf > 0)
+        ss_setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     if (ss_bind(fd, (struct sockaddr *)&a.ss, a.len) != 0) {
         int e = errno;
         if (e == EADDRINUSE)

@@ -13,9 +13,13 @@ typedef struct ss_addr {
 /* "127.0.0.1", "::1", "localhost"; port 0..65535. 0 on success. */
 int ss_addr_parse(const char *host, int port, ss_addr *out, char *err, size_t n);
 
-/* socket + SO_REUSEADDR + bind + listen, all probed. Returns the fd, or -1
- * with a message that says what to do (e.g. port in use). *bound_port gets
- * the real port (useful with port 0). */
-int ss_listen_on(const char *host, int port, int backlog, int *bound_port, char *err, size_t n);
+/* socket + SO_REUSEADDR (+ buffer sizes) + bind + listen, all probed.
+ * Buffer sizes go on the listening socket so accepted sockets inherit them
+ * from the handshake on: shrinking SO_RCVBUF after a connection has
+ * advertised a larger window makes the kernel prune data and stall.
+ * Returns the fd, or -1 with a message that says what to do (e.g. port in
+ * use). *bound_port gets the real port (useful with port 0). */
+int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf, int *bound_port, char *err,
+                 size_t n);
 
 #endif

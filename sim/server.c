@@ -49,7 +49,7 @@ ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, 
     fcntl(h->stop_pipe[0], F_SETFD, FD_CLOEXEC);
     fcntl(h->stop_pipe[1], F_SETFD, FD_CLOEXEC);
     h->s.stop_fd = h->stop_pipe[0];
-    h->s.listen_fd = ss_listen_on(host, port, 4096, bound_port, err, n);
+    h->s.listen_fd = ss_listen_on(host, port, 4096, h->s.opts.rcvbuf, h->s.opts.sndbuf, bound_port, err, n);
     if (h->s.listen_fd < 0) {
         close(h->stop_pipe[0]);
         close(h->stop_pipe[1]);
