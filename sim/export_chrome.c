@@ -16,13 +16,76 @@
 #define KERNEL_TID 99999
 #define MAX_TRACKED_FD (1 << 20)
 
+/* Operations in flight, so that those still open when a run ends (a model
+ * stopping with reads posted, a recording cut off) get their span closed. */
+typedef struct open_ops {
+    uint64_t *id;      /* open addressing; 0 = empty (op ids start at 1) */
+    uint16_t *api;
+    size_t cap, n;
+} open_ops;
+
 typedef struct chrome {
     ss_jw w;
     ss_names names;
     uint32_t run;
     long open_conns, inflight;
     uint8_t *accepted; /* bitmap: fds the server accepted and has not closed */
+    open_ops ops;
+    uint64_t last_ts;  /* latest event time of the run, to close a cut-off run */
 } chrome;
+
+static size_t slot_of(const open_ops *o, uint64_t id)
+{
+    size_t i = (size_t)(id * 0x9e3779b97f4a7c15ull) & (o->cap - 1);
+    while (o->id[i] && o->id[i] != id)
+        i = (i + 1) & (o->cap - 1);
+    return i;
+}
+
+static void ops_add(open_ops *o, uint64_t id, uint16_t api)
+{
+    if (!id)
+        return;
+    if ((o->n + 1) * 2 > o->cap) { /* grow and rehash */
+        open_ops g = {calloc(o->cap ? o->cap * 2 : 1024, sizeof(uint64_t)),
+                      calloc(o->cap ? o->cap * 2 : 1024, sizeof(uint16_t)), o->cap ? o->cap * 2 : 1024, 0};
+        if (!g.id || !g.api) {
+            free(g.id);
+            free(g.api);
+            return;
+        }
+        for (size_t i = 0; i < o->cap; i++)
+            if (o->id[i])
+                ops_add(&g, o->id[i], o->api[i]);
+        free(o->id);
+        free(o->api);
+        *o = g;
+    }
+    size_t i = slot_of(o, id);
+    if (!o->id[i])
+        o->n++;
+    o->id[i] = id;
+    o->api[i] = api;
+}
+
+/* Backward-shift deletion keeps probe chains intact without tombstones. */
+static void ops_del(open_ops *o, uint64_t id)
+{
+    if (!o->cap)
+        return;
+    size_t i = slot_of(o, id);
+    if (!o->id[i])
+        return;
+    o->id[i] = 0;
+    o->n--;
+    for (size_t j = (i + 1) & (o->cap - 1); o->id[j]; j = (j + 1) & (o->cap - 1)) {
+        uint64_t k = o->id[j];
+        uint16_t a = o->api[j];
+        o->id[j] = 0;
+        o->n--;
+        ops_add(o, k, a);
+    }
+}
 
 static void us(ss_jw *w, const char *k, uint64_t ns) { ss_jw_knum(w, k, (double)ns / 1000.0, 3); }
 
@@ -70,6 +133,7 @@ static void on_run(void *ud, const ss_run_meta *m)
     ss_names_run(&c->names, m);
     c->run = m->id;
     c->open_conns = c->inflight = 0;
+    c->last_ts = 0;
     memset(c->accepted, 0, MAX_TRACKED_FD / 8);
     char name[128];
     snprintf(name, sizeof name, "run %u: %s", m->id, m->model);
@@ -150,6 +214,8 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
 {
     chrome *c = ud;
     (void)run;
+    if (ev->t1 > c->last_ts)
+        c->last_ts = ev->t1;
     const ss_thread_meta *t = ss_names_get(&c->names, thread);
     int server = !t || t->role != SS_ROLE_CLIENT;
     int tid = (int)thread + 1;
@@ -161,11 +227,13 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         slice(c, tid, label, "async", ev);
         snprintf(label, sizeof label, "%s (in flight)", ss_api_name((int)ev->aux));
         async_mark(c, "b", "async", label, KERNEL_TID, ev->t0, ev->id);
+        ops_add(&c->ops, ev->id, (uint16_t)ev->aux);
         counter(c, "in-flight operations", ev->t0, ++c->inflight);
         break;
     case SS_API_OP_COMPLETE: {
         snprintf(label, sizeof label, "%s (in flight)", ss_api_name((int)ev->aux));
         async_mark(c, "e", "async", label, KERNEL_TID, ev->t1, ev->id);
+        ops_del(&c->ops, ev->id);
         counter(c, "in-flight operations", ev->t1, c->inflight > 0 ? --c->inflight : 0);
         snprintf(label, sizeof label, "completion: %s", ss_api_name((int)ev->aux));
         slice(c, KERNEL_TID, label, "completion", ev);
@@ -192,6 +260,21 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     }
 }
 
+/* Spans still open at the end of a run end there, marked unfinished. */
+static void on_run_end(void *ud, const ss_run_end_info *r)
+{
+    chrome *c = ud;
+    for (size_t i = 0; i < c->ops.cap; i++) {
+        if (!c->ops.id[i])
+            continue;
+        char label[48];
+        snprintf(label, sizeof label, "%s (in flight)", ss_api_name(c->ops.api[i]));
+        async_mark(c, "e", "async", label, KERNEL_TID, r->duration_ns, c->ops.id[i]);
+        c->ops.id[i] = 0;
+    }
+    c->ops.n = 0;
+}
+
 int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen)
 {
     chrome c;
@@ -206,12 +289,15 @@ int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *er
     ss_jw_kstr(&c.w, "displayTimeUnit", "ns");
     ss_jw_key(&c.w, "traceEvents");
     ss_jw_arr(&c.w);
-    ss_visitor v = {.ud = &c, .run_begin = on_run, .thread = on_thread, .event = on_event};
+    ss_visitor v = {.ud = &c, .run_begin = on_run, .thread = on_thread, .event = on_event, .run_end = on_run_end};
     int rc = ss_trace_scan(trace, 1, &v, res, err, errlen);
+    on_run_end(&c, &(ss_run_end_info){.duration_ns = c.last_ts}); /* a cut-off last run */
     ss_jw_end_arr(&c.w);
     ss_jw_end_obj(&c.w);
     fputc('\n', out);
     ss_names_free(&c.names);
     free(c.accepted);
+    free(c.ops.id);
+    free(c.ops.api);
     return rc;
 }

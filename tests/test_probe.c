@@ -1,0 +1,124 @@
+/* The probes record exactly the calls that were made: a scripted client's
+ * calls, API by API, and the server's for a model whose calls a script
+ * determines (blocking-threads: one recv per message, one send per echo). */
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sim/probe.h"
+#include "sim/recorder.h"
+#include "sim/server.h"
+#include "testutil.h"
+
+#define MESSAGES 25
+
+typedef struct counts {
+    uint64_t server[SS_API_COUNT], client[SS_API_COUNT];
+    int client_thread;
+} counts;
+
+static void on_thread(void *ud, const ss_thread_meta *t)
+{
+    if (t->role == SS_ROLE_CLIENT)
+        ((counts *)ud)->client_thread = (int)t->idx;
+}
+
+static void count(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    (void)run;
+    counts *c = ud;
+    if (ev->api < SS_API_COUNT)
+        ((int)thread == c->client_thread ? c->client : c->server)[ev->api]++;
+}
+
+static void scripted_client(int port)
+{
+    ss_thread_begin(SS_ROLE_CLIENT, "script");
+    int fd = ss_socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int one = 1;
+    ss_setsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
+    assert_int_equal(ss_connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    char msg[100], back[100];
+    for (int i = 0; i < MESSAGES; i++) {
+        memset(msg, 'a' + i % 26, sizeof msg);
+        assert_int_equal(ss_send(fd, msg, sizeof msg, 0), (ssize_t)sizeof msg);
+        assert_int_equal(ss_recv(fd, back, sizeof back, MSG_WAITALL), (ssize_t)sizeof back);
+        assert_memory_equal(msg, back, sizeof msg);
+    }
+    ss_shutdown(fd, SHUT_WR);
+    assert_int_equal(ss_recv(fd, back, sizeof back, 0), 0); /* the server closes after our FIN */
+    ss_close(fd);
+    ss_thread_end();
+}
+
+static void calls_match_the_script(void **state)
+{
+    (void)state;
+    const char *path = tu_tmpfile(".sstrace");
+    char err[256];
+    assert_int_equal(ss_rec_open(path, NULL, err, sizeof err), 0);
+    ss_run_info info = {"blocking-threads", "test", NULL, 0};
+    ss_run_begin(&info);
+    ss_thread_begin(SS_ROLE_SERVER, "main");
+    int port = 0;
+    ss_server_handle *h = ss_server_start(ss_model_find("blocking-threads"), NULL, "127.0.0.1", 0, &port, err,
+                                          sizeof err);
+    assert_non_null(h);
+    ss_thread_end(); /* main's calls so far: socket, setsockopt, bind, listen, getsockname */
+    counts c = {.client_thread = -1};
+    scripted_client(port);
+    ss_thread_begin(SS_ROLE_SERVER, "stopper");
+    ss_server_request_stop(h);
+    assert_int_equal(ss_server_join(h), 0);
+    ss_run_end();
+    assert_int_equal(ss_rec_close(err, sizeof err), 0);
+
+    ss_visitor v = {.ud = &c, .thread = on_thread, .event = count};
+    ss_scan_result res;
+    assert_int_equal(ss_trace_scan(path, 0, &v, &res, err, sizeof err), 0);
+    /* the client: exactly the script */
+    assert_int_equal(c.client[SS_API_SOCKET], 1);
+    assert_int_equal(c.client[SS_API_SETSOCKOPT], 1);
+    assert_int_equal(c.client[SS_API_CONNECT], 1);
+    assert_int_equal(c.client[SS_API_SEND], MESSAGES);
+    assert_int_equal(c.client[SS_API_RECV], MESSAGES + 1);
+    assert_int_equal(c.client[SS_API_SHUTDOWN], 1);
+    assert_int_equal(c.client[SS_API_CLOSE], 1);
+    /* the server: listener setup, one accept that succeeded and one that the
+     * stop ended, one recv per message plus the one that saw EOF, one send
+     * per echo, one close; the stopper's shutdown and the listener's close */
+    assert_int_equal(c.server[SS_API_SOCKET], 1);
+    assert_int_equal(c.server[SS_API_BIND], 1);
+    assert_int_equal(c.server[SS_API_LISTEN], 1);
+    assert_int_equal(c.server[SS_API_ACCEPT], 2);
+    assert_int_equal(c.server[SS_API_RECV], MESSAGES + 1);
+    assert_int_equal(c.server[SS_API_SEND], MESSAGES);
+    assert_int_equal(c.server[SS_API_SHUTDOWN], 1);
+    assert_int_equal(c.server[SS_API_CLOSE], 2);
+}
+
+static void untraced_calls_record_nothing(void **state)
+{
+    (void)state;
+    /* no recording open: the probes are plain calls */
+    assert_false(ss_recording());
+    int fd = ss_socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(ss_set_nonblocking(fd, 1), 0);
+    assert_true(ss_fd_is_nonblocking(fd));
+    char b;
+    assert_int_equal(ss_recv(fd, &b, 1, 0), -1); /* not connected */
+    assert_int_equal(ss_close(fd), 0);
+    assert_false(ss_fd_is_nonblocking(fd));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(calls_match_the_script),
+        cmocka_unit_test(untraced_calls_record_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
