@@ -11,6 +11,7 @@
 
 #include "models/model.h"
 #include "sim/export.h"
+#include "sim/net.h"
 #include "sim/recorder.h"
 #include "sim/runner.h"
 #include "sim/server.h"
@@ -157,6 +158,9 @@ static int cmd_serve(int argc, char **argv)
         return fail(SS_EXIT_USAGE, "unexpected argument '%s' (see 'sockscope serve --help')", argv[optind]);
     if (!model)
         return fail(SS_EXIT_USAGE, "%s", "serve needs --model M (see 'sockscope models')");
+    ss_addr addr;
+    if (ss_addr_parse(bind, (int)port, &addr, err, ERRLEN) != 0)
+        return fail(SS_EXIT_USAGE, "%s", err);
     const ss_model *m = find_model(model, err);
     if (!m) return fail(ss_model_find(model) ? SS_EXIT_ENV : SS_EXIT_USAGE, "%s", err);
 
