@@ -49,16 +49,12 @@ void ss_put_u32le(ss_buf *b, uint32_t v)
     ss_put_bytes(b, t, 4);
 }
 
+static uint8_t *put_uv_raw(uint8_t *p, uint64_t v);
+
 void ss_put_uv(ss_buf *b, uint64_t v)
 {
     uint8_t t[10];
-    size_t n = 0;
-    do {
-        uint8_t byte = v & 0x7f;
-        v >>= 7;
-        t[n++] = byte | (v ? 0x80 : 0);
-    } while (v);
-    ss_put_bytes(b, t, n);
+    ss_put_bytes(b, t, (size_t)(put_uv_raw(t, v) - t));
 }
 
 void ss_put_sv(ss_buf *b, int64_t v) { ss_put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
@@ -134,22 +130,43 @@ uint32_t ss_crc32(const void *p, size_t n) { return (uint32_t)crc32(0L, p, (uInt
  * arg (varint), id (varint), aux (varint), err (u8). */
 enum { P_SOCK = 1, P_RET = 2, P_ARG = 4, P_ID = 8, P_AUX = 16, P_ERR = 32 };
 
+static uint8_t *put_uv_raw(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static uint8_t *put_sv_raw(uint8_t *p, int64_t v) { return put_uv_raw(p, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
+
+/* The writer encodes every event: reserve the worst case once, then write
+ * bytes directly (3 + 6 varints of at most 10 bytes + 1). */
+#define EVENT_MAX_BYTES 64
+
 void ss_encode_event(ss_buf *b, const ss_event *ev, uint64_t *prev_t0)
 {
+    ss_buf_reserve(b, EVENT_MAX_BYTES);
+    if (b->oom)
+        return;
     uint8_t present = (ev->sock != -1 ? P_SOCK : 0) | (ev->ret ? P_RET : 0) | (ev->arg ? P_ARG : 0) |
                       (ev->id ? P_ID : 0) | (ev->aux ? P_AUX : 0) | (ev->err ? P_ERR : 0);
-    ss_put_uv(b, ev->api);
-    ss_put_u8(b, ev->flags);
-    ss_put_u8(b, present);
-    ss_put_sv(b, (int64_t)(ev->t0 - *prev_t0));
-    ss_put_uv(b, ev->t1 >= ev->t0 ? ev->t1 - ev->t0 : 0);
+    uint8_t *p = b->p + b->len;
+    p = put_uv_raw(p, ev->api);
+    *p++ = ev->flags;
+    *p++ = present;
+    p = put_sv_raw(p, (int64_t)(ev->t0 - *prev_t0));
+    p = put_uv_raw(p, ev->t1 >= ev->t0 ? ev->t1 - ev->t0 : 0);
     *prev_t0 = ev->t0;
-    if (present & P_SOCK) ss_put_sv(b, ev->sock);
-    if (present & P_RET) ss_put_sv(b, ev->ret);
-    if (present & P_ARG) ss_put_uv(b, ev->arg);
-    if (present & P_ID) ss_put_uv(b, ev->id);
-    if (present & P_AUX) ss_put_uv(b, ev->aux);
-    if (present & P_ERR) ss_put_u8(b, ev->err);
+    if (present & P_SOCK) p = put_sv_raw(p, ev->sock);
+    if (present & P_RET) p = put_sv_raw(p, ev->ret);
+    if (present & P_ARG) p = put_uv_raw(p, ev->arg);
+    if (present & P_ID) p = put_uv_raw(p, ev->id);
+    if (present & P_AUX) p = put_uv_raw(p, ev->aux);
+    if (present & P_ERR) *p++ = ev->err;
+    b->len = (size_t)(p - b->p);
 }
 
 int ss_decode_event(ss_cur *c, ss_event *ev, uint64_t *prev_t0)

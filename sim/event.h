@@ -49,6 +49,7 @@ enum {
     SS_EV_WAITED  = 1 << 2, /* ... and it did: a voluntary context switch happened inside */
     SS_EV_ASYNC   = 1 << 3, /* part of an asynchronous operation (submit or completion) */
     SS_EV_FAILED  = 1 << 4, /* ret < 0 / the request failed verification */
+    SS_EV_WAIT_MISSED = 1 << 5, /* verification mode only: the lazy wait rule disagreed */
 };
 
 typedef struct ss_event {

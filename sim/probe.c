@@ -42,15 +42,86 @@ static long thread_nvcsw(void)
     return ru.ru_nvcsw;
 }
 
+/* Did a blocking call really wait? It did iff the thread made a voluntary
+ * context switch during the call: the kernel put it to sleep. We count
+ * those with getrusage(RUSAGE_THREAD).ru_nvcsw, but lazily: a thread cannot
+ * go to sleep and be woken again in less than SS_WAIT_FLOOR_NS, so
+ *  - a call shorter than that did not wait (no reading needed), and
+ *  - a reading taken at the exit of an earlier call is still valid at the
+ *    entry of the next one if every probed call and every gap between them
+ *    since then was shorter than that.
+ * Only the rest pays for a getrusage. docs/instrumentation.md has the
+ * argument; tests/test_waits.c checks the lazy verdicts against readings
+ * taken around every call (detect_waits == 2). */
+#define SS_WAIT_FLOOR_NS 500
+
+typedef struct wait_cache {
+    long nvcsw;          /* the count when it was last known */
+    uint64_t last_exit;  /* ticks at the end of the last probed call */
+    int valid;
+} wait_cache;
+
+static _Thread_local wait_cache wc;
+static uint64_t floor_ticks;
+
+static uint64_t wait_floor(void)
+{
+    if (!floor_ticks)
+        floor_ticks = (uint64_t)(SS_WAIT_FLOOR_NS / ss_clock_ns_per_tick()) + 1;
+    return floor_ticks;
+}
+
 void ss_probe_enter(ss_probe *p, int may_block)
 {
     p->on = ss_recording();
     if (!p->on)
         return;
     p->may_block = may_block;
-    if (may_block && ss_rec_detect_waits)
-        p->nvcsw = thread_nvcsw();
     p->t0 = ss_ticks();
+    if (!may_block || !ss_rec_detect_waits)
+        return;
+    int chain_ok = wc.valid && p->t0 - wc.last_exit <= wait_floor();
+    long fresh = 0;
+    if (!chain_ok || ss_rec_detect_waits == 2) {
+        fresh = thread_nvcsw();
+        p->t0 = ss_ticks();
+    }
+    if (!chain_ok) {
+        wc.nvcsw = fresh;
+        wc.valid = 1;
+    }
+    p->nvcsw_lazy = wc.nvcsw;
+    p->nvcsw = ss_rec_detect_waits == 2 ? fresh : wc.nvcsw;
+}
+
+/* Returns SS_EV_WAITED (plus SS_EV_WAIT_MISSED in verification mode when
+ * the lazy rule disagrees with readings around the call) and keeps the
+ * cache. t1 is the call's exit. */
+static int waited(ss_probe *p, uint64_t t1)
+{
+    if (!ss_rec_detect_waits)
+        return 0;
+    int long_call = t1 - p->t0 > wait_floor();
+    if (!p->may_block) { /* any probed call: short ones keep the chain */
+        if (long_call)
+            wc.valid = 0;
+        else
+            wc.last_exit = t1;
+        return 0;
+    }
+    if (!long_call && ss_rec_detect_waits != 2) {
+        wc.last_exit = t1;
+        return 0;
+    }
+    long now = thread_nvcsw();
+    int exact = now != p->nvcsw, lazy = long_call && now != p->nvcsw_lazy;
+    if (long_call)
+        wc.nvcsw = now;
+    wc.last_exit = ss_ticks();
+    int flags = (ss_rec_detect_waits == 2 ? exact : lazy) ? SS_EV_WAITED : 0;
+    if (ss_rec_detect_waits == 2 && exact != lazy)
+        flags |= SS_EV_WAIT_MISSED;
+    return flags;
 }
 
 void ss_probe_exit(ss_probe *p, int api, int sock, uint64_t arg, int64_t ret, int err,
@@ -69,11 +140,9 @@ void ss_probe_exit(ss_probe *p, int api, int sock, uint64_t arg, int64_t ret, in
     ev.api = (uint16_t)api;
     ev.err = (uint8_t)(err ? ss_err_from_errno(err) : 0);
     ev.pad_ = 0;
-    if (p->may_block) {
+    if (p->may_block)
         flags |= SS_EV_MAYBLOCK;
-        if (ss_rec_detect_waits && thread_nvcsw() != p->nvcsw)
-            flags |= SS_EV_WAITED;
-    }
+    flags |= waited(p, ev.t1);
     if (ret < 0)
         flags |= SS_EV_FAILED;
     ev.flags = (uint8_t)flags;

@@ -53,7 +53,7 @@ int  ss_fd_is_nonblocking(int fd);
 /* --- shared by probe files ------------------------------------------------ */
 typedef struct ss_probe {
     uint64_t t0;
-    long nvcsw;
+    long nvcsw, nvcsw_lazy; /* voluntary switches at entry: read / as the lazy rule knows it */
     int on, may_block;
 } ss_probe;
 

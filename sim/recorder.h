@@ -30,7 +30,8 @@ typedef struct ss_run_info {
 
 typedef struct ss_rec_opts {
     size_t ring_events;     /* per-thread ring capacity (power of two); 0 = default 16384 */
-    int detect_waits;       /* measure whether blocking calls really waited (default 1) */
+    int detect_waits;       /* whether blocking calls really waited: 0 off, 1 on (lazy),
+                               2 verify (read around every call, flag lazy misses) */
 } ss_rec_opts;
 
 int  ss_rec_open(const char *path, const ss_rec_opts *opts, char *err, size_t errlen);

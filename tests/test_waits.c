@@ -10,6 +10,7 @@
 
 #include "sim/probe.h"
 #include "sim/recorder.h"
+#include "sim/runner.h"
 #include "testutil.h"
 
 static int pair[2];
@@ -94,8 +95,58 @@ static void waits_are_measured(void **state)
     close(pair[1]);
 }
 
+typedef struct verdicts {
+    uint64_t may_block, waited, missed;
+} verdicts;
+
+static void tally(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    (void)run;
+    (void)thread;
+    verdicts *v = ud;
+    v->may_block += !!(ev->flags & SS_EV_MAYBLOCK);
+    v->waited += !!(ev->flags & SS_EV_WAITED);
+    v->missed += !!(ev->flags & SS_EV_WAIT_MISSED);
+}
+
+/* The lazy rule (skip getrusage around calls and gaps shorter than the wait
+ * floor) against readings taken around every call, on real workloads with
+ * think time (unprobed sleeps between calls) and without. */
+static void lazy_rule_agrees_with_exact_readings(void **state)
+{
+    (void)state;
+    const char *models[] = {"blocking-threads", "select", "epoll"};
+    for (int i = 0; i < 3; i++) {
+        for (int think = 0; think <= 1; think++) {
+            const char *path = tu_tmpfile(".sstrace");
+            char err[256];
+            ss_rec_opts ro = {0, 2};
+            assert_int_equal(ss_rec_open(path, &ro, err, sizeof err), 0);
+            ss_workload_opts w = tu_workload(8, think ? 20 : 150, 512);
+            w.think_ms = think ? 1 : 0;
+            ss_model_opts mo = {0};
+            ss_workload_result res;
+            assert_int_equal(ss_run_one(ss_model_find(models[i]), &mo, &w, NULL, &res, err, sizeof err), 0);
+            assert_int_equal(ss_rec_close(err, sizeof err), 0);
+            verdicts v = {0};
+            ss_visitor vis = {.ud = &v, .event = tally};
+            ss_scan_result sr;
+            assert_int_equal(ss_trace_scan(path, 0, &vis, &sr, err, sizeof err), 0);
+            print_message("%s think=%d: %llu blocking calls, %llu waited, %llu lazy misses\n", models[i], think,
+                          (unsigned long long)v.may_block, (unsigned long long)v.waited,
+                          (unsigned long long)v.missed);
+            assert_true(v.may_block > 100);
+            assert_true(v.waited > 0);
+            assert_int_equal(v.missed, 0);
+        }
+    }
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(waits_are_measured)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(waits_are_measured),
+        cmocka_unit_test(lazy_rule_agrees_with_exact_readings),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
