@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -424,6 +425,28 @@ static int cmd_export(int argc, char **argv)
     return res.corrupt || res.truncated ? SS_EXIT_BADINPUT : 0;
 }
 
+/* --- the default job --------------------------------------------------------- */
+/* `sockscope` with no arguments: every available model on one workload,
+ * the comparison table, and the trace plus its Perfetto export written to
+ * ./sockscope-out/, saying where. */
+static int cmd_default(void)
+{
+    const char *dir = "sockscope-out", *trace = "sockscope-out/default.sstrace", *json = "sockscope-out/default.json";
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return fail(SS_EXIT_ENV, "cannot create ./sockscope-out: %s", strerror(errno));
+    printf("sockscope: the default comparison: every model here, 20 clients x 200 echoes of 512 bytes\n");
+    char *run_argv[] = {"run", "--model", "all", "--clients", "20", "--messages", "200",
+                        "--trace", (char *)trace, NULL};
+    int rc = cmd_run(9, run_argv);
+    if (rc != 0)
+        return rc;
+    char *exp_argv[] = {"export", (char *)trace, "--format", "chrome", "-o", (char *)json, NULL};
+    rc = cmd_export(6, exp_argv);
+    if (rc == 0)
+        printf("\nwrote %s (the trace) and %s (open it in https://ui.perfetto.dev)\n", trace, json);
+    return rc;
+}
+
 /* --- dispatch -------------------------------------------------------------- */
 typedef struct cmd {
     const char *name;
@@ -441,9 +464,11 @@ static const cmd cmds[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sockscope COMMAND [options]   (sockscope COMMAND --help for each)\n\n"
+    fprintf(f, "usage: sockscope [COMMAND [options]]   (sockscope COMMAND --help for each)\n\n"
                "sockscope runs real TCP echo servers under the classic socket I/O models,\n"
-               "records every socket call, and compares them.\n\ncommands:\n");
+               "records every socket call, and compares them. With no command it runs the\n"
+               "default comparison and writes its trace and Perfetto export to ./sockscope-out/.\n\n"
+               "commands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
     fprintf(f, "\nexit codes: 0 ok, 1 the work failed, 2 bad command line, 3 bad input file,\n"
@@ -452,10 +477,8 @@ static void usage(FILE *f)
 
 int ss_cli_main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stdout);
-        return 0;
-    }
+    if (argc < 2)
+        return cmd_default();
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;

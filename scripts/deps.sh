@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what sockscope needs to build, run and test on Debian/Ubuntu.
+# Idempotent: packages already present are skipped quickly.
+set -euo pipefail
+packages=(
+    build-essential cmake ninja-build pkg-config git
+    zlib1g-dev liburing-dev libsdl2-dev libsdl2-ttf-dev   # build
+    libcmocka-dev libjansson-dev                          # tests
+    strace netcat-openbsd python3 procps xvfb xauth       # tests: real peers, strace, a real X server
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    echo "sockscope: installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
