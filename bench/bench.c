@@ -12,7 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "sim/export.h"
+#include "sim/stats.h"
 
 #include "models/model.h"
 #include "sim/clock.h"
@@ -133,6 +141,86 @@ static void bench_models(const char *trace, int rounds, int clients, int message
     }
 }
 
+/* --- 3. streaming: reader memory does not grow with the file -------------- */
+static void record_events(const char *path, long n)
+{
+    char err[256];
+    ss_rec_opts ro = {1 << 16, 0};
+    ss_rec_open(path, &ro, err, sizeof err);
+    ss_run_info info = {"synthetic", "bench", NULL, 0};
+    ss_run_begin(&info);
+    ss_thread_begin(SS_ROLE_SERVER, "emitter");
+    struct timespec pause = {0, 2 * 1000 * 1000};
+    for (long i = 0; i < n; i++) {
+        uint64_t t = ss_ticks();
+        ss_note(SS_API_RECV, (int)(i & 1023), 512, 512, 0, 0, SS_EV_KERNEL, t, t + 300);
+        if (i % 20000 == 19999)
+            nanosleep(&pause, NULL); /* let the writer keep up: no drops */
+    }
+    ss_run_end();
+    ss_rec_close(err, sizeof err);
+}
+
+/* peak RSS (KiB) of `sockscope stats` (0) or `sockscope export` (1), the
+ * binary beside this one, run as a fresh process */
+static long child_rss(const char *path, int export)
+{
+    static char bin[4096];
+    if (!bin[0]) {
+        ssize_t n = readlink("/proc/self/exe", bin, sizeof bin - 16);
+        if (n <= 0)
+            return -1;
+        bin[n] = 0;
+        char *slash = strrchr(bin, '/');
+        strcpy(slash ? slash + 1 : bin, "sockscope");
+    }
+    /* posix_spawn, not fork: a forked copy of this process would count in
+     * the child's peak RSS */
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char *argv_stats[] = {bin, "stats", (char *)path, NULL};
+    char *argv_export[] = {bin, "export", (char *)path, "--format", "chrome", "-o", "-", NULL};
+    pid_t pid;
+    if (posix_spawn(&pid, bin, &fa, NULL, export ? argv_export : argv_stats, NULL) != 0)
+        return -1;
+    posix_spawn_file_actions_destroy(&fa);
+    /* The child's own peak (VmHWM of its address space), sampled until it
+     * exits: getrusage's ru_maxrss would also count the address space it
+     * was spawned from. */
+    long hwm = -1;
+    char status_path[64], line[256];
+    snprintf(status_path, sizeof status_path, "/proc/%d/status", (int)pid);
+    for (;;) {
+        FILE *f = fopen(status_path, "r");
+        while (f && fgets(line, sizeof line, f))
+            if (strncmp(line, "VmHWM:", 6) == 0)
+                hwm = atol(line + 6);
+        if (f)
+            fclose(f);
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return hwm;
+        struct timespec nap = {0, 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+}
+
+static void bench_streaming(const char *trace)
+{
+    printf("\nreader memory (peak RSS of a process that reads the whole trace):\n");
+    printf("  %12s %10s %12s %12s\n", "events", "file MiB", "stats KiB", "export KiB");
+    const long sizes[] = {100000, 4000000};
+    for (int i = 0; i < 2; i++) {
+        record_events(trace, sizes[i]);
+        struct stat sb;
+        stat(trace, &sb);
+        printf("  %12ld %10.1f %12ld %12ld\n", sizes[i], sb.st_size / 1048576.0, child_rss(trace, 0),
+               child_rss(trace, 1));
+    }
+}
+
 int main(int argc, char **argv)
 {
     int rounds = 5, clients = 16, messages = 2000;
@@ -153,6 +241,7 @@ int main(int argc, char **argv)
     ss_clock_init();
     bench_probe(trace);
     bench_models(trace, rounds, clients, messages);
+    bench_streaming(trace);
     unlink(trace);
     return 0;
 }
