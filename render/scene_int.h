@@ -1,0 +1,33 @@
+/* scene_int.h — shared by the scene's files (panels, chrome). */
+#ifndef VW_SCENE_INT_H
+#define VW_SCENE_INT_H
+
+#include "render/fold.h"
+#include "render/palette.h"
+#include "render/scene.h"
+
+typedef struct vw_sc {
+    vw_app *app;
+    vw_draw *d;
+    const vw_view *v;
+    double ph_x;          /* playhead column */
+    vw_font f_label, f_body;
+    vw_seg *seg;
+    int segcap;
+    int arrows_left;      /* arrow budget: dense views skip arrows */
+} vw_sc;
+
+/* panels (scene_panel.c) */
+void vw_sc_panel(vw_sc *c, int p);
+/* chrome (scene_chrome.c) */
+void vw_sc_header(vw_sc *c);
+void vw_sc_axis(vw_sc *c);
+void vw_sc_legend(vw_sc *c);
+void vw_sc_caption(vw_sc *c);
+void vw_sc_form(vw_sc *c);
+void vw_sc_minimap(vw_sc *c);
+void vw_sc_tooltip(vw_sc *c);
+void vw_sc_message(vw_sc *c);
+void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg);
+
+#endif
