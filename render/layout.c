@@ -56,6 +56,10 @@ static void place_panel(vw_layout *L, vw_panel_box *p, const vw_run *r, int y, d
         ly = add_box(p, VW_BOX_MSGS, -1, ly, unit * 1.2) + gap;
     if (r->nlanes > r->nserver)
         ly = add_box(p, VW_BOX_CLIENTS, -1, ly, unit * 1.6) + gap;
+    /* room for the counters box: two columns of four rows */
+    int need = 4 * L->o.line_h[L->o.lecture ? 1 : 0] + 6;
+    if (ly - (y + title_h) < need)
+        ly = y + title_h + need;
     p->all = (vw_rect){0, y, L->o.w, ly - y};
     int cx = L->plot.x + L->plot.w + 8;
     p->counters = (vw_rect){cx, y + title_h, L->o.w - cx - 4, ly - y - title_h};
@@ -74,7 +78,7 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     L->label_w = W / 8 < 110 ? 110 : W / 8 > 220 ? 220 : W / 8;
     int counters_w = W / 6 < 150 ? 150 : W / 6 > 260 ? 260 : W / 6;
     if (o->lecture)
-        counters_w += 40;
+        counters_w = W / 4 < 260 ? 260 : W / 4 > 460 ? 460 : W / 4;
     L->header = (vw_rect){0, 0, W, o->line_h[3] + 10};
     L->message = (vw_rect){0, L->header.h, W, 0};
     L->axis = (vw_rect){L->label_w, L->header.h, W - L->label_w - counters_w - 8, small + 8};
@@ -103,6 +107,14 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
         units += panel_units(&s->runs[i]);
     int gap = 2, fixed = s->nruns * (normal + 6 + 8) + nboxes * gap;
     double unit = units > 0 ? (double)(L->plot.h - fixed) / units : 0;
+    /* panels shorter than their counters box take that height: share the rest */
+    int need = 4 * o->line_h[o->lecture ? 1 : 0] + 6, extra = 0;
+    for (int i = 0; i < s->nruns; i++) {
+        double h = panel_units(&s->runs[i]) * unit;
+        extra += h < need ? (int)(need - h) : 0;
+    }
+    if (units > 0)
+        unit = (double)(L->plot.h - fixed - extra) / units;
     double maxu = o->lecture ? 44 : 30;
     unit = unit > maxu ? maxu : unit < 3 ? 3 : unit;
     int y = top;

@@ -304,15 +304,16 @@ static void counters_box(vw_sc *c, const vw_run *r, const vw_rect *box)
     snprintf(v[6], sizeof v[6], "%s / %s", t1, t2);
     static const char *const keys[7] = {"calls", "transitions", "blocked", "packets", "threads", "requests", "latency"};
     vw_font f = c->f_label;
-    int lh = vw_text_h(c->d, f), cols = box->h >= 7 * lh ? 1 : box->h >= 4 * lh ? 2 : 3;
-    int rows = (7 + cols - 1) / cols, cw = box->w / cols;
+    int lh = vw_text_h(c->d, f), cols = box->h >= 7 * lh ? 1 : 2, cw = box->w / cols;
     vw_fill(c->d, box->x, box->y, box->w, box->h, VW_C_PANEL);
     for (int i = 0; i < 7; i++) {
-        int x = box->x + (i / rows) * cw + 4, y = box->y + (i % rows) * lh;
+        int x = box->x + (i % cols) * cw + 4, y = box->y + (i / cols) * lh;
+        /* the latency pair is the widest value: it may use the whole row */
+        int right = i == 6 ? box->x + box->w - 4 : x + cw - 8;
         if (y + lh > box->y + box->h + 2)
             continue;
         vw_text(c->d, x, y, f, VW_C_TEXT_DIM, VW_ALIGN_LEFT, vw_label(keys[i], lang));
-        vw_text(c->d, x + cw - 8, y, f, VW_C_TEXT, VW_ALIGN_RIGHT, v[i]);
+        vw_text(c->d, right, y, f, VW_C_TEXT, VW_ALIGN_RIGHT, v[i]);
     }
 }
 
