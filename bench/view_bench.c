@@ -78,14 +78,12 @@ static int bench(uint64_t events)
     int n;
     frames(&app, &d, ms, &n);
     size_t bytes = vw_session_bytes(&app.s);
-    uint64_t ev = app.s.nevents, stored = 0;
-    for (int r = 0; r < app.s.nruns; r++)
-        for (int l = 0; l < app.s.runs[r].nlanes; l++)
-            stored += app.s.runs[r].lanes[l].n;
-    printf("| %llu | %.2f s | %.2f s | %.1f B | %.1f MB | %.2f ms | %.2f ms | %.2f ms | %.2f ms |\n",
-           (unsigned long long)ev, t_write, t_load, (double)bytes / (double)(ev ? ev : 1), bytes / 1e6,
+    uint64_t ev = app.s.nevents;
+    uint64_t tev = app.s.trace_events;
+    printf("| %llu | %llu | %.2f s | %.2f s | %.1f B | %.1f B | %.0f MB | %.2f ms | %.2f ms | %.2f ms | %.2f ms |\n",
+           (unsigned long long)tev, (unsigned long long)ev, t_write, t_load, (double)bytes / (double)(tev ? tev : 1),
+           (double)bytes / (double)(ev ? ev : 1), bytes / 1e6,
            pct(ms, n, 50), pct(ms, n, 95), pct(ms, n, 99), ms[n - 1]);
-    (void)stored;
     vw_draw_free(&d);
     vw_app_free(&app);
     return 0;
@@ -93,8 +91,8 @@ static int bench(uint64_t events)
 
 int main(int argc, char **argv)
 {
-    printf("| events loaded | write (recorder) | load | memory/event | memory | frame p50 | p95 | p99 | max |\n"
-           "|---|---|---|---|---|---|---|---|---|\n");
+    printf("| trace events | events held | write (recorder) | load | bytes/trace event | bytes/event held | memory | "
+           "frame p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     if (argc < 2)
         return bench(1000000) | bench(10000000);
     int rc = 0;

@@ -109,7 +109,8 @@ typedef struct vw_session {
     vw_run *runs;
     int nruns, capr;
     char warning[512];   /* the last load warning (truncated/corrupt file) */
-    uint64_t nevents;
+    uint64_t nevents;       /* events held (client calls other than requests are not) */
+    uint64_t trace_events;  /* events read from the files */
 } vw_session;
 
 /* Loads every run of a trace file and appends them as panels. Returns 0 (with

@@ -325,6 +325,7 @@ int vw_session_load(vw_session *s, const char *path, char *err, size_t errlen)
         s->nevents += r->nevents;
     }
     free(L.lr);
+    s->trace_events += res.events;
     if (rc != 0)
         return -1;
     if (res.warning[0])
