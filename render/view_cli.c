@@ -22,7 +22,7 @@ typedef struct view_opts {
     vw_lang lang;
     const char *screenshot, *frames, *video, *svg, *window_shot;
     double at, zoom, seconds, quit_after, speed;
-    int w, h, fps, size_given;
+    int w, h, fps, size_given, play;
 } view_opts;
 
 static int fail(int code, const char *msg)
@@ -45,14 +45,15 @@ static const char view_help[] =
     "  --frames DIR         write the animation as DIR/frame_00001.png ...\n"
     "  --video OUT.mp4|gif  the animation through ffmpeg (when installed)\n"
     "  --seconds S          animation length (default 8); --fps N (default 25)\n"
-    "  --speed NS           trace nanoseconds per second of playback (window)\n\n"
+    "  --speed NS           trace nanoseconds per second of playback (default 1e6:\n"
+    "                       1 ms of trace = 1 s); --play starts playing at once\n\n"
     "keys: space play/pause, left/right previous/next event, up/down speed,\n"
     "      +/- or wheel zoom, drag pan, click select (same-socket chain), F fit,\n"
     "      L lecture, K language, R run form, S screenshot, W save session,\n"
     "      X remove selected panel, Tab caption panel, Esc/Q quit\n";
 
 enum { O_LECTURE = 1000, O_LANG, O_SHOT, O_AT, O_ZOOM, O_SIZE, O_FRAMES, O_VIDEO, O_SECONDS, O_FPS, O_QUIT_AFTER,
-       O_WINDOW_SHOT, O_SVG, O_SPEED };
+       O_WINDOW_SHOT, O_SVG, O_SPEED, O_PLAY };
 
 static int parse_size(const char *s, view_opts *o)
 {
@@ -83,7 +84,7 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         {"frames", required_argument, 0, O_FRAMES}, {"video", required_argument, 0, O_VIDEO},
         {"seconds", required_argument, 0, O_SECONDS}, {"fps", required_argument, 0, O_FPS},
         {"quit-after", required_argument, 0, O_QUIT_AFTER}, {"window-shot", required_argument, 0, O_WINDOW_SHOT},
-        {"speed", required_argument, 0, O_SPEED}, {"format", required_argument, 0, 'f'},
+        {"speed", required_argument, 0, O_SPEED}, {"play", no_argument, 0, O_PLAY}, {"format", required_argument, 0, 'f'},
         {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     double v;
     int c;
@@ -103,6 +104,7 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         case O_FPS: if (parse_num(optarg, 1, 120, &v)) bad = "--fps takes 1 .. 120"; else o->fps = (int)v; break;
         case O_QUIT_AFTER: if (parse_num(optarg, 0, 3600, &o->quit_after)) bad = "--quit-after takes seconds"; break;
         case O_WINDOW_SHOT: o->window_shot = optarg; break;
+        case O_PLAY: o->play = 1; break;
         case O_SPEED: if (parse_num(optarg, 100, 1e10, &o->speed)) bad = "--speed takes 100 .. 1e10 ns per second"; break;
         case 'f': if (strcmp(optarg, "svg") == 0) o->svg = "svg"; else if (strcmp(optarg, "png")) bad = "--format takes png or svg here"; break;
         case 'o': o->screenshot = optarg; break;
@@ -284,6 +286,7 @@ static int window(vw_app *app, const view_opts *o)
     vw_app_session_changed(app);
     if (o->speed > 0)
         app->a.speed = o->speed;
+    app->a.playing = o->play;
     int full = o->lecture, shots = 0, rc = EXIT_OK;
     double start = vw_backend_seconds(), last = start;
     while (!app->quit) {

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 unset SDL_VIDEODRIVER
 "$BIN" run --model epoll,io_uring --clients 2 --messages 5 --trace "$T/a.sstrace" --quiet >/dev/null 2>&1 ||
     "$BIN" run --model epoll --clients 2 --messages 5 --trace "$T/a.sstrace" --quiet >/dev/null 2>&1 || fail "recording"
-xvfb-run -a -s "-screen 0 1280x800x24" "$BIN" view "$T/a.sstrace" --size 1200x700 --speed 1e6 \
+xvfb-run -a -s "-screen 0 1280x800x24" "$BIN" view "$T/a.sstrace" --size 1200x700 --speed 1e6 --play \
     --quit-after 1.5 --window-shot "$T/w.png" 2>"$T/err" || fail "window: $(cat "$T/err")"
 python3 - "$T/w.png" <<'PY' || fail "the window's picture"
 import struct, sys

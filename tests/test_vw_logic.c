@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "render/anim.h"
+#include "render/app.h"
 #include "render/caption.h"
 #include "render/counters.h"
 #include "render/hit.h"
@@ -158,11 +159,70 @@ static void captions_explain_from_the_tables(void **state)
     vw_session_free(&s);
 }
 
+static void send(vw_app *app, vw_input_kind k, vw_key key, int ch, int x, int y, int wheel)
+{
+    vw_input in = {k, key, ch, x, y, 1, wheel, 0};
+    vw_app_input(app, &in);
+}
+
+static void keys_and_mouse_drive_the_view(void **state)
+{
+    (void)state;
+    vw_app app;
+    vw_app_init(&app, 1600, 900);
+    fx_simple(&app.s);
+    vw_draw d;
+    vw_draw_init(&d, NULL, NULL, NULL);
+    vw_app_frame(&app, &d);
+    vw_app_session_changed(&app);
+    vw_app_frame(&app, &d);
+    send(&app, VW_IN_KEY, VW_KEY_SPACE, 0, 0, 0, 0);
+    assert_true(app.a.playing);
+    vw_app_tick(&app, 0.001); /* 1 ms of wall time at 1 ms/s: 1 µs of trace */
+    assert_true(app.a.t > 999 && app.a.t < 1001);
+    send(&app, VW_IN_KEY, VW_KEY_RIGHT, 0, 0, 0, 0); /* step: pauses, next event start */
+    assert_false(app.a.playing);
+    assert_true(app.a.t == 4000);
+    double span = app.v.t1 - app.v.t0;
+    int mid = app.v.x0 + app.v.w / 2, y = app.L.panels[0].box[0].y + 2;
+    send(&app, VW_IN_WHEEL, 0, 0, mid, y, 3);
+    assert_true(app.v.t1 - app.v.t0 < span / 1.9);
+    double t0 = app.v.t0;
+    send(&app, VW_IN_DOWN, 0, 0, mid, y, 0);
+    send(&app, VW_IN_MOVE, 0, 0, mid - 100, y, 0);
+    send(&app, VW_IN_UP, 0, 0, mid - 100, y, 0);
+    assert_true(app.v.t0 > t0); /* dragged left: later times */
+    send(&app, VW_IN_MOVE, 0, 0, (int)vw_view_px(&app.v, 4500), y, 0);
+    assert_int_equal(app.hover.kind, VW_HIT_EVENT);
+    send(&app, VW_IN_DOWN, 0, 0, (int)vw_view_px(&app.v, 4500), y, 0);
+    assert_int_equal(app.sel.kind, VW_HIT_EVENT);
+    send(&app, VW_IN_UP, 0, 0, 0, 0, 0);
+    send(&app, VW_IN_KEY, VW_KEY_CHAR, 'l', 0, 0, 0);
+    assert_true(app.lecture && app.want_fullscreen);
+    send(&app, VW_IN_KEY, VW_KEY_CHAR, 'k', 0, 0, 0);
+    assert_int_equal(app.lang, VW_LANG_KO);
+    send(&app, VW_IN_KEY, VW_KEY_CHAR, 'f', 0, 0, 0);
+    assert_true(app.v.t0 == 0 && app.v.t1 == 10000);
+    vw_app_frame(&app, &d); /* the minimap is where the layout put it */
+    const vw_rect *mm = &app.L.minimap;
+    send(&app, VW_IN_DOWN, 0, 0, mm->x + mm->w / 4, mm->y + 2, 0);
+    assert_true(app.a.t > 2400 && app.a.t < 2600);
+    send(&app, VW_IN_UP, 0, 0, 0, 0, 0);
+    send(&app, VW_IN_KEY, VW_KEY_ESCAPE, 0, 0, 0, 0); /* leaves lecture mode first */
+    assert_false(app.lecture);
+    assert_false(app.quit);
+    send(&app, VW_IN_KEY, VW_KEY_CHAR, 'q', 0, 0, 0);
+    assert_true(app.quit);
+    vw_draw_free(&d);
+    vw_app_free(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counters_follow_the_playhead), cmocka_unit_test(counters_use_block_sums),
         cmocka_unit_test(playhead_moves_and_steps),     cmocka_unit_test(layout_stacks_panels),
-        cmocka_unit_test(hover_finds_the_event),        cmocka_unit_test(captions_explain_from_the_tables)};
+        cmocka_unit_test(hover_finds_the_event),        cmocka_unit_test(captions_explain_from_the_tables),
+        cmocka_unit_test(keys_and_mouse_drive_the_view)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
