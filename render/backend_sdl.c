@@ -159,7 +159,10 @@ void vw_backend_free(vw_backend *b)
                 TTF_CloseFont(b->font[s][f]);
     if (b->ren) SDL_DestroyRenderer(b->ren);
     if (b->surf) SDL_FreeSurface(b->surf);
-    if (b->win) SDL_DestroyWindow(b->win);
+    if (b->win) {
+        SDL_DestroyWindow(b->win);
+        SDL_Quit(); /* lets SDL release what the video subsystem holds */
+    }
     free(b);
 }
 

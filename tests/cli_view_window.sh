@@ -11,6 +11,11 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 unset SDL_VIDEODRIVER
+# ASan builds: the display libraries SDL loads keep a few allocations for the
+# process lifetime (D-Bus, from modules unloaded before the leak report can
+# name them), so leak checking is off for this one test; memory errors are
+# still caught, and the headless tests leak-check the viewer's own code.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 "$BIN" run --model epoll,io_uring --clients 2 --messages 5 --trace "$T/a.sstrace" --quiet >/dev/null 2>&1 ||
     "$BIN" run --model epoll --clients 2 --messages 5 --trace "$T/a.sstrace" --quiet >/dev/null 2>&1 || fail "recording"
 xvfb-run -a -s "-screen 0 1280x800x24" "$BIN" view "$T/a.sstrace" --size 1200x700 --speed 1e6 --play \
