@@ -89,7 +89,8 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     bottom = L->legend.y - 2;
     L->caption = (vw_rect){4, bottom, W - 8, 0};
     if (o->lecture) {
-        int ch = 3 * large + 2 * normal + 24;
+        int others = s->nruns > 3 ? 2 : s->nruns > 1 ? s->nruns - 1 : 0;
+        int ch = 3 * large + (2 + others) * normal + 28;
         L->caption = (vw_rect){4, bottom - ch, W - 8, ch};
         bottom = L->caption.y - 4;
     }

@@ -101,6 +101,25 @@ static int wrapped(vw_sc *c, int x, int y, int w, vw_font f, vw_rgba col, int ma
     return ctx.lines * ctx.lh;
 }
 
+/* "[model] thread — call(...)": the facts line of a panel at the playhead */
+static int facts_line(const vw_app *app, int p, char *out, size_t n, const vw_ev **ev)
+{
+    const vw_run *run = &app->s.runs[p];
+    int lane;
+    size_t idx;
+    char facts[400];
+    if (vw_caption_pick(run, app->a.t, &lane, &idx) != 0) {
+        snprintf(out, n, "[%s] %s", run->model,
+                 app->lang == VW_LANG_KO ? "재생을 누르면 첫 호출부터 설명합니다." : "Press play: each call is explained as it happens.");
+        *ev = NULL;
+        return -1;
+    }
+    *ev = &run->lanes[lane].ev[idx];
+    vw_caption_facts(*ev, run->lanes[lane].name, app->lang, facts, sizeof facts);
+    snprintf(out, n, "[%s] %s", run->model, facts);
+    return 0;
+}
+
 void vw_sc_caption(vw_sc *c)
 {
     vw_app *app = c->app;
@@ -108,23 +127,20 @@ void vw_sc_caption(vw_sc *c)
     if (r->h <= 0 || app->s.nruns == 0)
         return;
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_CAPTION);
-    int p = app->focus < app->s.nruns ? app->focus : 0, lane;
-    const vw_run *run = &app->s.runs[p];
-    size_t idx;
-    char facts[400], line[500];
+    int p = app->focus < app->s.nruns ? app->focus : 0;
+    const vw_ev *e;
+    char line[500];
     int y = r->y + 6, x = r->x + 12, w = r->w - 24;
-    if (vw_caption_pick(run, app->a.t, &lane, &idx) == 0) {
-        const vw_ev *e = &run->lanes[lane].ev[idx];
-        vw_caption_facts(e, run->lanes[lane].name, app->lang, facts, sizeof facts);
-        snprintf(line, sizeof line, "[%s] %s", run->model, facts);
-        y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_C_PACKET, 1, line);
+    facts_line(app, p, line, sizeof line, &e);
+    y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_C_PACKET, 1, line);
+    if (e)
         y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_RGB(0xff, 0xff, 0xff), 2, vw_caption_explain(e, app->lang));
-    } else {
-        snprintf(line, sizeof line, "[%s] %s", run->model,
-                 app->lang == VW_LANG_KO ? "재생을 누르면 첫 호출부터 설명합니다." : "Press play: each call is explained as it happens.");
-        y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_C_PACKET, 1, line);
+    y += wrapped(c, x, y + 2, w, VW_FONT_NORMAL, VW_RGB(0xd8, 0xe4, 0xf0), 2, vw_caption_model(app->s.runs[p].model, app->lang));
+    /* the other panels at the same instant, one line each (Tab moves the focus) */
+    for (int k = 1; k < app->s.nruns && k <= 2; k++) {
+        facts_line(app, (p + k) % app->s.nruns, line, sizeof line, &e);
+        y += wrapped(c, x, y + 4, w, VW_FONT_NORMAL, VW_RGB(0xb8, 0xc8, 0xd8), 1, line);
     }
-    wrapped(c, x, y + 4, w, VW_FONT_NORMAL, VW_RGB(0xd8, 0xe4, 0xf0), 2, vw_caption_model(run->model, app->lang));
 }
 
 static int button(vw_sc *c, int x, int y, int h, const char *label, int on, int id, int arg)
@@ -216,13 +232,13 @@ void vw_sc_minimap(vw_sc *c)
     vw_scene_minimap_cache(app);
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
     int n = app->s.nruns, rh = n ? r->h / n : r->h;
-    for (int k = 0; k < n && app->mm; k++)
-        for (int x = 0; x < app->mm_w; x++) {
-            int v = app->mm[(size_t)k * (size_t)app->mm_w + (size_t)x];
-            int h = v * (rh - 1) / 255;
-            if (h > 0)
-                vw_fill(c->d, r->x + x, r->y + k * rh + rh - h, 1, h, VW_C_KERNEL);
-        }
+    int *h = malloc((size_t)(app->mm_w > 0 ? app->mm_w : 1) * sizeof *h);
+    for (int k = 0; k < n && app->mm && h; k++) {
+        for (int x = 0; x < app->mm_w; x++)
+            h[x] = app->mm[(size_t)k * (size_t)app->mm_w + (size_t)x] * (rh - 1) / 255;
+        vw_sc_bars(c, r->x, h, app->mm_w, r->y + (k + 1) * rh, VW_C_KERNEL, 0);
+    }
+    free(h);
     /* the visible range and the playhead, on the full-trace scale */
     double dur = (double)vw_session_duration(&app->s);
     if (dur <= 0)

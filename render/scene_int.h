@@ -19,6 +19,9 @@ typedef struct vw_sc {
 
 /* panels (scene_panel.c) */
 void vw_sc_panel(vw_sc *c, int p);
+/* a histogram of n columns from x0, bars standing on `bottom`, equal
+ * neighbours merged; split: lighter after the playhead */
+void vw_sc_bars(vw_sc *c, int x0, const int *h, int n, int bottom, vw_rgba col, int split);
 /* chrome (scene_chrome.c) */
 void vw_sc_header(vw_sc *c);
 void vw_sc_axis(vw_sc *c);

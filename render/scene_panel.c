@@ -5,6 +5,7 @@
  * built from folded segments, so cost follows pixels, not events. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render/counters.h"
@@ -56,23 +57,37 @@ static vw_rgba event_color(const vw_run *r, const vw_ev *e)
     return vw_cat_color(vw_ev_cat(e));
 }
 
-/* a folded column: stacked shares, waiting at the bottom */
-static void draw_folded(vw_sc *c, const vw_seg *s, int y, int h, int spans)
+/* a folded column: stacked shares, waiting at the bottom; heights in pixels */
+typedef struct column {
+    int x0, x1, part[VW_NCAT], tick;
+} column;
+
+static const vw_cat fold_order[VW_NCAT] = {VW_CAT_WAIT, VW_CAT_KERNEL, VW_CAT_USER};
+
+static void column_of(const vw_seg *s, int h, int spans, column *col)
 {
-    static const vw_cat order[VW_NCAT] = {VW_CAT_WAIT, VW_CAT_KERNEL, VW_CAT_USER};
+    int left = h;
+    col->x0 = s->x0, col->x1 = s->x1;
+    for (int k = 0; k < VW_NCAT; k++) {
+        int part = (int)lround((double)s->frac[fold_order[k]] * h / 1000.0);
+        if (s->frac[fold_order[k]] > 0 && part == 0)
+            part = 1; /* a sliver of waiting must not vanish when zoomed out */
+        col->part[k] = part > left ? left : part;
+        left -= col->part[k];
+    }
+    col->tick = s->instants && !spans;
+}
+
+static void draw_column(vw_sc *c, const column *col, int y, int h, int spans)
+{
     int bottom = y + h;
     for (int k = 0; k < VW_NCAT; k++) {
-        int part = (int)lround((double)s->frac[order[k]] * h / 1000.0);
-        if (s->frac[order[k]] > 0 && part == 0)
-            part = 1; /* a sliver of waiting must not vanish when zoomed out */
-        if (part > bottom - y)
-            part = bottom - y;
-        vw_rgba col = spans ? VW_C_REQUEST : vw_cat_color(order[k]);
-        rect_split(c, s->x0, s->x1, bottom - part, part, col);
-        bottom -= part;
+        rect_split(c, col->x0, col->x1, bottom - col->part[k], col->part[k],
+                   spans ? VW_C_REQUEST : vw_cat_color(fold_order[k]));
+        bottom -= col->part[k];
     }
-    if (s->instants && !spans)
-        rect_split(c, s->x0, s->x1, y, h / 3 > 2 ? h / 3 : 2, VW_C_PACKET);
+    if (col->tick)
+        rect_split(c, col->x0, col->x1, y, h / 3 > 2 ? h / 3 : 2, VW_C_PACKET);
 }
 
 static void draw_single(vw_sc *c, const vw_run *r, const vw_lane *l, const vw_seg *s, int y, int h)
@@ -88,15 +103,30 @@ static void draw_single(vw_sc *c, const vw_run *r, const vw_lane *l, const vw_se
     }
 }
 
+/* neighbouring folded columns of equal shape become one rectangle set:
+ * fewer commands to draw, and a much smaller SVG */
 static void draw_segments(vw_sc *c, const vw_run *r, const vw_lane *l, int y, int h, int spans)
 {
-    int n = vw_fold_lane(l, c->v, spans, c->seg, c->segcap);
+    int n = vw_fold_lane(l, c->v, spans, c->seg, c->segcap), open = 0;
+    column run = {0}, col;
     for (int i = 0; i < n; i++) {
-        if (c->seg[i].folded)
-            draw_folded(c, &c->seg[i], y, h, spans);
-        else
+        if (!c->seg[i].folded) {
+            if (open)
+                draw_column(c, &run, y, h, spans), open = 0;
             draw_single(c, r, l, &c->seg[i], y, h);
+            continue;
+        }
+        column_of(&c->seg[i], h, spans, &col);
+        if (open && col.x0 == run.x1 && !memcmp(col.part, run.part, sizeof col.part) && col.tick == run.tick) {
+            run.x1 = col.x1;
+            continue;
+        }
+        if (open)
+            draw_column(c, &run, y, h, spans);
+        run = col, open = 1;
     }
+    if (open)
+        draw_column(c, &run, y, h, spans);
 }
 
 /* the event running at the playhead lights up with a frame */
@@ -215,21 +245,37 @@ static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
     }
 }
 
+void vw_sc_bars(vw_sc *c, int x0, const int *h, int n, int bottom, vw_rgba col, int split)
+{
+    for (int i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && h[j] == h[i];)
+            j++;
+        if (h[i] <= 0)
+            continue;
+        if (split)
+            rect_split(c, x0 + i, x0 + j, bottom - h[i], h[i], col);
+        else
+            vw_fill(c->d, x0 + i, bottom - h[i], j - i, h[i], col);
+    }
+}
+
 /* zoomed out: how many operations are in flight, per column */
 static void op_depth(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
 {
     int X0 = c->v->x0, w = c->v->w;
     size_t maxv = 1;
-    for (int x = 0; x < w; x += 4) {
-        size_t n = vw_ops_inflight(o, vw_view_ns(c->v, X0 + x + 0.5));
-        if (n > maxv) maxv = n;
+    int *h = malloc((size_t)w * sizeof *h);
+    size_t *n = malloc((size_t)w * sizeof *n);
+    for (int x = 0; h && n && x < w; x++) {
+        n[x] = vw_ops_inflight(o, vw_view_ns(c->v, X0 + x + 0.5));
+        maxv = n[x] > maxv ? n[x] : maxv;
     }
-    for (int x = 0; x < w; x++) {
-        size_t n = vw_ops_inflight(o, vw_view_ns(c->v, X0 + x + 0.5));
-        int h = (int)((double)n * b->h / (double)maxv);
-        if (h > b->h) h = b->h;
-        rect_split(c, X0 + x, X0 + x + 1, b->y + b->h - h, h, col);
-    }
+    for (int x = 0; h && n && x < w; x++)
+        h[x] = (int)((double)n[x] * b->h / (double)maxv);
+    if (h && n)
+        vw_sc_bars(c, X0, h, w, b->y + b->h, col, 1);
+    free(h);
+    free(n);
 }
 
 static void op_lane(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
