@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../bench/synth.h"
 #include "render/app.h"
@@ -157,10 +158,39 @@ static void frame_and_svg_without_a_window(void **state)
     vw_app_free(&app);
 }
 
+static void run_form_adds_panels(void **state)
+{
+    (void)state;
+    vw_app app;
+    vw_app_init(&app, 1200, 700);
+    assert_true(app.form.nmodels >= 1);
+    for (int i = 0; i < app.form.nmodels; i++)
+        app.form.on[i] = i == 0;
+    app.form.value[VW_F_CLIENTS] = 2;
+    app.form.value[VW_F_MESSAGES] = 1;
+    vw_form_step(&app.form, VW_F_MESSAGES, +1);
+    vw_form_step(&app.form, VW_F_MESSAGES, +1);
+    assert_int_equal(app.form.value[VW_F_MESSAGES], 3);
+    assert_int_equal(vw_form_start(&app.form), 0);
+    for (int i = 0; i < 600 && app.s.nruns == 0; i++) {
+        usleep(20000);
+        vw_app_tick(&app, 0.02); /* the main loop picks the finished trace up */
+    }
+    assert_int_equal(app.s.nruns, 1);
+    assert_string_equal(app.s.runs[0].model, app.form.model[0]);
+    assert_int_equal(app.s.runs[0].nreq, 6);
+    assert_int_equal(app.ntmp, 1);
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "%s", app.tmpfiles[0]);
+    vw_app_free(&app);
+    assert_int_equal(access(tmp, F_OK), -1); /* temporary traces go with the viewer */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(loads_runs_lanes_and_operations), cmocka_unit_test(damaged_files_say_why),
                                        cmocka_unit_test(session_save_keeps_kept_runs),
-                                       cmocka_unit_test(frame_and_svg_without_a_window)};
+                                       cmocka_unit_test(frame_and_svg_without_a_window),
+                                       cmocka_unit_test(run_form_adds_panels)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
