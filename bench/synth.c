@@ -64,6 +64,23 @@ static void server_async(gen *g, uint64_t *op)
         note(g, SS_API_CPU_WORK, sock, 0, 0, 0, 0, rnd(g, 2000, 9000));
 }
 
+/* async-select: a network event becomes a message; later the window
+ * procedure dispatches it and calls recv and send inside the dispatch */
+static void server_msgs(gen *g, uint64_t *id)
+{
+    int sock = (int)rnd(g, 10, 200);
+    uint64_t k = ++*id;
+    note(g, SS_API_MSG_POST, sock, 0, k, 1 /* FD_READ */, 0, 0);
+    note(g, SS_API_EPOLL_WAIT, -1, 1, 0, 0, SS_EV_KERNEL | SS_EV_MAYBLOCK | SS_EV_WAITED, rnd(g, 2000, 20000));
+    uint64_t t0 = g->t;
+    note(g, SS_API_RECV, sock, 512, 0, 0, SS_EV_KERNEL, rnd(g, 800, 3000));
+    note(g, SS_API_SEND, sock, 512, 0, 0, SS_EV_KERNEL, rnd(g, 900, 3500));
+    uint64_t end = g->t;
+    g->t = t0;
+    note(g, SS_API_MSG_DISPATCH, sock, 0, k, 1, 0, end - t0);
+    g->t = end;
+}
+
 static void client(gen *g, uint64_t k)
 {
     int sock = 1000 + g->idx;
@@ -85,6 +102,7 @@ static void *thread_main(void *arg)
     uint64_t op = (uint64_t)g->idx << 40, k = 0;
     while (g->n < g->s->events / (uint64_t)(g->s->server_threads + g->s->clients))
         if (g->role == SS_ROLE_CLIENT) client(g, k++);
+        else if (g->s->messages) server_msgs(g, &op);
         else if (g->s->async) server_async(g, &op);
         else server_ready(g);
     ss_thread_end();

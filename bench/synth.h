@@ -14,6 +14,7 @@ typedef struct vw_synth {
     int server_threads;
     int clients;
     int async;         /* completion model (submit/complete) instead of readiness */
+    int messages;      /* window messages (post, then a dispatch enclosing recv/send) */
     const char *model; /* run name */
 } vw_synth;
 

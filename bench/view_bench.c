@@ -55,7 +55,7 @@ static int bench(uint64_t events)
     const char *tmp = getenv("TMPDIR");
     char path[512], err[512];
     snprintf(path, sizeof path, "%s/view-bench-%d.sstrace", tmp ? tmp : "/tmp", (int)getpid());
-    vw_synth runs[2] = {{events / 2, 4, 8, 0, "synthetic-epoll"}, {events / 2, 2, 8, 1, "synthetic-iocp"}};
+    vw_synth runs[2] = {{events / 2, 4, 8, 0, 0, "synthetic-epoll"}, {events / 2, 2, 8, 1, 0, "synthetic-iocp"}};
     double t0 = now_s();
     if (vw_synth_file(path, runs, 2, err, sizeof err) != 0) {
         fprintf(stderr, "view-bench: %s\n", err);

@@ -6,6 +6,8 @@
 #include "render/palette.h"
 #include "render/scene.h"
 
+#define VW_ARROW_BUDGET 600 /* arrows per frame: more would be a smear, not arrows */
+
 typedef struct vw_sc {
     vw_app *app;
     vw_draw *d;

@@ -11,7 +11,6 @@
 #include "render/counters.h"
 #include "render/scene_int.h"
 
-#define ARROW_BUDGET 600     /* per frame: more would be a smear, not arrows */
 #define DETAIL_EVENTS 3000   /* walk a lane's visible events only below this */
 #define TRAVEL_WALL_S 0.35   /* a packet takes this long on screen to travel */
 

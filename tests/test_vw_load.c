@@ -16,7 +16,7 @@ static const char *make_trace(void)
     static char path[256];
     if (!path[0]) {
         snprintf(path, sizeof path, "%s", tu_tmpfile(".sstrace"));
-        vw_synth runs[2] = {{20000, 2, 3, 0, "synthetic-epoll"}, {20000, 2, 3, 1, "synthetic-iocp"}};
+        vw_synth runs[2] = {{20000, 2, 3, 0, 0, "synthetic-epoll"}, {20000, 2, 3, 1, 0, "synthetic-iocp"}};
         char err[256];
         assert_int_equal(vw_synth_file(path, runs, 2, err, sizeof err), 0);
     }
@@ -49,6 +49,35 @@ static void loads_runs_lanes_and_operations(void **state)
         for (size_t i = 1; i < a->lanes[l].n; i++)
             assert_true(a->lanes[l].ev[i].t0 >= a->lanes[l].ev[i - 1].t0);
     print_message("memory: %.1f bytes per event\n", (double)vw_session_bytes(&s) / (double)s.nevents);
+    vw_session_free(&s);
+}
+
+static void window_messages_are_matched(void **state)
+{
+    (void)state;
+    const char *path = tu_tmpfile(".sstrace");
+    vw_synth run = {6000, 1, 2, 0, 1, "synthetic-async-select"};
+    char err[256];
+    assert_int_equal(vw_synth_file(path, &run, 1, err, sizeof err), 0);
+    vw_session s = {0};
+    assert_int_equal(vw_session_load(&s, path, err, sizeof err), 0);
+    const vw_run *r = &s.runs[0];
+    size_t posts = 0, dispatches = 0;
+    const vw_lane *l = &r->lanes[0];
+    for (size_t i = 0; i < l->n; i++) {
+        posts += l->ev[i].api == SS_API_MSG_POST;
+        if (l->ev[i].api == SS_API_MSG_DISPATCH) {
+            dispatches++;
+            /* the dispatch sorts before the recv it encloses */
+            assert_int_equal(l->ev[i + 1].api, SS_API_RECV);
+            assert_true(vw_ev_end(&l->ev[i]) >= vw_ev_end(&l->ev[i + 2]));
+        }
+    }
+    assert_true(posts > 100);
+    assert_int_equal(dispatches, posts);
+    assert_int_equal(r->msgs.n, posts);
+    for (size_t i = 0; i < r->msgs.n; i++)
+        assert_false(r->msgs.op[i].open);
     vw_session_free(&s);
 }
 
@@ -189,6 +218,7 @@ static void run_form_adds_panels(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(loads_runs_lanes_and_operations), cmocka_unit_test(damaged_files_say_why),
+                                       cmocka_unit_test(window_messages_are_matched),
                                        cmocka_unit_test(session_save_keeps_kept_runs),
                                        cmocka_unit_test(frame_and_svg_without_a_window),
                                        cmocka_unit_test(run_form_adds_panels)};
