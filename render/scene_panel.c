@@ -435,8 +435,8 @@ void vw_sc_panel(vw_sc *c, int p)
             thread_lane(c, r, pb, &pb->box[b]);
     if (app->sel.kind && app->sel.run == p)
         selection_chain(c, r, pb);
-    if (r->nlanes == 0)
-        vw_text(c->d, c->v->x0 + 8, pb->title.y + pb->title.h, c->f_label, VW_C_TEXT_DIM, VW_ALIGN_LEFT,
+    if (r->nevents == 0)
+        vw_text(c->d, c->v->x0 + 8, pb->title.y + pb->title.h + 2, c->f_label, VW_C_TEXT_DIM, VW_ALIGN_LEFT,
                 "(empty run: no events were recorded)");
     counters_box(c, r, &pb->counters);
 }

@@ -39,7 +39,7 @@ static const char view_help[] =
     "  --lecture            full screen, large type, captions explaining each event\n"
     "  --lang ko|en         caption language (default en)\n"
     "  --screenshot OUT.png render one frame without a display and exit\n"
-    "  --at FRACTION        playhead position for --screenshot/--svg (0..1, default 0.5)\n"
+    "  --at FRACTION        playhead position, 0..1 (pictures: default 0.5; window: 0)\n"
     "  --zoom FACTOR        show 1/FACTOR of the run around the playhead (default 1)\n"
     "  --size WxH           picture or window size (default 1600x900)\n"
     "  --frames DIR         write the animation as DIR/frame_00001.png ...\n"
@@ -119,10 +119,11 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
     return 0;
 }
 
-/* view range and playhead for a single picture */
+/* view range and playhead: --at (default: the middle for a picture, the
+ * start for a window) and --zoom around it */
 static void place(vw_app *app, const view_opts *o)
 {
-    vw_anim_seek(&app->a, o->at * app->a.end);
+    vw_anim_seek(&app->a, (o->at >= 0 ? o->at : 0.5) * app->a.end);
     if (o->zoom > 1) {
         double span = app->a.end / o->zoom;
         vw_view_set(&app->v, app->a.t - span / 2, app->a.t + span / 2);
@@ -286,8 +287,13 @@ static int window(vw_app *app, const view_opts *o)
     vw_app_session_changed(app);
     if (o->speed > 0)
         app->a.speed = o->speed;
+    if (o->at >= 0 || o->zoom > 1) {
+        view_opts start = *o;
+        start.at = o->at >= 0 ? o->at : 0;
+        place(app, &start);
+    }
     app->a.playing = o->play;
-    int full = o->lecture, shots = 0, rc = EXIT_OK;
+    int full = o->lecture, shots = 0, rc = EXIT_OK, nframes = 0;
     double start = vw_backend_seconds(), last = start;
     while (!app->quit) {
         vw_input in;
@@ -312,8 +318,11 @@ static int window(vw_app *app, const view_opts *o)
             app->want_screenshot = 0;
         }
         vw_backend_present(b);
-        if (timed_out)
+        nframes++;
+        if (timed_out) {
+            fprintf(stderr, "sockscope: %d frames in %.1f s\n", nframes, now - start);
             break;
+        }
         vw_backend_sleep_ms(app->a.playing ? 1 : 10);
     }
     vw_draw_free(&d);
@@ -323,7 +332,7 @@ static int window(vw_app *app, const view_opts *o)
 
 int ss_view_main(int argc, char **argv)
 {
-    view_opts o = {.lang = VW_LANG_EN, .at = 0.5, .zoom = 1, .seconds = 8, .w = 1600, .h = 900, .fps = 25};
+    view_opts o = {.lang = VW_LANG_EN, .at = -1, .zoom = 1, .seconds = 8, .w = 1600, .h = 900, .fps = 25};
     char err[512];
     int r = parse_opts(argc, argv, &o, err, sizeof err);
     if (r > 0) {
@@ -359,7 +368,7 @@ int ss_view_main(int argc, char **argv)
 
 int ss_view_export_main(int argc, char **argv)
 {
-    view_opts o = {.lang = VW_LANG_EN, .at = 0.5, .zoom = 1, .seconds = 8, .w = 1600, .h = 900, .fps = 25};
+    view_opts o = {.lang = VW_LANG_EN, .at = -1, .zoom = 1, .seconds = 8, .w = 1600, .h = 900, .fps = 25};
     char err[512];
     int r = parse_opts(argc, argv, &o, err, sizeof err);
     if (r != 0)

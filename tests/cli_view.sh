@@ -35,6 +35,13 @@ PY
 "$BIN" view "$T/a.sstrace" --frames "$T/frames" --seconds 0.4 --fps 5 --size 640x400 2>/dev/null || fail "frames"
 [ -f "$T/frames/frame_00002.png" ] || fail "frames were not written"
 
+if command -v ffmpeg >/dev/null 2>&1; then
+    "$BIN" view "$T/a.sstrace" --video "$T/a.gif" --seconds 0.4 --fps 5 --size 640x400 2>/dev/null || fail "video"
+    [ -s "$T/a.gif" ] || fail "the video was not written"
+else
+    echo "note: ffmpeg is not installed; --video was not tried"
+fi
+
 # bad input: a clear message, exit code 3, no crash
 check_bad() { # FILE EXPECTED-WORDS
     "$BIN" view "$1" --screenshot "$T/bad.png" 2>"$T/err"

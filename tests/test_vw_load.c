@@ -187,6 +187,31 @@ static void frame_and_svg_without_a_window(void **state)
     vw_app_free(&app);
 }
 
+static void empty_run_shows_as_empty(void **state)
+{
+    (void)state;
+    const char *path = tu_tmpfile(".sstrace");
+    vw_synth run = {0, 1, 1, 0, 0, "idle-model"};
+    char err[256];
+    assert_int_equal(vw_synth_file(path, &run, 1, err, sizeof err), 0);
+    vw_app app;
+    vw_app_init(&app, 1000, 600);
+    assert_int_equal(vw_app_load(&app, path), 0);
+    assert_int_equal(app.s.nruns, 1);
+    assert_int_equal(app.s.runs[0].nevents, 0);
+    vw_draw d;
+    vw_draw_init(&d, NULL, NULL, NULL);
+    vw_app_frame(&app, &d);
+    vw_app_session_changed(&app);
+    vw_app_frame(&app, &d);
+    int said = 0;
+    for (size_t i = 0; i < d.n; i++)
+        said |= d.cmd[i].kind == VW_CMD_TEXT && strstr(vw_cmd_text(&d, &d.cmd[i]), "empty run") != NULL;
+    assert_true(said);
+    vw_draw_free(&d);
+    vw_app_free(&app);
+}
+
 static void run_form_adds_panels(void **state)
 {
     (void)state;
@@ -221,6 +246,6 @@ int main(void)
                                        cmocka_unit_test(window_messages_are_matched),
                                        cmocka_unit_test(session_save_keeps_kept_runs),
                                        cmocka_unit_test(frame_and_svg_without_a_window),
-                                       cmocka_unit_test(run_form_adds_panels)};
+                                       cmocka_unit_test(empty_run_shows_as_empty), cmocka_unit_test(run_form_adds_panels)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
