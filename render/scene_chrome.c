@@ -343,7 +343,7 @@ static void playhead(vw_sc *c)
 
 void vw_scene_build(vw_app *app, vw_draw *d)
 {
-    vw_sc c = {.app = app, .d = d, .v = &app->v, .arrows_left = VW_ARROW_BUDGET};
+    vw_sc c = {.app = app, .d = d, .v = &app->v, .arrows_left = VW_ARROW_BUDGET, .dots_left = VW_TRAVEL_DOTS};
     c.f_label = app->lecture ? VW_FONT_NORMAL : VW_FONT_SMALL;
     c.f_body = app->lecture ? VW_FONT_LARGE : VW_FONT_NORMAL;
     c.ph_x = vw_view_px(&app->v, app->a.t);

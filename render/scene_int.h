@@ -7,6 +7,7 @@
 #include "render/scene.h"
 
 #define VW_ARROW_BUDGET 600 /* arrows per frame: more would be a smear, not arrows */
+#define VW_TRAVEL_DOTS 24   /* packets travelling at once, per frame */
 
 typedef struct vw_sc {
     vw_app *app;
@@ -17,6 +18,7 @@ typedef struct vw_sc {
     vw_seg *seg;
     int segcap;
     int arrows_left;      /* arrow budget: dense views skip arrows */
+    int dots_left;        /* travelling packets still allowed this frame */
 } vw_sc;
 
 /* panels (scene_panel.c) */

@@ -12,7 +12,15 @@
 #include "render/scene_int.h"
 
 #define DETAIL_EVENTS 3000   /* walk a lane's visible events only below this */
-#define TRAVEL_WALL_S 0.35   /* a packet takes this long on screen to travel */
+#define TRAVEL_WALL_S 0.35   /* a packet takes this long on screen to travel... */
+#define TRAVEL_MAX_PX 30     /* ...or the time the playhead needs to cross this many pixels */
+
+/* how long before its arrival a packet starts travelling */
+static double travel_span(const vw_sc *c)
+{
+    double wall = c->app->a.speed * TRAVEL_WALL_S, px = TRAVEL_MAX_PX * vw_view_ns_per_px(c->v);
+    return wall < px ? wall : px;
+}
 
 vw_rgba vw_cat_color(vw_cat c)
 {
@@ -174,9 +182,10 @@ static int lane_of_thread(const vw_run *r, int64_t thread)
 /* a dot travelling down the arrow during the last moments before its time */
 static void travelling_dot(vw_sc *c, int x, int y0, int y1, double t_arrive)
 {
-    double span = c->app->a.speed * TRAVEL_WALL_S, t = c->app->a.t;
-    if (t < t_arrive - span || t > t_arrive)
+    double span = travel_span(c), t = c->app->a.t;
+    if (t < t_arrive - span || t > t_arrive || c->dots_left <= 0)
         return;
+    c->dots_left--;
     double f = (t - (t_arrive - span)) / span;
     int y = (int)(y0 + (y1 - y0) * f);
     vw_fill(c->d, x - 4, y - 4, 9, 9, VW_C_PACKET);
@@ -291,9 +300,9 @@ static void op_lane(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
  * comes back down when the echo arrives */
 static void request_dots(vw_sc *c, const vw_lane *l, int row_y, int top_y)
 {
-    double t = c->app->a.t, span = c->app->a.speed * TRAVEL_WALL_S;
+    double t = c->app->a.t, span = travel_span(c);
     long k = vw_hit_lane(l, t, span);
-    if (k < 0)
+    if (k < 0 || c->dots_left <= 0)
         return;
     const vw_ev *e = &l->ev[k];
     double t0 = (double)e->t0, t1 = (double)vw_ev_end(e);
@@ -304,6 +313,7 @@ static void request_dots(vw_sc *c, const vw_lane *l, int row_y, int top_y)
         return;
     int x = (int)c->ph_x, y = (int)(row_y + (top_y - row_y) * f);
     vw_fill(c->d, x - 3, y - 3, 7, 7, VW_C_REQUEST);
+    c->dots_left--;
 }
 
 static void clients_band(vw_sc *c, const vw_run *r, const vw_box *b, int top_y)
