@@ -217,12 +217,54 @@ static void keys_and_mouse_drive_the_view(void **state)
     vw_app_free(&app);
 }
 
+static void wakeups_and_completions_are_arrows(void **state)
+{
+    (void)state;
+    vw_app app;
+    vw_app_init(&app, 1600, 900);
+    vw_run *r = vw_session_add_run(&app.s, "iocp");
+    vw_lane *a = vw_run_lane(r, 0, SS_ROLE_SERVER, "worker 0");
+    vw_lane *b = vw_run_lane(r, 1, SS_ROLE_SERVER, "worker 1");
+    ss_event e1 = fx_ev(SS_API_WAKEUP, 1000, 1000, -1, 1, 0);          /* worker 0 wakes worker 1 */
+    ss_event e2 = fx_ev(SS_API_EPOLL_WAIT, 0, 1200, -1, 1, FX_WAIT);
+    ss_event e3 = fx_ev(SS_API_OP_COMPLETE, 3000, 3000, 9, 512, SS_EV_ASYNC);
+    vw_lane_push(a, &e1);
+    vw_lane_push(b, &e2);
+    vw_lane_push(b, &e3);
+    r->kernel.op = calloc(1, sizeof *r->kernel.op);
+    r->kernel.t_end = calloc(1, sizeof *r->kernel.t_end);
+    r->kernel.op[0] = (vw_op){.t0 = 2000, .dur = 1000, .sock = 9, .api = SS_API_RECV, .lane_from = 1, .lane_to = 1};
+    r->kernel.t_end[0] = 3000;
+    r->kernel.n = r->kernel.cap = 1;
+    r->duration = 4000, r->has_end = 1;
+    vw_run_finish(r);
+    app.s.nevents = r->nevents;
+    vw_draw d;
+    vw_draw_init(&d, NULL, NULL, NULL);
+    vw_app_frame(&app, &d);
+    vw_app_session_changed(&app);
+    vw_app_frame(&app, &d);
+    const vw_panel_box *pb = &app.L.panels[0];
+    int wake = 0, packet = 0, x1 = (int)vw_view_px(&app.v, 1000), x3 = (int)vw_view_px(&app.v, 3000);
+    for (size_t i = 0; i < d.n; i++) {
+        const vw_cmd *c = &d.cmd[i];
+        if (c->kind != VW_CMD_ARROW)
+            continue;
+        wake |= c->x == x1 && c->y < pb->box[1].y && c->y + c->h >= pb->box[1].y; /* lane 0 down to lane 1 */
+        packet |= c->x == x3 && c->y > pb->box[1].y + pb->box[1].h && c->y + c->h < c->y; /* kernel lane up */
+    }
+    assert_true(wake);
+    assert_true(packet);
+    vw_draw_free(&d);
+    vw_app_free(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counters_follow_the_playhead), cmocka_unit_test(counters_use_block_sums),
         cmocka_unit_test(playhead_moves_and_steps),     cmocka_unit_test(layout_stacks_panels),
         cmocka_unit_test(hover_finds_the_event),        cmocka_unit_test(captions_explain_from_the_tables),
-        cmocka_unit_test(keys_and_mouse_drive_the_view)};
+        cmocka_unit_test(keys_and_mouse_drive_the_view), cmocka_unit_test(wakeups_and_completions_are_arrows)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
