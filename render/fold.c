@@ -59,6 +59,27 @@ static void fold_column(const vw_lane *l, const vw_view *v, int x, size_t i, siz
     }
 }
 
+/* first index >= from with t0 >= t: galloping from where the previous
+ * column ended, so a sweep costs log(events per column), not log(n), and
+ * stays in cache */
+static size_t lower_from(const vw_lane *l, size_t from, uint64_t t)
+{
+    size_t step = 1, lo = from, hi;
+    while (from + step < l->n && l->ev[from + step].t0 < t) {
+        lo = from + step;
+        step *= 2;
+    }
+    hi = from + step < l->n ? from + step : l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->ev[mid].t0 < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int vw_fold_lane(const vw_lane *l, const vw_view *v, int spans, vw_seg *out, int max)
 {
     int n = 0, x = v->x0, xend = v->x0 + v->w;
@@ -91,7 +112,7 @@ int vw_fold_lane(const vw_lane *l, const vw_view *v, int spans, vw_seg *out, int
             i++;
             continue;
         }
-        size_t j = vw_lane_lower(l, (uint64_t)fmax(0, ceil(vw_view_ns(v, x + 1))));
+        size_t j = lower_from(l, i, (uint64_t)fmax(0, ceil(vw_view_ns(v, x + 1))));
         if (j <= i)
             j = i + 1;
         fold_column(l, v, x, i, j, spans, &out[n++]);
