@@ -68,8 +68,9 @@ typedef struct vw_op {
     uint16_t lane_from, lane_to; /* thread lanes of submit and completion (UINT16_MAX unknown) */
     uint8_t api;     /* operation API or message code */
     uint8_t row;     /* sub-row for drawing overlapping spans */
-    uint8_t open;    /* never completed within the trace */
-    uint8_t ret_neg; /* completed with an error */
+    uint8_t open:1;    /* never completed within the trace */
+    uint8_t ret_neg:1; /* completed with an error */
+    uint8_t depth;     /* completion-queue depth when the packet was taken (255 = more) */
 } vw_op;
 
 #define VW_OP_ROWS 6 /* overlapping spans of an operation lane are drawn on this many rows */

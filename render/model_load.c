@@ -19,6 +19,7 @@
 typedef struct half {        /* one end of an operation or message */
     uint64_t id, t;
     int64_t ret;
+    uint64_t arg;            /* completion: queue depth */
     uint32_t lane;           /* thread index until lanes are sorted, then lane */
     int32_t sock;
     uint32_t api;
@@ -58,7 +59,7 @@ static void push_half(halves *hs, uint64_t id, uint64_t t, uint32_t thread, cons
         hs->h = h;
         hs->cap = cap;
     }
-    hs->h[hs->n++] = (half){id, t, ev->ret, thread, ev->sock, api};
+    hs->h[hs->n++] = (half){id, t, ev->ret, ev->arg, thread, ev->sock, api};
 }
 
 static loadrun *cur(loader *L, uint32_t run_id)
@@ -210,6 +211,7 @@ static void add_op(vw_oplane *o, const half *a, const half *b, const vw_run *r)
     op->lane_to = b ? (uint16_t)lane_index(r, b->lane) : UINT16_MAX;
     op->open = b == NULL;
     op->ret_neg = b && b->ret < 0;
+    op->depth = b ? (uint8_t)(b->arg > 255 ? 255 : b->arg) : 0;
 }
 
 static int cmp_op(const void *a, const void *b)

@@ -287,6 +287,9 @@ static void tip_op(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
     const char *from = op->lane_from < r->nlanes ? r->lanes[op->lane_from].name : "?";
     const char *to = op->lane_to < r->nlanes ? r->lanes[op->lane_to].name : "?";
     snprintf(lines[(*n)++], 160, "by %s, taken by %s%s", from, to, op->ret_neg ? " (failed)" : "");
+    if (h->kind == VW_HIT_OP && !op->open)
+        snprintf(lines[(*n)++], 160, "completion queue held %u packet%s when it was taken", op->depth,
+                 op->depth == 1 ? "" : "s");
 }
 
 void vw_sc_tooltip(vw_sc *c)

@@ -250,6 +250,11 @@ static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
             continue;
         int y = rh >= 2 ? b->y + op->row * rh : b->y, h = rh >= 2 ? rh - 1 : b->h;
         rect_split(c, x0, x1 > x0 ? x1 : x0 + 1, y, h, op->ret_neg ? VW_C_WAIT : col);
+        if (op->depth && x1 < X1) { /* the completion queue when it was taken: taller = more packets */
+            int qh = op->depth * b->h / (VW_OP_ROWS * 2) + 1;
+            qh = qh > b->h ? b->h : qh;
+            rect_split(c, x1 - 1, x1 + 2, b->y + b->h - qh, qh, VW_C_PACKET);
+        }
     }
 }
 
