@@ -53,7 +53,7 @@ vw_hit vw_hit_test(const vw_session *s, const vw_layout *L, const vw_view *v, in
 {
     vw_hit h = {0};
     int p, b;
-    if (x < L->plot.x || x >= L->plot.x + L->plot.w || vw_layout_find(L, x, y, &p, &b) != 0 || b < 0 ||
+    if (x < L->plot.x || x >= L->plot.x + L->plot.w || vw_layout_find(L, y, &p, &b) != 0 || b < 0 ||
         p >= s->nruns)
         return h;
     const vw_run *r = &s->runs[p];

@@ -136,7 +136,7 @@ void vw_layout_free(vw_layout *L)
     memset(L, 0, sizeof *L);
 }
 
-int vw_layout_find(const vw_layout *L, int x, int y, int *panel, int *box)
+int vw_layout_find(const vw_layout *L, int y, int *panel, int *box)
 {
     for (int p = 0; p < L->npanels; p++) {
         const vw_panel_box *pb = &L->panels[p];
@@ -147,7 +147,6 @@ int vw_layout_find(const vw_layout *L, int x, int y, int *panel, int *box)
         for (int b = 0; b < pb->nbox; b++)
             if (y >= pb->box[b].y && y < pb->box[b].y + pb->box[b].h)
                 *box = b;
-        (void)x;
         return 0;
     }
     return -1;

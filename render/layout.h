@@ -46,7 +46,8 @@ typedef struct vw_layout {
 void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o);
 void vw_layout_free(vw_layout *L);
 int  vw_rect_has(const vw_rect *r, int x, int y);
-/* the panel and box under (x, y): returns 0 and sets panel and box, or -1 */
-int  vw_layout_find(const vw_layout *L, int x, int y, int *panel, int *box);
+/* the panel and box at height y: returns 0 and sets panel and box (-1 when
+ * between lanes), or -1 outside every panel */
+int  vw_layout_find(const vw_layout *L, int y, int *panel, int *box);
 
 #endif

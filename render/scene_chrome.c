@@ -251,7 +251,7 @@ void vw_sc_minimap(vw_sc *c)
             VW_ALIGN_RIGHT, app->lang == VW_LANG_KO ? "전체" : "whole run");
 }
 
-static void tip_event(const vw_app *app, const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
+static void tip_event(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
 {
     const vw_lane *l = &r->lanes[h->lane];
     const vw_ev *e = &l->ev[h->idx];
@@ -268,7 +268,6 @@ static void tip_event(const vw_app *app, const vw_run *r, const vw_hit *h, char 
     snprintf(lines[(*n)++], 160, "%s%s%s", (e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry",
              (e->flags & SS_EV_MAYBLOCK) ? ", could block" : "",
              (e->flags & SS_EV_WAITED) ? ", the thread slept (blocked)" : (e->flags & SS_EV_MAYBLOCK) ? ", did not sleep" : "");
-    (void)app;
 }
 
 static void tip_op(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
@@ -301,7 +300,7 @@ void vw_sc_tooltip(vw_sc *c)
     char lines[8][160];
     int n = 0;
     if (h->kind == VW_HIT_EVENT)
-        tip_event(app, &app->s.runs[h->run], h, lines, &n);
+        tip_event(&app->s.runs[h->run], h, lines, &n);
     else
         tip_op(&app->s.runs[h->run], h, lines, &n);
     int lh = vw_text_h(c->d, c->f_label), w = 0;

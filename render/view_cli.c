@@ -22,7 +22,7 @@ typedef struct view_opts {
     vw_lang lang;
     const char *screenshot, *frames, *video, *svg, *window_shot;
     double at, zoom, seconds, quit_after, speed;
-    int w, h, fps, size_given, play;
+    int w, h, fps, play;
 } view_opts;
 
 static int fail(int code, const char *msg)
@@ -53,14 +53,14 @@ static const char view_help[] =
     "      X remove selected panel, Tab caption panel, Esc/Q quit\n";
 
 enum { O_LECTURE = 1000, O_LANG, O_SHOT, O_AT, O_ZOOM, O_SIZE, O_FRAMES, O_VIDEO, O_SECONDS, O_FPS, O_QUIT_AFTER,
-       O_WINDOW_SHOT, O_SVG, O_SPEED, O_PLAY };
+       O_WINDOW_SHOT, O_SPEED, O_PLAY };
 
 static int parse_size(const char *s, view_opts *o)
 {
     int w, h;
     if (sscanf(s, "%dx%d", &w, &h) != 2 || w < 320 || h < 200 || w > 8192 || h > 8192)
         return -1;
-    o->w = w, o->h = h, o->size_given = 1;
+    o->w = w, o->h = h;
     return 0;
 }
 

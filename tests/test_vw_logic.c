@@ -96,7 +96,7 @@ static void layout_stacks_panels(void **state)
     assert_true(L.minimap.y + L.minimap.h <= 900);
     assert_true(L.plot.x + L.plot.w < L.panels[0].counters.x + 1);
     int p, b;
-    assert_int_equal(vw_layout_find(&L, 500, L.panels[1].box[0].y + 1, &p, &b), 0);
+    assert_int_equal(vw_layout_find(&L, L.panels[1].box[0].y + 1, &p, &b), 0);
     assert_int_equal(p, 1);
     assert_int_equal(b, 0);
     o.lecture = 1;
