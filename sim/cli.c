@@ -18,6 +18,9 @@
 #include "sim/server.h"
 #include "sim/stats.h"
 #include "sim/util.h"
+#ifdef SS_HAVE_VIEWER
+#include "render/viewer.h" /* plain C entry points: SDL stays in render/backend_sdl.c */
+#endif
 
 #define ERRLEN 512
 
@@ -368,8 +371,30 @@ static int cmd_stats(int argc, char **argv)
 }
 
 /* --- export ---------------------------------------------------------------- */
+/* png and svg are drawn by the viewer's renderer, which has its own options */
+static int wants_picture(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-f") == 0) && i + 1 < argc)
+            v = argv[i + 1];
+        else if (strncmp(argv[i], "--format=", 9) == 0)
+            v = argv[i] + 9;
+        if (v && (strcmp(v, "png") == 0 || strcmp(v, "svg") == 0))
+            return 1;
+    }
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
+    if (wants_picture(argc, argv)) {
+#ifdef SS_HAVE_VIEWER
+        return ss_view_export_main(argc, argv);
+#else
+        return fail(SS_EXIT_ENV, "%s", "this sockscope was built without SDL2/SDL2_ttf: png and svg export are unavailable");
+#endif
+    }
     static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
                                        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *format = NULL, *out = NULL;
@@ -380,9 +405,12 @@ static int cmd_export(int argc, char **argv)
         case 'f': format = optarg; break;
         case 'o': out = optarg; break;
         case 'h':
-            printf("usage: sockscope export FILE --format chrome|csv [-o OUT]\n\n"
+            printf("usage: sockscope export FILE --format chrome|csv|png|svg [-o OUT]\n\n"
                    "  chrome  Chrome Trace Event JSON: open in https://ui.perfetto.dev or chrome://tracing\n"
                    "  csv     one row per event (columns in docs/csv.md)\n"
+                   "  png     the viewer's timeline as a picture (no display needed; -o required)\n"
+                   "  svg     the same timeline as vector graphics, for slides and papers\n"
+                   "          png/svg options: --size WxH --at FRACTION --zoom F --lang ko|en --lecture\n"
                    "Writes to OUT, or standard output when -o is missing or '-'.\n");
             return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope export --help'");
@@ -391,7 +419,7 @@ static int cmd_export(int argc, char **argv)
     if (optind + 1 != argc)
         return fail(SS_EXIT_USAGE, "%s", "export needs exactly one trace FILE (see 'sockscope export --help')");
     if (!format)
-        return fail(SS_EXIT_USAGE, "%s", "export needs --format chrome or --format csv");
+        return fail(SS_EXIT_USAGE, "%s", "export needs --format chrome, csv, png or svg");
     int chrome = strcmp(format, "chrome") == 0 || strcmp(format, "json") == 0;
     if (!chrome && strcmp(format, "csv") != 0)
         return fail(SS_EXIT_USAGE, "unknown export format '%s'; use chrome or csv", format);
@@ -459,7 +487,10 @@ static const cmd cmds[] = {
     {"serve", cmd_serve, "run one model as a real echo server (nc-friendly)"},
     {"run", cmd_run, "run models against the built-in clients, record a trace, compare"},
     {"stats", cmd_stats, "the numbers of a trace"},
-    {"export", cmd_export, "export a trace to Chrome/Perfetto JSON or CSV"},
+    {"export", cmd_export, "export a trace to Chrome/Perfetto JSON, CSV, PNG or SVG"},
+#ifdef SS_HAVE_VIEWER
+    {"view", ss_view_main, "animate traces side by side in a window (SDL2)"},
+#endif
 };
 
 static void usage(FILE *f)

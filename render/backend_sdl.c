@@ -1,0 +1,459 @@
+/* backend_sdl.c — the only file that includes SDL: turns draw commands into
+ * SDL_Renderer calls (window or software surface), text through SDL_ttf
+ * with a small texture cache, window events into vw_input, and pixels
+ * into PNG through libpng. */
+#include "render/backend.h"
+
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#define TEXT_CACHE 1024
+#define FONT_FILE "fonts/NanumSquareR.ttf"
+
+static const int font_px_normal[VW_NFONTS] = {12, 14, 18, 24};
+static const int font_px_lecture[VW_NFONTS] = {17, 21, 28, 34};
+
+typedef struct text_entry {
+    uint64_t hash;
+    SDL_Texture *tex;
+    int w, h;
+} text_entry;
+
+struct vw_backend {
+    SDL_Window *win;
+    SDL_Surface *surf;      /* off-screen target */
+    SDL_Renderer *ren;
+    TTF_Font *font[2][VW_NFONTS];
+    int set;                /* 0 normal, 1 lecture */
+    text_entry cache[TEXT_CACHE];
+    int ncache;
+    int w, h;
+};
+
+const char *vw_font_path(void)
+{
+    static char path[1024];
+    const char *env = getenv("SOCKSCOPE_ASSETS");
+    const char *dirs[] = {env, SS_ASSETS_DIR, "assets", "/usr/share/sockscope/assets"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dirs[i], FONT_FILE);
+        if (access(path, R_OK) == 0)
+            return path;
+    }
+    return NULL;
+}
+
+static int open_fonts(vw_backend *b, char *err, size_t errlen)
+{
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        snprintf(err, errlen, "SDL_ttf failed to start: %s", TTF_GetError());
+        return -1;
+    }
+    const char *path = vw_font_path();
+    if (!path) {
+        snprintf(err, errlen, "the font %s was not found (set SOCKSCOPE_ASSETS to the assets/ directory)", FONT_FILE);
+        return -1;
+    }
+    for (int s = 0; s < 2; s++)
+        for (int f = 0; f < VW_NFONTS; f++) {
+            b->font[s][f] = TTF_OpenFont(path, s ? font_px_lecture[f] : font_px_normal[f]);
+            if (!b->font[s][f]) {
+                snprintf(err, errlen, "cannot open the font %s: %s", path, TTF_GetError());
+                return -1;
+            }
+        }
+    return 0;
+}
+
+static vw_backend *alloc_backend(int w, int h)
+{
+    vw_backend *b = calloc(1, sizeof *b);
+    if (b) {
+        b->w = w;
+        b->h = h;
+    }
+    return b;
+}
+
+vw_backend *vw_backend_offscreen(int w, int h, char *err, size_t errlen)
+{
+    vw_backend *b = alloc_backend(w, h);
+    if (!b) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    SDL_Init(0);
+    b->surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32);
+    b->ren = b->surf ? SDL_CreateSoftwareRenderer(b->surf) : NULL;
+    if (!b->ren) {
+        snprintf(err, errlen, "cannot create an off-screen %dx%d surface: %s", w, h, SDL_GetError());
+        vw_backend_free(b);
+        return NULL;
+    }
+    SDL_SetRenderDrawBlendMode(b->ren, SDL_BLENDMODE_BLEND);
+    if (open_fonts(b, err, errlen) != 0) {
+        vw_backend_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+vw_backend *vw_backend_window(int w, int h, int fullscreen, char *err, size_t errlen)
+{
+    vw_backend *b = alloc_backend(w, h);
+    if (!b) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        snprintf(err, errlen, "cannot open a window (no display?): %s; --screenshot works without one", SDL_GetError());
+        vw_backend_free(b);
+        return NULL;
+    }
+    b->win = SDL_CreateWindow("sockscope view", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
+                                  (fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
+    b->ren = b->win ? SDL_CreateRenderer(b->win, -1, SDL_RENDERER_PRESENTVSYNC) : NULL;
+    if (b->win && !b->ren)
+        b->ren = SDL_CreateRenderer(b->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!b->ren) {
+        snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
+        vw_backend_free(b);
+        return NULL;
+    }
+    SDL_SetRenderDrawBlendMode(b->ren, SDL_BLENDMODE_BLEND);
+    SDL_GetRendererOutputSize(b->ren, &b->w, &b->h);
+    if (open_fonts(b, err, errlen) != 0) {
+        vw_backend_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static void cache_clear(vw_backend *b)
+{
+    for (int i = 0; i < TEXT_CACHE; i++) {
+        if (b->cache[i].tex)
+            SDL_DestroyTexture(b->cache[i].tex);
+        b->cache[i].tex = NULL;
+    }
+    b->ncache = 0;
+}
+
+void vw_backend_free(vw_backend *b)
+{
+    if (!b)
+        return;
+    cache_clear(b);
+    for (int s = 0; s < 2; s++)
+        for (int f = 0; f < VW_NFONTS; f++)
+            if (b->font[s][f])
+                TTF_CloseFont(b->font[s][f]);
+    if (b->ren) SDL_DestroyRenderer(b->ren);
+    if (b->surf) SDL_FreeSurface(b->surf);
+    if (b->win) {
+        SDL_DestroyWindow(b->win);
+        SDL_Quit(); /* lets SDL release what the video subsystem holds */
+    }
+    free(b);
+}
+
+static int measure(void *ud, vw_font f, const char *s, int *w, int *h)
+{
+    vw_backend *b = ud;
+    TTF_Font *font = b->font[b->set][f];
+    *h = TTF_FontLineSkip(font);
+    if (!*s) {
+        *w = 0;
+        return 0;
+    }
+    return TTF_SizeUTF8(font, s, w, h);
+}
+
+void vw_backend_bind(vw_backend *b, vw_draw *d, int lecture)
+{
+    if (b->set != (lecture != 0))
+        cache_clear(b);
+    b->set = lecture != 0;
+    d->measure = measure;
+    d->measure_ud = b;
+    memcpy(d->font_px, lecture ? font_px_lecture : font_px_normal, sizeof d->font_px);
+}
+
+/* --- drawing -------------------------------------------------------------- */
+static void set_color(SDL_Renderer *r, vw_rgba c)
+{
+    SDL_SetRenderDrawColor(r, (Uint8)(c >> 24), (Uint8)(c >> 16), (Uint8)(c >> 8), (Uint8)c);
+}
+
+static uint64_t text_hash(const char *s, int font, vw_rgba c)
+{
+    uint64_t h = 1469598103934665603ull ^ ((uint64_t)font << 32) ^ c;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+static text_entry *text_texture(vw_backend *b, const vw_cmd *c, const char *s)
+{
+    uint64_t h = text_hash(s, c->font, c->color);
+    size_t slot = h % TEXT_CACHE;
+    for (size_t k = 0; k < 8; k++) {
+        text_entry *e = &b->cache[(slot + k) % TEXT_CACHE];
+        if (e->tex && e->hash == h)
+            return e;
+    }
+    if (b->ncache > TEXT_CACHE * 3 / 4)
+        cache_clear(b); /* crude but bounded: labels change slowly */
+    SDL_Color col = {(Uint8)(c->color >> 24), (Uint8)(c->color >> 16), (Uint8)(c->color >> 8), (Uint8)c->color};
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(b->font[b->set][c->font], s, col);
+    if (!surf)
+        return NULL;
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(b->ren, surf);
+    text_entry *e = NULL;
+    for (size_t k = 0; k < 8 && tex; k++) {
+        text_entry *cand = &b->cache[(slot + k) % TEXT_CACHE];
+        if (!cand->tex) {
+            e = cand;
+            break;
+        }
+    }
+    if (!e) {
+        e = &b->cache[slot];
+        if (e->tex) SDL_DestroyTexture(e->tex);
+        else b->ncache++;
+    } else {
+        b->ncache++;
+    }
+    *e = (text_entry){h, tex, surf->w, surf->h};
+    SDL_FreeSurface(surf);
+    return tex ? e : NULL;
+}
+
+static void draw_arrow_head(SDL_Renderer *r, const vw_cmd *c)
+{
+    float x1 = (float)(c->x + c->w), y1 = (float)(c->y + c->h);
+    float len = SDL_sqrtf((float)(c->w * c->w + c->h * c->h));
+    if (len < 1)
+        return;
+    float ux = c->w / len, uy = c->h / len, s = 5.0f + c->thick * 2.0f;
+    SDL_Color col = {(Uint8)(c->color >> 24), (Uint8)(c->color >> 16), (Uint8)(c->color >> 8), (Uint8)c->color};
+    SDL_Vertex v[3] = {{{x1, y1}, col, {0, 0}},
+                       {{x1 - ux * s - uy * s * 0.6f, y1 - uy * s + ux * s * 0.6f}, col, {0, 0}},
+                       {{x1 - ux * s + uy * s * 0.6f, y1 - uy * s - ux * s * 0.6f}, col, {0, 0}}};
+    SDL_RenderGeometry(r, NULL, v, 3, NULL, 0);
+}
+
+static void draw_line(SDL_Renderer *r, const vw_cmd *c)
+{
+    int vertical = abs(c->h) >= abs(c->w);
+    for (int k = 0; k < c->thick; k++) {
+        int o = k - c->thick / 2;
+        if (vertical)
+            SDL_RenderDrawLine(r, c->x + o, c->y, c->x + c->w + o, c->y + c->h);
+        else
+            SDL_RenderDrawLine(r, c->x, c->y + o, c->x + c->w, c->y + c->h + o);
+    }
+}
+
+static void draw_cmd(vw_backend *b, const vw_draw *d, const vw_cmd *c)
+{
+    SDL_Renderer *r = b->ren;
+    switch (c->kind) {
+    case VW_CMD_RECT: {
+        SDL_Rect q = {c->x, c->y, c->w, c->h};
+        set_color(r, c->color);
+        SDL_RenderFillRect(r, &q);
+        break;
+    }
+    case VW_CMD_FRAME:
+        set_color(r, c->color);
+        for (int k = 0; k < c->thick; k++) {
+            SDL_Rect q = {c->x + k, c->y + k, c->w - 2 * k, c->h - 2 * k};
+            SDL_RenderDrawRect(r, &q);
+        }
+        break;
+    case VW_CMD_LINE:
+    case VW_CMD_ARROW:
+        set_color(r, c->color);
+        draw_line(r, c);
+        if (c->kind == VW_CMD_ARROW)
+            draw_arrow_head(r, c);
+        break;
+    case VW_CMD_TEXT: {
+        text_entry *e = text_texture(b, c, vw_cmd_text(d, c));
+        if (e) {
+            SDL_Rect q = {c->x, c->y, e->w, e->h};
+            SDL_RenderCopy(r, e->tex, NULL, &q);
+        }
+        break;
+    }
+    }
+}
+
+void vw_backend_render(vw_backend *b, const vw_draw *d)
+{
+    SDL_SetRenderDrawColor(b->ren, 255, 255, 255, 255);
+    SDL_RenderClear(b->ren);
+    for (size_t i = 0; i < d->n; i++)
+        draw_cmd(b, d, &d->cmd[i]);
+}
+
+void vw_backend_present(vw_backend *b)
+{
+    if (b->win)
+        SDL_RenderPresent(b->ren);
+}
+
+uint32_t *vw_backend_pixels(vw_backend *b, int *w, int *h)
+{
+    int W = b->w, H = b->h;
+    if (b->win)
+        SDL_GetRendererOutputSize(b->ren, &W, &H);
+    uint32_t *px = malloc((size_t)W * (size_t)H * 4);
+    if (!px)
+        return NULL;
+    /* RGBA32 is byte order R,G,B,A: repack to 0xRRGGBBAA words */
+    if (SDL_RenderReadPixels(b->ren, NULL, SDL_PIXELFORMAT_RGBA32, px, W * 4) != 0) {
+        free(px);
+        return NULL;
+    }
+    for (size_t i = 0; i < (size_t)W * (size_t)H; i++) {
+        const uint8_t *p = (const uint8_t *)&px[i];
+        px[i] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    }
+    *w = W;
+    *h = H;
+    return px;
+}
+
+int vw_backend_save_png(vw_backend *b, const char *path, char *err, size_t errlen)
+{
+    int w, h;
+    uint32_t *px = vw_backend_pixels(b, &w, &h);
+    if (!px) {
+        snprintf(err, errlen, "cannot read the frame back: %s", SDL_GetError());
+        return -1;
+    }
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    img.width = (png_uint_32)w;
+    img.height = (png_uint_32)h;
+    img.format = PNG_FORMAT_RGBA;
+    /* back to byte order for libpng */
+    for (size_t i = 0; i < (size_t)w * (size_t)h; i++) {
+        uint32_t v = px[i];
+        uint8_t *p = (uint8_t *)&px[i];
+        p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+    }
+    int ok = png_image_write_to_file(&img, path, 0, px, w * 4, NULL);
+    free(px);
+    if (!ok) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, img.message);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- window events ---------------------------------------------------------- */
+static int map_key(SDL_Keycode k, vw_input *in)
+{
+    static const struct { SDL_Keycode sdl; vw_key key; } keys[] = {
+        {SDLK_SPACE, VW_KEY_SPACE}, {SDLK_LEFT, VW_KEY_LEFT}, {SDLK_RIGHT, VW_KEY_RIGHT}, {SDLK_UP, VW_KEY_UP},
+        {SDLK_DOWN, VW_KEY_DOWN}, {SDLK_HOME, VW_KEY_HOME}, {SDLK_END, VW_KEY_END}, {SDLK_PLUS, VW_KEY_PLUS},
+        {SDLK_EQUALS, VW_KEY_PLUS}, {SDLK_KP_PLUS, VW_KEY_PLUS}, {SDLK_MINUS, VW_KEY_MINUS}, {SDLK_KP_MINUS, VW_KEY_MINUS},
+        {SDLK_ESCAPE, VW_KEY_ESCAPE}, {SDLK_TAB, VW_KEY_TAB}, {SDLK_DELETE, VW_KEY_DELETE}, {SDLK_RETURN, VW_KEY_RETURN},
+        {SDLK_PAGEUP, VW_KEY_PAGEUP}, {SDLK_PAGEDOWN, VW_KEY_PAGEDOWN}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (keys[i].sdl == k) {
+            in->key = keys[i].key;
+            return 1;
+        }
+    if (k >= SDLK_a && k <= SDLK_z) {
+        in->key = VW_KEY_CHAR;
+        in->ch = 'a' + (int)(k - SDLK_a);
+        return 1;
+    }
+    return 0;
+}
+
+/* window coordinates -> renderer pixels (they differ on high-DPI screens) */
+static void scale_xy(vw_backend *b, int *x, int *y)
+{
+    int ww, wh;
+    SDL_GetWindowSize(b->win, &ww, &wh);
+    if (ww > 0 && wh > 0) {
+        *x = *x * b->w / ww;
+        *y = *y * b->h / wh;
+    }
+}
+
+int vw_backend_poll(vw_backend *b, vw_input *in)
+{
+    SDL_Event e;
+    while (b->win && SDL_PollEvent(&e)) {
+        memset(in, 0, sizeof *in);
+        switch (e.type) {
+        case SDL_QUIT: in->kind = VW_IN_QUIT; return 1;
+        case SDL_KEYDOWN:
+            in->kind = VW_IN_KEY;
+            in->shift = (e.key.keysym.mod & KMOD_SHIFT) != 0;
+            if (map_key(e.key.keysym.sym, in)) return 1;
+            break;
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP:
+            in->kind = e.type == SDL_MOUSEBUTTONDOWN ? VW_IN_DOWN : VW_IN_UP;
+            in->x = e.button.x, in->y = e.button.y, in->button = e.button.button;
+            scale_xy(b, &in->x, &in->y);
+            return 1;
+        case SDL_MOUSEMOTION:
+            in->kind = VW_IN_MOVE;
+            in->x = e.motion.x, in->y = e.motion.y;
+            scale_xy(b, &in->x, &in->y);
+            return 1;
+        case SDL_MOUSEWHEEL: {
+            in->kind = VW_IN_WHEEL;
+            in->wheel = e.wheel.y;
+            SDL_GetMouseState(&in->x, &in->y);
+            scale_xy(b, &in->x, &in->y);
+            return 1;
+        }
+        case SDL_WINDOWEVENT:
+            if (e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                SDL_GetRendererOutputSize(b->ren, &b->w, &b->h);
+                in->kind = VW_IN_RESIZE;
+                in->x = b->w, in->y = b->h;
+                return 1;
+            }
+            break;
+        default: break;
+        }
+    }
+    return 0;
+}
+
+void vw_backend_fullscreen(vw_backend *b, int on)
+{
+    if (b->win)
+        SDL_SetWindowFullscreen(b->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    if (b->win)
+        SDL_GetRendererOutputSize(b->ren, &b->w, &b->h);
+}
+
+void vw_backend_size(vw_backend *b, int *w, int *h)
+{
+    *w = b->w;
+    *h = b->h;
+}
+
+double vw_backend_seconds(void) { return (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency(); }
+void   vw_backend_sleep_ms(int ms) { SDL_Delay((Uint32)ms); }

@@ -1,0 +1,32 @@
+/* caption.h — what lecture mode says: for the event at the playhead, one
+ * line of facts and a plain-words explanation drawn from the textbook's
+ * tables (11-1 when each call returns, 11-2 non-blocking sockets, 11-3/11-4
+ * iterative vs concurrent servers, 11-6 socket sets, 11-8/11-9 network
+ * events), plus each model's strengths and weaknesses; Korean or English. */
+#ifndef VW_CAPTION_H
+#define VW_CAPTION_H
+
+#include <stddef.h>
+
+#include "render/model.h"
+
+typedef enum vw_lang { VW_LANG_EN = 0, VW_LANG_KO = 1 } vw_lang;
+
+int vw_lang_parse(const char *s, vw_lang *out); /* "en"/"ko": 0, else -1 */
+
+/* The event a caption is about: the latest server event started at or
+ * before t (an event still running at t wins over one that ended).
+ * Returns 0 and sets lane/idx, or -1 when nothing has happened yet. */
+int vw_caption_pick(const vw_run *r, double t, int *lane, size_t *idx);
+
+/* The explanation of an event (textbook wording), chosen by API and by
+ * how the call went (waited, would block, failed, asynchronous). */
+const char *vw_caption_explain(const vw_ev *e, vw_lang lang);
+/* "recv(sock 7) -> 512 bytes, 3.2 µs, slept": the facts line */
+void vw_caption_facts(const vw_ev *e, const char *thread, vw_lang lang, char *out, size_t n);
+/* The model's strengths and weaknesses; a generic line for unknown models. */
+const char *vw_caption_model(const char *model, vw_lang lang);
+/* Names of the categories, for the legend. */
+const char *vw_label(const char *key, vw_lang lang);
+
+#endif

@@ -1,0 +1,153 @@
+#include "render/runform.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "models/model.h"
+#include "sim/recorder.h"
+#include "sim/runner.h"
+
+static const long field_min[VW_NFIELDS] = {1, 1, 1, 0}, field_max[VW_NFIELDS] = {1000, 100000, 1 << 20, 1000};
+static const long field_def[VW_NFIELDS] = {10, 50, 512, 0};
+static const char *const field_names[VW_NFIELDS] = {"clients", "messages", "size", "think ms"};
+
+const char *vw_field_name(vw_field k) { return field_names[k]; }
+
+void vw_form_init(vw_runform *f)
+{
+    memset(f, 0, sizeof *f);
+    pthread_mutex_init(&f->lock, NULL);
+    memcpy(f->value, field_def, sizeof f->value);
+    size_t n;
+    const ss_model *const *ms = ss_models(&n);
+    for (size_t i = 0; i < n && f->nmodels < VW_FORM_MODELS; i++) {
+        char why[200];
+        if (!ss_model_available(ms[i], why, sizeof why))
+            continue;
+        snprintf(f->model[f->nmodels], sizeof f->model[0], "%s", ms[i]->name);
+        f->on[f->nmodels] = f->nmodels < 2; /* two models: the smallest comparison */
+        f->nmodels++;
+    }
+    snprintf(f->status, sizeof f->status, "pick models and press Run");
+}
+
+void vw_form_free(vw_runform *f)
+{
+    if (f->started)
+        pthread_join(f->thread, NULL);
+    f->started = 0;
+    pthread_mutex_destroy(&f->lock);
+}
+
+void vw_form_step(vw_runform *f, vw_field k, int dir)
+{
+    long v = f->value[k];
+    /* grow by ~x2 for large values so 1..100000 is a few clicks */
+    long step = k == VW_F_SIZE ? (dir > 0 ? v : v / 2) : v >= 20 ? v / 2 : 1;
+    v += dir > 0 ? (step ? step : 1) : -(step ? step : 1);
+    f->value[k] = v < field_min[k] ? field_min[k] : v > field_max[k] ? field_max[k] : v;
+}
+
+static void set_status(vw_runform *f, const char *fmt, const char *a, int b, int c)
+{
+    pthread_mutex_lock(&f->lock);
+    snprintf(f->status, sizeof f->status, fmt, a, b, c);
+    pthread_mutex_unlock(&f->lock);
+}
+
+static void *run_thread(void *arg)
+{
+    vw_runform *f = arg;
+    char err[512] = "";
+    int n = 0, fails = 0;
+    for (int i = 0; i < f->nmodels; i++)
+        n += f->on[i];
+    if (ss_rec_open(f->result_path, NULL, err, sizeof err) != 0) {
+        set_status(f, "cannot record: %s", err, 0, 0);
+        f->failed = 1;
+        atomic_store(&f->running, 0);
+        atomic_store(&f->done, 1);
+        return NULL;
+    }
+    ss_workload_opts w = {.host = "127.0.0.1", .clients = (int)f->value[VW_F_CLIENTS],
+                          .messages = (int)f->value[VW_F_MESSAGES], .size = (int)f->value[VW_F_SIZE],
+                          .think_ms = (double)f->value[VW_F_THINK]};
+    ss_model_opts mo;
+    memset(&mo, 0, sizeof mo);
+    for (int i = 0, k = 0; i < f->nmodels; i++) {
+        if (!f->on[i])
+            continue;
+        const ss_model *m = ss_model_find(f->model[i]);
+        set_status(f, "running %s (%d of %d)...", f->model[i], ++k, n);
+        atomic_store(&f->progress_model, k);
+        ss_run_progress pg = {f->model[i], k, n, 0, 1};
+        ss_workload_result res;
+        if (!m || ss_run_one(m, &mo, &w, &pg, &res, err, sizeof err) != 0)
+            fails++;
+    }
+    ss_rec_close(err, sizeof err);
+    if (fails)
+        set_status(f, "%s: %d of %d runs failed", err[0] ? err : "run", fails, n);
+    else
+        set_status(f, "done: %s%d run(s)", "", n, 0);
+    atomic_store(&f->running, 0);
+    atomic_store(&f->done, 1);
+    return NULL;
+}
+
+int vw_form_start(vw_runform *f)
+{
+    if (atomic_load(&f->running)) {
+        set_status(f, "%sa run is already going", "", 0, 0);
+        return -1;
+    }
+    int n = 0;
+    for (int i = 0; i < f->nmodels; i++)
+        n += f->on[i];
+    if (!n) {
+        set_status(f, "%spick at least one model", "", 0, 0);
+        return -1;
+    }
+    if (f->started)
+        pthread_join(f->thread, NULL);
+    f->started = 0;
+    const char *tmp = getenv("TMPDIR");
+    static int seq;
+    snprintf(f->result_path, sizeof f->result_path, "%s/sockscope-view-%d-%d.sstrace", tmp ? tmp : "/tmp",
+             (int)getpid(), ++seq);
+    signal(SIGPIPE, SIG_IGN);
+    f->failed = 0;
+    atomic_store(&f->done, 0);
+    atomic_store(&f->running, 1);
+    atomic_store(&f->progress_count, n);
+    if (pthread_create(&f->thread, NULL, run_thread, f) != 0) {
+        atomic_store(&f->running, 0);
+        set_status(f, "%scannot start a thread", "", 0, 0);
+        return -1;
+    }
+    f->started = 1;
+    return 0;
+}
+
+int vw_form_poll(vw_runform *f, char *path, size_t n, char *status, size_t sn)
+{
+    if (!atomic_load(&f->done))
+        return 0;
+    atomic_store(&f->done, 0);
+    if (f->started)
+        pthread_join(f->thread, NULL);
+    f->started = 0;
+    snprintf(path, n, "%s", f->result_path);
+    vw_form_status(f, status, sn);
+    return f->failed ? -1 : 1;
+}
+
+void vw_form_status(vw_runform *f, char *out, size_t n)
+{
+    pthread_mutex_lock(&f->lock);
+    snprintf(out, n, "%s", f->status);
+    pthread_mutex_unlock(&f->lock);
+}

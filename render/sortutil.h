@@ -1,0 +1,15 @@
+/* sortutil.h — sorting arrays that are almost sorted already (events of a
+ * thread arrive in exit order, so only enclosing spans are out of place):
+ * insertion sort while it stays cheap, qsort when it does not. */
+#ifndef VW_SORTUTIL_H
+#define VW_SORTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int (*vw_cmp_fn)(const void *, const void *);
+
+void vw_sort_nearly(void *base, size_t n, size_t size, vw_cmp_fn cmp);
+void vw_sort_u64(uint64_t *a, size_t n);
+
+#endif

@@ -1,0 +1,70 @@
+#!/bin/sh
+# sockscope view / export png|svg from the command line, without a display:
+# pictures are written and well formed, damaged input is reported clearly
+# with exit code 3 and never crashes.
+set -u
+BIN=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SDL_VIDEODRIVER=dummy
+unset DISPLAY WAYLAND_DISPLAY
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$BIN" run --model select,epoll --clients 3 --messages 10 --trace "$T/a.sstrace" --quiet >/dev/null 2>&1 || fail "recording a trace"
+
+"$BIN" view "$T/a.sstrace" --screenshot "$T/a.png" --size 800x500 --at 0.3 2>"$T/err" || fail "screenshot: $(cat "$T/err")"
+"$BIN" view "$T/a.sstrace" --screenshot "$T/k.png" --lecture --lang ko --zoom 10 2>/dev/null || fail "lecture screenshot"
+"$BIN" export "$T/a.sstrace" --format png -o "$T/b.png" 2>/dev/null || fail "export png"
+"$BIN" export "$T/a.sstrace" --format svg -o "$T/a.svg" 2>/dev/null || fail "export svg"
+python3 - "$T" <<'PY' || fail "pictures are not what they claim"
+import struct, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+for name, (w, h) in (("a.png", (800, 500)), ("b.png", (1600, 900)), ("k.png", (1600, 900))):
+    b = open(f"{d}/{name}", "rb").read()
+    assert b[:8] == b"\x89PNG\r\n\x1a\n", name
+    assert struct.unpack(">II", b[16:24]) == (w, h), name
+root = ET.parse(f"{d}/a.svg").getroot()
+ns = "{http://www.w3.org/2000/svg}"
+assert root.tag == ns + "svg"
+texts = [t.text for t in root.iter(ns + "text")]
+assert any("select" in (t or "") for t in texts) and any("epoll" in (t or "") for t in texts), "panel titles"
+assert "socket calls" in texts and "blocked / waiting" in texts, "counters and legend"
+assert len(list(root.iter(ns + "rect"))) > 100
+PY
+
+"$BIN" view "$T/a.sstrace" --frames "$T/frames" --seconds 0.4 --fps 5 --size 640x400 2>/dev/null || fail "frames"
+[ -f "$T/frames/frame_00002.png" ] || fail "frames were not written"
+
+if command -v ffmpeg >/dev/null 2>&1; then
+    "$BIN" view "$T/a.sstrace" --video "$T/a.gif" --seconds 0.4 --fps 5 --size 640x400 2>/dev/null || fail "video"
+    [ -s "$T/a.gif" ] || fail "the video was not written"
+else
+    echo "note: ffmpeg is not installed; --video was not tried"
+fi
+
+# bad input: a clear message, exit code 3, no crash
+check_bad() { # FILE EXPECTED-WORDS
+    "$BIN" view "$1" --screenshot "$T/bad.png" 2>"$T/err"
+    rc=$?
+    [ $rc -eq 3 ] || fail "view $1: exit $rc, expected 3 ($(cat "$T/err"))"
+    grep -q "$2" "$T/err" || fail "view $1: message '$(cat "$T/err")' lacks '$2'"
+    "$BIN" export "$1" --format svg -o "$T/bad.svg" 2>/dev/null
+    [ $? -eq 3 ] || fail "export svg of $1 should exit 3"
+}
+check_bad "$T/missing.sstrace" "cannot open"
+echo "not a trace" >"$T/junk.sstrace"
+check_bad "$T/junk.sstrace" "not a sockscope trace"
+size=$(wc -c <"$T/a.sstrace")
+head -c $((size / 2)) "$T/a.sstrace" >"$T/cut.sstrace"
+check_bad "$T/cut.sstrace" "cut off"
+python3 -c "
+import sys; b = bytearray(open(sys.argv[1], 'rb').read()); b[len(b) // 3] ^= 0x5a
+open(sys.argv[2], 'wb').write(b)" "$T/a.sstrace" "$T/corrupt.sstrace"
+check_bad "$T/corrupt.sstrace" "damaged"
+[ -s "$T/bad.png" ] || fail "a damaged trace should still be drawn as far as it goes"
+
+"$BIN" view "$T/a.sstrace" --screenshot "$T/x.png" --size 10x10 2>/dev/null
+[ $? -eq 2 ] || fail "--size 10x10 should be a usage error"
+"$BIN" view --screenshot "$T/x.png" 2>/dev/null
+[ $? -eq 2 ] || fail "--screenshot without a FILE should be a usage error"
+echo "cli_view: 1 passed, 0 failed"

@@ -1,0 +1,134 @@
+/* Headless rendering through the real SDL backend (software surface, no
+ * display): the pixels show the lanes' colours where the events are, the
+ * playhead column, the caption text; the PNG file reads back the same. */
+#include <png.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/app.h"
+#include "render/backend.h"
+#include "render/palette.h"
+#include "testutil.h"
+#include "vw_fixture.h"
+
+#define W 1000
+#define H 560
+
+typedef struct shot {
+    vw_app app;
+    vw_backend *b;
+    vw_draw d;
+    uint32_t *px;
+    int w, h;
+} shot;
+
+static void render(shot *s, double t, int lecture)
+{
+    char err[256];
+    vw_app_init(&s->app, W, H);
+    fx_simple(&s->app.s);
+    s->app.lecture = lecture;
+    s->b = vw_backend_offscreen(W, H, err, sizeof err);
+    assert_non_null(s->b);
+    vw_draw_init(&s->d, NULL, NULL, NULL);
+    vw_backend_bind(s->b, &s->d, lecture);
+    vw_app_frame(&s->app, &s->d);
+    vw_app_session_changed(&s->app);
+    vw_anim_seek(&s->app.a, t);
+    vw_app_frame(&s->app, &s->d);
+    vw_backend_render(s->b, &s->d);
+    s->px = vw_backend_pixels(s->b, &s->w, &s->h);
+    assert_non_null(s->px);
+}
+
+static void done(shot *s)
+{
+    free(s->px);
+    vw_draw_free(&s->d);
+    vw_backend_free(s->b);
+    vw_app_free(&s->app);
+}
+
+static uint32_t at(const shot *s, int x, int y) { return s->px[(size_t)y * (size_t)s->w + (size_t)x] | 0xff; }
+static int lane_y(const shot *s) { return s->app.L.panels[0].box[0].y + s->app.L.panels[0].box[0].h / 2; }
+static int xt(const shot *s, double t) { return (int)vw_view_px(&s->app.v, t); }
+
+static void lanes_show_each_category(void **state)
+{
+    (void)state;
+    shot s;
+    render(&s, 10000, 0);
+    assert_int_equal(s.w, W);
+    assert_int_equal(s.h, H);
+    int y = lane_y(&s);
+    assert_int_equal(at(&s, xt(&s, 2000), y), VW_C_WAIT);   /* select, slept */
+    assert_int_equal(at(&s, xt(&s, 4500), y), VW_C_KERNEL); /* recv */
+    assert_int_equal(at(&s, xt(&s, 7000), y), VW_C_USER);   /* CPU work */
+    assert_int_equal(at(&s, xt(&s, 5900), y), VW_C_ALIVE);  /* between calls: user code */
+    assert_int_equal(at(&s, xt(&s, 9500), y), VW_C_IDLE);   /* after its last call */
+    const vw_box *cb = &s.app.L.panels[0].box[1];
+    assert_int_equal(at(&s, xt(&s, 6000), cb->y + cb->h / 2), VW_C_REQUEST);
+    done(&s);
+}
+
+static void playhead_column_and_future_shade(void **state)
+{
+    (void)state;
+    shot s;
+    render(&s, 5500, 0);
+    int x = xt(&s, 5500), y = lane_y(&s);
+    assert_int_equal(at(&s, x, y), VW_C_PLAYHEAD);
+    assert_int_equal(at(&s, x, s.app.L.plot.y + s.app.L.plot.h - 3), VW_C_PLAYHEAD);
+    /* after the playhead the CPU work is drawn lighter than before it */
+    assert_int_not_equal(at(&s, xt(&s, 7000), y), VW_C_USER);
+    assert_int_equal(at(&s, xt(&s, 2000), y), VW_C_WAIT);
+    done(&s);
+}
+
+static void caption_text_is_drawn(void **state)
+{
+    (void)state;
+    shot s;
+    render(&s, 4500, 1);
+    const vw_rect *c = &s.app.L.caption;
+    assert_true(c->h > 0);
+    long ink = 0;
+    for (int y = c->y; y < c->y + c->h; y++)
+        for (int x = c->x; x < c->x + c->w; x++)
+            ink += at(&s, x, y) != VW_C_CAPTION;
+    assert_true(ink > 2000); /* several lines of text */
+    done(&s);
+}
+
+static void png_reads_back(void **state)
+{
+    (void)state;
+    shot s;
+    render(&s, 10000, 0);
+    char err[256];
+    const char *path = tu_tmpfile(".png");
+    assert_int_equal(vw_backend_save_png(s.b, path, err, sizeof err), 0);
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_file(&img, path));
+    assert_int_equal(img.width, W);
+    assert_int_equal(img.height, H);
+    img.format = PNG_FORMAT_RGBA;
+    uint8_t *buf = malloc(PNG_IMAGE_SIZE(img));
+    assert_true(png_image_finish_read(&img, NULL, buf, 0, NULL));
+    int x = xt(&s, 2000), y = lane_y(&s);
+    const uint8_t *p = buf + ((size_t)y * W + (size_t)x) * 4;
+    uint32_t v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | 0xff;
+    assert_int_equal(v, VW_C_WAIT);
+    free(buf);
+    done(&s);
+}
+
+int main(void)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    const struct CMUnitTest tests[] = {cmocka_unit_test(lanes_show_each_category), cmocka_unit_test(playhead_column_and_future_shade),
+                                       cmocka_unit_test(caption_text_is_drawn), cmocka_unit_test(png_reads_back)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
