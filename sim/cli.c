@@ -454,12 +454,14 @@ static int cmd_export(int argc, char **argv)
 }
 
 /* --- the default job --------------------------------------------------------- */
-/* `sockscope` with no arguments: every available model on one workload,
- * the comparison table, and the trace plus its Perfetto export written to
- * ./sockscope-out/, saying where. */
+/* `sockscope` with no arguments: every available model on one workload and
+ * the comparison table; then the viewer on the result when there is a
+ * display, or a PNG of the timeline when there is none. The trace, its
+ * Perfetto export and the picture go to ./sockscope-out/, and we say where. */
 static int cmd_default(void)
 {
-    const char *dir = "sockscope-out", *trace = "sockscope-out/default.sstrace", *json = "sockscope-out/default.json";
+    const char *dir = "sockscope-out", *trace = "sockscope-out/default.sstrace",
+               *json = "sockscope-out/default.json", *png = "sockscope-out/default.png";
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return fail(SS_EXIT_ENV, "cannot create ./sockscope-out: %s", strerror(errno));
     printf("sockscope: the default comparison: every model here, 20 clients x 200 echoes of 512 bytes\n");
@@ -469,10 +471,25 @@ static int cmd_default(void)
     if (rc != 0)
         return rc;
     char *exp_argv[] = {"export", (char *)trace, "--format", "chrome", "-o", (char *)json, NULL};
-    rc = cmd_export(6, exp_argv);
-    if (rc == 0)
-        printf("\nwrote %s (the trace) and %s (open it in https://ui.perfetto.dev)\n", trace, json);
+    if ((rc = cmd_export(6, exp_argv)) != 0)
+        return rc;
+    printf("\nwrote %s (the trace) and %s (open it in https://ui.perfetto.dev)\n", trace, json);
+#ifdef SS_HAVE_VIEWER
+    if (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY")) {
+        printf("opening the viewer (space plays, L lecture mode, Esc quits)\n");
+        fflush(stdout);
+        char *view_argv[] = {"view", (char *)trace, NULL};
+        return ss_view_main(2, view_argv);
+    }
+    char *shot_argv[] = {"view", (char *)trace, "--screenshot", (char *)png, "--at", "0.3", NULL};
+    if ((rc = ss_view_main(6, shot_argv)) == 0)
+        printf("no display: wrote the timeline to %s (view it with 'sockscope view %s')\n", png, trace);
     return rc;
+#else
+    (void)png;
+    printf("(this build has no viewer: install libsdl2-dev libsdl2-ttf-dev libpng-dev and rebuild)\n");
+    return 0;
+#endif
 }
 
 /* --- dispatch -------------------------------------------------------------- */
@@ -498,7 +515,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: sockscope [COMMAND [options]]   (sockscope COMMAND --help for each)\n\n"
                "sockscope runs real TCP echo servers under the classic socket I/O models,\n"
                "records every socket call, and compares them. With no command it runs the\n"
-               "default comparison and writes its trace and Perfetto export to ./sockscope-out/.\n\n"
+               "default comparison, writes its trace, Perfetto export and (with no display)\n"
+               "a PNG of the timeline to ./sockscope-out/, and opens the viewer on a display.\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
