@@ -29,3 +29,31 @@ int ss_accept_conn(ss_server *s)
         ss_conn_opened(s, fd);
     return fd;
 }
+
+int ss_echo_step(ss_server *s, int fd, ss_echo *e, int api, int res)
+{
+    if (res <= 0)
+        return 0;
+    if (api == SS_API_RECV) {
+        ss_cpu_work(fd, s->opts.cpu_work_us);
+        e->recvbytes = res;
+        e->sendbytes = 0;
+    } else {
+        e->sendbytes += res;
+    }
+    if (e->sendbytes < e->recvbytes)
+        return SS_API_SEND;
+    e->recvbytes = e->sendbytes = 0;
+    return SS_API_RECV;
+}
+
+void ss_echo_span(ss_echo *e, int api, char **buf, unsigned *len)
+{
+    if (api == SS_API_RECV) {
+        *buf = e->buf;
+        *len = sizeof e->buf;
+    } else {
+        *buf = e->buf + e->sendbytes;
+        *len = (unsigned)(e->recvbytes - e->sendbytes);
+    }
+}
