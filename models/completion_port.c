@@ -10,9 +10,9 @@
 
 #define INITIAL_CAP 64
 
-int ss_port_init(ss_port *p)
+int ss_port_init(ss_port *p, int concurrency)
 {
-    *p = (ss_port){0};
+    *p = (ss_port){.concurrency = concurrency};
     p->q = malloc(INITIAL_CAP * sizeof *p->q);
     p->cap = INITIAL_CAP;
     return p->q ? 0 : -1;
@@ -66,7 +66,7 @@ int ss_port_post(ss_port *p, const ss_packet *pk)
     }
     p->q[(p->head + p->len++) % p->cap] = *pk;
     unsigned depth = p->len;
-    ss_port_waiter *w = pop_waiter(p);
+    ss_port_waiter *w = !p->concurrency || p->running < p->concurrency ? pop_waiter(p) : NULL;
     ss_lock_release(&p->lock);
     uint64_t t = ss_ticks();
     ss_note(SS_API_PACKET_POST, pk->sock, depth, pk->bytes, pk->op, (uint32_t)pk->api, SS_EV_ASYNC, t, t);
@@ -110,6 +110,10 @@ int ss_port_get(ss_port *p, ss_port_waiter *self, ss_packet *out, int timeout_ms
 {
     uint64_t deadline = timeout_ms < 0 ? 0 : ss_mono_ns() + (uint64_t)timeout_ms * 1000000 + 1;
     ss_lock_acquire(&p->lock);
+    if (self->running) { /* done with its last packet */
+        self->running = 0;
+        p->running--;
+    }
     while (p->len == 0 && !p->closed)
         if (!sleep_on(p, self, deadline)) {
             ss_lock_release(&p->lock);
@@ -120,6 +124,8 @@ int ss_port_get(ss_port *p, ss_port_waiter *self, ss_packet *out, int timeout_ms
         return -1;
     }
     *out = p->q[p->head];
+    self->running = 1;
+    p->running++;
     unsigned depth = p->len--;
     p->head = (p->head + 1) % p->cap;
     ss_lock_release(&p->lock);

@@ -10,8 +10,14 @@
  * posting thread; a dequeue (SS_API_OP_COMPLETE, arg = queue depth when
  * taken, id = operation) by the worker that took it; a wake-up
  * (futex_wake + SS_API_WAKEUP naming the woken worker); a worker's sleep
- * (futex_wait). Windows' concurrency limit (at most N workers running at
- * once) is not modelled: every woken worker runs. */
+ * (futex_wait).
+ *
+ * The concurrency value of CreateIoCompletionPort (0 = as many as CPUs) is
+ * kept the way Windows keeps it: a post wakes a sleeping worker only while
+ * fewer than that many workers are running (between taking a packet and
+ * asking for the next); running workers take the rest as they come back.
+ * Unlike Windows, a worker that blocks elsewhere still counts as running,
+ * which is harmless here: workers only block briefly (a lock, a submit). */
 #ifndef SS_COMPLETION_PORT_H
 #define SS_COMPLETION_PORT_H
 
@@ -31,6 +37,7 @@ typedef struct ss_packet {
 typedef struct ss_port_waiter {
     _Atomic uint32_t woken;
     int thread;                    /* its thread index in the run, for the record */
+    int running;                   /* it took a packet and has not asked for the next */
     struct ss_port_waiter *next;
 } ss_port_waiter;
 
@@ -39,10 +46,13 @@ typedef struct ss_port {
     ss_packet *q;                  /* FIFO ring of packets */
     unsigned cap, head, len;
     ss_port_waiter *waiting;       /* LIFO stack of sleeping workers */
+    int concurrency, running;      /* at most `concurrency` running workers (0: no limit) */
     int closed;
 } ss_port;
 
-int  ss_port_init(ss_port *p);     /* 0, or -1 out of memory */
+/* 0, or -1 out of memory. concurrency: see above; pass the CPU count for
+ * the textbook's CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0). */
+int  ss_port_init(ss_port *p, int concurrency);
 void ss_port_free(ss_port *p);
 /* Queue a packet and wake the most recent waiter. -1 if out of memory. */
 int  ss_port_post(ss_port *p, const ss_packet *pk);

@@ -7,12 +7,14 @@
  * a send completion resends the remainder or posts the next WSARecv. One
  * operation is outstanding per socket, so one worker at a time owns it.
  *
- * The port: operations are io_uring SQEs (submitted under a lock, one
- * io_uring_enter per WSARecv/WSASend as Windows makes one call each, none
- * with --sqpoll). A "port" thread stands in for the kernel's I/O manager:
- * it sleeps in io_uring_enter, turns each CQE into a completion packet and
- * posts it to the user-space queue of models/completion_port.c, from which
- * workers dequeue (LIFO wake-ups, each packet exactly once). */
+ * The port: operations are SQEs on one io_uring (prepared under a lock,
+ * then one io_uring_enter per WSARecv/WSASend, as Windows makes one call
+ * each; none with --sqpoll). A "port" thread stands in for the kernel's I/O
+ * manager: it sleeps in io_uring_enter, turns each CQE into a completion
+ * packet and posts it to the user-space queue of models/completion_port.c,
+ * from which workers dequeue (LIFO wake-ups, each packet exactly once).
+ * The price of a port in user space: the port thread's wait and a futex
+ * wake/wait pair per packet a sleeping worker takes, all recorded. */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -236,19 +238,19 @@ static int start_threads(iocp *P)
     return 0;
 }
 
-static int default_workers(void)
+static int cpus(void)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return 2 * (int)(cpus > 0 ? cpus : 1); /* the textbook: 2 x CPUs */
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 }
 
 static int iocp_serve(ss_server *s)
 {
     iocp P = {.srv = s, .sqpoll = s->opts.sqpoll};
-    P.nworkers = s->opts.workers > 0 ? s->opts.workers : default_workers();
+    P.nworkers = s->opts.workers > 0 ? s->opts.workers : 2 * cpus(); /* the textbook: 2 x CPUs */
     P.workers = calloc((size_t)P.nworkers, sizeof *P.workers);
     int rc = ss_uring_init(&P.ring, RING_ENTRIES, P.sqpoll);
-    if (rc < 0 || !P.workers || ss_port_init(&P.port) != 0) {
+    if (rc < 0 || !P.workers || ss_port_init(&P.port, cpus()) != 0) {
         fprintf(stderr, "iocp: cannot create the completion port: %s\n", rc < 0 ? strerror(-rc) : "out of memory");
         if (rc >= 0)
             io_uring_queue_exit(&P.ring);

@@ -75,6 +75,7 @@ struct issuer {
     conn *incoming;
     int quit, closing;
     _Atomic int assigned;    /* sockets handed to this thread and not yet closed */
+    _Atomic int failed;      /* its ring could not be set up: hand it nothing */
     conn **conns;            /* the thread's sockets */
     int nconns, capconns, ndone;
     uint64_t newsock_op;
@@ -321,6 +322,7 @@ static void *issuer_main(void *arg)
     int rc = ss_uring_init(&I->ring, I->O->routines ? ROUTINES_RING : EVENTS_RING, 0);
     if (rc < 0) {
         fprintf(stderr, "overlapped: io_uring_setup failed: %s\n", strerror(-rc));
+        atomic_store(&I->failed, 1); /* what was handed over already is closed at stop */
     } else {
         if (I->O->routines)
             routines_loop(I);
@@ -356,8 +358,11 @@ static issuer *start_issuer(ov *O)
 static issuer *pick(ov *O)
 {
     for (int i = 0; i < O->nthreads; i++)
-        if (O->routines || atomic_load(&O->threads[i]->assigned) < MAX_WAIT - 1)
+        if (!atomic_load(&O->threads[i]->failed) &&
+            (O->routines || atomic_load(&O->threads[i]->assigned) < MAX_WAIT - 1))
             return O->threads[i];
+    if (O->routines && O->nthreads > 0)
+        return NULL; /* the book's one alertable thread could not run */
     return start_issuer(O);
 }
 

@@ -1,6 +1,6 @@
 /* The completion port's queue on its own: every packet dequeued exactly
  * once under concurrent posters and workers, the most recent waiter woken
- * first, timeouts and close. */
+ * first, the concurrency limit, timeouts and close. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +55,7 @@ static void each_packet_once(void **state)
 {
     (void)state;
     ctx *c = calloc(1, sizeof *c);
-    assert_int_equal(ss_port_init(&c->port), 0);
+    assert_int_equal(ss_port_init(&c->port, 0), 0);
     worker ws[WORKERS] = {0};
     for (int i = 0; i < WORKERS; i++) {
         ws[i].c = c;
@@ -116,7 +116,7 @@ static void lifo_wakeup_and_close(void **state)
 {
     (void)state;
     ctx *c = calloc(1, sizeof *c);
-    assert_int_equal(ss_port_init(&c->port), 0);
+    assert_int_equal(ss_port_init(&c->port, 0), 0);
     worker a = {.c = c, .timeout_ms = 60000}, b = {.c = c, .timeout_ms = 60000};
     assert_int_equal(pthread_create(&a.t, NULL, one_get, &a), 0);
     wait_for_waiters(&c->port, 1);
@@ -136,11 +136,42 @@ static void lifo_wakeup_and_close(void **state)
     free(c);
 }
 
+/* Concurrency 1: while one worker runs, a post wakes nobody; the running
+ * worker takes the packet when it asks again. Once it has asked and found
+ * nothing, the next post wakes the sleeper. */
+static void concurrency_limit(void **state)
+{
+    (void)state;
+    ctx *c = calloc(1, sizeof *c);
+    assert_int_equal(ss_port_init(&c->port, 1), 0);
+    ss_port_waiter a = {0};
+    ss_packet pk = {.op = 1, .sock = -1, .api = SS_API_RECV}, got;
+    assert_int_equal(ss_port_post(&c->port, &pk), 0);
+    assert_int_equal(ss_port_get(&c->port, &a, &got, 0), 1); /* A runs */
+    worker b = {.c = c, .timeout_ms = 60000};
+    assert_int_equal(pthread_create(&b.t, NULL, one_get, &b), 0);
+    wait_for_waiters(&c->port, 1);
+    pk.op = 2;
+    assert_int_equal(ss_port_post(&c->port, &pk), 0);
+    assert_int_equal(waiters(&c->port), 1);                   /* B not woken */
+    assert_int_equal(ss_port_get(&c->port, &a, &got, 0), 1); /* A takes it */
+    assert_int_equal(got.op, 2);
+    assert_int_equal(ss_port_get(&c->port, &a, &got, 0), 0); /* A idle now */
+    pk.op = 3;
+    assert_int_equal(ss_port_post(&c->port, &pk), 0);
+    pthread_join(b.t, NULL);
+    assert_int_equal(b.rc, 1);
+    assert_int_equal(b.pk.op, 3);
+    ss_port_close(&c->port);
+    ss_port_free(&c->port);
+    free(c);
+}
+
 static void timeout_on_empty(void **state)
 {
     (void)state;
     ss_port p;
-    assert_int_equal(ss_port_init(&p), 0);
+    assert_int_equal(ss_port_init(&p, 0), 0);
     ss_port_waiter w = {0};
     ss_packet pk;
     assert_int_equal(ss_port_get(&p, &w, &pk, 0), 0);
@@ -156,6 +187,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_packet_once),
         cmocka_unit_test(lifo_wakeup_and_close),
+        cmocka_unit_test(concurrency_limit),
         cmocka_unit_test(timeout_on_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

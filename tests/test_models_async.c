@@ -44,7 +44,7 @@ typedef struct opscan {
     size_t cap;
     char names[MAX_THREADS][48];
     int roles[MAX_THREADS];
-    uint64_t signals, routines, partial_sends, completions;
+    uint64_t signals, routines, partial_sends, completions, zero_depth;
 } opscan;
 
 static opinfo *op_at(opscan *s, uint64_t id)
@@ -91,6 +91,7 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         o->comp_thread = (int32_t)thread;
         o->res = ev->ret;
         s->completions++;
+        s->zero_depth += ev->arg == 0; /* a packet is taken from a queue that held it */
         if (ev->aux == SS_API_SEND && ev->ret > 0 && (uint64_t)ev->ret < o->len)
             s->partial_sends++;
         break;
@@ -266,6 +267,7 @@ static void iocp_packets_once_by_workers(void **state)
     }
     print_message("iocp: %llu packets taken by %d of 4 workers\n", (unsigned long long)ops.completions, workers);
     assert_true(workers >= 2);
+    assert_int_equal(ops.zero_depth, 0);
     assert_int_equal(st.runs[0].server.completions, ops.completions);
     free(ops.ops);
     ss_stats_free(&st);
