@@ -33,11 +33,13 @@ typedef struct ur {
     uint64_t next_op;
     conn *live;
     uint64_t accept_op, stop_op;
+    int accept_pending;
 } ur;
 
 /* user_data: the conn pointer, or one of these tags for the special ops */
 #define TAG_ACCEPT ((uint64_t)1)
 #define TAG_STOP ((uint64_t)2)
+#define TAG_CANCEL ((uint64_t)3)
 
 static int arm_accept(ur *U)
 {
@@ -47,6 +49,7 @@ static int arm_accept(ur *U)
     io_uring_prep_accept(sqe, U->srv->listen_fd, NULL, NULL, 0);
     io_uring_sqe_set_data64(sqe, TAG_ACCEPT);
     U->accept_op = ++U->next_op;
+    U->accept_pending = 1;
     ss_uring_note_submit(U->accept_op, SS_API_ACCEPT, U->srv->listen_fd, 0);
     return 0;
 }
@@ -83,6 +86,8 @@ static void on_accept(ur *U, int res)
             c->next = U->live;
             if (U->live) U->live->prev = c;
             U->live = c;
+            if (ss_stop_requested(U->srv)) /* accepted while stopping: let its recv end at once */
+                ss_shutdown(c->fd, SHUT_RDWR);
             if (arm_io(U, c, SS_API_RECV) != 0)
                 drop(U, c);
         }
@@ -110,7 +115,10 @@ static int reap(ur *U)
         if (tag == TAG_STOP) {
             ss_uring_note_complete(U->stop_op, SS_API_POLL, U->srv->stop_fd, cqe->res, d);
             stop = 1;
+        } else if (tag == TAG_CANCEL) {
+            continue; /* the cancel request's own CQE; the accept reports itself */
         } else if (tag == TAG_ACCEPT) {
+            U->accept_pending = 0;
             ss_uring_note_complete(U->accept_op, SS_API_ACCEPT, U->srv->listen_fd, cqe->res, d);
             on_accept(U, cqe->res);
         } else {
@@ -121,6 +129,31 @@ static int reap(ur *U)
     }
     io_uring_cq_advance(&U->ring, seen);
     return stop;
+}
+
+static int wait_and_reap(ur *U)
+{
+    int rc = ss_uring_submit_and_wait(&U->ring, U->sqpoll, SS_URING_SQPOLL_SPIN_US);
+    if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
+        fprintf(stderr, "io_uring: io_uring_enter failed: %s\n", strerror(-rc));
+        return -1;
+    }
+    return reap(U);
+}
+
+/* Stop as the other models do: shut every connection down so that its
+ * outstanding operation completes (and is recorded), cancel the pending
+ * accept, and reap until nothing is in flight. */
+static void drain(ur *U)
+{
+    for (conn *c = U->live; c; c = c->next)
+        ss_shutdown(c->fd, SHUT_RDWR);
+    struct io_uring_sqe *sqe = U->accept_pending ? ss_uring_get_sqe(&U->ring, U->sqpoll) : NULL;
+    if (sqe) {
+        io_uring_prep_cancel64(sqe, TAG_ACCEPT, 0);
+        io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+    }
+    while ((U->live || U->accept_pending) && wait_and_reap(U) >= 0) {}
 }
 
 static int uring_serve(ss_server *s)
@@ -139,15 +172,11 @@ static int uring_serve(ss_server *s)
     ss_uring_note_submit(U.stop_op, SS_API_POLL, s->stop_fd, 0);
     arm_accept(&U);
     int stop = 0;
-    while (!stop) {
-        rc = ss_uring_submit_and_wait(&U.ring, U.sqpoll, SS_URING_SQPOLL_SPIN_US);
-        if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
-            fprintf(stderr, "io_uring: io_uring_enter failed: %s\n", strerror(-rc));
-            break;
-        }
-        stop = reap(&U);
-    }
-    /* queue_exit cancels and waits for what is in flight; then close. */
+    while (!stop)
+        stop = wait_and_reap(&U);
+    if (stop > 0)
+        drain(&U);
+    /* after a failure, queue_exit cancels and waits for what is in flight */
     io_uring_queue_exit(&U.ring);
     while (U.live)
         drop(&U, U.live);
