@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "models/model.h"
 #include "sim/probe.h"
@@ -28,6 +29,20 @@ int ss_accept_conn(ss_server *s)
     if (fd >= 0)
         ss_conn_opened(s, fd);
     return fd;
+}
+
+int ss_accept_next(ss_server *s)
+{
+    while (!ss_stop_requested(s)) {
+        int fd = ss_accept_conn(s);
+        if (fd >= 0)
+            return fd;
+        if (!ss_stop_requested(s) && (errno == EMFILE || errno == ENFILE)) {
+            struct timespec nap = {0, 10 * 1000 * 1000};
+            nanosleep(&nap, NULL);
+        }
+    }
+    return -1;
 }
 
 int ss_echo_step(ss_server *s, int fd, ss_echo *e, int api, int res)

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "models/completion_port.h"
@@ -181,19 +180,6 @@ static void *porter_main(void *arg)
     return NULL;
 }
 
-static void accept_loop(iocp *P)
-{
-    while (!ss_stop_requested(P->srv)) {
-        int fd = ss_accept_conn(P->srv);
-        if (fd >= 0) {
-            associate(P, fd);
-        } else if (!ss_stop_requested(P->srv) && (errno == EMFILE || errno == ENFILE)) {
-            struct timespec nap = {0, 10 * 1000 * 1000}; /* out of fds: let clients finish */
-            nanosleep(&nap, NULL);
-        }
-    }
-}
-
 /* Stop: shut every socket down so its outstanding operation completes,
  * wait until the workers have closed them all, then stop the port thread
  * (a NOP it recognises) and close the port so the workers return. */
@@ -260,7 +246,8 @@ static int iocp_serve(ss_server *s)
     }
     int started = start_threads(&P) == 0;
     if (started)
-        accept_loop(&P);
+        for (int fd; (fd = ss_accept_next(s)) >= 0;)
+            associate(&P, fd);
     else
         fprintf(stderr, "iocp: cannot start the worker threads\n");
     drain(&P);

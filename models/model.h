@@ -62,6 +62,10 @@ int  ss_stop_requested(const ss_server *s);
 void ss_conn_opened(ss_server *s, int fd);   /* applies buffer sizes, counts */
 void ss_conn_closed(ss_server *s, int fd);   /* counts and closes */
 int  ss_accept_conn(ss_server *s);           /* accept + ss_conn_opened; -1 with errno */
+/* The textbook's accept loop step (blocking accept in the main thread):
+ * the next connection, or -1 once stop is requested. Out of fds, it naps
+ * 10 ms at a time so that clients can finish. */
+int  ss_accept_next(ss_server *s);
 
 /* The textbook's per-socket echo state for completion-based models: one
  * operation outstanding at a time, recvbytes/sendbytes as in its SOCKETINFO. */

@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "models/model.h"
 #include "sim/clock.h"
@@ -111,16 +110,22 @@ static int issue(issuer *I, conn *c, int api)
     return 0;
 }
 
-static void drop(issuer *I, conn *c)
+/* closesocket + WSACloseEvent, for a socket with nothing in flight */
+static void discard(issuer *I, conn *c)
 {
-    conn *last = I->conns[--I->nconns]; /* the textbook's RemoveSocketInfo: last fills the hole */
-    I->conns[c->slot] = last;
-    last->slot = c->slot;
     ss_conn_closed(I->O->srv, c->fd);
     if (c->evfd >= 0)
         ss_event_close(c->evfd);
     free(c);
     atomic_fetch_sub(&I->assigned, 1);
+}
+
+static void drop(issuer *I, conn *c)
+{
+    conn *last = I->conns[--I->nconns]; /* the textbook's RemoveSocketInfo: last fills the hole */
+    I->conns[c->slot] = last;
+    last->slot = c->slot;
+    discard(I, c);
 }
 
 /* The textbook's completion step, shared by both variants. */
@@ -160,15 +165,10 @@ static void take_incoming(issuer *I)
         conn *c = list;
         list = c->next;
         c->evfd = I->O->routines ? -1 : ss_event_create();
-        if ((!I->O->routines && c->evfd < 0) || add_conn(I, c) != 0) {
-            ss_conn_closed(I->O->srv, c->fd);
-            if (c->evfd >= 0)
-                ss_event_close(c->evfd);
-            free(c);
-            atomic_fetch_sub(&I->assigned, 1);
-        } else if (issue(I, c, SS_API_RECV) != 0) {
+        if ((!I->O->routines && c->evfd < 0) || add_conn(I, c) != 0)
+            discard(I, c);
+        else if (issue(I, c, SS_API_RECV) != 0)
             drop(I, c);
-        }
     }
     if (quit && !I->closing) {
         I->closing = 1;
@@ -400,8 +400,7 @@ static void stop_issuers(ov *O)
         pthread_join(I->thread, NULL);
         for (conn *c = I->incoming, *next; c; c = next) { /* left if its thread failed early */
             next = c->next;
-            ss_conn_closed(O->srv, c->fd);
-            free(c);
+            discard(I, c);
         }
         ss_event_close(I->newsock);
         free(I->conns);
@@ -412,15 +411,8 @@ static void stop_issuers(ov *O)
 static int ov_serve(ss_server *s)
 {
     ov O = {.srv = s, .routines = s->opts.completion == SS_COMPLETION_ROUTINES};
-    while (!ss_stop_requested(s)) {
-        int fd = ss_accept_conn(s);
-        if (fd >= 0) {
-            hand_over(&O, fd);
-        } else if (!ss_stop_requested(s) && (errno == EMFILE || errno == ENFILE)) {
-            struct timespec nap = {0, 10 * 1000 * 1000}; /* out of fds: let clients finish */
-            nanosleep(&nap, NULL);
-        }
-    }
+    for (int fd; (fd = ss_accept_next(s)) >= 0;)
+        hand_over(&O, fd);
     stop_issuers(&O);
     return 0;
 }

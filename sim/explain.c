@@ -19,7 +19,7 @@ typedef struct text {
 
 typedef struct entry {
     const char *model;
-    const char *windows;     /* the real Windows calls (language-neutral) */
+    const char *windows;     /* the real Windows calls: API names only, read in any language */
     const char *req;         /* the four requirements: y yes, n no, p partly */
     int returns;             /* print table 11-1 (blocking calls) */
     text t[NLANG];
@@ -56,7 +56,7 @@ static const labels L[NLANG] = {
 };
 
 static const entry entries[] = {
-{"blocking-iterative", "socket/accept/recv/send (blocking)", "nynn", 1, {
+{"blocking-iterative", "accept(), recv(), send()", "nynn", 1, {
  [EN] = {"Blocking sockets, iterative server", "textbook table 11-3",
          "One thread accepts a client and serves it with blocking recv()/send() until it leaves, and only then "
          "accepts the next client: clients are handled one at a time. A blocking call does not return until its "
@@ -69,7 +69,7 @@ static const entry entries[] = {
          "함수는 조건을 만족하지 않으면 리턴하지 않고 스레드 실행이 정지한다.",
          {"한 개의 스레드로 구현하므로 시스템 자원 소모가 적다."},
          {"한 클라이언트의 처리 시간이 길어지면 다른 클라이언트의 대기 시간이 길어진다."}}}},
-{"blocking-threads", "accept + CreateThread, blocking recv/send per thread", "nnnn", 1, {
+{"blocking-threads", "accept() + CreateThread(), recv(), send()", "nnnn", 1, {
  [EN] = {"Blocking sockets, concurrent server (a thread per client)", "textbook table 11-4",
          "The main thread accepts clients with a blocking accept() and starts one thread per client; each thread "
          "serves its own client with blocking recv()/send(). Clients are handled at the same time.",
@@ -80,7 +80,7 @@ static const entry entries[] = {
          "스레드는 자기 클라이언트를 블로킹 recv()/send()로 처리한다. 여러 클라이언트를 동시에 처리한다.",
          {"한 클라이언트의 처리 시간이 길어지더라도 다른 클라이언트의 대기 시간에 영향을 주지 않는다."},
          {"스레드를 여러 개 생성하여 구현하므로 시스템 자원 소모가 크다."}}}},
-{"nonblocking", "ioctlsocket(FIONBIO), retry on WSAEWOULDBLOCK", "yynn", 0, {
+{"nonblocking", "ioctlsocket(FIONBIO), WSAEWOULDBLOCK", "yynn", 0, {
  [EN] = {"Non-blocking sockets", "textbook table 11-2 (NonblockTCPServer)",
          "ioctlsocket(FIONBIO) switches a socket to non-blocking mode (ioctl(FIONBIO) on Linux). A call whose "
          "condition does not hold returns at once with an error, usually WSAEWOULDBLOCK (EWOULDBLOCK), which "
@@ -103,7 +103,7 @@ static const entry entries[] = {
          {"소켓 함수를 호출할 때마다 WSAEWOULDBLOCK과 같은 오류 코드를 확인하고 처리해야 하므로 프로그램 구조가 "
           "복잡해진다.",
           "블로킹 소켓을 사용한 경우보다 CPU 사용률이 훨씬 높다."}}}},
-{"select", "select() with fd_set (FD_SETSIZE 64)", "yynn", 0, {
+{"select", "select(), fd_set, FD_SETSIZE = 64", "yynn", 0, {
  [EN] = {"Select model", "textbook section 02 and 05 (SelectTCPServer)",
          "select() tells in advance when a socket call can succeed. Read set: a client to accept(), data to "
          "recv(), or the peer closed (recv() returns 0). Write set: room in the send buffer for send(). Exception "
@@ -142,7 +142,7 @@ static const entry entries[] = {
          {"호출할 때마다 커널이 배열의 모든 소켓을 검사하고 프로그램도 배열 전체를 훑어야 하므로, 준비된 소켓이 "
           "적어도 비용이 소켓 개수에 비례해 커진다.",
           "여전히 동기 입출력이므로 기다린 뒤에 recv()/send()를 따로 호출해야 한다."}}}},
-{"epoll", "(none: Linux only)", "yynn", 0, {
+{"epoll", "— (Linux)", "yynn", 0, {
  [EN] = {"epoll model", "beyond this chapter (the Linux chapter's EPollTCPServer); our text",
          "Sockets are registered once with an epoll instance (epoll_ctl()); epoll_wait() returns only the "
          "sockets that are ready. Level-triggered: a socket is reported as long as its condition holds. "
@@ -164,7 +164,7 @@ static const entry entries[] = {
           "여전히 준비 상태를 알려 주는 동기 입출력이므로 알림을 받은 뒤 recv()/send()를 따로 호출해야 하고, "
           "요청당 유저 모드와 커널 모드 전환이 한 번보다 많다.",
           "에지 트리거 코드는 주의해서 작성하지 않으면 소켓이 멈춘다."}}}},
-{"async-select", "WSAAsyncSelect() + window procedure", "yynn", 0, {
+{"async-select", "WSAAsyncSelect(), WndProc()", "yynn", 0, {
  [EN] = {"WSAAsyncSelect model", "textbook section 03 and 05 (AsyncSelectTCPServer)",
          "WSAAsyncSelect() registers, for a socket, a window message and the network events of interest "
          "(FD_ACCEPT, FD_READ, FD_WRITE, FD_CLOSE, FD_CONNECT, FD_OOB: table 11-8). When one happens, the window "
@@ -183,7 +183,7 @@ static const entry entries[] = {
          "같은 윈도우 메시지가 발생하지 않는다.",
          {"소켓 이벤트를 윈도우 메시지 형태로 처리하므로 GUI 응용 프로그램과 잘 결합할 수 있다."},
          {"단일 윈도우 프로시저에서 일반 윈도우 메시지와 소켓 메시지를 처리해야 하므로 성능 저하 요인이 된다."}}}},
-{"event-select", "WSAEventSelect() + WSAWaitForMultipleEvents() + WSAEnumNetworkEvents()", "yynn", 0, {
+{"event-select", "WSAEventSelect(), WSAWaitForMultipleEvents(), WSAEnumNetworkEvents()", "yynn", 0, {
  [EN] = {"WSAEventSelect model", "textbook table 11-5 (not in section 05's comparison); our text",
          "WSAEventSelect() ties a socket's network events to an event object. A thread waits on up to 64 event "
          "objects with WSAWaitForMultipleEvents(), asks WSAEnumNetworkEvents() which network events happened on "
@@ -201,7 +201,7 @@ static const entry entries[] = {
          {"한 번에 기다릴 수 있는 이벤트 객체가 최대 64개(WSA_MAXIMUM_WAIT_EVENTS)이므로 소켓 64개마다 스레드가 "
           "하나씩 필요하다.",
           "여전히 동기 입출력이므로 알림을 받은 뒤 recv()/send()를 호출해야 한다."}}}},
-{"overlapped", "WSARecv()/WSASend() with WSAOVERLAPPED: hEvent or lpCompletionRoutine", "yyyp", 0, {
+{"overlapped", "WSARecv()/WSASend() + WSAOVERLAPPED.hEvent | lpCompletionRoutine", "yyyp", 0, {
  [EN] = {"Overlapped model", "textbook table 11-5 and section 04 (not in section 05's comparison); our text",
          "WSARecv()/WSASend() with a WSAOVERLAPPED structure start the operation and return at once; it "
          "completes later (asynchronous, overlapped I/O), and the thread that issued it handles the completion. "
@@ -245,7 +245,7 @@ static const entry entries[] = {
          {"비동기 입출력과 완료 포트를 통해 가장 뛰어난 성능을 제공한다."},
          {"가장 단순한 소켓 입출력 방식(블로킹 소켓+스레드)과 비교하면 코딩이 복잡하지만, 성능 면에서 특별한 단점은 "
           "없다."}}}},
-{"io_uring", "(none: Linux only)", "yyyy", 0, {
+{"io_uring", "— (Linux)", "yyyy", 0, {
  [EN] = {"io_uring", "beyond the book; our text",
          "Linux's completion-based interface: the program puts operations (accept, recv, send) on a submission "
          "queue and takes their results from a completion queue, two rings shared with the kernel. One "
