@@ -3,7 +3,9 @@
  * as completion queue entries. Everything prepared while handling one batch
  * of completions goes to the kernel in a single io_uring_enter, so kernel
  * entries per request fall below one (batching). --sqpoll lets a kernel
- * thread poll the submission queue, so submitting needs no entry at all. */
+ * thread poll the submission queue, so submitting needs no entry at all,
+ * and the server polls the completion queue (up to SS_URING_SQPOLL_SPIN_US)
+ * before it sleeps in io_uring_enter: near-zero entries, at a CPU's cost. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +17,13 @@
 #include "sim/probe_uring.h"
 
 #define RING_ENTRIES 4096
-#define SPIN_US 50
 
 typedef struct conn {
     int fd;
-    int recvbytes, sendbytes;
-    uint64_t op;              /* id of the one outstanding operation */
+    int api;                  /* the one outstanding operation: SS_API_RECV or SS_API_SEND */
+    uint64_t op;              /* ... and its id */
     struct conn *prev, *next;
-    char buf[SS_BUFSIZE];
+    ss_echo e;
 } conn;
 
 typedef struct ur {
@@ -32,51 +33,36 @@ typedef struct ur {
     uint64_t next_op;
     conn *live;
     uint64_t accept_op, stop_op;
-    char stop_byte;
+    int accept_pending;
 } ur;
 
 /* user_data: the conn pointer, or one of these tags for the special ops */
 #define TAG_ACCEPT ((uint64_t)1)
 #define TAG_STOP ((uint64_t)2)
-
-static struct io_uring_sqe *get_sqe(ur *U)
-{
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&U->ring);
-    if (!sqe) { /* SQ full: push what we have, then there is room */
-        ss_uring_submit(&U->ring, U->sqpoll);
-        sqe = io_uring_get_sqe(&U->ring);
-    }
-    return sqe;
-}
+#define TAG_CANCEL ((uint64_t)3)
 
 static int arm_accept(ur *U)
 {
-    struct io_uring_sqe *sqe = get_sqe(U);
+    struct io_uring_sqe *sqe = ss_uring_get_sqe(&U->ring, U->sqpoll);
     if (!sqe)
         return -1;
     io_uring_prep_accept(sqe, U->srv->listen_fd, NULL, NULL, 0);
     io_uring_sqe_set_data64(sqe, TAG_ACCEPT);
     U->accept_op = ++U->next_op;
+    U->accept_pending = 1;
     ss_uring_note_submit(U->accept_op, SS_API_ACCEPT, U->srv->listen_fd, 0);
     return 0;
 }
 
 static int arm_io(ur *U, conn *c, int api)
 {
-    struct io_uring_sqe *sqe = get_sqe(U);
+    struct io_uring_sqe *sqe = ss_uring_get_sqe(&U->ring, U->sqpoll);
     if (!sqe)
         return -1;
-    size_t len;
-    if (api == SS_API_RECV) {
-        len = sizeof c->buf;
-        io_uring_prep_recv(sqe, c->fd, c->buf, len, 0);
-    } else {
-        len = (size_t)(c->recvbytes - c->sendbytes);
-        io_uring_prep_send(sqe, c->fd, c->buf + c->sendbytes, len, MSG_NOSIGNAL);
-    }
-    io_uring_sqe_set_data(sqe, c);
+    c->api = api;
     c->op = ++U->next_op;
-    ss_uring_note_submit(c->op, api, c->fd, len);
+    ss_uring_prep_echo(sqe, &c->e, c->fd, api, c->op);
+    io_uring_sqe_set_data(sqe, c);
     return 0;
 }
 
@@ -100,6 +86,8 @@ static void on_accept(ur *U, int res)
             c->next = U->live;
             if (U->live) U->live->prev = c;
             U->live = c;
+            if (ss_stop_requested(U->srv)) /* accepted while stopping: let its recv end at once */
+                ss_shutdown(c->fd, SHUT_RDWR);
             if (arm_io(U, c, SS_API_RECV) != 0)
                 drop(U, c);
         }
@@ -109,23 +97,10 @@ static void on_accept(ur *U, int res)
 }
 
 /* One completion on a connection: the textbook's recvbytes/sendbytes logic. */
-static void on_io(ur *U, conn *c, int res, int was_recv)
+static void on_io(ur *U, conn *c, int res)
 {
-    if (res <= 0) { /* EOF, reset, or cancelled */
-        drop(U, c);
-        return;
-    }
-    if (was_recv) {
-        ss_cpu_work(c->fd, U->srv->opts.cpu_work_us);
-        c->recvbytes = res;
-        c->sendbytes = 0;
-    } else {
-        c->sendbytes += res;
-    }
-    int next = c->sendbytes < c->recvbytes ? SS_API_SEND : SS_API_RECV;
-    if (next == SS_API_RECV)
-        c->recvbytes = c->sendbytes = 0;
-    if (arm_io(U, c, next) != 0)
+    int next = ss_echo_step(U->srv, c->fd, &c->e, c->api, res);
+    if (!next || arm_io(U, c, next) != 0)
         drop(U, c);
 }
 
@@ -140,18 +115,45 @@ static int reap(ur *U)
         if (tag == TAG_STOP) {
             ss_uring_note_complete(U->stop_op, SS_API_POLL, U->srv->stop_fd, cqe->res, d);
             stop = 1;
+        } else if (tag == TAG_CANCEL) {
+            continue; /* the cancel request's own CQE; the accept reports itself */
         } else if (tag == TAG_ACCEPT) {
+            U->accept_pending = 0;
             ss_uring_note_complete(U->accept_op, SS_API_ACCEPT, U->srv->listen_fd, cqe->res, d);
             on_accept(U, cqe->res);
         } else {
             conn *c = (conn *)(uintptr_t)tag;
-            int was_recv = c->recvbytes == 0;
-            ss_uring_note_complete(c->op, was_recv ? SS_API_RECV : SS_API_SEND, c->fd, cqe->res, d);
-            on_io(U, c, cqe->res, was_recv);
+            ss_uring_note_complete(c->op, c->api, c->fd, cqe->res, d);
+            on_io(U, c, cqe->res);
         }
     }
     io_uring_cq_advance(&U->ring, seen);
     return stop;
+}
+
+static int wait_and_reap(ur *U)
+{
+    int rc = ss_uring_submit_and_wait(&U->ring, U->sqpoll, SS_URING_SQPOLL_SPIN_US);
+    if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
+        fprintf(stderr, "io_uring: io_uring_enter failed: %s\n", strerror(-rc));
+        return -1;
+    }
+    return reap(U);
+}
+
+/* Stop as the other models do: shut every connection down so that its
+ * outstanding operation completes (and is recorded), cancel the pending
+ * accept, and reap until nothing is in flight. */
+static void drain(ur *U)
+{
+    for (conn *c = U->live; c; c = c->next)
+        ss_shutdown(c->fd, SHUT_RDWR);
+    struct io_uring_sqe *sqe = U->accept_pending ? ss_uring_get_sqe(&U->ring, U->sqpoll) : NULL;
+    if (sqe) {
+        io_uring_prep_cancel64(sqe, TAG_ACCEPT, 0);
+        io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+    }
+    while ((U->live || U->accept_pending) && wait_and_reap(U) >= 0) {}
 }
 
 static int uring_serve(ss_server *s)
@@ -163,38 +165,22 @@ static int uring_serve(ss_server *s)
                 rc == -EPERM ? " (io_uring is disabled: see /proc/sys/kernel/io_uring_disabled)" : "");
         return -1;
     }
-    struct io_uring_sqe *sqe = get_sqe(&U);
+    struct io_uring_sqe *sqe = ss_uring_get_sqe(&U.ring, U.sqpoll);
     io_uring_prep_poll_add(sqe, s->stop_fd, POLLIN);
     io_uring_sqe_set_data64(sqe, TAG_STOP);
     U.stop_op = ++U.next_op;
     ss_uring_note_submit(U.stop_op, SS_API_POLL, s->stop_fd, 0);
     arm_accept(&U);
     int stop = 0;
-    while (!stop) {
-        rc = ss_uring_submit_and_wait(&U.ring, U.sqpoll, SPIN_US);
-        if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
-            fprintf(stderr, "io_uring: io_uring_enter failed: %s\n", strerror(-rc));
-            break;
-        }
-        stop = reap(&U);
-    }
-    /* queue_exit cancels and waits for what is in flight; then close. */
+    while (!stop)
+        stop = wait_and_reap(&U);
+    if (stop > 0)
+        drain(&U);
+    /* after a failure, queue_exit cancels and waits for what is in flight */
     io_uring_queue_exit(&U.ring);
     while (U.live)
         drop(&U, U.live);
     return 0;
-}
-
-static int uring_available(char *why, size_t n)
-{
-    struct io_uring ring;
-    int rc = io_uring_queue_init(2, &ring, 0);
-    if (rc < 0) {
-        snprintf(why, n, "io_uring_setup failed here: %s", strerror(-rc));
-        return 0;
-    }
-    io_uring_queue_exit(&ring);
-    return 1;
 }
 
 const ss_model ss_model_io_uring = {
@@ -202,6 +188,6 @@ const ss_model ss_model_io_uring = {
     .family = SS_FAMILY_ASYNC,
     .mechanism = "io_uring (liburing): accept/recv/send as SQEs, CQEs reaped in batches; --sqpoll available",
     .summary = "completion-based I/O: batched submissions, fewer user/kernel transitions than operations",
-    .available = uring_available,
+    .available = ss_uring_available,
     .serve = uring_serve,
 };

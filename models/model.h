@@ -27,7 +27,10 @@ typedef struct ss_model_opts {
     int workers;         /* completion workers (0 = model default) */
     unsigned cpu_work_us;/* simulated computation per request */
     int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF, set on the listening socket (0 = default) */
+    int completion;      /* overlapped: SS_COMPLETION_EVENTS or SS_COMPLETION_ROUTINES */
 } ss_model_opts;
+
+enum { SS_COMPLETION_EVENTS = 0, SS_COMPLETION_ROUTINES = 1 };
 
 typedef struct ss_server {
     int listen_fd;
@@ -59,5 +62,24 @@ int  ss_stop_requested(const ss_server *s);
 void ss_conn_opened(ss_server *s, int fd);   /* counts a new connection */
 void ss_conn_closed(ss_server *s, int fd);   /* counts and closes */
 int  ss_accept_conn(ss_server *s);           /* accept + ss_conn_opened; -1 with errno */
+/* The textbook's accept loop step (blocking accept in the main thread):
+ * the next connection, or -1 once stop is requested. Out of fds, it naps
+ * 10 ms at a time so that clients can finish. */
+int  ss_accept_next(ss_server *s);
+
+/* The textbook's per-socket echo state for completion-based models: one
+ * operation outstanding at a time, recvbytes/sendbytes as in its SOCKETINFO. */
+typedef struct ss_echo {
+    int recvbytes, sendbytes;
+    char buf[SS_BUFSIZE];
+} ss_echo;
+
+/* One completed operation (api SS_API_RECV or SS_API_SEND, res bytes or
+ * -errno): update the counters (with the CPU work after a receive) and
+ * return the operation to post next: SS_API_SEND for what is still to be
+ * echoed, SS_API_RECV, or 0 when the connection is over (EOF, reset). */
+int  ss_echo_step(ss_server *s, int fd, ss_echo *e, int api, int res);
+/* The buffer and length the next operation `api` works on. */
+void ss_echo_span(ss_echo *e, int api, char **buf, unsigned *len);
 
 #endif

@@ -10,7 +10,7 @@ extern const ss_model ss_model_blocking_threads, ss_model_select;
 extern const ss_model ss_model_epoll;
 #endif
 #ifdef SS_HAVE_URING
-extern const ss_model ss_model_io_uring;
+extern const ss_model ss_model_overlapped, ss_model_iocp, ss_model_io_uring;
 #endif
 
 static const ss_model *const models[] = {
@@ -20,6 +20,8 @@ static const ss_model *const models[] = {
     &ss_model_epoll,
 #endif
 #ifdef SS_HAVE_URING
+    &ss_model_overlapped,
+    &ss_model_iocp,
     &ss_model_io_uring,
 #endif
 };

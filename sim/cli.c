@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "models/model.h"
+#include "sim/explain.h"
 #include "sim/export.h"
 #include "sim/net.h"
 #include "sim/recorder.h"
@@ -34,21 +35,22 @@ static int fail(int code, const char *fmt, const char *msg)
 
 /* --- model options shared by serve and run ------------------------------- */
 enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF,
-       OPT_NO_WAIT, OPT_THINK, OPT_JSON, OPT_BIND, OPT_DURATION };
+       OPT_NO_WAIT, OPT_THINK, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_COMPLETION, OPT_LANG };
 
 #define MODEL_LONGOPTS                                                                               \
     {"fd-setsize", required_argument, 0, OPT_FD_SETSIZE}, {"edge-triggered", no_argument, 0, OPT_ET}, \
     {"sqpoll", no_argument, 0, OPT_SQPOLL}, {"workers", required_argument, 0, OPT_WORKERS},           \
     {"cpu-us", required_argument, 0, OPT_CPU_US}, {"rcvbuf", required_argument, 0, OPT_RCVBUF},       \
     {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},    \
-    {"help", no_argument, 0, 'h'}
+    {"completion", required_argument, 0, OPT_COMPLETION}, {"help", no_argument, 0, 'h'}
 
 #define MODEL_HELP                                                                                  \
     "model options:\n"                                                                              \
     "  --fd-setsize N      select: refuse clients beyond N sockets per set (64 = Winsock's)\n"      \
     "  --edge-triggered    epoll: EPOLLET instead of level-triggered\n"                             \
     "  --sqpoll            io_uring: kernel SQ polling thread (fewer transitions)\n"                \
-    "  --workers N         completion models: worker threads\n"                                     \
+    "  --workers N         completion models: worker threads (iocp: default 2 x CPUs)\n"             \
+    "  --completion K      overlapped: how completions arrive: events (default) or routines\n"      \
     "  --cpu-us N          server computation per received chunk, in microseconds\n"                \
     "  --rcvbuf N, --sndbuf N  socket buffer sizes for accepted sockets (tiny = partial sends)\n"  \
     "  --no-wait-detect    do not measure whether blocking calls really waited\n"
@@ -78,6 +80,14 @@ static int model_opt(int c, const char *arg, ss_model_opts *mo, ss_rec_opts *ro,
         *(c == OPT_RCVBUF ? &mo->rcvbuf : &mo->sndbuf) = (int)v;
         return 1;
     case OPT_NO_WAIT: ro->detect_waits = 0; return 1;
+    case OPT_COMPLETION:
+        if (strcmp(arg, "events") == 0) mo->completion = SS_COMPLETION_EVENTS;
+        else if (strcmp(arg, "routines") == 0) mo->completion = SS_COMPLETION_ROUTINES;
+        else {
+            snprintf(err, ERRLEN, "--completion must be events or routines (got '%s')", arg);
+            return -1;
+        }
+        return 1;
     default: return 0;
     }
 }
@@ -492,6 +502,71 @@ static int cmd_default(void)
 #endif
 }
 
+/* --- explain ---------------------------------------------------------------- */
+static const char explain_help[] =
+    "usage: sockscope explain MODEL|all [--lang ko|en] [--width COLUMNS]\n\n"
+    "What model MODEL is, as the textbook teaches it: how it works, when its\n"
+    "calls return, advantages and disadvantages, the four requirements of an\n"
+    "ideal model, and which real mechanism backs it on this machine.\n\n"
+    "  --lang ko|en   language (default: ko when $LANG starts with ko, else en)\n"
+    "  --width N      wrap to N display columns (default 78)\n";
+
+static const char *default_lang(void)
+{
+    const char *l = getenv("LANG");
+    return l && strncmp(l, "ko", 2) == 0 ? "ko" : "en";
+}
+
+static int explain_names_error(const char *what)
+{
+    size_t n;
+    const char *const *names = ss_explain_names(&n);
+    char list[400] = "";
+    for (size_t i = 0, used = 0; i < n && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+    fprintf(stderr, "sockscope: %s; valid models: %s, all (see 'sockscope explain --help')\n", what, list);
+    return SS_EXIT_USAGE;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    static const struct option lo[] = {{"lang", required_argument, 0, OPT_LANG}, {"width", required_argument, 0, 'w'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *lang = default_lang();
+    long width = 78;
+    char err[ERRLEN];
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "w:h", lo, NULL)) != -1) {
+        switch (c) {
+        case OPT_LANG: lang = optarg; break;
+        case 'w': if (ss_parse_long(optarg, 20, 1000, &width, "--width", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
+        case 'h': fputs(explain_help, stdout); return 0;
+        default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope explain --help'");
+        }
+    }
+    if (strcmp(lang, "ko") != 0 && strcmp(lang, "en") != 0)
+        return fail(SS_EXIT_USAGE, "--lang must be ko or en (got '%s')", lang);
+    if (optind + 1 != argc)
+        return explain_names_error(optind < argc ? "explain takes exactly one MODEL" : "explain needs a MODEL");
+    const char *model = argv[optind];
+    if (strcmp(model, "all") == 0) {
+        size_t n;
+        const char *const *names = ss_explain_names(&n);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                fputc('\n', stdout);
+            ss_explain(stdout, names[i], lang, (int)width);
+        }
+        return 0;
+    }
+    if (ss_explain(stdout, model, lang, (int)width) != 0) {
+        snprintf(err, ERRLEN, "unknown model '%s'", model);
+        return explain_names_error(err);
+    }
+    return 0;
+}
+
 /* --- dispatch -------------------------------------------------------------- */
 typedef struct cmd {
     const char *name;
@@ -508,6 +583,7 @@ static const cmd cmds[] = {
 #ifdef SS_HAVE_VIEWER
     {"view", ss_view_main, "animate traces side by side in a window (SDL2)"},
 #endif
+    {"explain", cmd_explain, "what a model is and does, in Korean or English (the textbook's tables)"},
 };
 
 static void usage(FILE *f)

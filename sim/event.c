@@ -16,6 +16,10 @@ static const char *const api_names[SS_API_COUNT] = {
     [SS_API_REQUEST] = "request", [SS_API_CPU_WORK] = "cpu_work", [SS_API_MSG_POST] = "msg_post",
     [SS_API_MSG_DISPATCH] = "msg_dispatch", [SS_API_EVENT_SIGNAL] = "event_signal",
     [SS_API_REFUSED] = "refused", [SS_API_WAKEUP] = "wakeup",
+    [SS_API_FUTEX_WAIT] = "futex_wait", [SS_API_FUTEX_WAKE] = "futex_wake",
+    [SS_API_EVENT_CREATE] = "event_create", [SS_API_EVENT_SET] = "event_set",
+    [SS_API_EVENT_RESET] = "event_reset", [SS_API_EVENT_CLOSE] = "event_close",
+    [SS_API_PACKET_POST] = "packet_post", [SS_API_ROUTINE] = "routine",
 };
 
 const char *ss_api_name(int api)
@@ -33,11 +37,17 @@ int ss_api_from_name(const char *name)
 
 int ss_api_is_kernel(int api)
 {
-    return (api >= SS_API_SOCKET && api <= SS_API_IOCTL) || (api >= SS_API_SELECT && api <= SS_API_EPOLL_WAIT) ||
-           api == SS_API_URING_ENTER || api == SS_API_URING_SETUP;
+    return ss_api_is_socket_call(api) || api == SS_API_URING_ENTER || api == SS_API_URING_SETUP ||
+           (api >= SS_API_FUTEX_WAIT && api <= SS_API_EVENT_CLOSE);
 }
 
-int ss_api_is_socket_call(int api) { return ss_api_is_kernel(api); }
+/* Socket calls are the textbook's calls on sockets and socket sets; ring
+ * entries, futexes and event objects enter the kernel but are not socket
+ * calls (stats count them as transitions only). */
+int ss_api_is_socket_call(int api)
+{
+    return (api >= SS_API_SOCKET && api <= SS_API_IOCTL) || (api >= SS_API_SELECT && api <= SS_API_EPOLL_WAIT);
+}
 
 static const char *const err_names[] = {
     "", "EWOULDBLOCK", "ECONNRESET", "EPIPE", "EINTR", "EINVAL", "ETIMEDOUT", "ECONNREFUSED",

@@ -31,6 +31,16 @@ typedef enum ss_api {
     SS_API_EVENT_SIGNAL,      /* an event object signalled */
     SS_API_REFUSED,           /* a connection refused by a model limit (e.g. FD_SETSIZE) */
     SS_API_WAKEUP,            /* one thread woke another (ret = woken thread index) */
+    /* synchronisation objects: one kernel entry each */
+    SS_API_FUTEX_WAIT,        /* futex(FUTEX_WAIT): a thread sleeps (a lock, a completion-port wait) */
+    SS_API_FUTEX_WAKE,        /* futex(FUTEX_WAKE): ret = threads woken */
+    SS_API_EVENT_CREATE,      /* eventfd(2): an event object (WSACreateEvent) */
+    SS_API_EVENT_SET,         /* write(2) to an eventfd: signal it (WSASetEvent) */
+    SS_API_EVENT_RESET,       /* read(2) from an eventfd: reset it (WSAResetEvent) */
+    SS_API_EVENT_CLOSE,       /* close(2) of an eventfd (WSACloseEvent) */
+    /* pseudo events: no kernel entry */
+    SS_API_PACKET_POST,       /* a completion packet queued on a port (arg = queue depth after) */
+    SS_API_ROUTINE,           /* a completion routine ran in its issuing thread (id = operation) */
     SS_API_COUNT
 } ss_api;
 

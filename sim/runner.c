@@ -21,14 +21,18 @@ static void progress(void *ud, long done, long total)
 int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
                ss_workload_result *res, char *err, size_t errlen)
 {
-    char v[6][48];
+    char v[6][80];
     snprintf(v[0], sizeof v[0], "%d", w->clients);
     snprintf(v[1], sizeof v[1], "%d", w->messages);
     snprintf(v[2], sizeof v[2], "%d", w->size);
     snprintf(v[3], sizeof v[3], "%g", w->think_ms);
     snprintf(v[4], sizeof v[4], "%u", mo->cpu_work_us);
-    snprintf(v[5], sizeof v[5], "%s%s%s", mo->edge_triggered ? "edge-triggered " : "",
-             mo->sqpoll ? "sqpoll " : "", mo->fd_setsize ? "fd-setsize" : "");
+    char workers[24] = "";
+    if (mo->workers)
+        snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
+    snprintf(v[5], sizeof v[5], "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "",
+             mo->sqpoll ? "sqpoll " : "", mo->completion == SS_COMPLETION_ROUTINES ? "routines " : "", workers,
+             mo->fd_setsize ? "fd-setsize" : "");
     ss_kv params[] = {{"clients", v[0]}, {"messages", v[1]}, {"size", v[2]},
                       {"think_ms", v[3]}, {"cpu_us", v[4]}, {"options", v[5]}};
     ss_run_info info = {m->name, m->mechanism, params, 6};

@@ -5,8 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include "sim/recorder.h"
 #include "sim/runner.h"
+#include "sim/server.h"
 
 static char *paths[256];
 static int npaths;
@@ -63,4 +69,89 @@ const char *tu_record(const char *name, const ss_model_opts *mo, const ss_worklo
             fail_msg("loading %s: %s", path, err);
     }
     return path;
+}
+
+struct ss_server_handle *tu_server_start(const char *name, const ss_model_opts *mo, int *port)
+{
+    const ss_model *m = ss_model_find(name);
+    assert_non_null(m);
+    char err[512];
+    ss_server_handle *h = ss_server_start(m, mo, "127.0.0.1", 0, port, err, sizeof err);
+    if (!h)
+        fail_msg("starting %s: %s", name, err);
+    return h;
+}
+
+int tu_server_stop(struct ss_server_handle *h)
+{
+    ss_server_request_stop(h);
+    return ss_server_join(h);
+}
+
+int tu_connect(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void fill(unsigned char *p, int size, int seed)
+{
+    for (int i = 0; i < size; i++)
+        p[i] = ss_pattern_byte(seed, 0, i, size);
+}
+
+static int send_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+int tu_reset_mid_message(int port, int size)
+{
+    int fd = tu_connect(port);
+    if (fd < 0)
+        return -1;
+    unsigned char *msg = malloc((size_t)size);
+    fill(msg, size, 7);
+    int rc = send_all(fd, msg, (size_t)size / 2);
+    struct linger lg = {1, 0}; /* close sends RST, not FIN */
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(fd);
+    free(msg);
+    return rc;
+}
+
+int tu_half_close_echo(int port, int size)
+{
+    int fd = tu_connect(port);
+    if (fd < 0)
+        return -1;
+    unsigned char *out = malloc((size_t)size), *in = calloc(1, (size_t)size + 1);
+    fill(out, size, 11);
+    int rc = send_all(fd, out, (size_t)size) == 0 && shutdown(fd, SHUT_WR) == 0 ? 0 : -1;
+    ssize_t got = rc == 0 ? recv(fd, in, (size_t)size, MSG_WAITALL) : -1;
+    if (got != size || memcmp(in, out, (size_t)size) != 0)
+        rc = -1;
+    else if (recv(fd, in, 1, 0) != 0) /* then the server closes: end of file */
+        rc = -1;
+    close(fd);
+    free(out);
+    free(in);
+    return rc;
 }

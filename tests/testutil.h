@@ -25,4 +25,19 @@ const char *tu_record(const char *name, const ss_model_opts *mo, const ss_worklo
 /* default workload: 127.0.0.1, given clients/messages/size */
 ss_workload_opts tu_workload(int clients, int messages, int size);
 
+/* --- a server driven by the test's own clients (no recording needed) ----- */
+struct ss_server_handle;
+/* Starts model `name` on an ephemeral 127.0.0.1 port; fails the test if it cannot. */
+struct ss_server_handle *tu_server_start(const char *name, const ss_model_opts *mo, int *port);
+int  tu_server_stop(struct ss_server_handle *h); /* serve()'s result */
+/* A blocking client socket connected to 127.0.0.1:port, with a 10 s receive
+ * timeout so a broken server fails the test instead of hanging it. */
+int  tu_connect(int port);
+/* Sends the first half of a size-byte message, then closes with SO_LINGER
+ * {1, 0}: the server sees a reset in the middle of a message. 0 on success. */
+int  tu_reset_mid_message(int port, int size);
+/* Sends a size-byte message, shuts its sending side down (SHUT_WR), then
+ * expects exactly the same bytes back and then end of file. 0 when so. */
+int  tu_half_close_echo(int port, int size);
+
 #endif
