@@ -66,6 +66,8 @@ static const keydef keys[] = {
     {{"clients", "timeout_s", "timeout", "S", "a client gives up on a reply after S seconds (default 30)"}, K_INT,
      WK(timeout_s), 1, 3600},
     {{"clients", "rcvbuf", "client-rcvbuf", "BYTES", "clients' SO_RCVBUF"}, K_INT, WK(rcvbuf), 1, 64 << 20},
+    {{"clients", "hold_open", "hold-open", NULL, "finished clients keep their connection until all have finished"},
+     K_BOOL, WK(hold_open), 0, 0},
     {{"clients", "expect_refusals", "expect-refusals", NULL,
       "a client closed before its first reply is refused, not failed"}, K_BOOL, WK(expect_refusals), 0, 0},
     {{"special", "slow", "slow-clients", "N", "clients that trickle their bytes"}, K_INT, SP(slow), 0, 100000},
@@ -213,11 +215,12 @@ static int is_design_model(const char *name)
     return 0;
 }
 
-static int set_models(ss_scenario *sc, const char *v, const char *label, char *err, size_t n)
+static int set_models(ss_scenario *sc, const char *v, int append, const char *label, char *err, size_t n)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", v);
-    sc->nmodels = 0;
+    if (!append)
+        sc->nmodels = 0;
     for (char *save, *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
         int all = strcmp(tok, "all") == 0;
         if (!all && !is_design_model(tok)) {
@@ -368,7 +371,7 @@ static int apply(ss_scenario *sc, ss_model_opts *mo, const keydef *k, const char
     case K_U64: return parse_u64(v, (uint64_t *)f, label, err, n);
     case K_STR:
     case K_CAPTION: return set_text((char *)f, k->len, v, append, label, err, n);
-    case K_MODELS: return set_models(sc, v, label, err, n);
+    case K_MODELS: return set_models(sc, v, append, label, err, n);
     case K_SIZE: return set_size(&sc->w, k, v, label, err, n);
     case K_CONNECT: return set_connect(&sc->w, k, v, label, err, n);
     case K_MODE: return set_mode(&sc->w, v, label, err, n);
@@ -507,9 +510,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
     size_t idx = (size_t)(k - keys);
     char label[64];
     snprintf(label, sizeof label, "[%s] %s", section, key);
-    if (p->indented && (k->kind != K_CAPTION || !p->sc->line[idx])) {
+    int continues = k->kind == K_CAPTION || k->kind == K_MODELS;
+    if (p->indented && (!continues || !p->sc->line[idx])) {
         snprintf(err, sizeof err, "%s: this line is indented, which continues the previous value; only captions "
-                 "continue (remove the indentation)", label);
+                 "and model lists continue (remove the indentation)", label);
     } else if (!p->indented && p->sc->line[idx]) {
         snprintf(err, sizeof err, "%s: set twice (first on line %d)", label, p->sc->line[idx]);
     } else if (apply(p->sc, &p->sc->mo, k, value, p->indented, label, err, sizeof err) == 0) {

@@ -121,8 +121,21 @@ void wl_barrier_wait(wl *sh)
 
 void wl_client_done(wl *sh)
 {
-    if (atomic_fetch_sub(&sh->active_left, 1) == 1)
-        signal_fd(sh->done_fd);
+    if (atomic_fetch_sub(&sh->active_left, 1) != 1)
+        return;
+    pthread_mutex_lock(&sh->lock);
+    pthread_cond_broadcast(&sh->cond);
+    pthread_mutex_unlock(&sh->lock);
+    signal_fd(sh->done_fd);
+}
+
+/* hold_open: a finished client keeps its connection until all have finished */
+static void wait_all_done(wl *sh)
+{
+    pthread_mutex_lock(&sh->lock);
+    while (atomic_load(&sh->active_left) > 0)
+        pthread_cond_wait(&sh->cond, &sh->lock);
+    pthread_mutex_unlock(&sh->lock);
 }
 
 void wl_mark_first(wl *sh)
@@ -464,11 +477,13 @@ static void *client_main(void *arg)
     } else {
         run_client(c, 0);
     }
+    wl_client_done(sh);
+    if (sh->o->hold_open && c->fd >= 0)
+        wait_all_done(sh);
     tc_close(c);
     free(c->out);
     free(c->in);
     wl_merge_hist(sh, &c->hist);
-    wl_client_done(sh);
     ss_thread_end();
     return NULL;
 }

@@ -68,6 +68,7 @@ typedef struct ss_workload_opts {
     ss_client_mode mode;
     int event_threads;        /* event-driven client mode threads (0 = 2) */
     int expect_refusals;      /* a connection the server closes before the first reply is "refused", not failed */
+    int hold_open;            /* a finished client keeps its connection until every client has finished */
     ss_link_opts link;        /* network conditions; all zero = no relay */
     const ss_kv *facts;       /* extra facts recorded with the run's parameters (scenario name...) */
     int nfacts;

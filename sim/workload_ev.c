@@ -34,6 +34,7 @@ typedef struct evc {
     int fd, id, state;
     uint32_t gen;           /* bumped with every new socket: stale epoll events are ignored */
     int arrived;            /* connect = all: has settled at the start barrier */
+    int counted;            /* wl_client_done() called: an active client that has finished */
     int msg, in_conn, size, sent, got;
     uint64_t t0;            /* ticks at the start of the request */
     uint64_t progress_ns;   /* last progress, for the timeout */
@@ -120,15 +121,24 @@ static void ev_arrive(evt *t, evc *c)
     }
 }
 
+static void ev_count_done(evt *t, evc *c)
+{
+    if (!is_idle(t, c) && !c->counted)
+        wl_client_done(t->sh);
+    c->counted = 1;
+}
+
 static void ev_finish(evt *t, evc *c)
 {
     ev_arrive(t, c);
     ev_close(c);
     c->state = EV_DONE;
     t->live--;
-    if (!is_idle(t, c))
-        wl_client_done(t->sh);
+    ev_count_done(t, c);
 }
+
+/* idle connections, and finished ones with hold_open, wait for the end */
+static int ev_waits_for_end(evt *t, evc *c) { return is_idle(t, c) || c->counted; }
 
 /* Ends a connection early and counts what it will not do. */
 static void ev_stop(evt *t, evc *c, int how, const char *what, int e)
@@ -196,6 +206,13 @@ static void ev_next(evt *t, evc *c)
     const ss_workload_opts *o = O(t);
     c->msg++;
     c->in_conn++;
+    if (c->msg >= o->messages && o->hold_open) {
+        ev_count_done(t, c);
+        c->state = EV_HOLD;
+        if (t->done_seen)
+            ev_finish(t, c);
+        return;
+    }
     if (c->msg >= o->messages)
         return ev_finish(t, c);
     int per_conn = o->connect == SS_CONNECT_CHURN ? (o->churn_messages > 0 ? o->churn_messages : 1) : o->messages;
@@ -294,8 +311,10 @@ static void ev_connected(evt *t, evc *c, uint32_t events)
 /* the server closed a connection that was holding (idle, or waiting for the start) */
 static void ev_hold_event(evt *t, evc *c, uint32_t events)
 {
-    if (!is_idle(t, c) || !(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+    if (!ev_waits_for_end(t, c) || !(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
         return; /* an active one finds out when it sends */
+    if (c->counted)
+        return ev_finish(t, c); /* finished its work: the server may close it */
     if (O(t)->expect_refusals)
         return ev_stop(t, c, STOP_REFUSED, NULL, 0);
     ev_stop(t, c, STOP_CONNECT, "the server closed an idle connection", 0);
@@ -317,7 +336,7 @@ static void ev_broadcast(evt *t, int idle)
 {
     for (int k = 0; k < t->n; k++) {
         evc *c = &t->c[k];
-        if (c->state != EV_HOLD || is_idle(t, c) != idle)
+        if (c->state != EV_HOLD || ev_waits_for_end(t, c) != idle)
             continue;
         if (idle)
             ev_finish(t, c);
