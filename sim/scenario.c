@@ -251,15 +251,16 @@ static int set_size(ss_workload_opts *w, const keydef *k, const char *v, const c
     const char *dash = strchr(v, '-'), *comma = strchr(v, ',');
     char part[64];
     if (comma) {
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", v);
-        for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            while (*tok == ' ') tok++;
+        for (const char *p = v; p; p = comma ? comma + 1 : NULL) { /* empty items are errors: no strtok */
+            comma = strchr(p, ',');
+            snprintf(part, sizeof part, "%.*s", comma ? (int)(comma - p) : (int)strlen(p), p);
+            for (size_t e = strlen(part); e > 0 && part[e - 1] == ' '; e--)
+                part[e - 1] = 0;
             if (s.nlist == SS_SIZE_LIST_MAX) {
                 snprintf(err, n, "%s: at most %d sizes in a list", label, SS_SIZE_LIST_MAX);
                 return -1;
             }
-            if (ss_parse_long(tok, (long)k->min, (long)k->max, &a, label, err, n))
+            if (ss_parse_long(part + strspn(part, " "), (long)k->min, (long)k->max, &a, label, err, n))
                 return -1;
             s.list[s.nlist++] = (int)a;
         }

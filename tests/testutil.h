@@ -25,4 +25,9 @@ const char *tu_record(const char *name, const ss_model_opts *mo, const ss_worklo
 /* default workload: 127.0.0.1, given clients/messages/size */
 ss_workload_opts tu_workload(int clients, int messages, int size);
 
+/* Calls fn for every event of the trace (in file order), with the role of
+ * the thread that recorded it (SS_ROLE_*). Fails the test if unreadable. */
+typedef void (*tu_event_fn)(void *ud, int role, uint32_t thread, const ss_event *ev);
+void tu_scan(const char *path, tu_event_fn fn, void *ud);
+
 #endif
