@@ -325,6 +325,32 @@ static void sizes_repeat_with_the_seed(void **state)
     assert_int_equal(ss_msg_size_max(&a), 4096);
 }
 
+/* docs/scenarios.md documents every key and every flag of the table */
+static void the_docs_list_every_key(void **state)
+{
+    (void)state;
+    const char *src = getenv("SS_SRC");
+    assert_non_null(src);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/scenarios.md", src);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char doc[1 << 16];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = 0;
+    for (size_t i = 0; i < ss_scenario_nkeys(); i++) {
+        const ss_scen_key *k = ss_scenario_key(i);
+        char want[80];
+        snprintf(want, sizeof want, "| `%s` |", k->key);
+        if (!strstr(doc, want))
+            fail_msg("docs/scenarios.md has no row for [%s] %s", k->section, k->key);
+        snprintf(want, sizeof want, "`--%s`", k->flag ? k->flag : "model");
+        if (!strstr(doc, want))
+            fail_msg("docs/scenarios.md does not mention %s", want);
+    }
+}
+
 /* --- fuzz: random edits of a valid file must never crash the parser ------- */
 static const char *const words[] = {"[", "]", "=", ":", ";", "#", "\n", "  ", "\t", "scenario", "clients",
                                     "special", "server", "network", "count", "size", "models", "caption_en",
@@ -425,6 +451,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_key_reaches_its_field),
         cmocka_unit_test(the_test_covers_the_table),
+        cmocka_unit_test(the_docs_list_every_key),
         cmocka_unit_test(values_in_other_forms),
         cmocka_unit_test(every_error_names_file_line_and_key),
         cmocka_unit_test(long_lines_are_refused_not_split),
