@@ -261,8 +261,10 @@ static void pump(rthread *t, pair *p)
     uint64_t now = ss_mono_ns();
     dir *ds[2] = {&p->up, &p->down};
     for (int i = 0; i < 2; i++) {
-        if (flush(ds[i], now) != 0 || fill(t, ds[i], now) != 0 || flush(ds[i], now) != 0)
-            return pair_kill(t, p, 1);
+        if (flush(ds[i], now) != 0 || fill(t, ds[i], now) != 0 || flush(ds[i], now) != 0) {
+            pair_kill(t, p, 1);
+            return;
+        }
     }
     if (p->up.eof_out && p->down.eof_out)
         pair_kill(t, p, 0); /* both sides have said goodbye */

@@ -82,6 +82,13 @@ long ss_workload_fds(const ss_workload_opts *o)
 
 int wl_timeout_s(const ss_workload_opts *o) { return o->timeout_s > 0 ? o->timeout_s : 30; }
 
+int wl_per_conn(const ss_workload_opts *o)
+{
+    if (o->connect != SS_CONNECT_CHURN)
+        return o->messages;
+    return o->churn_messages > 0 ? o->churn_messages : 1;
+}
+
 /* --- shared bookkeeping ---------------------------------------------------- */
 void wl_fail(wl *sh, int id, const char *what, int e)
 {
@@ -378,19 +385,22 @@ static void tc_stop(tclient *c, int m, int rc)
 static void run_client(tclient *c, int m)
 {
     const ss_workload_opts *o = c->sh->o;
-    int per_conn = o->connect == SS_CONNECT_CHURN ? (o->churn_messages > 0 ? o->churn_messages : 1) : o->messages;
-    int in_conn = 0;
+    int per_conn = wl_per_conn(o), in_conn = 0;
     for (; m < o->messages; m++) {
-        if (c->fd < 0 && tc_open(c) < 0)
-            return tc_stop(c, m, -2);
+        if (c->fd < 0 && tc_open(c) < 0) {
+            tc_stop(c, m, -2);
+            return;
+        }
         if (c->kind == WL_RESET && m == reset_at(o)) {
             tc_reset(c, m);
             atomic_fetch_add(&c->sh->skipped, o->messages - m);
             return;
         }
         int rc = tc_exchange(c, m, in_conn == 0);
-        if (rc != 0)
-            return tc_stop(c, m, rc);
+        if (rc != 0) {
+            tc_stop(c, m, rc);
+            return;
+        }
         if (++in_conn == per_conn) {
             tc_close(c);
             in_conn = 0;
@@ -411,7 +421,8 @@ static void run_nonreading(tclient *c)
     uint64_t *t0 = calloc((size_t)o->messages, sizeof *t0);
     if (!t0) {
         wl_fail(sh, c->id, "out of memory", 0);
-        return tc_stop(c, 0, -2);
+        tc_stop(c, 0, -2);
+        return;
     }
     int m = 0, size = 0;
     size_t off = 0;
@@ -431,7 +442,8 @@ static void run_nonreading(tclient *c)
         int rc = tc_reply(c, k, ss_msg_size(o, c->id, k), t0[k], k == 0, 0);
         if (rc != 0) {
             free(t0);
-            return tc_stop(c, k, rc);
+            tc_stop(c, k, rc);
+            return;
         }
     }
     if (m < o->messages) { /* the message cut short by the full socket */
@@ -440,7 +452,8 @@ static void run_nonreading(tclient *c)
         rc = tc_reply(c, m, size, t0[m], m == 0, rc);
         if (rc != 0) {
             free(t0);
-            return tc_stop(c, m, rc);
+            tc_stop(c, m, rc);
+            return;
         }
         m++;
     }

@@ -161,8 +161,10 @@ static void ev_stop(evt *t, evc *c, int how, const char *what, int e)
 static void ev_request_failed(evt *t, evc *c, int eof, int e)
 {
     int gone = eof || e == ECONNRESET || e == EPIPE;
-    if (O(t)->expect_refusals && c->in_conn == 0 && c->got == 0 && gone)
-        return ev_stop(t, c, STOP_REFUSED, NULL, 0);
+    if (O(t)->expect_refusals && c->in_conn == 0 && c->got == 0 && gone) {
+        ev_stop(t, c, STOP_REFUSED, NULL, 0);
+        return;
+    }
     wl_request(t->sh, &t->hist, c->id, c->msg, c->fd, c->size, c->t0, 0);
     ev_stop(t, c, STOP_REQUEST, eof ? "server closed the connection early" : "send/recv failed", e);
 }
@@ -182,8 +184,10 @@ static void ev_send(evt *t, evc *c)
             continue;
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return; /* EPOLLOUT will resume us */
-        if (r < 0)
-            return ev_request_failed(t, c, 0, errno);
+        if (r < 0) {
+            ev_request_failed(t, c, 0, errno);
+            return;
+        }
         c->sent += (int)r;
         c->progress_ns = ss_mono_ns();
     }
@@ -213,10 +217,11 @@ static void ev_next(evt *t, evc *c)
             ev_finish(t, c);
         return;
     }
-    if (c->msg >= o->messages)
-        return ev_finish(t, c);
-    int per_conn = o->connect == SS_CONNECT_CHURN ? (o->churn_messages > 0 ? o->churn_messages : 1) : o->messages;
-    if (c->in_conn == per_conn) {
+    if (c->msg >= o->messages) {
+        ev_finish(t, c);
+        return;
+    }
+    if (c->in_conn == wl_per_conn(o)) {
         ev_close(c);
         c->in_conn = 0;
     }
@@ -237,13 +242,16 @@ static void ev_recv(evt *t, evc *c)
             continue;
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return;
-        if (r <= 0)
-            return ev_request_failed(t, c, r == 0, r == 0 ? 0 : errno);
+        if (r <= 0) {
+            ev_request_failed(t, c, r == 0, r == 0 ? 0 : errno);
+            return;
+        }
         for (ssize_t i = 0; i < r; i++) {
             if (t->scratch[i] != ss_pattern_byte(c->id, c->msg, c->got + (int)i, c->size)) {
                 atomic_fetch_add(&t->sh->mismatches, 1);
                 wl_request(t->sh, &t->hist, c->id, c->msg, c->fd, c->size, c->t0, 0);
-                return ev_stop(t, c, STOP_REQUEST, "echoed bytes differ from the bytes sent", 0);
+                ev_stop(t, c, STOP_REQUEST, "echoed bytes differ from the bytes sent", 0);
+                return;
             }
         }
         c->got += (int)r;
@@ -265,17 +273,23 @@ static void ev_connect(evt *t, evc *c)
         return;
     }
     int fd = ss_socket(sh->addr.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if (fd < 0)
-        return ev_stop(t, c, STOP_CONNECT, "socket() failed", errno);
+    if (fd < 0) {
+        ev_stop(t, c, STOP_CONNECT, "socket() failed", errno);
+        return;
+    }
     c->fd = fd;
     c->gen++;
     if (O(t)->rcvbuf > 0)
         ss_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &O(t)->rcvbuf, sizeof O(t)->rcvbuf);
     struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP, .data.u64 = key_of(t, c)};
-    if (ss_epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
-        return ev_stop(t, c, STOP_CONNECT, "epoll_ctl() failed", errno);
-    if (ss_connect(fd, (struct sockaddr *)&sh->addr.ss, sh->addr.len) != 0 && errno != EINPROGRESS)
-        return ev_stop(t, c, STOP_CONNECT, "connect() failed", errno);
+    if (ss_epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        ev_stop(t, c, STOP_CONNECT, "epoll_ctl() failed", errno);
+        return;
+    }
+    if (ss_connect(fd, (struct sockaddr *)&sh->addr.ss, sh->addr.len) != 0 && errno != EINPROGRESS) {
+        ev_stop(t, c, STOP_CONNECT, "connect() failed", errno);
+        return;
+    }
     c->state = EV_CONNECTING;
     c->progress_ns = ss_mono_ns();
     t->connecting++;
@@ -296,8 +310,10 @@ static void ev_slot_free(evt *t)
 static void ev_connected(evt *t, evc *c, uint32_t events)
 {
     ev_slot_free(t);
-    if (events & (EPOLLERR | EPOLLHUP))
-        return ev_stop(t, c, STOP_CONNECT, "connect() failed", ECONNREFUSED);
+    if (events & (EPOLLERR | EPOLLHUP)) {
+        ev_stop(t, c, STOP_CONNECT, "connect() failed", ECONNREFUSED);
+        return;
+    }
     atomic_fetch_add(&t->sh->connections, 1);
     c->state = EV_HOLD;
     if (O(t)->connect == SS_CONNECT_ALL)
@@ -313,10 +329,14 @@ static void ev_hold_event(evt *t, evc *c, uint32_t events)
 {
     if (!ev_waits_for_end(t, c) || !(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
         return; /* an active one finds out when it sends */
-    if (c->counted)
-        return ev_finish(t, c); /* finished its work: the server may close it */
-    if (O(t)->expect_refusals)
-        return ev_stop(t, c, STOP_REFUSED, NULL, 0);
+    if (c->counted) {
+        ev_finish(t, c); /* finished its work: the server may close it */
+        return;
+    }
+    if (O(t)->expect_refusals) {
+        ev_stop(t, c, STOP_REFUSED, NULL, 0);
+        return;
+    }
     ev_stop(t, c, STOP_CONNECT, "the server closed an idle connection", 0);
 }
 
@@ -447,6 +467,15 @@ static void ev_loop(evt *t)
     }
 }
 
+/* a thread's connections that will never run: counted failed, the others go on */
+static void ev_abandon(wl *sh, int first, int idx, int nthreads, int n, const char *why)
+{
+    long idle = 0;
+    for (int k = 0; k < n; k++)
+        idle += first + idx + k * nthreads >= sh->o->clients;
+    wl_give_up(sh, first + idx, n - idle, idle, why);
+}
+
 static void *ev_main(void *arg)
 {
     evt *t = arg;
@@ -455,10 +484,7 @@ static void *ev_main(void *arg)
     ss_thread_begin(SS_ROLE_CLIENT, name);
     t->ep = ss_epoll_create();
     if (t->ep < 0) {
-        long idle = 0;
-        for (int k = 0; k < t->n; k++)
-            idle += t->first + t->idx + k * t->nthreads >= O(t)->clients;
-        wl_give_up(t->sh, t->first + t->idx, t->n - idle, idle, "epoll_create1() failed in a client thread");
+        ev_abandon(t->sh, t->first, t->idx, t->nthreads, t->n, "epoll_create1() failed in a client thread");
     } else {
         ev_loop(t);
         ss_close(t->ep);
@@ -510,10 +536,7 @@ wl_evgroup *wl_ev_start(wl *sh, int first, int nthreads, char *err, size_t n)
         int mine = total / nthreads + (i < total % nthreads);
         if (ev_alloc(t, mine) != 0 || pthread_create(&t->thread, NULL, ev_main, t) != 0) {
             ev_free(t);
-            long idle = 0;
-            for (int k = 0; k < mine; k++)
-                idle += first + i + k * nthreads >= sh->o->clients;
-            wl_give_up(sh, first + i, mine - idle, idle, "cannot start a client thread");
+            ev_abandon(sh, first, i, nthreads, mine, "cannot start a client thread");
             continue;
         }
         g->n = i + 1;

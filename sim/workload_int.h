@@ -49,6 +49,7 @@ void wl_mark_first(wl *sh);
 wl_kind wl_kind_of(const ss_workload_opts *o, int id);
 int wl_specials(const ss_workload_opts *o); /* how many clients are special (capped at clients) */
 int wl_timeout_s(const ss_workload_opts *o);
+int wl_per_conn(const ss_workload_opts *o); /* messages per connection (churn: churn_messages) */
 void wl_merge_hist(wl *sh, const ss_hist *h);
 /* clients that will never run: count them failed, let the barrier and the
  * idle connections go on without them */

@@ -78,15 +78,14 @@ static void slow_client_trickles_into_the_servers_recvs(void **state)
     assert_true(m.small_recvs >= trickles / 2);
 }
 
-static uint64_t median(uint64_t *v, int n)
+/* the mean, not the median: behind an iterative server each other client
+ * waits once, on its first request, for the whole slow session */
+static double mean(const uint64_t *v, int n)
 {
-    for (int i = 1; i < n; i++) /* insertion sort: n is small */
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t x = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = x;
-        }
-    return n ? v[n / 2] : 0;
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += (double)v[i];
+    return n ? sum / n : 0;
 }
 
 static void slow_client_makes_the_iterative_servers_clients_wait(void **state)
@@ -103,8 +102,8 @@ static void slow_client_makes_the_iterative_servers_clients_wait(void **state)
     marks it = {.chunk = 32}, th = {.chunk = 32};
     run("blocking-iterative", NULL, &w, &res, &it, 1);
     run("blocking-threads", NULL, &w, &res, &th, 1);
-    double ratio = (double)median(it.others, it.nothers) / (double)median(th.others, th.nothers);
-    print_message("other clients' median latency, iterative / threads = %.1f\n", ratio);
+    double ratio = mean(it.others, it.nothers) / mean(th.others, th.nothers);
+    print_message("other clients' mean latency, iterative / threads = %.1f\n", ratio);
     assert_true(ratio > 5);
 }
 
