@@ -149,6 +149,39 @@ static void hold_open_keeps_every_connection_to_the_last_reply(void **state)
     ss_stats_free(&st);
 }
 
+/* every request's (client, message, size), from REQUEST events, in a table */
+typedef struct sizes_seen {
+    int size[8][20];
+} sizes_seen;
+
+static void note_size(void *ud, int role, uint32_t thread, const ss_event *ev)
+{
+    sizes_seen *s = ud;
+    (void)thread;
+    uint64_t client = ev->id >> 32, msg = (uint32_t)ev->id;
+    if (role == SS_ROLE_CLIENT && ev->api == SS_API_REQUEST && client < 8 && msg < 20)
+        s->size[client][msg] = (int)ev->arg;
+}
+
+static void the_same_seed_repeats_the_workload(void **state)
+{
+    (void)state;
+    ss_workload_opts w = tu_workload(8, 20, 512);
+    w.sizes = (ss_size_spec){.min = 1, .max = 512}; /* larger echoes meet Nagle + delayed ACK (docs) */
+    ss_workload_result res;
+    sizes_seen a = {0}, b = {0}, c = {0};
+    w.seed = 99;
+    tu_scan(tu_record("epoll", NULL, &w, &res, NULL, 1), note_size, &a);
+    tu_scan(tu_record("select", NULL, &w, &res, NULL, 1), note_size, &b);
+    w.seed = 100;
+    tu_scan(tu_record("epoll", NULL, &w, &res, NULL, 1), note_size, &c);
+    assert_memory_equal(&a, &b, sizeof a); /* another model, the same bytes */
+    assert_memory_not_equal(&a, &c, sizeof a);
+    for (int i = 0; i < 8; i++)
+        for (int m = 0; m < 20; m++)
+            assert_true(a.size[i][m] >= 1 && a.size[i][m] <= 512);
+}
+
 static void descriptor_budget_is_checked_and_explained(void **state)
 {
     (void)state;
@@ -180,6 +213,7 @@ int main(void)
         cmocka_unit_test(many_clients_use_a_few_event_driven_threads),
         cmocka_unit_test(idle_connections_stay_until_the_end),
         cmocka_unit_test(hold_open_keeps_every_connection_to_the_last_reply),
+        cmocka_unit_test(the_same_seed_repeats_the_workload),
         cmocka_unit_test(descriptor_budget_is_checked_and_explained),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
