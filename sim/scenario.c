@@ -23,7 +23,7 @@
 
 typedef enum { B_SCEN, B_WORK, B_SPECIAL, B_LINK, B_MO } base;
 typedef enum {
-    K_INT, K_UINT, K_DOUBLE, K_BOOL, K_U64, K_STR, K_CAPTION, K_MODELS, K_SIZE, K_CONNECT, K_MODE, K_BANDWIDTH
+    K_INT, K_UINT, K_DOUBLE, K_BOOL, K_U64, K_STR, K_CAPTION, K_MODELS, K_SIZE, K_CONNECT, K_ENUM, K_BANDWIDTH
 } kind;
 
 typedef struct keydef {
@@ -32,7 +32,11 @@ typedef struct keydef {
     base base;
     size_t off, len;
     double min, max;
+    const char *const *names; /* K_ENUM: the values, stored as their index */
 } keydef;
+
+static const char *const client_modes[] = {"auto", "threads", "events", NULL}; /* ss_client_mode */
+static const char *const completions[] = {"events", "routines", NULL};        /* SS_COMPLETION_* */
 
 #define SC(f) B_SCEN, offsetof(ss_scenario, f), sizeof(((ss_scenario *)0)->f)
 #define WK(f) B_WORK, offsetof(ss_workload_opts, f), 0
@@ -42,72 +46,74 @@ typedef struct keydef {
 #define NONE B_WORK, 0, 0
 
 static const keydef keys[] = {
-    {{"scenario", "name", NULL, "TEXT", "short name, recorded with each run"}, K_STR, SC(name), 0, 0},
+    {{"scenario", "name", NULL, "TEXT", "short name, recorded with each run"}, K_STR, SC(name), 0, 0, NULL},
     {{"scenario", "caption_ko", NULL, "TEXT", "what the comparison shows, in Korean (indented lines continue it)"},
-     K_CAPTION, SC(caption_ko), 0, 0},
-    {{"scenario", "caption_en", NULL, "TEXT", "the same in English"}, K_CAPTION, SC(caption_en), 0, 0},
+     K_CAPTION, SC(caption_ko), 0, 0, NULL},
+    {{"scenario", "caption_en", NULL, "TEXT", "the same in English"}, K_CAPTION, SC(caption_en), 0, 0, NULL},
     {{"scenario", "models", NULL, "M,M...|all", "models to compare, in order (on the command line: --model)"},
-     K_MODELS, SC(models), 0, 0},
-    {{"scenario", "seed", "seed", "N", "random seed: message sizes and jitter repeat exactly"}, K_U64, WK(seed), 0, 0},
-    {{"clients", "count", "clients", "N", "concurrent clients (default 20)"}, K_INT, WK(clients), 1, 100000},
-    {{"clients", "messages", "messages", "N", "messages per client (default 200)"}, K_INT, WK(messages), 1, 1e8},
+     K_MODELS, SC(models), 0, 0, NULL},
+    {{"scenario", "seed", "seed", "N", "random seed: message sizes and jitter repeat exactly"}, K_U64, WK(seed), 0, 0, NULL},
+    {{"clients", "count", "clients", "N", "concurrent clients (default 20)"}, K_INT, WK(clients), 1, 100000, NULL},
+    {{"clients", "messages", "messages", "N", "messages per client (default 200)"}, K_INT, WK(messages), 1, 1e8, NULL},
     {{"clients", "size", "size", "B|MIN-MAX|B,B,...", "message bytes: fixed, uniform range or a list (default 512)"},
-     K_SIZE, NONE, 1, 16 << 20},
+     K_SIZE, NONE, 1, 16 << 20, NULL},
     {{"clients", "think_ms", "think-ms", "MS", "pause between a reply and the next message (default 0)"}, K_DOUBLE,
-     WK(think_ms), 0, 60000},
+     WK(think_ms), 0, 60000, NULL},
     {{"clients", "connect", "connect", "all|stagger:MS|churn[:N]",
-      "all at once; client i at i*MS; or a new connection every N messages"}, K_CONNECT, NONE, 0, 60000},
+      "all at once; client i at i*MS; or a new connection every N messages"}, K_CONNECT, NONE, 0, 60000, NULL},
     {{"clients", "idle", "idle", "N", "extra connections that stay idle until the others finish (C10K)"}, K_INT,
-     WK(idle), 0, 100000},
+     WK(idle), 0, 100000, NULL},
     {{"clients", "mode", "client-mode", "auto|threads|events",
-      "a thread per client, or a few epoll threads (auto: events above 256)"}, K_MODE, NONE, 0, 0},
+      "a thread per client, or a few epoll threads (auto: events above 256)"}, K_ENUM, WK(mode), 0, 0, client_modes},
     {{"clients", "threads", "client-threads", "N", "event-driven client mode: client threads (default 2)"}, K_INT,
-     WK(event_threads), 1, 64},
+     WK(event_threads), 1, 64, NULL},
     {{"clients", "timeout_s", "timeout", "S", "a client gives up on a reply after S seconds (default 30)"}, K_INT,
-     WK(timeout_s), 1, 3600},
-    {{"clients", "rcvbuf", "client-rcvbuf", "BYTES", "clients' SO_RCVBUF"}, K_INT, WK(rcvbuf), 1, 64 << 20},
+     WK(timeout_s), 1, 3600, NULL},
+    {{"clients", "rcvbuf", "client-rcvbuf", "BYTES", "clients' SO_RCVBUF"}, K_INT, WK(rcvbuf), 1, 64 << 20, NULL},
     {{"clients", "hold_open", "hold-open", NULL, "finished clients keep their connection until all have finished"},
-     K_BOOL, WK(hold_open), 0, 0},
+     K_BOOL, WK(hold_open), 0, 0, NULL},
     {{"clients", "expect_refusals", "expect-refusals", NULL,
-      "a client closed before its first reply is refused, not failed"}, K_BOOL, WK(expect_refusals), 0, 0},
-    {{"special", "slow", "slow-clients", "N", "clients that trickle their bytes"}, K_INT, SP(slow), 0, 100000},
+      "a client closed before its first reply is refused, not failed"}, K_BOOL, WK(expect_refusals), 0, 0, NULL},
+    {{"special", "slow", "slow-clients", "N", "clients that trickle their bytes"}, K_INT, SP(slow), 0, 100000, NULL},
     {{"special", "slow_chunk", "slow-chunk", "BYTES", "slow clients: bytes per trickle (default 16)"}, K_INT,
-     SP(slow_chunk), 1, 1 << 20},
+     SP(slow_chunk), 1, 1 << 20, NULL},
     {{"special", "slow_delay_ms", "slow-delay-ms", "MS", "slow clients: pause between trickles (default 5)"},
-     K_DOUBLE, SP(slow_delay_ms), 0, 10000},
+     K_DOUBLE, SP(slow_delay_ms), 0, 10000, NULL},
     {{"special", "nonreading", "nonreading-clients", "N",
-      "clients that stop reading for hold_ms: the server's sends block"}, K_INT, SP(nonreading), 0, 100000},
+      "clients that stop reading for hold_ms: the server's sends block"}, K_INT, SP(nonreading), 0, 100000, NULL},
     {{"special", "hold_ms", "hold-ms", "MS", "non-reading clients: how long they stop reading (default 500)"},
-     K_DOUBLE, SP(hold_ms), 0, 60000},
+     K_DOUBLE, SP(hold_ms), 0, 60000, NULL},
     {{"special", "nonreading_rcvbuf", "nonreading-rcvbuf", "BYTES", "non-reading clients' SO_RCVBUF (default 4096)"},
-     K_INT, SP(nonreading_rcvbuf), 1, 64 << 20},
+     K_INT, SP(nonreading_rcvbuf), 1, 64 << 20, NULL},
     {{"special", "reset", "reset-clients", "N", "clients that reset (RST) halfway through a message"}, K_INT,
-     SP(reset), 0, 100000},
+     SP(reset), 0, 100000, NULL},
     {{"special", "reset_after", "reset-after", "N", "reset clients: messages completed first (default half)"}, K_INT,
-     SP(reset_after), 1, 1e8},
+     SP(reset_after), 1, 1e8, NULL},
     {{"special", "halfclose", "halfclose-clients", "N",
-      "clients that half-close after their last message, then read the echo"}, K_INT, SP(halfclose), 0, 100000},
+      "clients that half-close after their last message, then read the echo"}, K_INT, SP(halfclose), 0, 100000, NULL},
     {{"server", "cpu_us", "cpu-us", "US", "server computation per received chunk, in microseconds"}, K_UINT,
-     MO(cpu_work_us), 0, 1000000},
+     MO(cpu_work_us), 0, 1000000, NULL},
     {{"server", "fd_setsize", "fd-setsize", "N", "select: refuse clients beyond N sockets per set (64 = Winsock's)"},
-     K_INT, MO(fd_setsize), 2, 1024},
+     K_INT, MO(fd_setsize), 2, 1024, NULL},
     {{"server", "edge_triggered", "edge-triggered", NULL, "epoll: EPOLLET instead of level-triggered"}, K_BOOL,
-     MO(edge_triggered), 0, 0},
+     MO(edge_triggered), 0, 0, NULL},
     {{"server", "sqpoll", "sqpoll", NULL, "io_uring: kernel SQ polling thread (fewer transitions)"}, K_BOOL,
-     MO(sqpoll), 0, 0},
-    {{"server", "workers", "workers", "N", "completion models: worker threads"}, K_INT, MO(workers), 1, 256},
-    {{"server", "rcvbuf", "rcvbuf", "BYTES", "SO_RCVBUF of accepted sockets"}, K_INT, MO(rcvbuf), 1, 64 << 20},
+     MO(sqpoll), 0, 0, NULL},
+    {{"server", "workers", "workers", "N", "completion models: worker threads"}, K_INT, MO(workers), 1, 256, NULL},
+    {{"server", "rcvbuf", "rcvbuf", "BYTES", "SO_RCVBUF of accepted sockets"}, K_INT, MO(rcvbuf), 1, 64 << 20, NULL},
     {{"server", "sndbuf", "sndbuf", "BYTES", "SO_SNDBUF of accepted sockets (tiny = partial sends)"}, K_INT,
-     MO(sndbuf), 1, 64 << 20},
+     MO(sndbuf), 1, 64 << 20, NULL},
+    {{"server", "completion", "completion", "events|routines", "overlapped: completions by event or by routine"},
+     K_ENUM, MO(completion), 0, 0, completions},
     {{"server", "ui_work_us", "ui-work-us", "US", "async-select: a busy UI, us of work per UI message"}, K_UINT,
-     MO(ui_work_us), 0, 1000000},
+     MO(ui_work_us), 0, 1000000, NULL},
     {{"network", "latency_ms", "latency-ms", "MS", "one-way delay added by the relay in each direction"}, K_DOUBLE,
-     LK(latency_ms), 0, 10000},
+     LK(latency_ms), 0, 10000, NULL},
     {{"network", "jitter_ms", "jitter-ms", "MS", "each chunk's delay varies by +-MS (bytes stay in order)"},
-     K_DOUBLE, LK(jitter_ms), 0, 10000},
+     K_DOUBLE, LK(jitter_ms), 0, 10000, NULL},
     {{"network", "bandwidth", "bandwidth", "RATE", "per direction, shared: 500kbit, 10mbit, 1gbit (0 = none)"},
-     K_BANDWIDTH, LK(bandwidth_bps), 8000, 1e11},
-    {{"network", "relay_threads", "relay-threads", "N", "relay threads (default 2)"}, K_INT, LK(threads), 1, 16},
+     K_BANDWIDTH, LK(bandwidth_bps), 8000, 1e11, NULL},
+    {{"network", "relay_threads", "relay-threads", "N", "relay threads (default 2)"}, K_INT, LK(threads), 1, 16, NULL},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= SS_SCEN_MAX_KEYS, "raise SS_SCEN_MAX_KEYS");
@@ -308,16 +314,18 @@ static int set_connect(ss_workload_opts *w, const keydef *k, const char *v, cons
     return 0;
 }
 
-static int set_mode(ss_workload_opts *w, const char *v, const char *label, char *err, size_t n)
+static int set_enum(int *out, const char *const *names, const char *v, const char *label, char *err, size_t n)
 {
-    static const char *const names[] = {"auto", "threads", "events"};
-    for (int i = 0; i < 3; i++) {
+    char list[120] = "";
+    for (int i = 0; names[i]; i++) {
         if (strcmp(v, names[i]) == 0) {
-            w->mode = (ss_client_mode)i;
+            *out = i;
             return 0;
         }
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? (names[i + 1] ? ", " : " or ") : "",
+                 names[i]);
     }
-    snprintf(err, n, "%s expects auto, threads or events, got '%s'", label, v);
+    snprintf(err, n, "%s expects %s, got '%s'", label, list, v);
     return -1;
 }
 
@@ -375,7 +383,7 @@ static int apply(ss_scenario *sc, ss_model_opts *mo, const keydef *k, const char
     case K_MODELS: return set_models(sc, v, append, label, err, n);
     case K_SIZE: return set_size(&sc->w, k, v, label, err, n);
     case K_CONNECT: return set_connect(&sc->w, k, v, label, err, n);
-    case K_MODE: return set_mode(&sc->w, v, label, err, n);
+    case K_ENUM: return set_enum((int *)f, k->names, v, label, err, n);
     case K_BANDWIDTH: return set_bandwidth((double *)f, k, v, label, err, n);
     }
     return -1;
