@@ -28,6 +28,7 @@ typedef struct ss_model_opts {
     unsigned cpu_work_us;/* simulated computation per request */
     int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF, set on the listening socket (0 = default) */
     int completion;      /* overlapped: SS_COMPLETION_EVENTS or SS_COMPLETION_ROUTINES */
+    unsigned ui_work_us; /* async-select: a busy UI, us of window-procedure work per UI message (0 = idle UI) */
 } ss_model_opts;
 
 enum { SS_COMPLETION_EVENTS = 0, SS_COMPLETION_ROUTINES = 1 };

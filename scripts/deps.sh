@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config git
     zlib1g-dev liburing-dev libsdl2-dev libsdl2-ttf-dev libpng-dev   # build (SDL2/ttf/png: the viewer)
+    libinih-dev                                           # scenario files (INI)
     libcmocka-dev libjansson-dev                          # tests
     strace netcat-openbsd python3 procps xvfb xauth       # tests: real peers, strace, a real X server
 )

@@ -16,6 +16,7 @@
 #include "sim/net.h"
 #include "sim/recorder.h"
 #include "sim/runner.h"
+#include "sim/scenario.h"
 #include "sim/server.h"
 #include "sim/stats.h"
 #include "sim/util.h"
@@ -34,62 +35,37 @@ static int fail(int code, const char *fmt, const char *msg)
 }
 
 /* --- model options shared by serve and run ------------------------------- */
-enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF,
-       OPT_NO_WAIT, OPT_THINK, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_COMPLETION, OPT_LANG };
+/* OPT_FD_SETSIZE..OPT_UI_WORK are the [server] keys of the scenario table */
+enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_COMPLETION,
+       OPT_UI_WORK, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_KEY = 2000 };
 
 #define MODEL_LONGOPTS                                                                               \
     {"fd-setsize", required_argument, 0, OPT_FD_SETSIZE}, {"edge-triggered", no_argument, 0, OPT_ET}, \
     {"sqpoll", no_argument, 0, OPT_SQPOLL}, {"workers", required_argument, 0, OPT_WORKERS},           \
     {"cpu-us", required_argument, 0, OPT_CPU_US}, {"rcvbuf", required_argument, 0, OPT_RCVBUF},       \
-    {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},    \
-    {"completion", required_argument, 0, OPT_COMPLETION}, {"help", no_argument, 0, 'h'}
+    {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"completion", required_argument, 0, OPT_COMPLETION},  \
+    {"ui-work-us", required_argument, 0, OPT_UI_WORK},                                                 \
+    {"no-wait-detect", no_argument, 0, OPT_NO_WAIT}, {"help", no_argument, 0, 'h'}
 
-#define MODEL_HELP                                                                                  \
-    "model options:\n"                                                                              \
-    "  --fd-setsize N      select: refuse clients beyond N sockets per set (64 = Winsock's)\n"      \
-    "  --edge-triggered    epoll: EPOLLET instead of level-triggered\n"                             \
-    "  --sqpoll            io_uring: kernel SQ polling thread (fewer transitions)\n"                \
-    "  --workers N         completion models: worker threads (iocp: default 2 x CPUs)\n"             \
-    "  --completion K      overlapped: how completions arrive: events (default) or routines\n"      \
-    "  --cpu-us N          server computation per received chunk, in microseconds\n"                \
-    "  --rcvbuf N, --sndbuf N  socket buffer sizes for accepted sockets (tiny = partial sends)\n"  \
-    "  --no-wait-detect    do not measure whether blocking calls really waited\n"
-
-/* returns 1 if the option was a model option, -1 on a bad value */
-static int model_opt(int c, const char *arg, ss_model_opts *mo, ss_rec_opts *ro, char *err)
+/* The model options' help comes from the scenario key table: one truth. */
+static void print_model_help(FILE *f)
 {
-    long v;
-    switch (c) {
-    case OPT_FD_SETSIZE:
-        if (ss_parse_long(arg, 2, 1024, &v, "--fd-setsize", err, ERRLEN)) return -1;
-        mo->fd_setsize = (int)v;
+    fprintf(f, "model options (the [server] keys of a scenario file):\n");
+    ss_scenario_print_flags(f, "server");
+    fprintf(f, "  %-28s %s\n", "--no-wait-detect", "do not measure whether blocking calls really waited");
+}
+
+/* returns 1 if the option was a model option, -1 on a bad value; name is
+ * the long option getopt matched (ranges and checks: the scenario table) */
+static int model_opt(int c, const char *name, const char *arg, ss_model_opts *mo, ss_rec_opts *ro, char *err)
+{
+    if (c == OPT_NO_WAIT) {
+        ro->detect_waits = 0;
         return 1;
-    case OPT_ET: mo->edge_triggered = 1; return 1;
-    case OPT_SQPOLL: mo->sqpoll = 1; return 1;
-    case OPT_WORKERS:
-        if (ss_parse_long(arg, 1, 256, &v, "--workers", err, ERRLEN)) return -1;
-        mo->workers = (int)v;
-        return 1;
-    case OPT_CPU_US:
-        if (ss_parse_long(arg, 0, 1000000, &v, "--cpu-us", err, ERRLEN)) return -1;
-        mo->cpu_work_us = (unsigned)v;
-        return 1;
-    case OPT_RCVBUF:
-    case OPT_SNDBUF:
-        if (ss_parse_long(arg, 1, 64 << 20, &v, c == OPT_RCVBUF ? "--rcvbuf" : "--sndbuf", err, ERRLEN)) return -1;
-        *(c == OPT_RCVBUF ? &mo->rcvbuf : &mo->sndbuf) = (int)v;
-        return 1;
-    case OPT_NO_WAIT: ro->detect_waits = 0; return 1;
-    case OPT_COMPLETION:
-        if (strcmp(arg, "events") == 0) mo->completion = SS_COMPLETION_EVENTS;
-        else if (strcmp(arg, "routines") == 0) mo->completion = SS_COMPLETION_ROUTINES;
-        else {
-            snprintf(err, ERRLEN, "--completion must be events or routines (got '%s')", arg);
-            return -1;
-        }
-        return 1;
-    default: return 0;
     }
+    if (c < OPT_FD_SETSIZE || c > OPT_UI_WORK || !name)
+        return 0;
+    return ss_model_opt_set(mo, name, arg, err, ERRLEN) == 0 ? 1 : -1;
 }
 
 static const ss_model *find_model(const char *name, char *err)
@@ -139,7 +115,7 @@ static const char serve_help[] =
     "                       [--duration SECONDS] [model options]\n\n"
     "Run a real TCP echo server under model M (the textbook's: 512-byte buffer,\n"
     "per-socket counters). Test it with 'nc 127.0.0.1 9000'. Stops on Ctrl-C,\n"
-    "SIGTERM or when --duration ends, then writes the trace (if --trace).\n\n" MODEL_HELP;
+    "SIGTERM or when --duration ends, then writes the trace (if --trace).\n\n";
 
 static int cmd_serve(int argc, char **argv)
 {
@@ -152,10 +128,11 @@ static int cmd_serve(int argc, char **argv)
     ss_model_opts mo = {0};
     ss_rec_opts ro = {0, 1};
     char err[ERRLEN];
-    int c;
+    int c, li = -1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:p:t:h", lo, NULL)) != -1) {
-        int r = model_opt(c, optarg, &mo, &ro, err);
+    while ((c = getopt_long(argc, argv, "m:p:t:h", lo, &li)) != -1) {
+        int r = model_opt(c, li >= 0 ? lo[li].name : NULL, optarg, &mo, &ro, err);
+        li = -1;
         if (r < 0) return fail(SS_EXIT_USAGE, "%s", err);
         if (r > 0) continue;
         switch (c) {
@@ -164,7 +141,7 @@ static int cmd_serve(int argc, char **argv)
         case OPT_BIND: bind = optarg; break;
         case 't': trace = optarg; break;
         case OPT_DURATION: if (ss_parse_double(optarg, 0.001, 1e7, &duration, "--duration", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
-        case 'h': fputs(serve_help, stdout); return 0;
+        case 'h': fputs(serve_help, stdout); print_model_help(stdout); return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope serve --help'");
         }
     }
@@ -225,17 +202,44 @@ static int cmd_serve(int argc, char **argv)
 /* --- run ------------------------------------------------------------------- */
 static const char run_help[] =
     "usage: sockscope run --model M[,M...]|all [--clients N] [--messages M] [--size BYTES]\n"
-    "                     [--think-ms T] [--trace FILE] [--json] [model options]\n\n"
+    "                     [--think-ms T] [--trace FILE] [--json] [model options]\n"
+    "       sockscope run --scenario FILE [--scale F] [any option below overrides the file]\n\n"
     "Start the echo server under each model in turn, drive it with the built-in\n"
     "clients (connect, send, read back exactly that many bytes, verify, repeat),\n"
     "record everything into one trace (one run per model), then print the\n"
     "comparison table (or JSON with --json).\n\n"
-    "  --clients N    concurrent clients (default 20)\n"
-    "  --messages M   messages per client (default 200)\n"
-    "  --size BYTES   bytes per message (default 512)\n"
-    "  --think-ms T   pause between messages (default 0)\n"
-    "  --trace FILE   where to write the trace (default sockscope-run.sstrace)\n"
-    "  --quiet        no progress lines\n\n" MODEL_HELP;
+    "  --model M,...|all            models to compare (default: the scenario's models)\n"
+    "  --scenario FILE              a scenario file (INI, docs/scenarios.md; presets in\n"
+    "                               assets/scenarios/); options given too override its keys\n"
+    "  --scale F                    clients, idle connections and messages times F (0.1 = quick)\n"
+    "  --trace FILE                 where to write the trace (default sockscope-run.sstrace)\n"
+    "  --json                       print the comparison as JSON\n"
+    "  --quiet                      no progress lines\n";
+
+static void print_run_help(void)
+{
+    static const char *const parts[][2] = {{"clients", "clients ([clients] keys; -c, -n, -s for the first three)"},
+                                           {"special", "special clients ([special] keys)"},
+                                           {"network", "network conditions, through a relay ([network] keys)"},
+                                           {"scenario", "repeatability ([scenario] keys)"}};
+    fputs(run_help, stdout);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        printf("\n%s:\n", parts[i][1]);
+        ss_scenario_print_flags(stdout, parts[i][0]);
+    }
+    printf("\n");
+    print_model_help(stdout);
+}
+
+static int add_model(const ss_model **out, int *n, int max, const ss_model *m, char *err)
+{
+    if (*n == max) {
+        snprintf(err, ERRLEN, "too many models (at most %d)", max);
+        return -1;
+    }
+    out[(*n)++] = m;
+    return 0;
+}
 
 static int parse_models(const char *list, const ss_model **out, int max, char *err)
 {
@@ -255,71 +259,168 @@ static int parse_models(const char *list, const ss_model **out, int max, char *e
     char buf[512];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (n == max) {
-            snprintf(err, ERRLEN, "too many models (at most %d)", max);
-            return -1;
-        }
-        if (!(out[n++] = find_model(tok, err)))
+        const ss_model *m = find_model(tok, err);
+        if (!m)
             return ss_model_find(tok) ? -2 : -1;
+        if (add_model(out, &n, max, m, err) != 0)
+            return -1;
     }
     if (!n)
         snprintf(err, ERRLEN, "--model needs at least one model name");
     return n ? n : -1;
 }
 
-static int cmd_run(int argc, char **argv)
+/* A scenario may name models this build does not have (yet): say so, skip them. */
+static int scenario_models(const ss_scenario *sc, const ss_model **out, int max, char *err)
 {
-    static const struct option lo[] = {{"model", required_argument, 0, 'm'}, {"clients", required_argument, 0, 'c'},
-                                       {"messages", required_argument, 0, 'n'}, {"size", required_argument, 0, 's'},
-                                       {"think-ms", required_argument, 0, OPT_THINK}, {"trace", required_argument, 0, 't'},
-                                       {"json", no_argument, 0, OPT_JSON}, {"quiet", no_argument, 0, 'q'},
-                                       MODEL_LONGOPTS, {0, 0, 0, 0}};
-    const char *models = NULL, *trace = "sockscope-run.sstrace";
-    long clients = 20, messages = 200, size = 512;
-    double think = 0;
-    int json = 0, quiet = 0;
-    ss_model_opts mo = {0};
-    ss_rec_opts ro = {0, 1};
+    if (sc->nmodels == 1 && strcmp(sc->models[0], "all") == 0)
+        return parse_models("all", out, max, err);
+    int n = 0;
+    for (int i = 0; i < sc->nmodels; i++) {
+        const ss_model *m = ss_model_find(sc->models[i]);
+        char why[200];
+        if (!m || !ss_model_available(m, why, sizeof why)) {
+            fprintf(stderr, "sockscope: skipping %s: %s\n", sc->models[i], m ? why : "not in this build");
+            continue;
+        }
+        if (add_model(out, &n, max, m, err) != 0)
+            return -1;
+    }
+    return n;
+}
+
+/* every scenario key with a flag becomes a long option OPT_KEY + its index */
+static void run_options(struct option *lo, size_t max)
+{
+    static const struct option fixed[] = {
+        {"model", required_argument, 0, 'm'}, {"trace", required_argument, 0, 't'}, {"json", no_argument, 0, OPT_JSON},
+        {"quiet", no_argument, 0, 'q'}, {"scenario", required_argument, 0, OPT_SCENARIO},
+        {"scale", required_argument, 0, OPT_SCALE}, {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},
+        {"help", no_argument, 0, 'h'}};
+    size_t n = 0;
+    for (; n < sizeof fixed / sizeof fixed[0]; n++)
+        lo[n] = fixed[n];
+    for (size_t i = 0; i < ss_scenario_nkeys() && n + 1 < max; i++) {
+        const ss_scen_key *k = ss_scenario_key(i);
+        if (k->flag)
+            lo[n++] = (struct option){k->flag, k->arg ? required_argument : no_argument, 0, OPT_KEY + (int)i};
+    }
+    lo[n] = (struct option){0, 0, 0, 0};
+}
+
+static int key_by_flag(const char *flag)
+{
+    for (size_t i = 0; i < ss_scenario_nkeys(); i++)
+        if (ss_scenario_key(i)->flag && strcmp(ss_scenario_key(i)->flag, flag) == 0)
+            return OPT_KEY + (int)i;
+    return '?';
+}
+
+typedef struct run_args {
+    const char *models, *trace, *scenario;
+    double scale;
+    int json, quiet;
+    ss_rec_opts ro;
+    int nsets;
+    struct { int key; const char *value; } *sets; /* applied after the scenario file, in order */
+} run_args;
+
+/* returns -1 to go on, or an exit code */
+static int run_parse(int argc, char **argv, run_args *a)
+{
+    struct option lo[SS_SCEN_MAX_KEYS + 16];
+    run_options(lo, sizeof lo / sizeof lo[0]);
     char err[ERRLEN];
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:c:n:s:t:qh", lo, NULL)) != -1) {
-        int r = model_opt(c, optarg, &mo, &ro, err);
-        if (r < 0) return fail(SS_EXIT_USAGE, "%s", err);
-        if (r > 0) continue;
+        if (c == 'c' || c == 'n' || c == 's')
+            c = key_by_flag(c == 'c' ? "clients" : c == 'n' ? "messages" : "size");
+        if (c >= OPT_KEY) {
+            a->sets[a->nsets].key = c - OPT_KEY;
+            a->sets[a->nsets++].value = optarg;
+            continue;
+        }
         switch (c) {
-        case 'm': models = optarg; break;
-        case 'c': if (ss_parse_long(optarg, 1, 100000, &clients, "--clients", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
-        case 'n': if (ss_parse_long(optarg, 1, 100000000, &messages, "--messages", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
-        case 's': if (ss_parse_long(optarg, 1, 16 << 20, &size, "--size", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
-        case OPT_THINK: if (ss_parse_double(optarg, 0, 60000, &think, "--think-ms", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
-        case 't': trace = optarg; break;
-        case OPT_JSON: json = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(run_help, stdout); return 0;
+        case 'm': a->models = optarg; break;
+        case 't': a->trace = optarg; break;
+        case OPT_JSON: a->json = 1; break;
+        case 'q': a->quiet = 1; break;
+        case OPT_SCENARIO: a->scenario = optarg; break;
+        case OPT_SCALE: if (ss_parse_double(optarg, 0.0001, 100, &a->scale, "--scale", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
+        case OPT_NO_WAIT: a->ro.detect_waits = 0; break;
+        case 'h': print_run_help(); return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope run --help'");
         }
     }
     if (optind < argc)
         return fail(SS_EXIT_USAGE, "unexpected argument '%s' (see 'sockscope run --help')", argv[optind]);
-    if (!models)
-        return fail(SS_EXIT_USAGE, "%s", "run needs --model M[,M...] or --model all (see 'sockscope models')");
-    const ss_model *list[32];
-    int n = parse_models(models, list, 32, err);
-    if (n < 0)
-        return fail(n == -2 ? SS_EXIT_ENV : SS_EXIT_USAGE, "%s", err);
-    if (n == 0)
-        return fail(SS_EXIT_ENV, "%s", "no model of the list can run on this machine");
+    return -1;
+}
+
+/* the scenario file, then the flags on top, then the scale knob */
+static int run_scenario(const run_args *a, ss_scenario *sc)
+{
+    char err[ERRLEN];
+    if (a->scenario && ss_scenario_load(sc, a->scenario, err, ERRLEN) != 0)
+        return fail(SS_EXIT_BADINPUT, "%s", err);
+    if (!a->scenario)
+        ss_scenario_defaults(sc);
+    for (int i = 0; i < a->nsets; i++) {
+        const ss_scen_key *k = ss_scenario_key((size_t)a->sets[i].key);
+        char label[64];
+        snprintf(label, sizeof label, "--%s", k->flag);
+        if (ss_scenario_set(sc, k->section, k->key, k->arg ? a->sets[i].value : "true", label, err, ERRLEN) != 0)
+            return fail(SS_EXIT_USAGE, "%s", err);
+    }
+    ss_scenario_scale(sc, a->scale);
+    if (ss_scenario_validate(sc, err, ERRLEN) != 0)
+        return fail(SS_EXIT_USAGE, "%s", err);
+    return -1;
+}
+
+static void print_caption(const ss_scenario *sc)
+{
+    const char *lang = getenv("LC_ALL") && *getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
+    int ko = lang && strncmp(lang, "ko", 2) == 0 && sc->caption_ko[0];
+    const char *caption = ko ? sc->caption_ko : sc->caption_en;
+    fprintf(stderr, "scenario %s%s%s\n", sc->name[0] ? sc->name : sc->path, caption[0] ? ": " : "", caption);
+}
+
+static int print_comparison(const run_args *a, int rc)
+{
+    char err[ERRLEN];
+    ss_stats st;
+    if (ss_stats_load(a->trace, &st, err, ERRLEN) != 0)
+        return fail(SS_EXIT_BADINPUT, "%s", err);
+    if (a->json) {
+        ss_stats_print_json(stdout, &st);
+    } else {
+        printf("\n");
+        ss_stats_print_table(stdout, &st);
+        printf("\ntrace: %s  (details: sockscope stats %s; Perfetto: sockscope export %s --format chrome -o out.json)\n",
+               a->trace, a->trace, a->trace);
+    }
+    ss_stats_free(&st);
+    return rc;
+}
+
+static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *list, int n)
+{
+    char err[ERRLEN];
     signal(SIGPIPE, SIG_IGN);
-    if (ss_rec_open(trace, &ro, err, ERRLEN) != 0)
+    if (ss_rec_open(a->trace, &a->ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
-    ss_workload_opts w = {.host = "127.0.0.1", .clients = (int)clients, .messages = (int)messages,
-                          .size = (int)size, .think_ms = think};
+    ss_kv facts[] = {{"scenario", sc->name[0] ? sc->name : sc->path}};
+    if (a->scenario) {
+        sc->w.facts = facts;
+        sc->w.nfacts = 1;
+    }
     int rc = SS_EXIT_OK;
     for (int i = 0; i < n; i++) {
-        ss_run_progress pg = {list[i]->name, i + 1, n, isatty(2), quiet};
+        ss_run_progress pg = {list[i]->name, i + 1, n, isatty(2), a->quiet};
         ss_workload_result res;
-        int r = ss_run_one(list[i], &mo, &w, &pg, &res, err, ERRLEN);
+        int r = ss_run_one(list[i], &sc->mo, &sc->w, &pg, &res, err, ERRLEN);
         if (r != SS_EXIT_OK) {
             fprintf(stderr, "sockscope: %s\n", err);
             rc = r;
@@ -327,18 +428,36 @@ static int cmd_run(int argc, char **argv)
     }
     if (ss_rec_close(err, ERRLEN) != 0)
         return fail(SS_EXIT_FAIL, "%s", err);
-    ss_stats st;
-    if (ss_stats_load(trace, &st, err, ERRLEN) != 0)
-        return fail(SS_EXIT_BADINPUT, "%s", err);
-    if (json) {
-        ss_stats_print_json(stdout, &st);
-    } else {
-        printf("\n");
-        ss_stats_print_table(stdout, &st);
-        printf("\ntrace: %s  (details: sockscope stats %s; Perfetto: sockscope export %s --format chrome -o out.json)\n",
-               trace, trace, trace);
+    return print_comparison(a, rc);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a = {.trace = "sockscope-run.sstrace", .scale = 1, .ro = {0, 1}};
+    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
+    ss_scenario *sc = calloc(1, sizeof *sc);
+    int rc = !a.sets || !sc ? fail(SS_EXIT_ENV, "%s", "out of memory") : run_parse(argc, argv, &a);
+    if (rc < 0)
+        rc = run_scenario(&a, sc);
+    const ss_model *list[32];
+    int n = 0;
+    char err[ERRLEN] = "";
+    if (rc < 0 && !a.models && !sc->nmodels)
+        rc = fail(SS_EXIT_USAGE, "%s", "run needs --model M[,M...], --model all, or a --scenario with models (see 'sockscope models')");
+    if (rc < 0) {
+        n = a.models ? parse_models(a.models, list, 32, err) : scenario_models(sc, list, 32, err);
+        if (n < 0)
+            rc = fail(n == -2 ? SS_EXIT_ENV : SS_EXIT_USAGE, "%s", err);
+        else if (n == 0)
+            rc = fail(SS_EXIT_ENV, "%s", "no model of the list can run on this machine");
     }
-    ss_stats_free(&st);
+    if (rc < 0) {
+        if (a.scenario && !a.quiet && !a.json)
+            print_caption(sc);
+        rc = run_all(&a, sc, list, n);
+    }
+    free(a.sets);
+    free(sc);
     return rc;
 }
 

@@ -147,7 +147,9 @@ static void on_thread(void *ud, const ss_thread_meta *t)
     ss_names_thread(&c->names, t);
     char name[96];
     snprintf(name, sizeof name, "%s [%s]", t->name, ss_role_name(t->role));
-    meta(c, "thread_name", (int)t->idx + 1, name, (int)t->idx + (t->role == SS_ROLE_CLIENT ? 100000 : 0));
+    /* lanes: server threads first, then the relay (link emulation), then clients */
+    int sort = (int)t->idx + (t->role == SS_ROLE_CLIENT ? 100000 : t->role == SS_ROLE_RELAY ? 50000 : 0);
+    meta(c, "thread_name", (int)t->idx + 1, name, sort);
 }
 
 static void slice_args(chrome *c, const ss_event *ev)
@@ -217,7 +219,7 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     if (ev->t1 > c->last_ts)
         c->last_ts = ev->t1;
     const ss_thread_meta *t = ss_names_get(&c->names, thread);
-    int server = !t || t->role != SS_ROLE_CLIENT;
+    int server = !t || (t->role != SS_ROLE_CLIENT && t->role != SS_ROLE_RELAY); /* relay accepts are not the server's */
     int tid = (int)thread + 1;
     const char *name = ss_api_name(ev->api);
     char label[48];

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "sim/probe.h"
 
@@ -80,4 +81,37 @@ int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf
                                                           : ((struct sockaddr_in *)&got)->sin_port);
     }
     return fd;
+}
+
+int ss_nofile_ensure(long need, long *limit, char *err, size_t n)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        snprintf(err, n, "getrlimit(RLIMIT_NOFILE) failed: %s", strerror(errno));
+        return -1;
+    }
+    int raise_err = 0;
+    if (rl.rlim_max != RLIM_INFINITY && (rlim_t)need > rl.rlim_max) {
+        struct rlimit want = {(rlim_t)need, (rlim_t)need};
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+            rl = want;
+        else
+            raise_err = errno;
+    }
+    if (rl.rlim_cur < rl.rlim_max && (rlim_t)need > rl.rlim_cur) {
+        struct rlimit want = {rl.rlim_max, rl.rlim_max}; /* soft up to hard: always allowed */
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+            rl.rlim_cur = rl.rlim_max;
+    }
+    if (limit)
+        *limit = rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+    if (rl.rlim_cur == RLIM_INFINITY || (rlim_t)need <= rl.rlim_cur)
+        return 0;
+    snprintf(err, n,
+             "this run needs about %ld open descriptors in one process (clients and server share it), "
+             "but the limit is %llu and raising the hard limit was refused (%s): use fewer clients, "
+             "raise it (ulimit -Hn, limits.conf; needs CAP_SYS_RESOURCE), or run the clients in "
+             "another process as sockscope-scale-bench does",
+             need, (unsigned long long)rl.rlim_cur, raise_err ? strerror(raise_err) : "not attempted");
+    return -1;
 }

@@ -22,4 +22,10 @@ int ss_addr_parse(const char *host, int port, ss_addr *out, char *err, size_t n)
 int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf, int *bound_port, char *err,
                  size_t n);
 
+/* Makes sure this process may hold `need` open descriptors: raises the soft
+ * RLIMIT_NOFILE up to the hard limit (and tries the hard one, which needs
+ * CAP_SYS_RESOURCE). 0 if enough; else -1 with a message that says what the
+ * system refused and what to do. *limit (may be NULL) gets the limit now. */
+int ss_nofile_ensure(long need, long *limit, char *err, size_t n);
+
 #endif

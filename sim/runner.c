@@ -1,12 +1,17 @@
 #include "sim/runner.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sim/clock.h"
+#include "sim/net.h"
 #include "sim/recorder.h"
+#include "sim/relay.h"
 #include "sim/server.h"
 #include "sim/util.h"
+
+#define MAX_PARAMS 24
 
 static void progress(void *ud, long done, long total)
 {
@@ -18,30 +23,118 @@ static void progress(void *ud, long done, long total)
     fflush(stderr);
 }
 
-int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
-               ss_workload_result *res, char *err, size_t errlen)
+typedef struct params {
+    ss_kv kv[MAX_PARAMS];
+    char v[MAX_PARAMS][64];
+    int n;
+} params;
+
+static void param(params *p, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void param(params *p, const char *key, const char *fmt, ...)
 {
-    char v[6][80];
-    snprintf(v[0], sizeof v[0], "%d", w->clients);
-    snprintf(v[1], sizeof v[1], "%d", w->messages);
-    snprintf(v[2], sizeof v[2], "%d", w->size);
-    snprintf(v[3], sizeof v[3], "%g", w->think_ms);
-    snprintf(v[4], sizeof v[4], "%u", mo->cpu_work_us);
+    if (p->n == MAX_PARAMS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->v[p->n], sizeof p->v[p->n], fmt, ap);
+    va_end(ap);
+    p->kv[p->n] = (ss_kv){key, p->v[p->n]};
+    p->n++;
+}
+
+/* The classic six parameters always; the scenario's only when they differ
+ * from the classic workload, so a plain run records what it always did. */
+static void describe(params *p, const ss_model_opts *mo, const ss_workload_opts *w)
+{
+    param(p, "clients", "%d", w->clients);
+    param(p, "messages", "%d", w->messages);
+    if (w->sizes.nlist > 0 || w->sizes.max > 0)
+        param(p, "size", "%d-%d%s", w->sizes.nlist ? 0 : w->sizes.min, ss_msg_size_max(w),
+              w->sizes.nlist ? " (list)" : "");
+    else
+        param(p, "size", "%d", w->size);
+    param(p, "think_ms", "%g", w->think_ms);
+    param(p, "cpu_us", "%u", mo->cpu_work_us);
     char workers[24] = "";
     if (mo->workers)
         snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
-    snprintf(v[5], sizeof v[5], "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "",
-             mo->sqpoll ? "sqpoll " : "", mo->completion == SS_COMPLETION_ROUTINES ? "routines " : "", workers,
-             mo->fd_setsize ? "fd-setsize" : "");
-    ss_kv params[] = {{"clients", v[0]}, {"messages", v[1]}, {"size", v[2]},
-                      {"think_ms", v[3]}, {"cpu_us", v[4]}, {"options", v[5]}};
-    ss_run_info info = {m->name, m->mechanism, params, 6};
+    param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "",
+          mo->completion == SS_COMPLETION_ROUTINES ? "routines " : "", workers, mo->fd_setsize ? "fd-setsize" : "");
+    static const char *const connect[] = {"all", "stagger", "churn"};
+    if (w->connect != SS_CONNECT_ALL)
+        param(p, "connect", "%s %g", connect[w->connect], w->connect == SS_CONNECT_STAGGER ? w->stagger_ms : (double)w->churn_messages);
+    if (w->seed)
+        param(p, "seed", "%llu", (unsigned long long)w->seed);
+    if (w->idle)
+        param(p, "idle", "%d", w->idle);
+    const ss_special_opts *s = &w->special;
+    if (s->slow || s->nonreading || s->reset || s->halfclose)
+        param(p, "special", "slow %d, non-reading %d, reset %d, half-close %d", s->slow, s->nonreading, s->reset,
+              s->halfclose);
+    if (ss_link_active(&w->link))
+        param(p, "link", "latency %g ms, jitter %g ms, bandwidth %g bit/s", w->link.latency_ms, w->link.jitter_ms,
+              w->link.bandwidth_bps);
+    if (ss_workload_uses_events(w))
+        param(p, "client_mode", "events");
+    for (int i = 0; i < w->nfacts && p->n < MAX_PARAMS; i++)
+        p->kv[p->n++] = w->facts[i];
+}
+
+static void note_results(const ss_workload_result *res, const ss_relay_counts *rc)
+{
+    char note[160];
+    snprintf(note, sizeof note, "%ld ok, %ld failed, %ld mismatched", res->requests_ok, res->requests_failed,
+             res->mismatches);
+    ss_run_note("client verification", note);
+    if (res->expected_resets || res->refused || res->skipped) {
+        snprintf(note, sizeof note, "%ld expected resets, %ld refused by the server, %ld requests not made",
+                 res->expected_resets, res->refused, res->skipped);
+        ss_run_note("special clients", note);
+    }
+    if (rc) {
+        snprintf(note, sizeof note, "%ld connections, %llu bytes up, %llu bytes down, %ld aborted", rc->connections,
+                 (unsigned long long)rc->bytes_up, (unsigned long long)rc->bytes_down, rc->aborted);
+        ss_run_note("relay", note);
+    }
+}
+
+/* descriptors this run keeps open at once: clients, server, relay (both sides) */
+static int check_fds(const ss_workload_opts *w, char *err, size_t errlen)
+{
+    long conns = (long)w->clients + w->idle;
+    long need = ss_workload_fds(w) + conns + 64 + (ss_link_active(&w->link) ? 2 * conns : 0);
+    return ss_nofile_ensure(need, NULL, err, errlen);
+}
+
+static void print_done(const ss_run_progress *pg, const ss_workload_opts *w, const ss_workload_result *res,
+                       double secs, int failed)
+{
+    if (!pg || pg->quiet)
+        return;
+    if (pg->tty)
+        fputc('\r', stderr);
+    fprintf(stderr, "[%d/%d] %-18s %ld/%ld requests in %.2f s", pg->index, pg->count, pg->model, res->requests_ok,
+            (long)w->clients * w->messages, secs);
+    if (res->expected_resets || res->refused)
+        fprintf(stderr, " (%ld expected resets, %ld refused)", res->expected_resets, res->refused);
+    fprintf(stderr, "%s\n", failed ? "  FAILED" : "");
+}
+
+int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
+               ss_workload_result *res, char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    if (check_fds(w, err, errlen) != 0)
+        return SS_EXIT_ENV;
+    params p = {.n = 0};
+    describe(&p, mo, w);
+    ss_run_info info = {m->name, m->mechanism, p.kv, p.n};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_SERVER, "main");
 
     if (pg && !pg->quiet && !pg->tty)
         fprintf(stderr, "[%d/%d] %s: %d clients x %d messages of %d bytes...\n", pg->index, pg->count, m->name,
-                w->clients, w->messages, w->size);
+                w->clients, w->messages, ss_msg_size_max(w));
     int port = 0;
     ss_server_handle *h = ss_server_start(m, mo, w->host, 0, &port, err, errlen);
     if (!h) {
@@ -50,22 +143,25 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     }
     ss_workload_opts wo = *w;
     wo.port = port;
+    ss_relay *relay = NULL;
+    if (ss_link_active(&w->link) &&
+        !(relay = ss_relay_start(&w->link, w->seed, w->host, port, &wo.port, err, errlen))) {
+        ss_server_request_stop(h);
+        ss_server_join(h);
+        ss_run_end();
+        return SS_EXIT_ENV;
+    }
     uint64_t t0 = ss_mono_ns();
     int wrc = ss_workload_run(&wo, res, pg ? progress : NULL, pg);
     double secs = (double)(ss_mono_ns() - t0) / 1e9;
+    ss_relay_counts rc;
+    if (relay)
+        ss_relay_stop(relay, &rc); /* before the server: its connections close like clients' */
     ss_server_request_stop(h);
     int src = ss_server_join(h);
-    char note[64];
-    snprintf(note, sizeof note, "%ld ok, %ld failed, %ld mismatched", res->requests_ok, res->requests_failed,
-             res->mismatches);
-    ss_run_note("client verification", note);
+    note_results(res, relay ? &rc : NULL);
     ss_run_end();
-    if (pg && !pg->quiet) {
-        if (pg->tty)
-            fputc('\r', stderr);
-        fprintf(stderr, "[%d/%d] %-18s %ld/%ld requests in %.2f s%s\n", pg->index, pg->count, m->name,
-                res->requests_ok, (long)w->clients * w->messages, secs, wrc ? "  FAILED" : "");
-    }
+    print_done(pg, w, res, secs, wrc != 0);
     if (src != 0) {
         snprintf(err, errlen, "the %s server failed (see above)", m->name);
         return SS_EXIT_FAIL;

@@ -13,6 +13,7 @@
 #include "sim/recorder.h"
 #include "sim/runner.h"
 #include "sim/server.h"
+#include "sim/trace_reader.h"
 
 static char *paths[256];
 static int npaths;
@@ -154,4 +155,39 @@ int tu_half_close_echo(int port, int size)
     free(out);
     free(in);
     return rc;
+}
+
+typedef struct scan_ctx {
+    int roles[65536];
+    tu_event_fn fn;
+    void *ud;
+} scan_ctx;
+
+static void on_thread(void *ud, const ss_thread_meta *t)
+{
+    scan_ctx *c = ud;
+    if (t->idx < 65536)
+        c->roles[t->idx] = t->role;
+}
+
+static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    scan_ctx *c = ud;
+    (void)run;
+    c->fn(c->ud, thread < 65536 ? c->roles[thread] : SS_ROLE_SERVER, thread, ev);
+}
+
+void tu_scan(const char *path, tu_event_fn fn, void *ud)
+{
+    scan_ctx *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->fn = fn;
+    c->ud = ud;
+    ss_visitor v = {.ud = c, .thread = on_thread, .event = on_event};
+    ss_scan_result res;
+    char err[256];
+    int rc = ss_trace_scan(path, 0, &v, &res, err, sizeof err);
+    free(c);
+    if (rc != 0)
+        fail_msg("reading %s: %s", path, err);
 }

@@ -39,5 +39,9 @@ int  tu_reset_mid_message(int port, int size);
 /* Sends a size-byte message, shuts its sending side down (SHUT_WR), then
  * expects exactly the same bytes back and then end of file. 0 when so. */
 int  tu_half_close_echo(int port, int size);
+/* Calls fn for every event of the trace (in file order), with the role of
+ * the thread that recorded it (SS_ROLE_*). Fails the test if unreadable. */
+typedef void (*tu_event_fn)(void *ud, int role, uint32_t thread, const ss_event *ev);
+void tu_scan(const char *path, tu_event_fn fn, void *ud);
 
 #endif
