@@ -48,6 +48,11 @@ void vw_app_session_changed(vw_app *app)
         app->a.speed = speed;
     vw_anim_seek(&app->a, t);
     vw_view_init(&app->v, app->L.plot.x, app->L.plot.w > 0 ? app->L.plot.w : app->w, dur);
+    /* open on the work, not on the servers idling until they are stopped
+     * (F still shows the whole run) */
+    uint64_t work = vw_session_work_end(&app->s);
+    if (work > 0 && work < dur)
+        vw_view_set(&app->v, 0, (double)work * 1.03);
     app->hover.kind = app->sel.kind = VW_HIT_NONE;
     if (app->focus >= app->s.nruns)
         app->focus = 0;

@@ -252,6 +252,18 @@ uint64_t vw_session_duration(const vw_session *s)
     return d;
 }
 
+uint64_t vw_session_work_end(const vw_session *s)
+{
+    uint64_t d = 0;
+    for (int i = 0; i < s->nruns; i++) {
+        if (!s->runs[i].work_end)
+            return vw_session_duration(s);
+        if (s->runs[i].work_end > d)
+            d = s->runs[i].work_end;
+    }
+    return d;
+}
+
 size_t vw_session_bytes(const vw_session *s)
 {
     size_t b = 0;

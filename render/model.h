@@ -95,6 +95,7 @@ typedef struct vw_run {
     char params[256];    /* "clients=10 messages=100 ..." */
     char source[256];    /* the file it came from */
     uint64_t duration;   /* ns, from the run end record or the last event */
+    uint64_t work_end;   /* ns when the clients finished (run note), 0 if unknown */
     vw_lane *lanes;      /* server lanes (by thread index), then client lanes */
     int nlanes, nserver, capl;
     vw_oplane kernel, msgs;
@@ -122,6 +123,9 @@ void vw_session_free(vw_session *s);
 void vw_session_remove(vw_session *s, int run);      /* drop one panel */
 void vw_session_move(vw_session *s, int run, int dir); /* reorder a panel by -1/+1 */
 uint64_t vw_session_duration(const vw_session *s);  /* longest run */
+/* where the work of the longest-working run ends (its clients finished),
+ * or the session's duration when a run does not say */
+uint64_t vw_session_work_end(const vw_session *s);
 size_t   vw_session_bytes(const vw_session *s);     /* memory held for events and summaries */
 
 /* --- building a run by hand (tests, synthetic data) ----------------------- */

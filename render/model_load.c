@@ -170,6 +170,9 @@ static void on_run_end(void *ud, const ss_run_end_info *e)
     vw_run *r = &((loader *)ud)->s->runs[lr->run];
     r->duration = e->duration_ns;
     r->has_end = 1;
+    for (int i = 0; i < e->nnotes; i++)
+        if (strcmp(e->notes[i][0], "workload_end_ns") == 0)
+            r->work_end = strtoull(e->notes[i][1], NULL, 10);
 }
 
 /* --- matching the two ends of operations and messages ---------------------- */

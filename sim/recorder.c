@@ -392,3 +392,11 @@ uint64_t ss_rec_dropped(void)
     pthread_mutex_unlock(&R.lock);
     return d;
 }
+
+uint64_t ss_rec_run_ns(void)
+{
+    pthread_mutex_lock(&R.lock);
+    uint64_t ns = R.run ? ss_ticks_to_ns(ss_ticks(), R.run_t0, R.ns_per_tick) : 0;
+    pthread_mutex_unlock(&R.lock);
+    return ns;
+}

@@ -48,6 +48,8 @@ int  ss_thread_index(void); /* calling thread's index in the current run, -1 if 
 
 /* totals so far in the current run (for progress lines) */
 uint64_t ss_rec_dropped(void);
+/* ns since the current run began (0 when none is open) */
+uint64_t ss_rec_run_ns(void);
 
 /* --- hot path ------------------------------------------------------------ */
 extern _Atomic int ss_rec_active;   /* a run is open: probes record */

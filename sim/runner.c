@@ -154,6 +154,9 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     uint64_t t0 = ss_mono_ns();
     int wrc = ss_workload_run(&wo, res, pg ? progress : NULL, pg);
     double secs = (double)(ss_mono_ns() - t0) / 1e9;
+    char end[32]; /* where the work ends and the teardown begins: the viewer fits to it */
+    snprintf(end, sizeof end, "%llu", (unsigned long long)ss_rec_run_ns());
+    ss_run_note("workload_end_ns", end);
     ss_relay_counts rc;
     if (relay)
         ss_relay_stop(relay, &rc); /* before the server: its connections close like clients' */
