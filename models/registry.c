@@ -5,19 +5,33 @@
 
 /* Each model file defines one `const ss_model ss_model_<name>`. Platform-only
  * files are compiled per OS by CMake, hence the guards. */
-extern const ss_model ss_model_blocking_threads, ss_model_select;
+extern const ss_model ss_model_blocking_iterative, ss_model_blocking_threads, ss_model_nonblocking,
+    ss_model_select, ss_model_poll;
 #ifdef __linux__
-extern const ss_model ss_model_epoll;
+extern const ss_model ss_model_epoll, ss_model_event_select;
+#endif
+#ifdef SS_HAVE_SDL2
+extern const ss_model ss_model_async_select;
 #endif
 #ifdef SS_HAVE_URING
 extern const ss_model ss_model_io_uring;
 #endif
 
+/* in the order of the textbook's table (DESIGN.md) */
 static const ss_model *const models[] = {
+    &ss_model_blocking_iterative,
     &ss_model_blocking_threads,
+    &ss_model_nonblocking,
     &ss_model_select,
+    &ss_model_poll,
 #ifdef __linux__
     &ss_model_epoll,
+#endif
+#if defined(__linux__) && defined(SS_HAVE_SDL2)
+    &ss_model_async_select,
+#endif
+#ifdef __linux__
+    &ss_model_event_select,
 #endif
 #ifdef SS_HAVE_URING
     &ss_model_io_uring,

@@ -29,13 +29,14 @@ static int fail(int code, const char *fmt, const char *msg)
 
 /* --- model options shared by serve and run ------------------------------- */
 enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF,
-       OPT_NO_WAIT, OPT_THINK, OPT_JSON, OPT_BIND, OPT_DURATION };
+       OPT_NO_WAIT, OPT_THINK, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_UI_RATE, OPT_UI_COST };
 
 #define MODEL_LONGOPTS                                                                               \
     {"fd-setsize", required_argument, 0, OPT_FD_SETSIZE}, {"edge-triggered", no_argument, 0, OPT_ET}, \
     {"sqpoll", no_argument, 0, OPT_SQPOLL}, {"workers", required_argument, 0, OPT_WORKERS},           \
     {"cpu-us", required_argument, 0, OPT_CPU_US}, {"rcvbuf", required_argument, 0, OPT_RCVBUF},       \
     {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},    \
+    {"ui-rate", required_argument, 0, OPT_UI_RATE}, {"ui-cost-us", required_argument, 0, OPT_UI_COST}, \
     {"help", no_argument, 0, 'h'}
 
 #define MODEL_HELP                                                                                  \
@@ -46,6 +47,8 @@ enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_R
     "  --workers N         completion models: worker threads\n"                                     \
     "  --cpu-us N          server computation per received chunk, in microseconds\n"                \
     "  --rcvbuf N, --sndbuf N  socket buffer sizes for accepted sockets (tiny = partial sends)\n"  \
+    "  --ui-rate N         async-select: N ordinary UI messages per second share the queue\n"      \
+    "  --ui-cost-us N      async-select: handling time of one UI message (default 300)\n"          \
     "  --no-wait-detect    do not measure whether blocking calls really waited\n"
 
 /* returns 1 if the option was a model option, -1 on a bad value */
@@ -71,6 +74,14 @@ static int model_opt(int c, const char *arg, ss_model_opts *mo, ss_rec_opts *ro,
     case OPT_SNDBUF:
         if (ss_parse_long(arg, 1, 64 << 20, &v, c == OPT_RCVBUF ? "--rcvbuf" : "--sndbuf", err, ERRLEN)) return -1;
         *(c == OPT_RCVBUF ? &mo->rcvbuf : &mo->sndbuf) = (int)v;
+        return 1;
+    case OPT_UI_RATE:
+        if (ss_parse_long(arg, 0, 100000, &v, "--ui-rate", err, ERRLEN)) return -1;
+        mo->ui_rate = (int)v;
+        return 1;
+    case OPT_UI_COST:
+        if (ss_parse_long(arg, 1, 1000000, &v, "--ui-cost-us", err, ERRLEN)) return -1;
+        mo->ui_cost_us = (unsigned)v;
         return 1;
     case OPT_NO_WAIT: ro->detect_waits = 0; return 1;
     default: return 0;

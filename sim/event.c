@@ -16,6 +16,7 @@ static const char *const api_names[SS_API_COUNT] = {
     [SS_API_REQUEST] = "request", [SS_API_CPU_WORK] = "cpu_work", [SS_API_MSG_POST] = "msg_post",
     [SS_API_MSG_DISPATCH] = "msg_dispatch", [SS_API_EVENT_SIGNAL] = "event_signal",
     [SS_API_REFUSED] = "refused", [SS_API_WAKEUP] = "wakeup",
+    [SS_API_ENUM_EVENTS] = "enum_network_events", [SS_API_EVENT_RESET] = "event_reset",
 };
 
 const char *ss_api_name(int api)
@@ -37,7 +38,13 @@ int ss_api_is_kernel(int api)
            api == SS_API_URING_ENTER || api == SS_API_URING_SETUP;
 }
 
-int ss_api_is_socket_call(int api) { return ss_api_is_kernel(api); }
+/* io_uring_enter/setup are transitions but not socket calls (the operations
+ * they carry are counted as submissions); event-object calls (eventfd
+ * read/write behind event-select) carry SS_EV_KERNEL but are not socket calls. */
+int ss_api_is_socket_call(int api)
+{
+    return ss_api_is_kernel(api) && api != SS_API_URING_ENTER && api != SS_API_URING_SETUP;
+}
 
 static const char *const err_names[] = {
     "", "EWOULDBLOCK", "ECONNRESET", "EPIPE", "EINTR", "EINVAL", "ETIMEDOUT", "ECONNREFUSED",

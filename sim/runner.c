@@ -27,8 +27,11 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     snprintf(v[2], sizeof v[2], "%d", w->size);
     snprintf(v[3], sizeof v[3], "%g", w->think_ms);
     snprintf(v[4], sizeof v[4], "%u", mo->cpu_work_us);
-    snprintf(v[5], sizeof v[5], "%s%s%s", mo->edge_triggered ? "edge-triggered " : "",
-             mo->sqpoll ? "sqpoll " : "", mo->fd_setsize ? "fd-setsize" : "");
+    char ui[24] = "";
+    if (mo->ui_rate)
+        snprintf(ui, sizeof ui, "ui-rate=%d ", mo->ui_rate);
+    snprintf(v[5], sizeof v[5], "%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "",
+             mo->sqpoll ? "sqpoll " : "", mo->fd_setsize ? "fd-setsize " : "", ui);
     ss_kv params[] = {{"clients", v[0]}, {"messages", v[1]}, {"size", v[2]},
                       {"think_ms", v[3]}, {"cpu_us", v[4]}, {"options", v[5]}};
     ss_run_info info = {m->name, m->mechanism, params, 6};

@@ -76,7 +76,7 @@ static void count_call(ss_side *s, const ss_event *ev)
     uint64_t dur = ev->t1 - ev->t0;
     if (ev->flags & SS_EV_KERNEL) {
         s->transitions++;
-        if (ev->api != SS_API_URING_ENTER && ev->api != SS_API_URING_SETUP)
+        if (ss_api_is_socket_call(ev->api))
             s->socket_calls++;
     }
     if (ev->flags & SS_EV_MAYBLOCK) {
