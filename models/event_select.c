@@ -22,8 +22,10 @@
  *    notifier thread of netevent.c. On Windows that work happens inside the
  *    kernel; here its epoll_wait/epoll_ctl calls and the eventfd writes are
  *    extra user/kernel transitions, and they are recorded as such.
- * Signals are SS_API_EVENT_SIGNAL events, WSAEnumNetworkEvents calls are
- * SS_API_ENUM_EVENTS, both with the network events in aux. */
+ * Every report of network events is an SS_API_EVENT_SIGNAL event (aux = the
+ * events; flagged SS_EV_KERNEL when it really wrote the eventfd, not when
+ * the object was already set); WSAEnumNetworkEvents calls are
+ * SS_API_ENUM_EVENTS with the events taken in aux. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,10 +95,13 @@ static void deliver(void *ud, ss_ne_sock *ns, unsigned events)
     (void)ud;
     esock *s = (esock *)ns;
     s->recorded |= events;
-    if (!s->signalled) { /* SetEvent on a signalled event changes nothing: skip the call */
-        eventfd_call(SS_API_EVENT_SIGNAL, s->efd, s->ne.fd, events);
-        s->signalled = 1;
+    if (s->signalled) { /* SetEvent on a set event changes nothing: no call, only the record */
+        uint64_t t = ss_ticks();
+        ss_note(SS_API_EVENT_SIGNAL, s->ne.fd, 0, (int64_t)events, 0, events, 0, t, t);
+        return;
     }
+    eventfd_call(SS_API_EVENT_SIGNAL, s->efd, s->ne.fd, events);
+    s->signalled = 1;
 }
 
 static void wake_all(void *ud)

@@ -78,12 +78,14 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* Read n bytes 16 at a time: a consumer much slower than the server. */
+/* Read n bytes one per recv: a consumer far slower than any model's server
+ * (event-select's notifier-signal-waiter path takes tens of microseconds per
+ * 512-byte chunk, about as long as 16-byte reads of it would). */
 static size_t slow_read(int fd, unsigned char *p, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t r = ss_recv(fd, p + got, n - got < 16 ? n - got : 16, 0);
+        ssize_t r = ss_recv(fd, p + got, 1, 0);
         if (r <= 0)
             break;
         got += (size_t)r;
@@ -91,7 +93,7 @@ static size_t slow_read(int fd, unsigned char *p, size_t n)
     return got;
 }
 
-void ec_partial_sends(const char *model, const ss_model_opts *mo)
+const char *ec_partial_sends(const char *model, const ss_model_opts *mo)
 {
     enum { SIZE = 64 * 1024 };
     ss_model_opts tiny = mo ? *mo : (ss_model_opts){0};
@@ -119,6 +121,63 @@ void ec_partial_sends(const char *model, const ss_model_opts *mo)
     tu_server_stop(&srv, NULL);
     if (ec_send_stalls(srv.path) == 0)
         fail_msg("%s: the server never had to wait to send: the test did not force partial sends", model);
+    return srv.path;
+}
+
+/* Reported-and-not-yet-re-enabled events per socket. */
+typedef struct reenable_state {
+    unsigned char armed[65536];
+    long violations, reads;
+} reenable_state;
+
+static void on_report(reenable_state *r, int sock, unsigned events)
+{
+    if (sock < 0 || sock >= 65536)
+        return;
+    if (events & r->armed[sock])
+        r->violations++;
+    r->armed[sock] |= (unsigned char)events;
+    r->reads += (events & SS_NE_READ) != 0;
+}
+
+static void on_server_call(reenable_state *r, const ss_event *ev)
+{
+    if (ev->sock < 0 || ev->sock >= 65536)
+        return;
+    if (ev->api == SS_API_RECV)
+        r->armed[ev->sock] &= (unsigned char)~SS_NE_READ;
+    else if (ev->api == SS_API_SEND)
+        r->armed[ev->sock] &= (unsigned char)~SS_NE_WRITE;
+    else if (ev->api == SS_API_ACCEPT) {
+        r->armed[ev->sock] &= (unsigned char)~SS_NE_ACCEPT;
+        if (ev->ret >= 0 && ev->ret < 65536)
+            r->armed[ev->ret] = 0; /* a new connection on a reused descriptor */
+    }
+}
+
+long ec_reenable_violations(const char *trace, int api, long *reads)
+{
+    tu_trace t;
+    tu_trace_load(trace, &t);
+    reenable_state *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    for (size_t i = 0; i < t.n; i++) {
+        const ss_event *ev = &t.ev[i].ev;
+        const tu_thread *th = tu_thread_of(&t, &t.ev[i]);
+        if (th->role != SS_ROLE_SERVER)
+            continue;
+        if (ev->api == api && strcmp(th->name, "notifier") == 0) {
+            if (ev->aux <= 0x3f) /* network events, not SS_MSG_QUIT */
+                on_report(r, ev->sock, ev->aux);
+        } else {
+            on_server_call(r, ev);
+        }
+    }
+    long v = r->violations;
+    *reads = r->reads;
+    free(r);
+    tu_trace_free(&t);
+    return v;
 }
 
 static void half_message_then_reset(int port)

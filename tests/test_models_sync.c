@@ -83,13 +83,34 @@ static void nonblocking_echo(void **state)
     ec_many_clients("nonblocking", NULL, 6, 4, 1500);
 }
 
-/* Table 11-2's cost: the thread never sleeps. Its CPU time is most of its
- * lifetime even though the clients leave it idle much of the time (1500-byte
- * messages wait on delayed ACKs), and would-block returns pile up. */
+/* CPU time over lifetime of the thread that ran serve() (named after the
+ * model), from a recorded run. */
+static double serve_thread_cpu_share(const char *path, const char *model)
+{
+    tu_trace t;
+    tu_trace_load_threads(path, &t);
+    const tu_thread *th = NULL;
+    for (uint32_t i = 0; i < t.nthreads; i++)
+        if (strcmp(t.th[i].name, model) == 0)
+            th = &t.th[i];
+    assert_non_null(th);
+    assert_true(th->last_ns > th->first_ns);
+    double share = (double)(th->user_ns + th->sys_ns) / (double)(th->last_ns - th->first_ns);
+    tu_trace_free(&t);
+    return share;
+}
+
+/* Table 11-2's cost: "CPU usage much higher than with blocking sockets".
+ * The thread never sleeps, so its CPU time is most of its lifetime even
+ * though the clients leave it idle much of the time (1500-byte messages wait
+ * on delayed ACKs), and would-block returns pile up. The share is compared
+ * with blocking sockets on the same workload rather than with a fixed bar:
+ * on a loaded machine the spinning thread gets less than a whole CPU
+ * (0.43 measured with two busy loops on two cores). */
 static void nonblocking_spins_on_wouldblock(void **state)
 {
     (void)state;
-    ss_workload_opts w = tu_workload(4, 5, 1500);
+    ss_workload_opts w = tu_workload(2, 5, 1500);
     ss_workload_result res;
     ss_stats st;
     const char *path = tu_record("nonblocking", NULL, &w, &res, &st, 1);
@@ -97,20 +118,14 @@ static void nonblocking_spins_on_wouldblock(void **state)
     assert_true(s->wouldblock > 0);
     assert_int_equal(s->calls[SS_API_SELECT] + s->calls[SS_API_POLL] + s->calls[SS_API_EPOLL_WAIT], 0);
     assert_int_equal(s->waited_calls, 0);
-    tu_trace t;
-    tu_trace_load_threads(path, &t);
-    const tu_thread *spin = NULL;
-    for (uint32_t i = 0; i < t.nthreads; i++)
-        if (strcmp(t.th[i].name, "nonblocking") == 0)
-            spin = &t.th[i];
-    assert_non_null(spin);
-    double wall = (double)(spin->last_ns - spin->first_ns), cpu = (double)(spin->user_ns + spin->sys_ns);
-    print_message("nonblocking: server thread CPU %.1f ms of %.1f ms wall (%.2f), %llu would-block returns, "
-                  "%llu events dropped\n", cpu / 1e6, wall / 1e6, cpu / wall, (unsigned long long)s->wouldblock,
+    double spin = serve_thread_cpu_share(path, "nonblocking");
+    double blocking = serve_thread_cpu_share(tu_record("blocking-iterative", NULL, &w, &res, NULL, 1),
+                                             "blocking-iterative");
+    print_message("nonblocking: server thread CPU/wall %.2f (blocking-iterative %.3f), %llu would-block returns, "
+                  "%llu events dropped\n", spin, blocking, (unsigned long long)s->wouldblock,
                   (unsigned long long)s->dropped);
-    assert_true(wall > 0);
-    assert_true(cpu / wall > 0.5);
-    tu_trace_free(&t);
+    assert_true(spin > 0.1);
+    assert_true(spin > 10 * blocking);
     ss_stats_free(&st);
 }
 
