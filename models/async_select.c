@@ -337,6 +337,7 @@ static void finish(as *A)
     if (A->wake)
         SDL_DestroySemaphore(A->wake);
     SDL_QuitSubSystem(SDL_INIT_EVENTS);
+    SDL_TLSCleanup(); /* SDL's per-thread error buffer: this thread ends after serve() */
 }
 
 static int async_select_serve(ss_server *s)

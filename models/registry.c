@@ -12,6 +12,30 @@ extern const ss_model ss_model_epoll, ss_model_event_select;
 #endif
 #ifdef SS_HAVE_SDL2
 extern const ss_model ss_model_async_select;
+#elif defined(__linux__)
+/* Built without SDL2: async-select is listed, and says why it cannot run. */
+static int no_sdl2(char *why, size_t n)
+{
+    snprintf(why, n, "built without SDL2, whose event queue is its message queue: install the SDL2 "
+                     "development package (libsdl2-dev) and reconfigure");
+    return 0;
+}
+
+static int no_serve(ss_server *s)
+{
+    (void)s;
+    fprintf(stderr, "async-select: not built (no SDL2)\n");
+    return -1;
+}
+
+static const ss_model ss_model_async_select = {
+    .name = "async-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "not built: needs SDL2",
+    .summary = "WSAAsyncSelect: socket events as window messages",
+    .available = no_sdl2,
+    .serve = no_serve,
+};
 #endif
 #ifdef SS_HAVE_URING
 extern const ss_model ss_model_io_uring;
@@ -27,7 +51,7 @@ static const ss_model *const models[] = {
 #ifdef __linux__
     &ss_model_epoll,
 #endif
-#if defined(__linux__) && defined(SS_HAVE_SDL2)
+#ifdef __linux__
     &ss_model_async_select,
 #endif
 #ifdef __linux__
