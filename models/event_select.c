@@ -245,7 +245,10 @@ static void accept_one(es *E, waiter *self)
         return;
     }
     /* WSAEventSelect(client, event, FD_READ|FD_WRITE|FD_CLOSE) */
-    ss_ne_register(&E->ne, &s->ne, fd, SS_NE_READ | SS_NE_WRITE | SS_NE_CLOSE, 0);
+    if (ss_ne_register(&E->ne, &s->ne, fd, SS_NE_READ | SS_NE_WRITE | SS_NE_CLOSE, 0) != 0) {
+        ss_ne_closesocket(&E->ne, &s->ne); /* never signalled: it would wait forever */
+        return;
+    }
     if (place(E, self, s) != 0) {
         uint64_t t = ss_ticks();
         ss_note(SS_API_REFUSED, fd, (uint64_t)MAX_WAITERS * PER_WAITER, -1, 0, SS_API_POLL, 0, t, t);
