@@ -27,35 +27,13 @@ typedef struct conn {
     struct conn *prev, *next;
 } conn;
 
-static void echo(conn *c)
-{
-    char buf[SS_BUFSIZE];
-    for (;;) {
-        ssize_t recvbytes = ss_recv(c->fd, buf, sizeof buf, 0);
-        if (recvbytes < 0 && errno == EINTR)
-            continue;
-        if (recvbytes <= 0)
-            return; /* peer closed, reset, or we are stopping */
-        ss_cpu_work(c->fd, c->srv->opts.cpu_work_us);
-        ssize_t sendbytes = 0;
-        while (sendbytes < recvbytes) {
-            ssize_t r = ss_send(c->fd, buf + sendbytes, (size_t)(recvbytes - sendbytes), 0);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                return;
-            sendbytes += r;
-        }
-    }
-}
-
 static void *conn_main(void *arg)
 {
     conn *c = arg;
     char name[32];
     snprintf(name, sizeof name, "conn %d", c->id);
     ss_thread_begin(SS_ROLE_SERVER, name);
-    echo(c);
+    ss_echo_blocking(c->srv, c->fd);
     bt_state *st = c->st;
     pthread_mutex_lock(&st->lock); /* leave the list before close: stop may shut us down */
     if (c->prev) c->prev->next = c->next; else st->live = c->next;

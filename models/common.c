@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -68,4 +69,87 @@ void ss_echo_span(ss_echo *e, int api, char **buf, unsigned *len)
         *buf = e->buf + e->sendbytes;
         *len = (unsigned)(e->recvbytes - e->sendbytes);
     }
+}
+
+int ss_would_block(void) { return errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR; }
+
+void ss_echo_blocking(ss_server *s, int fd)
+{
+    char buf[SS_BUFSIZE];
+    for (;;) {
+        ssize_t recvbytes = ss_recv(fd, buf, sizeof buf, 0);
+        if (recvbytes < 0 && errno == EINTR)
+            continue;
+        if (recvbytes <= 0)
+            return; /* peer closed, reset, or we are stopping */
+        ss_cpu_work(fd, s->opts.cpu_work_us);
+        ssize_t sendbytes = 0;
+        while (sendbytes < recvbytes) {
+            ssize_t r = ss_send(fd, buf + sendbytes, (size_t)(recvbytes - sendbytes), 0);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return;
+            sendbytes += r;
+        }
+    }
+}
+
+int ss_si_recv(ss_server *s, ss_sockinfo *si)
+{
+    ssize_t r = ss_recv(si->fd, si->buf, sizeof si->buf, 0);
+    if (r < 0)
+        return ss_would_block() ? 0 : -1;
+    if (r == 0)
+        return -1;
+    ss_cpu_work(si->fd, s->opts.cpu_work_us);
+    si->recvbytes = (int)r;
+    si->sendbytes = 0;
+    return 1;
+}
+
+int ss_si_send(ss_sockinfo *si)
+{
+    ssize_t r = ss_send(si->fd, si->buf + si->sendbytes, (size_t)(si->recvbytes - si->sendbytes), 0);
+    if (r < 0)
+        return ss_would_block() ? 0 : -1;
+    si->sendbytes += (int)r;
+    if (si->sendbytes < si->recvbytes)
+        return 0;
+    si->recvbytes = si->sendbytes = 0;
+    return 1;
+}
+
+ss_sockinfo *ss_sockset_add(ss_sockset *set, int fd)
+{
+    if (set->n == set->cap) {
+        int cap = set->cap ? set->cap * 2 : 64;
+        ss_sockinfo **v = realloc(set->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return NULL;
+        set->v = v;
+        set->cap = cap;
+    }
+    ss_sockinfo *si = calloc(1, sizeof *si);
+    if (!si)
+        return NULL;
+    si->fd = fd;
+    set->v[set->n++] = si;
+    return si;
+}
+
+void ss_sockset_drop(ss_server *s, ss_sockset *set, int i)
+{
+    ss_conn_closed(s, set->v[i]->fd);
+    free(set->v[i]);
+    set->v[i] = set->v[--set->n];
+}
+
+void ss_sockset_clear(ss_server *s, ss_sockset *set)
+{
+    while (set->n > 0)
+        ss_sockset_drop(s, set, set->n - 1);
+    free(set->v);
+    set->v = NULL;
+    set->cap = 0;
 }

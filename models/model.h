@@ -28,10 +28,12 @@ typedef struct ss_model_opts {
     unsigned cpu_work_us;/* simulated computation per request */
     int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF, set on the listening socket (0 = default) */
     int completion;      /* overlapped: SS_COMPLETION_EVENTS or SS_COMPLETION_ROUTINES */
-    unsigned ui_work_us; /* async-select: a busy UI, us of window-procedure work per UI message (0 = idle UI) */
+    int ui_rate;         /* async-select: ordinary UI messages per second sharing the queue */
+    unsigned ui_cost_us; /* async-select: handling time of one UI message (0 = SS_UI_COST_US) */
 } ss_model_opts;
 
 enum { SS_COMPLETION_EVENTS = 0, SS_COMPLETION_ROUTINES = 1 };
+#define SS_UI_COST_US 300
 
 typedef struct ss_server {
     int listen_fd;
@@ -82,5 +84,38 @@ typedef struct ss_echo {
 int  ss_echo_step(ss_server *s, int fd, ss_echo *e, int api, int res);
 /* The buffer and length the next operation `api` works on. */
 void ss_echo_span(ss_echo *e, int api, char **buf, unsigned *len);
+
+int  ss_would_block(void);                   /* errno is EWOULDBLOCK/EAGAIN/EINTR: try again later */
+
+/* The blocking echo loop of the textbook's blocking servers: recv up to
+ * 512 bytes, send them all back, until the peer closes, resets, or the
+ * socket is shut down (stop). The caller closes fd. */
+void ss_echo_blocking(ss_server *s, int fd);
+
+/* One socket of a non-blocking server, the textbook's SOCKETINFO: a 512-byte
+ * buffer holding recvbytes received bytes of which sendbytes are echoed. */
+typedef struct ss_sockinfo {
+    int fd;
+    int recvbytes, sendbytes;
+    char buf[SS_BUFSIZE];
+} ss_sockinfo;
+
+static inline int ss_si_pending(const ss_sockinfo *si) { return si->recvbytes > si->sendbytes; }
+/* recv into the (empty) buffer: 1 = got bytes, 0 = would block, -1 = peer
+ * closed or failed (drop the socket). Runs the simulated CPU work. */
+int ss_si_recv(ss_server *s, ss_sockinfo *si);
+/* send what is pending, once: 1 = all echoed (buffer empty again),
+ * 0 = bytes still pending (short send or would block), -1 = failed. */
+int ss_si_send(ss_sockinfo *si);
+
+/* The textbook's SocketInfoArray: the live sockets of a one-thread server. */
+typedef struct ss_sockset {
+    ss_sockinfo **v;
+    int n, cap;
+} ss_sockset;
+
+ss_sockinfo *ss_sockset_add(ss_sockset *set, int fd);      /* NULL when out of memory */
+void ss_sockset_drop(ss_server *s, ss_sockset *set, int i); /* close; the last entry moves to i */
+void ss_sockset_clear(ss_server *s, ss_sockset *set);       /* close all, free the array */
 
 #endif

@@ -5,19 +5,57 @@
 
 /* Each model file defines one `const ss_model ss_model_<name>`. Platform-only
  * files are compiled per OS by CMake, hence the guards. */
-extern const ss_model ss_model_blocking_threads, ss_model_select;
+extern const ss_model ss_model_blocking_iterative, ss_model_blocking_threads, ss_model_nonblocking,
+    ss_model_select, ss_model_poll;
 #ifdef __linux__
-extern const ss_model ss_model_epoll;
+extern const ss_model ss_model_epoll, ss_model_event_select;
+#endif
+#ifdef SS_HAVE_SDL2
+extern const ss_model ss_model_async_select;
+#elif defined(__linux__)
+/* Built without SDL2: async-select is listed, and says why it cannot run. */
+static int no_sdl2(char *why, size_t n)
+{
+    snprintf(why, n, "built without SDL2, whose event queue is its message queue: install the SDL2 "
+                     "development package (libsdl2-dev) and reconfigure");
+    return 0;
+}
+
+static int no_serve(ss_server *s)
+{
+    (void)s;
+    fprintf(stderr, "async-select: not built (no SDL2)\n");
+    return -1;
+}
+
+static const ss_model ss_model_async_select = {
+    .name = "async-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "not built: needs SDL2",
+    .summary = "WSAAsyncSelect: socket events as window messages",
+    .available = no_sdl2,
+    .serve = no_serve,
+};
 #endif
 #ifdef SS_HAVE_URING
 extern const ss_model ss_model_overlapped, ss_model_iocp, ss_model_io_uring;
 #endif
 
+/* in the order of the textbook's table (DESIGN.md) */
 static const ss_model *const models[] = {
+    &ss_model_blocking_iterative,
     &ss_model_blocking_threads,
+    &ss_model_nonblocking,
     &ss_model_select,
+    &ss_model_poll,
 #ifdef __linux__
     &ss_model_epoll,
+#endif
+#ifdef __linux__
+    &ss_model_async_select,
+#endif
+#ifdef __linux__
+    &ss_model_event_select,
 #endif
 #ifdef SS_HAVE_URING
     &ss_model_overlapped,

@@ -7,7 +7,6 @@
  * refused the way the textbook's AddSocketInfo() refuses it. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -16,23 +15,17 @@
 #include "sim/clock.h"
 #include "sim/probe.h"
 
-typedef struct sockinfo {
-    int fd;
-    int recvbytes, sendbytes;
-    char buf[SS_BUFSIZE];
-} sockinfo;
-
 typedef struct sel {
     ss_server *srv;
-    sockinfo **socks;
-    int n, limit;
+    ss_sockset set;
+    int limit;
 } sel;
 
-static void remove_sock(sel *S, int i)
+static void refuse(sel *S, int fd)
 {
-    ss_conn_closed(S->srv, S->socks[i]->fd);
-    free(S->socks[i]);
-    S->socks[i] = S->socks[--S->n];
+    uint64_t t = ss_ticks();
+    ss_note(SS_API_REFUSED, fd, (uint64_t)S->limit, -1, 0, SS_API_SELECT, 0, t, t);
+    ss_conn_closed(S->srv, fd);
 }
 
 static void accept_one(sel *S)
@@ -41,47 +34,33 @@ static void accept_one(sel *S)
     if (fd < 0)
         return;
     /* slot count includes the listening socket, as Winsock's fd_set does */
-    if (S->n + 1 >= S->limit || fd >= FD_SETSIZE) {
-        uint64_t t = ss_ticks();
-        ss_note(SS_API_REFUSED, fd, (uint64_t)S->limit, -1, 0, SS_API_SELECT, 0, t, t);
+    if (S->set.n + 1 >= S->limit || fd >= FD_SETSIZE) {
+        refuse(S, fd);
+        return;
+    }
+    if (!ss_sockset_add(&S->set, fd)) {
         ss_conn_closed(S->srv, fd);
         return;
     }
-    sockinfo *si = calloc(1, sizeof *si);
-    if (!si) {
-        ss_conn_closed(S->srv, fd);
-        return;
-    }
-    si->fd = fd;
     ss_set_nonblocking(fd, 1);
-    S->socks[S->n++] = si;
 }
 
-/* returns 0 to keep the socket, -1 to remove it */
-static int on_readable(sel *S, sockinfo *si)
+/* Table 11-6: a socket with unsent bytes waits to write, otherwise to read. */
+static int build_sets(sel *S, fd_set *rset, fd_set *wset)
 {
-    ssize_t r = ss_recv(si->fd, si->buf, sizeof si->buf, 0);
-    if (r < 0 && (errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR))
-        return 0;
-    if (r <= 0)
-        return -1;
-    ss_cpu_work(si->fd, S->srv->opts.cpu_work_us);
-    si->recvbytes = (int)r;
-    si->sendbytes = 0;
-    return 0;
-}
-
-static int on_writable(sockinfo *si)
-{
-    ssize_t r = ss_send(si->fd, si->buf + si->sendbytes, (size_t)(si->recvbytes - si->sendbytes), 0);
-    if (r < 0 && (errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR))
-        return 0;
-    if (r < 0)
-        return -1;
-    si->sendbytes += (int)r;
-    if (si->sendbytes == si->recvbytes)
-        si->recvbytes = si->sendbytes = 0;
-    return 0;
+    ss_server *s = S->srv;
+    FD_ZERO(rset);
+    FD_ZERO(wset);
+    FD_SET(s->listen_fd, rset);
+    FD_SET(s->stop_fd, rset);
+    int maxfd = s->listen_fd > s->stop_fd ? s->listen_fd : s->stop_fd;
+    for (int i = 0; i < S->set.n; i++) {
+        ss_sockinfo *si = S->set.v[i];
+        FD_SET(si->fd, ss_si_pending(si) ? wset : rset);
+        if (si->fd > maxfd)
+            maxfd = si->fd;
+    }
+    return maxfd;
 }
 
 static int select_serve(ss_server *s)
@@ -89,22 +68,10 @@ static int select_serve(ss_server *s)
     sel S = {.srv = s, .limit = s->opts.fd_setsize > 0 ? s->opts.fd_setsize : FD_SETSIZE};
     if (S.limit > FD_SETSIZE)
         S.limit = FD_SETSIZE;
-    S.socks = calloc((size_t)S.limit, sizeof *S.socks);
-    if (!S.socks)
-        return -1;
     ss_set_nonblocking(s->listen_fd, 1);
     while (!ss_stop_requested(s)) {
         fd_set rset, wset;
-        FD_ZERO(&rset);
-        FD_ZERO(&wset);
-        FD_SET(s->listen_fd, &rset);
-        FD_SET(s->stop_fd, &rset);
-        int maxfd = s->listen_fd > s->stop_fd ? s->listen_fd : s->stop_fd;
-        for (int i = 0; i < S.n; i++) {
-            FD_SET(S.socks[i]->fd, S.socks[i]->recvbytes > S.socks[i]->sendbytes ? &wset : &rset);
-            if (S.socks[i]->fd > maxfd)
-                maxfd = S.socks[i]->fd;
-        }
+        int maxfd = build_sets(&S, &rset, &wset);
         int ready = ss_select(maxfd + 1, &rset, &wset, NULL, NULL);
         if (ready < 0) {
             if (errno == EINTR)
@@ -116,20 +83,18 @@ static int select_serve(ss_server *s)
             break;
         if (FD_ISSET(s->listen_fd, &rset))
             accept_one(&S);
-        for (int i = S.n - 1; i >= 0; i--) {
-            sockinfo *si = S.socks[i];
+        for (int i = S.set.n - 1; i >= 0; i--) {
+            ss_sockinfo *si = S.set.v[i];
             int rc = 0;
             if (FD_ISSET(si->fd, &rset))
-                rc = on_readable(&S, si);
+                rc = ss_si_recv(s, si);
             else if (FD_ISSET(si->fd, &wset))
-                rc = on_writable(si);
-            if (rc != 0)
-                remove_sock(&S, i);
+                rc = ss_si_send(si);
+            if (rc < 0)
+                ss_sockset_drop(s, &S.set, i);
         }
     }
-    while (S.n > 0)
-        remove_sock(&S, S.n - 1);
-    free(S.socks);
+    ss_sockset_clear(s, &S.set);
     return 0;
 }
 

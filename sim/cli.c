@@ -35,16 +35,16 @@ static int fail(int code, const char *fmt, const char *msg)
 }
 
 /* --- model options shared by serve and run ------------------------------- */
-/* OPT_FD_SETSIZE..OPT_UI_WORK are the [server] keys of the scenario table */
+/* OPT_FD_SETSIZE..OPT_UI_COST are the [server] keys of the scenario table */
 enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_COMPLETION,
-       OPT_UI_WORK, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_KEY = 2000 };
+       OPT_UI_RATE, OPT_UI_COST, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_KEY = 2000 };
 
 #define MODEL_LONGOPTS                                                                               \
     {"fd-setsize", required_argument, 0, OPT_FD_SETSIZE}, {"edge-triggered", no_argument, 0, OPT_ET}, \
     {"sqpoll", no_argument, 0, OPT_SQPOLL}, {"workers", required_argument, 0, OPT_WORKERS},           \
     {"cpu-us", required_argument, 0, OPT_CPU_US}, {"rcvbuf", required_argument, 0, OPT_RCVBUF},       \
     {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"completion", required_argument, 0, OPT_COMPLETION},  \
-    {"ui-work-us", required_argument, 0, OPT_UI_WORK},                                                 \
+    {"ui-rate", required_argument, 0, OPT_UI_RATE}, {"ui-cost-us", required_argument, 0, OPT_UI_COST},   \
     {"no-wait-detect", no_argument, 0, OPT_NO_WAIT}, {"help", no_argument, 0, 'h'}
 
 /* The model options' help comes from the scenario key table: one truth. */
@@ -63,7 +63,7 @@ static int model_opt(int c, const char *name, const char *arg, ss_model_opts *mo
         ro->detect_waits = 0;
         return 1;
     }
-    if (c < OPT_FD_SETSIZE || c > OPT_UI_WORK || !name)
+    if (c < OPT_FD_SETSIZE || c > OPT_UI_COST || !name)
         return 0;
     return ss_model_opt_set(mo, name, arg, err, ERRLEN) == 0 ? 1 : -1;
 }

@@ -20,6 +20,7 @@ static const char *const api_names[SS_API_COUNT] = {
     [SS_API_EVENT_CREATE] = "event_create", [SS_API_EVENT_SET] = "event_set",
     [SS_API_EVENT_RESET] = "event_reset", [SS_API_EVENT_CLOSE] = "event_close",
     [SS_API_PACKET_POST] = "packet_post", [SS_API_ROUTINE] = "routine",
+    [SS_API_ENUM_EVENTS] = "enum_network_events",
 };
 
 const char *ss_api_name(int api)
@@ -38,7 +39,7 @@ int ss_api_from_name(const char *name)
 int ss_api_is_kernel(int api)
 {
     return ss_api_is_socket_call(api) || api == SS_API_URING_ENTER || api == SS_API_URING_SETUP ||
-           (api >= SS_API_FUTEX_WAIT && api <= SS_API_EVENT_CLOSE);
+           (api >= SS_API_FUTEX_WAIT && api <= SS_API_EVENT_CLOSE) || api == SS_API_ENUM_EVENTS;
 }
 
 /* Socket calls are the textbook's calls on sockets and socket sets; ring

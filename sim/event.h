@@ -41,6 +41,9 @@ typedef enum ss_api {
     /* pseudo events: no kernel entry */
     SS_API_PACKET_POST,       /* a completion packet queued on a port (arg = queue depth after) */
     SS_API_ROUTINE,           /* a completion routine ran in its issuing thread (id = operation) */
+    /* Winsock network events (event-select, async-select) */
+    SS_API_ENUM_EVENTS,       /* WSAEnumNetworkEvents: take a socket's recorded network events
+                                 and reset its event object (aux = SS_NE_* bits taken) */
     SS_API_COUNT
 } ss_api;
 
@@ -74,6 +77,19 @@ typedef struct ss_event {
     uint8_t  flags;    /* SS_EV_* */
     uint32_t pad_;
 } ss_event;
+
+/* Winsock's network events (table 11-8), with Winsock's bit values. They are
+ * the message code (aux) of SS_API_MSG_POST / SS_API_MSG_DISPATCH for socket
+ * messages, and the events (aux) of SS_API_EVENT_SIGNAL / SS_API_ENUM_EVENTS. */
+enum {
+    SS_NE_READ = 0x01, SS_NE_WRITE = 0x02, SS_NE_OOB = 0x04, SS_NE_ACCEPT = 0x08,
+    SS_NE_CONNECT = 0x10, SS_NE_CLOSE = 0x20,
+};
+/* Message codes (aux) of window messages that are not socket messages. */
+enum {
+    SS_MSG_UI = 0x100,   /* an ordinary UI message (paint, input) sharing the queue */
+    SS_MSG_QUIT = 0x101, /* WM_QUIT: the message loop ends */
+};
 
 /* Thread roles, recorded per thread. */
 typedef enum ss_role { SS_ROLE_SERVER = 0, SS_ROLE_CLIENT = 1, SS_ROLE_CONTROL = 2, SS_ROLE_RELAY = 3 } ss_role;

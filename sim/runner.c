@@ -55,11 +55,13 @@ static void describe(params *p, const ss_model_opts *mo, const ss_workload_opts 
         param(p, "size", "%d", w->size);
     param(p, "think_ms", "%g", w->think_ms);
     param(p, "cpu_us", "%u", mo->cpu_work_us);
-    char workers[24] = "";
+    char workers[24] = "", ui[48] = "";
     if (mo->workers)
         snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
-    param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "",
-          mo->completion == SS_COMPLETION_ROUTINES ? "routines " : "", workers, mo->fd_setsize ? "fd-setsize" : "");
+    if (mo->ui_rate)
+        snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate, mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
+    param(p, "options", "%s%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "",
+          mo->completion == SS_COMPLETION_ROUTINES ? "routines " : "", workers, ui, mo->fd_setsize ? "fd-setsize" : "");
     static const char *const connect[] = {"all", "stagger", "churn"};
     if (w->connect != SS_CONNECT_ALL)
         param(p, "connect", "%s %g", connect[w->connect], w->connect == SS_CONNECT_STAGGER ? w->stagger_ms : (double)w->churn_messages);

@@ -201,7 +201,7 @@ static void with_odd_clients(const variant *v, int (*fn)(int, int), int expect_r
 {
     ss_model_opts mo = opts_of(v);
     int port = 0;
-    struct ss_server_handle *h = tu_server_start(v->model, &mo, &port);
+    struct ss_server_handle *h = tu_plain_server_start(v->model, &mo, &port);
     abuser a = {.port = port, .n = 8, .fn = fn};
     assert_int_equal(pthread_create(&a.t, NULL, abuse, &a), 0);
     ss_workload_opts w = tu_workload(6, 30, 512); /* 512: no Nagle/delayed-ACK stalls */
@@ -213,7 +213,7 @@ static void with_odd_clients(const variant *v, int (*fn)(int, int), int expect_r
         fail_msg("%s: ordinary clients failed: %s", v->model, res.first_error);
     assert_int_equal(a.rc, expect_rc);
     assert_int_equal(tu_half_close_echo(port, 2000), 0); /* the server survived */
-    assert_int_equal(tu_server_stop(h), 0);
+    assert_int_equal(tu_plain_server_stop(h), 0);
 }
 
 static void reset_mid_message(void **state) { with_odd_clients(*state, tu_reset_mid_message, 0); }

@@ -52,7 +52,8 @@ static const char every_key[] =
     "rcvbuf = 4096\n"
     "sndbuf = 4096\n"
     "completion = routines\n"
-    "ui_work_us = 2000\n"
+    "ui_rate = 250\n"
+    "ui_cost_us = 2000\n"
     "[network]\n"
     "latency_ms = 25\n"
     "jitter_ms = 5\n"
@@ -107,7 +108,8 @@ static void every_key_reaches_its_field(void **state)
     assert_int_equal(sc.mo.workers, 4);
     assert_int_equal(sc.mo.rcvbuf, 4096);
     assert_int_equal(sc.mo.sndbuf, 4096);
-    assert_int_equal(sc.mo.ui_work_us, 2000);
+    assert_int_equal(sc.mo.ui_rate, 250);
+    assert_int_equal(sc.mo.ui_cost_us, 2000);
     assert_int_equal(sc.mo.completion, SS_COMPLETION_ROUTINES);
     assert_true(w->link.latency_ms == 25 && w->link.jitter_ms == 5);
     assert_true(w->link.bandwidth_bps == 10e6);

@@ -10,6 +10,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <errno.h>
+#include "sim/net.h"
+#include "sim/probe.h"
 #include "sim/recorder.h"
 #include "sim/runner.h"
 #include "sim/server.h"
@@ -72,7 +75,7 @@ const char *tu_record(const char *name, const ss_model_opts *mo, const ss_worklo
     return path;
 }
 
-struct ss_server_handle *tu_server_start(const char *name, const ss_model_opts *mo, int *port)
+struct ss_server_handle *tu_plain_server_start(const char *name, const ss_model_opts *mo, int *port)
 {
     const ss_model *m = ss_model_find(name);
     assert_non_null(m);
@@ -83,26 +86,10 @@ struct ss_server_handle *tu_server_start(const char *name, const ss_model_opts *
     return h;
 }
 
-int tu_server_stop(struct ss_server_handle *h)
+int tu_plain_server_stop(struct ss_server_handle *h)
 {
     ss_server_request_stop(h);
     return ss_server_join(h);
-}
-
-int tu_connect(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct timeval tv = {10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 static void fill(unsigned char *p, int size, int seed)
@@ -190,4 +177,191 @@ void tu_scan(const char *path, tu_event_fn fn, void *ud)
     free(c);
     if (rc != 0)
         fail_msg("reading %s: %s", path, err);
+}
+
+/* --- a model's server driven by the test's own sockets ---------------------- */
+void tu_server_start(tu_server *t, const char *name, const ss_model_opts *mo)
+{
+    const ss_model *m = ss_model_find(name);
+    assert_non_null(m);
+    t->path = tu_tmpfile(".sstrace");
+    char err[512];
+    ss_rec_opts ro = {0, 1};
+    assert_int_equal(ss_rec_open(t->path, &ro, err, sizeof err), 0);
+    ss_run_info info = {m->name, m->mechanism, NULL, 0};
+    ss_run_begin(&info);
+    ss_thread_begin(SS_ROLE_CLIENT, "test client");
+    ss_model_opts none = {0};
+    t->h = ss_server_start(m, mo ? mo : &none, "127.0.0.1", 0, &t->port, err, sizeof err);
+    if (!t->h)
+        fail_msg("%s: %s", name, err);
+}
+
+void tu_server_stop(tu_server *t, ss_stats *st)
+{
+    char err[512];
+    ss_server_request_stop(t->h);
+    assert_int_equal(ss_server_join(t->h), 0);
+    ss_run_end();
+    assert_int_equal(ss_rec_close(err, sizeof err), 0);
+    if (st && ss_stats_load(t->path, st, err, sizeof err) != 0)
+        fail_msg("loading %s: %s", t->path, err);
+}
+
+int tu_connect(int port) { return tu_connect_rcvbuf(port, 0); }
+
+int tu_connect_rcvbuf(int port, int rcvbuf)
+{
+    ss_addr a;
+    char err[200];
+    assert_int_equal(ss_addr_parse("127.0.0.1", port, &a, err, sizeof err), 0);
+    int fd = ss_socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct timeval tv = {10, 0};
+    ss_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ss_setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (rcvbuf > 0) /* before connect: the window scale is chosen at the handshake */
+        ss_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (ss_connect(fd, (struct sockaddr *)&a.ss, a.len) != 0)
+        fail_msg("connect to 127.0.0.1:%d failed: %s", port, strerror(errno));
+    return fd;
+}
+
+void tu_send_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t r = ss_send(fd, c, n, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            fail_msg("send failed: %s", r < 0 ? strerror(errno) : "0 bytes");
+        c += r;
+        n -= (size_t)r;
+    }
+}
+
+size_t tu_recv_upto(int fd, void *p, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = ss_recv(fd, (char *)p + got, n - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+void tu_reset(int fd)
+{
+    struct linger l = {1, 0};
+    ss_setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    ss_close(fd);
+}
+
+void tu_echo_round(int fd, int client, int msg, int size)
+{
+    unsigned char *out = malloc((size_t)size), *in = malloc((size_t)size);
+    assert_non_null(out);
+    assert_non_null(in);
+    for (int i = 0; i < size; i++)
+        out[i] = ss_pattern_byte(client, msg, i, size);
+    tu_send_all(fd, out, (size_t)size);
+    size_t got = tu_recv_upto(fd, in, (size_t)size);
+    if (got != (size_t)size)
+        fail_msg("client %d message %d: %zu of %d bytes echoed", client, msg, got, size);
+    assert_memory_equal(in, out, (size_t)size);
+    free(out);
+    free(in);
+}
+
+/* --- trace loading ------------------------------------------------------------ */
+/* Run ids count on across trace files of one process: keep the file's first. */
+static void tt_on_run_begin(void *ud, const ss_run_meta *m)
+{
+    tu_trace *t = ud;
+    if (!t->run)
+        t->run = m->id;
+}
+
+static void tt_on_thread(void *ud, const ss_thread_meta *m)
+{
+    tu_trace *t = ud;
+    if (m->run != t->run || m->idx >= 512)
+        return;
+    tu_thread *th = &t->th[m->idx];
+    th->role = m->role;
+    th->seen = 1;
+    th->first_ns = UINT64_MAX;
+    snprintf(th->name, sizeof th->name, "%s", m->name);
+    if (m->idx >= t->nthreads)
+        t->nthreads = m->idx + 1;
+}
+
+static void tt_on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    tu_trace *t = ud;
+    if (run != t->run || thread >= 512)
+        return;
+    tu_thread *th = &t->th[thread];
+    if (ev->t0 < th->first_ns) th->first_ns = ev->t0;
+    if (ev->t1 > th->last_ns) th->last_ns = ev->t1;
+    if (t->threads_only)
+        return;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 4096;
+        t->ev = realloc(t->ev, t->cap * sizeof *t->ev);
+        assert_non_null(t->ev);
+    }
+    t->ev[t->n++] = (tu_event){*ev, thread};
+}
+
+static void tt_on_thread_end(void *ud, const ss_thread_end_info *e)
+{
+    tu_trace *t = ud;
+    if (e->run != t->run || e->idx >= 512)
+        return;
+    t->th[e->idx].user_ns = e->user_ns;
+    t->th[e->idx].sys_ns = e->sys_ns;
+}
+
+static void load(const char *path, tu_trace *t, int threads_only)
+{
+    memset(t, 0, sizeof *t);
+    t->threads_only = threads_only;
+    ss_visitor v = {.ud = t, .run_begin = tt_on_run_begin, .thread = tt_on_thread, .event = tt_on_event, .thread_end = tt_on_thread_end};
+    ss_scan_result res;
+    char err[512];
+    if (ss_trace_scan(path, !threads_only, &v, &res, err, sizeof err) != 0)
+        fail_msg("reading %s: %s", path, err);
+    if (res.corrupt || res.truncated)
+        fail_msg("%s: %s", path, res.warning);
+    if (!t->run || (!threads_only && t->n == 0))
+        fail_msg("%s holds no run with events", path);
+}
+
+void tu_trace_load(const char *path, tu_trace *t) { load(path, t, 0); }
+void tu_trace_load_threads(const char *path, tu_trace *t) { load(path, t, 1); }
+
+void tu_trace_free(tu_trace *t)
+{
+    free(t->ev);
+    memset(t, 0, sizeof *t);
+}
+
+int tu_threads_calling(const tu_trace *t, int role, int api)
+{
+    char seen[512] = {0};
+    int n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const tu_event *e = &t->ev[i];
+        if (e->ev.api == api && t->th[e->thread].role == role && !seen[e->thread]) {
+            seen[e->thread] = 1;
+            n++;
+        }
+    }
+    return n;
 }

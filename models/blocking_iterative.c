@@ -1,0 +1,90 @@
+/* blocking-iterative — the textbook's iterative server (table 11-3): one
+ * thread, blocking accept/recv/send, one client at a time. While a client is
+ * served, every other client waits in the listen backlog: its connect has
+ * succeeded, its request sits unread, and a slow client delays them all.
+ *
+ * Stopping: the serving thread may be asleep in recv on the current client,
+ * which nothing in the echo loop would ever wake. A stop watcher thread
+ * (idle until stop) shuts that socket down so the recv returns 0; it is the
+ * only other thread and does no echo work. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "models/model.h"
+#include "sim/probe.h"
+#include "sim/recorder.h"
+
+typedef struct iter {
+    ss_server *srv;
+    pthread_mutex_t lock;
+    int current; /* the client being served, -1 between clients */
+} iter;
+
+static void *stop_watcher(void *arg)
+{
+    iter *I = arg;
+    ss_thread_begin(SS_ROLE_SERVER, "stop watcher");
+    struct pollfd p = {.fd = I->srv->stop_fd, .events = POLLIN};
+    while (ss_poll(&p, 1, -1) < 0 && errno == EINTR) {}
+    pthread_mutex_lock(&I->lock);
+    if (I->current >= 0)
+        ss_shutdown(I->current, SHUT_RDWR);
+    pthread_mutex_unlock(&I->lock);
+    ss_thread_end();
+    return NULL;
+}
+
+/* Publish fd as the current client. Returns 0 if stop was already
+ * requested, in which case the watcher may have run before fd existed. */
+static int set_current(iter *I, int fd)
+{
+    pthread_mutex_lock(&I->lock);
+    I->current = fd;
+    int go = !ss_stop_requested(I->srv);
+    pthread_mutex_unlock(&I->lock);
+    return go;
+}
+
+static void finish_current(iter *I)
+{
+    pthread_mutex_lock(&I->lock); /* the watcher must not shut down a reused fd */
+    ss_conn_closed(I->srv, I->current);
+    I->current = -1;
+    pthread_mutex_unlock(&I->lock);
+}
+
+static int iterative_serve(ss_server *s)
+{
+    iter I = {.srv = s, .lock = PTHREAD_MUTEX_INITIALIZER, .current = -1};
+    pthread_t watcher;
+    if (pthread_create(&watcher, NULL, stop_watcher, &I) != 0) {
+        fprintf(stderr, "blocking-iterative: cannot start the stop watcher thread\n");
+        return -1;
+    }
+    while (!ss_stop_requested(s)) {
+        int fd = ss_accept_conn(s);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE) { /* out of fds: wait for some to close */
+                struct timespec nap = {0, 10 * 1000 * 1000};
+                nanosleep(&nap, NULL);
+            }
+            continue; /* at stop, the listening socket is shut down and accept fails */
+        }
+        if (set_current(&I, fd))
+            ss_echo_blocking(s, fd);
+        finish_current(&I);
+    }
+    pthread_join(watcher, NULL);
+    return 0;
+}
+
+const ss_model ss_model_blocking_iterative = {
+    .name = "blocking-iterative",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "blocking accept/recv/send on one thread, one client at a time (others wait in the listen backlog)",
+    .summary = "table 11-3: few resources, but one slow client makes every other client wait",
+    .serve = iterative_serve,
+};

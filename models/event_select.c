@@ -1,0 +1,390 @@
+/* event-select — WSAEventSelect (table 11-5), rebuilt on Linux.
+ *
+ * Each socket gets an event object (WSACreateEvent) and is registered for
+ * FD_ACCEPT or FD_READ|FD_WRITE|FD_CLOSE (WSAEventSelect). When a network
+ * event happens it is recorded in the socket and its event object is
+ * signalled; a waiting thread sleeps in WSAWaitForMultipleEvents on at most
+ * WSA_MAXIMUM_WAIT_EVENTS (64) objects, takes the lowest signalled index,
+ * asks WSAEnumNetworkEvents which events happened (which also resets the
+ * object), and calls recv/send/accept. The 64-object limit means one
+ * waiting thread per 63 sockets: slot 0 of every wait is the thread's own
+ * control event (new sockets handed over, or stop). The serving thread is
+ * waiter 0 and holds the listening socket; when every waiter is full it
+ * starts another.
+ *
+ * What backs it on Linux (the choice, and why):
+ *  - the event object is an eventfd per socket: a real kernel object that a
+ *    thread can sleep on, signalled by write(2), reset by read(2), and —
+ *    like a manual-reset event — staying signalled until reset;
+ *  - WSAWaitForMultipleEvents is poll(2) on at most 64 of them;
+ *  - the kernel side of WSAEventSelect (record the event, signal the object,
+ *    then stay quiet until recv/send/accept re-enables it) is the epoll
+ *    notifier thread of netevent.c. On Windows that work happens inside the
+ *    kernel; here its epoll_wait/epoll_ctl calls and the eventfd writes are
+ *    extra user/kernel transitions, and they are recorded as such.
+ * Every report of network events is an SS_API_EVENT_SIGNAL event (aux = the
+ * events; flagged SS_EV_KERNEL when it really wrote the eventfd, not when
+ * the object was already set); WSAEnumNetworkEvents calls are
+ * SS_API_ENUM_EVENTS with the events taken in aux. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "models/model.h"
+#include "models/netevent.h"
+#include "sim/clock.h"
+#include "sim/probe.h"
+#include "sim/recorder.h"
+
+#define WAIT_MAX 64                /* WSA_MAXIMUM_WAIT_EVENTS */
+#define PER_WAITER (WAIT_MAX - 1)  /* slot 0 of each wait: the control event */
+#define MAX_WAITERS 64             /* 4032 sockets; beyond, clients are refused */
+
+typedef struct esock {
+    ss_ne_sock ne;       /* first: the notifier hands back ss_ne_sock pointers */
+    ss_sockinfo si;
+    int efd;             /* the event object */
+    unsigned recorded;   /* network events since the last enumeration (notifier lock) */
+    int signalled;       /* efd written and not yet reset (notifier lock) */
+    int read_owed;       /* FD_READ/FD_CLOSE taken while bytes were unsent: recv after the send */
+} esock;
+
+struct es;
+
+typedef struct waiter {
+    struct es *E;
+    int idx, ctl;                  /* ctl: the control event */
+    esock *member[PER_WAITER];     /* the sockets this thread waits for (its own) */
+    int n;
+    pthread_mutex_t lock;          /* guards inbox and count */
+    esock *inbox[PER_WAITER];      /* sockets handed over by the accepting thread */
+    int ninbox, count;             /* count: members + inbox, the slots taken */
+    pthread_t thread;
+} waiter;
+
+typedef struct es {
+    ss_server *srv;
+    ss_ne ne;
+    esock listener;
+    pthread_mutex_t lock;          /* guards w[] and nw against the notifier's on_stop */
+    waiter *w[MAX_WAITERS];
+    int nw;
+    _Atomic int quit;
+} es;
+
+/* One event-object call: a write (signal) or a read (reset), recorded as
+ * one kernel entry with the network events it concerned. */
+static void eventfd_call(int api, int efd, int sock, unsigned events)
+{
+    uint64_t v = 1, t0 = ss_ticks();
+    ssize_t r = api == SS_API_EVENT_SIGNAL ? write(efd, &v, sizeof v) : read(efd, &v, sizeof v);
+    int e = r < 0 ? errno : 0;
+    ss_note(api, sock, 0, r < 0 ? -1 : (int64_t)events, 0, events, SS_EV_KERNEL | (r < 0 ? SS_EV_FAILED : 0),
+            t0, ss_ticks());
+    if (r < 0 && e != EAGAIN)
+        fprintf(stderr, "event-select: eventfd %s failed: %s\n", api == SS_API_EVENT_SIGNAL ? "write" : "read",
+                strerror(e));
+}
+
+/* --- the notifier's side (netevent ops) ------------------------------------ */
+static void deliver(void *ud, ss_ne_sock *ns, unsigned events)
+{
+    (void)ud;
+    esock *s = (esock *)ns;
+    s->recorded |= events;
+    if (s->signalled) { /* SetEvent on a set event changes nothing: no call, only the record */
+        uint64_t t = ss_ticks();
+        ss_note(SS_API_EVENT_SIGNAL, s->ne.fd, 0, (int64_t)events, 0, events, 0, t, t);
+        return;
+    }
+    eventfd_call(SS_API_EVENT_SIGNAL, s->efd, s->ne.fd, events);
+    s->signalled = 1;
+}
+
+static void wake_all(void *ud)
+{
+    es *E = ud;
+    atomic_store(&E->quit, 1);
+    pthread_mutex_lock(&E->lock);
+    for (int i = 0; i < E->nw; i++)
+        eventfd_call(SS_API_EVENT_SIGNAL, E->w[i]->ctl, -1, 0);
+    pthread_mutex_unlock(&E->lock);
+}
+
+static void release(ss_ne_sock *ns)
+{
+    esock *s = (esock *)ns;
+    close(s->efd);
+    free(s);
+}
+
+/* --- sockets and waiters ----------------------------------------------------- */
+static esock *new_esock(int fd)
+{
+    esock *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->si.fd = fd;
+    s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); /* WSACreateEvent */
+    if (s->efd < 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* WSAEnumNetworkEvents: take the recorded events and reset the object. */
+static unsigned enum_network_events(es *E, esock *s)
+{
+    ss_ne_lock(&E->ne);
+    unsigned ev = s->recorded;
+    s->recorded = 0;
+    s->signalled = 0;
+    eventfd_call(SS_API_ENUM_EVENTS, s->efd, s->ne.fd, ev);
+    ss_ne_unlock(&E->ne);
+    return ev;
+}
+
+static waiter *new_waiter(es *E, int idx)
+{
+    waiter *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->E = E;
+    w->idx = idx;
+    w->ctl = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (w->ctl < 0) {
+        free(w);
+        return NULL;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    return w;
+}
+
+static void free_waiter(waiter *w)
+{
+    close(w->ctl);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+/* Move the sockets handed over into the wait set. */
+static void take_inbox(waiter *w)
+{
+    pthread_mutex_lock(&w->lock);
+    for (int i = 0; i < w->ninbox; i++)
+        w->member[w->n++] = w->inbox[i];
+    w->ninbox = 0;
+    pthread_mutex_unlock(&w->lock);
+}
+
+static int hand_over(waiter *w, esock *s)
+{
+    pthread_mutex_lock(&w->lock);
+    int ok = w->count < PER_WAITER;
+    if (ok) {
+        w->count++;
+        w->inbox[w->ninbox++] = s;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return ok;
+}
+
+static void close_member(es *E, waiter *w, int i)
+{
+    esock *s = w->member[i];
+    w->member[i] = w->member[--w->n];
+    pthread_mutex_lock(&w->lock);
+    w->count--;
+    pthread_mutex_unlock(&w->lock);
+    if (s != &E->listener)
+        ss_ne_closesocket(&E->ne, &s->ne);
+}
+
+static void *waiter_main(void *arg);
+
+/* Give s to the first waiter with a free slot, or to a new waiting thread.
+ * Runs on waiter 0, the only thread that accepts. */
+static int place(es *E, waiter *self, esock *s)
+{
+    for (int i = 0; i < E->nw; i++) {
+        if (!hand_over(E->w[i], s))
+            continue;
+        if (E->w[i] != self)
+            eventfd_call(SS_API_EVENT_SIGNAL, E->w[i]->ctl, -1, 0);
+        return 0;
+    }
+    waiter *w = E->nw < MAX_WAITERS ? new_waiter(E, E->nw) : NULL;
+    if (!w)
+        return -1;
+    hand_over(w, s);
+    if (pthread_create(&w->thread, NULL, waiter_main, w) != 0) {
+        free_waiter(w);
+        return -1;
+    }
+    pthread_mutex_lock(&E->lock);
+    E->w[E->nw++] = w;
+    pthread_mutex_unlock(&E->lock);
+    if (atomic_load(&E->quit)) /* the notifier's wake-up may have missed it */
+        eventfd_call(SS_API_EVENT_SIGNAL, w->ctl, -1, 0);
+    return 0;
+}
+
+static void accept_one(es *E, waiter *self)
+{
+    int fd = ss_ne_accept(&E->ne, &E->listener.ne);
+    if (fd < 0)
+        return;
+    esock *s = new_esock(fd);
+    if (!s) {
+        fprintf(stderr, "event-select: cannot create an event object for a new client; closing it\n");
+        ss_conn_closed(E->srv, fd);
+        return;
+    }
+    /* WSAEventSelect(client, event, FD_READ|FD_WRITE|FD_CLOSE) */
+    if (ss_ne_register(&E->ne, &s->ne, fd, SS_NE_READ | SS_NE_WRITE | SS_NE_CLOSE, 0) != 0) {
+        ss_ne_closesocket(&E->ne, &s->ne); /* never signalled: it would wait forever */
+        return;
+    }
+    if (place(E, self, s) != 0) {
+        uint64_t t = ss_ticks();
+        ss_note(SS_API_REFUSED, fd, (uint64_t)MAX_WAITERS * PER_WAITER, -1, 0, SS_API_POLL, 0, t, t);
+        ss_ne_closesocket(&E->ne, &s->ne);
+    }
+}
+
+/* The textbook's handling of FD_READ/FD_WRITE/FD_CLOSE: echo what is
+ * pending, then recv once for each FD_READ taken. FD_CLOSE also owes a
+ * recv: the peer may have half-closed with bytes still unread, and the recv
+ * that returns 0 ends the connection. Returns -1 to close the socket. */
+static int serve_socket(es *E, esock *s, unsigned ev)
+{
+    if (ev & (SS_NE_READ | SS_NE_CLOSE))
+        s->read_owed = 1;
+    for (;;) {
+        if (ss_si_pending(&s->si)) {
+            int rc = ss_ne_send(&E->ne, &s->ne, &s->si);
+            if (rc <= 0)
+                return rc; /* failed, or wait for FD_WRITE */
+        }
+        if (!s->read_owed)
+            return 0;
+        s->read_owed = 0;
+        int rc = ss_ne_recv(&E->ne, &s->ne, &s->si);
+        if (rc <= 0)
+            return rc;
+    }
+}
+
+/* WSAWaitForMultipleEvents(n, events, FALSE, WSA_INFINITE): the lowest
+ * signalled index, or -1. */
+static int wait_for_events(waiter *w, struct pollfd *pfd)
+{
+    pfd[0] = (struct pollfd){.fd = w->ctl, .events = POLLIN};
+    for (int i = 0; i < w->n; i++)
+        pfd[1 + i] = (struct pollfd){.fd = w->member[i]->efd, .events = POLLIN};
+    if (ss_poll(pfd, (nfds_t)(1 + w->n), -1) < 0)
+        return -1;
+    for (int i = 0; i <= w->n; i++)
+        if (pfd[i].revents)
+            return i;
+    return -1;
+}
+
+static void waiter_loop(waiter *w)
+{
+    es *E = w->E;
+    struct pollfd pfd[WAIT_MAX];
+    while (!atomic_load(&E->quit) && !ss_stop_requested(E->srv)) {
+        take_inbox(w);
+        int i = wait_for_events(w, pfd);
+        if (i < 0) {
+            if (errno != EINTR)
+                fprintf(stderr, "event-select: poll() failed: %s\n", strerror(errno));
+            continue;
+        }
+        if (i == 0) {
+            eventfd_call(SS_API_EVENT_RESET, w->ctl, -1, 0);
+            continue;
+        }
+        esock *s = w->member[i - 1];
+        unsigned ev = enum_network_events(E, s);
+        if (s == &E->listener) {
+            if (ev & SS_NE_ACCEPT)
+                accept_one(E, w);
+        } else if (serve_socket(E, s, ev) < 0) {
+            close_member(E, w, i - 1);
+        }
+    }
+}
+
+static void *waiter_main(void *arg)
+{
+    waiter *w = arg;
+    char name[32];
+    snprintf(name, sizeof name, "waiter %d", w->idx);
+    ss_thread_begin(SS_ROLE_SERVER, name);
+    waiter_loop(w);
+    ss_thread_end();
+    return NULL;
+}
+
+/* After every waiting thread has ended: close what they held. */
+static void close_all(es *E)
+{
+    for (int k = 0; k < E->nw; k++) {
+        waiter *w = E->w[k];
+        take_inbox(w);
+        while (w->n > 0)
+            close_member(E, w, w->n - 1);
+    }
+}
+
+static int start(es *E, waiter *w0)
+{
+    static const ss_ne_ops ops = {deliver, wake_all, release};
+    if (ss_ne_init(&E->ne, E->srv, &ops, E) != 0)
+        return -1;
+    E->listener.si.fd = E->srv->listen_fd;
+    E->listener.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (E->listener.efd < 0 || ss_ne_register(&E->ne, &E->listener.ne, E->srv->listen_fd, SS_NE_ACCEPT, 1) != 0)
+        return -1;
+    hand_over(w0, &E->listener);
+    return ss_ne_start(&E->ne);
+}
+
+static int event_select_serve(ss_server *s)
+{
+    es E = {.srv = s, .lock = PTHREAD_MUTEX_INITIALIZER, .listener = {.efd = -1}};
+    waiter *w0 = new_waiter(&E, 0);
+    if (!w0)
+        return -1;
+    E.w[E.nw++] = w0;
+    int rc = start(&E, w0);
+    if (rc == 0)
+        waiter_loop(w0); /* the serving thread is waiter 0 */
+    else
+        fprintf(stderr, "event-select: cannot set up the listening socket's event object\n");
+    for (int k = 1; k < E.nw; k++)
+        pthread_join(E.w[k]->thread, NULL);
+    close_all(&E);
+    ss_ne_finish(&E.ne); /* the notifier may still be waking the waiters: free them after */
+    for (int k = 0; k < E.nw; k++)
+        free_waiter(E.w[k]);
+    if (E.listener.efd >= 0)
+        close(E.listener.efd);
+    return rc;
+}
+
+const ss_model ss_model_event_select = {
+    .name = "event-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "an eventfd per socket as its event object, signalled by an epoll notifier thread "
+                 "(stand-in for Winsock's kernel side); each waiting thread poll(2)s <=64 eventfds "
+                 "(WSA_MAXIMUM_WAIT_EVENTS), one more thread per 63 sockets",
+    .summary = "WSAEventSelect: event objects per socket, 64 per wait, so threads grow with sockets",
+    .serve = event_select_serve,
+};

@@ -1,0 +1,108 @@
+/* poll — the Linux chapter's PollTCPServer (WSAPoll on Windows): select's
+ * loop with an array of struct pollfd instead of fd_sets, so there is no
+ * FD_SETSIZE limit, but the whole array still goes to the kernel and is
+ * scanned on every call. Interest is chosen as select's sets are (table
+ * 11-6): POLLOUT for a socket with unsent bytes, POLLIN otherwise, so the
+ * server never waits to read and write the same socket at once. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/model.h"
+#include "sim/probe.h"
+
+#define FIRST_CLIENT 2 /* pollfd slots 0 and 1: the stop signal and the listening socket */
+
+typedef struct pl {
+    ss_server *srv;
+    ss_sockset set;
+    struct pollfd *pfd; /* FIRST_CLIENT + set.n entries, rebuilt before each poll */
+    int cap;
+} pl;
+
+static int build_pollfds(pl *P)
+{
+    int n = FIRST_CLIENT + P->set.n;
+    if (n > P->cap) {
+        struct pollfd *p = realloc(P->pfd, (size_t)n * 2 * sizeof *p);
+        if (!p)
+            return -1;
+        P->pfd = p;
+        P->cap = n * 2;
+    }
+    P->pfd[0] = (struct pollfd){.fd = P->srv->stop_fd, .events = POLLIN};
+    P->pfd[1] = (struct pollfd){.fd = P->srv->listen_fd, .events = POLLIN};
+    for (int i = 0; i < P->set.n; i++) {
+        ss_sockinfo *si = P->set.v[i];
+        P->pfd[FIRST_CLIENT + i] = (struct pollfd){.fd = si->fd, .events = ss_si_pending(si) ? POLLOUT : POLLIN};
+    }
+    return n;
+}
+
+static void accept_one(pl *P)
+{
+    int fd = ss_accept_conn(P->srv);
+    if (fd < 0)
+        return; /* the client went away before accept, or out of fds */
+    if (!ss_sockset_add(&P->set, fd)) {
+        ss_conn_closed(P->srv, fd);
+        return;
+    }
+    ss_set_nonblocking(fd, 1);
+}
+
+/* Serve the sockets that were in this poll (pfd[FIRST_CLIENT + i] is
+ * set.v[i]). A socket removed swaps the last one into its slot, so walk
+ * backwards: the one moved has been served already. */
+static void serve_ready(pl *P)
+{
+    for (int i = P->set.n - 1; i >= 0; i--) {
+        short re = P->pfd[FIRST_CLIENT + i].revents;
+        if (!re)
+            continue;
+        ss_sockinfo *si = P->set.v[i];
+        /* POLLHUP/POLLERR: the next call on the socket reports what happened */
+        int rc = ss_si_pending(si) ? ss_si_send(si) : ss_si_recv(P->srv, si);
+        if (rc < 0)
+            ss_sockset_drop(P->srv, &P->set, i);
+    }
+}
+
+static int poll_serve(ss_server *s)
+{
+    pl P = {.srv = s};
+    ss_set_nonblocking(s->listen_fd, 1);
+    int rc = 0;
+    while (!ss_stop_requested(s)) {
+        int n = build_pollfds(&P);
+        if (n < 0) {
+            fprintf(stderr, "poll: out of memory for %d pollfd entries\n", FIRST_CLIENT + P.set.n);
+            rc = -1;
+            break;
+        }
+        if (ss_poll(P.pfd, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "poll: poll() failed: %s\n", strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (P.pfd[0].revents || ss_stop_requested(s))
+            break;
+        serve_ready(&P);
+        if (P.pfd[1].revents)
+            accept_one(&P);
+    }
+    ss_sockset_clear(s, &P.set);
+    free(P.pfd);
+    return rc;
+}
+
+const ss_model ss_model_poll = {
+    .name = "poll",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "poll(2) over non-blocking sockets, POLLIN or POLLOUT per socket as select's sets",
+    .summary = "PollTCPServer: select without the FD_SETSIZE limit, still one scan of every socket per call",
+    .serve = poll_serve,
+};

@@ -1,0 +1,246 @@
+#include "echocheck.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sim/probe.h"
+#include "sim/recorder.h"
+
+const char *ec_many_clients(const char *model, const ss_model_opts *mo, int clients, int messages, int size)
+{
+    ss_workload_opts w = tu_workload(clients, messages, size);
+    ss_workload_result res;
+    ss_stats st;
+    const char *path = tu_record(model, mo, &w, &res, &st, 1);
+    long total = (long)clients * messages;
+    assert_int_equal(res.requests_ok, total);
+    assert_int_equal(res.mismatches, 0);
+    assert_int_equal(st.nruns, 1);
+    uint64_t bytes = (uint64_t)total * (uint64_t)size;
+    assert_int_equal(st.runs[0].server.bytes_in, bytes);
+    assert_int_equal(st.runs[0].server.bytes_out, bytes);
+    assert_int_equal(st.runs[0].requests_ok, total);
+    ss_stats_free(&st);
+    return path;
+}
+
+static int is_wait(const ss_event *ev)
+{
+    return ev->api == SS_API_SELECT || ev->api == SS_API_POLL || ev->api == SS_API_EPOLL_WAIT ||
+           ev->api == SS_API_URING_ENTER;
+}
+
+long ec_send_stalls(const char *trace)
+{
+    tu_trace t;
+    tu_trace_load(trace, &t);
+    long n = 0;
+    int pending[512] = {0}; /* per thread: holds received bytes not yet sent */
+    for (size_t i = 0; i < t.n; i++) {
+        const ss_event *ev = &t.ev[i].ev;
+        uint32_t th = t.ev[i].thread;
+        if (tu_thread_of(&t, &t.ev[i])->role != SS_ROLE_SERVER)
+            continue;
+        if (ev->api == SS_API_RECV && ev->ret > 0) {
+            pending[th] = 1;
+        } else if (ev->api == SS_API_SEND) {
+            int short_send = ev->err == SS_E_WOULDBLOCK || (ev->ret >= 0 && (uint64_t)ev->ret < ev->arg);
+            n += short_send || (ev->flags & SS_EV_WAITED);
+            pending[th] = short_send;
+        } else if (pending[th] && is_wait(ev) && (ev->flags & SS_EV_WAITED)) {
+            n++;
+        }
+    }
+    tu_trace_free(&t);
+    return n;
+}
+
+typedef struct writer {
+    int fd, size, failed;
+    const unsigned char *p;
+} writer;
+
+static void *writer_main(void *arg)
+{
+    writer *w = arg; /* no cmocka asserts off the test thread */
+    ss_thread_begin(SS_ROLE_CLIENT, "test writer");
+    for (int sent = 0; sent < w->size;) {
+        ssize_t r = ss_send(w->fd, w->p + sent, (size_t)(w->size - sent), 0);
+        if (r <= 0) {
+            w->failed = 1;
+            break;
+        }
+        sent += (int)r;
+    }
+    ss_thread_end();
+    return NULL;
+}
+
+/* Read n bytes one per recv: a consumer far slower than any model's server
+ * (event-select's notifier-signal-waiter path takes tens of microseconds per
+ * 512-byte chunk, about as long as 16-byte reads of it would). */
+static size_t slow_read(int fd, unsigned char *p, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = ss_recv(fd, p + got, 1, 0);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+const char *ec_partial_sends(const char *model, const ss_model_opts *mo)
+{
+    enum { SIZE = 64 * 1024 };
+    ss_model_opts tiny = mo ? *mo : (ss_model_opts){0};
+    tiny.rcvbuf = tiny.sndbuf = 4096;
+    tu_server srv;
+    tu_server_start(&srv, model, &tiny);
+    int fd = tu_connect_rcvbuf(srv.port, 4096);
+    unsigned char *out = malloc(SIZE), *in = malloc(SIZE);
+    assert_non_null(out);
+    assert_non_null(in);
+    for (int i = 0; i < SIZE; i++)
+        out[i] = ss_pattern_byte(5, 0, i, SIZE);
+    writer w = {fd, SIZE, 0, out};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, writer_main, &w), 0);
+    size_t got = slow_read(fd, in, SIZE);
+    pthread_join(t, NULL);
+    assert_int_equal(w.failed, 0);
+    if (got != SIZE)
+        fail_msg("%s: %zu of %d bytes echoed", model, got, SIZE);
+    assert_memory_equal(in, out, SIZE);
+    ss_close(fd);
+    free(out);
+    free(in);
+    tu_server_stop(&srv, NULL);
+    if (ec_send_stalls(srv.path) == 0)
+        fail_msg("%s: the server never had to wait to send: the test did not force partial sends", model);
+    return srv.path;
+}
+
+/* Reported-and-not-yet-re-enabled events per socket. */
+typedef struct reenable_state {
+    unsigned char armed[65536];
+    long violations, reads;
+} reenable_state;
+
+static void on_report(reenable_state *r, int sock, unsigned events)
+{
+    if (sock < 0 || sock >= 65536)
+        return;
+    if (events & r->armed[sock])
+        r->violations++;
+    r->armed[sock] |= (unsigned char)events;
+    r->reads += (events & SS_NE_READ) != 0;
+}
+
+static void on_server_call(reenable_state *r, const ss_event *ev)
+{
+    if (ev->sock < 0 || ev->sock >= 65536)
+        return;
+    if (ev->api == SS_API_RECV)
+        r->armed[ev->sock] &= (unsigned char)~SS_NE_READ;
+    else if (ev->api == SS_API_SEND)
+        r->armed[ev->sock] &= (unsigned char)~SS_NE_WRITE;
+    else if (ev->api == SS_API_ACCEPT) {
+        r->armed[ev->sock] &= (unsigned char)~SS_NE_ACCEPT;
+        if (ev->ret >= 0 && ev->ret < 65536)
+            r->armed[ev->ret] = 0; /* a new connection on a reused descriptor */
+    }
+}
+
+long ec_reenable_violations(const char *trace, int api, long *reads)
+{
+    tu_trace t;
+    tu_trace_load(trace, &t);
+    reenable_state *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    for (size_t i = 0; i < t.n; i++) {
+        const ss_event *ev = &t.ev[i].ev;
+        const tu_thread *th = tu_thread_of(&t, &t.ev[i]);
+        if (th->role != SS_ROLE_SERVER)
+            continue;
+        if (ev->api == api && strcmp(th->name, "notifier") == 0) {
+            if (ev->aux <= 0x3f) /* network events, not SS_MSG_QUIT */
+                on_report(r, ev->sock, ev->aux);
+        } else {
+            on_server_call(r, ev);
+        }
+    }
+    long v = r->violations;
+    *reads = r->reads;
+    free(r);
+    tu_trace_free(&t);
+    return v;
+}
+
+static void half_message_then_reset(int port)
+{
+    int fd = tu_connect(port);
+    char half[256];
+    for (int i = 0; i < (int)sizeof half; i++)
+        half[i] = (char)ss_pattern_byte(99, 0, i, 512);
+    tu_send_all(fd, half, sizeof half);
+    char back[sizeof half];
+    assert_int_equal(tu_recv_upto(fd, back, sizeof back), sizeof back); /* the server is serving us */
+    assert_memory_equal(back, half, sizeof half);
+    tu_reset(fd);
+}
+
+void ec_reset_midmessage(const char *model, const ss_model_opts *mo, int concurrent)
+{
+    enum { GOOD = 3, ROUNDS = 3, SIZE = 700 };
+    tu_server srv;
+    tu_server_start(&srv, model, mo);
+    int good[GOOD];
+    if (concurrent) { /* others are mid-session around the reset */
+        for (int c = 0; c < GOOD; c++) {
+            good[c] = tu_connect(srv.port);
+            tu_echo_round(good[c], c, 0, SIZE);
+        }
+        half_message_then_reset(srv.port);
+        for (int c = 0; c < GOOD; c++) {
+            for (int m = 1; m < ROUNDS; m++)
+                tu_echo_round(good[c], c, m, SIZE);
+            ss_close(good[c]);
+        }
+    } else { /* one at a time: the reset client first, then the others in turn */
+        half_message_then_reset(srv.port);
+        for (int c = 0; c < GOOD; c++) {
+            good[c] = tu_connect(srv.port);
+            for (int m = 0; m < ROUNDS; m++)
+                tu_echo_round(good[c], c, m, SIZE);
+            ss_close(good[c]);
+        }
+    }
+    int late = tu_connect(srv.port); /* the server still accepts and serves */
+    tu_echo_round(late, 7, 0, SIZE);
+    ss_close(late);
+    tu_server_stop(&srv, NULL);
+}
+
+void ec_half_close(const char *model, const ss_model_opts *mo)
+{
+    enum { SIZE = 5000 };
+    tu_server srv;
+    tu_server_start(&srv, model, mo);
+    int fd = tu_connect(srv.port);
+    unsigned char out[SIZE], in[SIZE], extra;
+    for (int i = 0; i < SIZE; i++)
+        out[i] = ss_pattern_byte(3, 1, i, SIZE);
+    tu_send_all(fd, out, SIZE);
+    assert_int_equal(ss_shutdown(fd, SHUT_WR), 0);
+    size_t got = tu_recv_upto(fd, in, SIZE);
+    if (got != SIZE)
+        fail_msg("%s: %zu of %d bytes echoed after the client's half-close", model, got, SIZE);
+    assert_memory_equal(in, out, SIZE);
+    assert_int_equal(ss_recv(fd, &extra, 1, 0), 0); /* then the server closes: EOF, not a timeout */
+    ss_close(fd);
+    tu_server_stop(&srv, NULL);
+}

@@ -1,0 +1,139 @@
+/* event-select: WSAEventSelect on Linux (models/event_select.c) — the echo
+ * rules, the re-enabling rule, event objects that are set once and reset by
+ * WSAEnumNetworkEvents, and a second waiting thread past 64 event objects. */
+#include <string.h>
+
+#include "echocheck.h"
+#include "sim/probe.h"
+
+static void es_echo(void **state)
+{
+    (void)state;
+    ec_many_clients("event-select", NULL, 24, 10, 700);
+}
+
+static void es_partial_sends(void **state)
+{
+    (void)state;
+    ec_partial_sends("event-select", NULL);
+}
+
+static void es_reset(void **state)
+{
+    (void)state;
+    ec_reset_midmessage("event-select", NULL, 1);
+}
+
+static void es_half_close(void **state)
+{
+    (void)state;
+    ec_half_close("event-select", NULL);
+}
+
+static void check_reenabling(const char *path)
+{
+    long reads = 0;
+    assert_int_equal(ec_reenable_violations(path, SS_API_EVENT_SIGNAL, &reads), 0);
+    assert_true(reads > 0);
+}
+
+static void es_reenabling_rule(void **state)
+{
+    (void)state;
+    check_reenabling(ec_many_clients("event-select", NULL, 8, 20, 1500));
+    check_reenabling(ec_partial_sends("event-select", NULL)); /* FD_WRITE after short sends */
+}
+
+/* A manual-reset event: set (a real eventfd write) only when not set, reset
+ * only by WSAEnumNetworkEvents, which never finds it unset. */
+static void es_event_objects_set_and_reset(void **state)
+{
+    (void)state;
+    const char *path = ec_many_clients("event-select", NULL, 8, 10, 512);
+    tu_trace t;
+    tu_trace_load(path, &t);
+    static unsigned char set[65536];
+    memset(set, 0, sizeof set);
+    long writes = 0, enums = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const ss_event *ev = &t.ev[i].ev;
+        if (ev->sock < 0 || ev->sock >= 65536 || tu_thread_of(&t, &t.ev[i])->role != SS_ROLE_SERVER)
+            continue;
+        if (ev->api == SS_API_EVENT_SIGNAL && (ev->flags & SS_EV_KERNEL)) {
+            assert_int_equal(set[ev->sock], 0);
+            set[ev->sock] = 1;
+            writes++;
+        } else if (ev->api == SS_API_EVENT_SIGNAL) {
+            assert_int_equal(set[ev->sock], 1); /* recorded only: the object was already set */
+        } else if (ev->api == SS_API_ENUM_EVENTS) {
+            assert_int_equal(set[ev->sock], 1);
+            set[ev->sock] = 0;
+            enums++;
+        } else if (ev->api == SS_API_ACCEPT && ev->ret >= 0 && ev->ret < 65536) {
+            set[ev->ret] = 0;
+        }
+    }
+    assert_true(writes > 0);
+    assert_true(enums > 0);
+    tu_trace_free(&t);
+}
+
+/* 100 clients held at once: 101 sockets need two waiting threads
+ * (63 event objects each, besides the control event). */
+static void es_more_than_64_sockets(void **state)
+{
+    (void)state;
+    enum { N = 100 };
+    tu_server srv;
+    tu_server_start(&srv, "event-select", NULL);
+    int fds[N];
+    for (int i = 0; i < N; i++)
+        fds[i] = tu_connect(srv.port);
+    for (int m = 0; m < 2; m++)
+        for (int i = 0; i < N; i++)
+            tu_echo_round(fds[i], i, m, 300);
+    for (int i = 0; i < N; i++)
+        ss_close(fds[i]);
+    ss_stats st;
+    tu_server_stop(&srv, &st);
+    tu_trace t;
+    tu_trace_load(srv.path, &t);
+    int waiters = tu_threads_calling(&t, SS_ROLE_SERVER, SS_API_POLL);
+    print_message("event-select: %d waiting threads for %d clients, %llu server threads\n", waiters, N,
+                  (unsigned long long)st.runs[0].server.threads);
+    assert_int_equal(waiters, 2);
+    assert_true(st.runs[0].server.threads >= 3); /* two waiters and the notifier */
+    assert_int_equal(st.runs[0].refused, 0);
+    tu_trace_free(&t);
+    ss_stats_free(&st);
+}
+
+/* The same with the built-in clients, which overlap thanks to think time. */
+static void es_100_builtin_clients(void **state)
+{
+    (void)state;
+    ss_workload_opts w = tu_workload(100, 3, 512);
+    w.think_ms = 20;
+    ss_workload_result res;
+    ss_stats st;
+    tu_record("event-select", NULL, &w, &res, &st, 1);
+    assert_int_equal(res.requests_ok, 300);
+    assert_int_equal(res.mismatches, 0);
+    assert_int_equal(st.runs[0].server.bytes_out, 300 * 512);
+    ss_stats_free(&st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(es_echo),
+        cmocka_unit_test(es_partial_sends),
+        cmocka_unit_test(es_reset),
+        cmocka_unit_test(es_half_close),
+        cmocka_unit_test(es_reenabling_rule),
+        cmocka_unit_test(es_event_objects_set_and_reset),
+        cmocka_unit_test(es_more_than_64_sockets),
+        cmocka_unit_test(es_100_builtin_clients),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
