@@ -686,6 +686,52 @@ static int cmd_explain(int argc, char **argv)
     return 0;
 }
 
+/* --- view --scenario: run a scenario, then view it ------------------------- */
+#ifdef SS_HAVE_VIEWER
+/* `sockscope view --scenario FILE [--scale F] [view options]`: records the
+ * scenario into ./sockscope-out/NAME.sstrace, then opens it; anything else
+ * goes to the viewer unchanged. */
+static int cmd_view(int argc, char **argv)
+{
+    const char *scenario = NULL, *scale = NULL;
+    char **rest = calloc((size_t)argc + 2, sizeof *rest);
+    if (!rest)
+        return fail(SS_EXIT_FAIL, "%s", "out of memory");
+    int n = 0;
+    rest[n++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc)
+            scenario = argv[++i];
+        else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc)
+            scale = argv[++i];
+        else
+            rest[n++] = argv[i];
+    }
+    if (!scenario) {
+        free(rest);
+        return ss_view_main(argc, argv);
+    }
+    if (mkdir("sockscope-out", 0777) != 0 && errno != EEXIST) {
+        free(rest);
+        return fail(SS_EXIT_ENV, "cannot create ./sockscope-out: %s", strerror(errno));
+    }
+    const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
+    char trace[512];
+    snprintf(trace, sizeof trace, "sockscope-out/%.*s.sstrace",
+             (int)(strstr(base, ".ini") ? (size_t)(strstr(base, ".ini") - base) : strlen(base)), base);
+    char *run_argv[] = {"run", "--scenario", (char *)scenario, "--trace", trace,
+                        scale ? "--scale" : NULL, (char *)scale, NULL};
+    int rc = cmd_run(scale ? 7 : 5, run_argv);
+    if (rc == SS_EXIT_OK || rc == SS_EXIT_FAIL) { /* a failed request is worth seeing too */
+        memmove(rest + 2, rest + 1, (size_t)(n - 1) * sizeof *rest);
+        rest[1] = trace;
+        rc = ss_view_main(n + 1, rest);
+    }
+    free(rest);
+    return rc;
+}
+#endif
+
 /* --- dispatch -------------------------------------------------------------- */
 typedef struct cmd {
     const char *name;
@@ -700,7 +746,7 @@ static const cmd cmds[] = {
     {"stats", cmd_stats, "the numbers of a trace"},
     {"export", cmd_export, "export a trace to Chrome/Perfetto JSON, CSV, PNG or SVG"},
 #ifdef SS_HAVE_VIEWER
-    {"view", ss_view_main, "animate traces side by side in a window (SDL2)"},
+    {"view", cmd_view, "animate traces side by side in a window (SDL2); --scenario FILE runs one first"},
 #endif
     {"explain", cmd_explain, "what a model is and does, in Korean or English (the textbook's tables)"},
 };

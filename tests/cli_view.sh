@@ -3,7 +3,7 @@
 # pictures are written and well formed, damaged input is reported clearly
 # with exit code 3 and never crashes.
 set -u
-BIN=$1
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export SDL_VIDEODRIVER=dummy
@@ -67,4 +67,9 @@ check_bad "$T/corrupt.sstrace" "damaged"
 [ $? -eq 2 ] || fail "--size 10x10 should be a usage error"
 "$BIN" view --screenshot "$T/x.png" 2>/dev/null
 [ $? -eq 2 ] || fail "--screenshot without a FILE should be a usage error"
+# view --scenario: run a preset (scaled down), then draw it
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+(cd "$T" && "$BIN" view --scenario "$SRC/assets/scenarios/select-64-limit.ini" --scale 0.05 \
+    --screenshot "$T/sc.png" --size 800x500 >/dev/null 2>"$T/err") || fail "view --scenario: $(cat "$T/err")"
+[ -s "$T/sc.png" ] && [ -s "$T/sockscope-out/select-64-limit.sstrace" ] || fail "view --scenario wrote no trace or picture"
 echo "cli_view: 1 passed, 0 failed"
