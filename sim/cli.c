@@ -17,6 +17,7 @@
 #include "sim/runner.h"
 #include "sim/server.h"
 #include "sim/stats.h"
+#include "sim/stopsig.h"
 #include "sim/util.h"
 
 #define ERRLEN 512
@@ -165,13 +166,9 @@ static int cmd_serve(int argc, char **argv)
     const ss_model *m = find_model(model, err);
     if (!m) return fail(ss_model_find(model) ? SS_EXIT_ENV : SS_EXIT_USAGE, "%s", err);
 
-    /* Signals are taken synchronously by this thread (sigtimedwait), so the
-     * stop path can record its calls like any other code. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    /* Stop requests (SIGINT/SIGTERM, Ctrl-C) are taken synchronously by this
+     * thread (sim/stopsig.h), so the stop path can record its calls. */
+    ss_stopsig_init();
     if (trace && ss_rec_open(trace, &ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
     char dur[32];
@@ -187,11 +184,9 @@ static int cmd_serve(int argc, char **argv)
         return fail(SS_EXIT_ENV, "%s", err);
     }
     fprintf(stderr, "sockscope: %s echo server listening on %s:%d (Ctrl-C to stop)\n", m->name, bind, bound);
-    struct timespec slice = {0, 100 * 1000 * 1000};
     double waited = 0;
     for (;;) {
-        int sig = sigtimedwait(&set, NULL, &slice);
-        if (sig == SIGINT || sig == SIGTERM)
+        if (ss_stopsig_wait(100))
             break;
         waited += 0.1;
         if (duration > 0 && waited >= duration)
@@ -297,7 +292,7 @@ static int cmd_run(int argc, char **argv)
         return fail(n == -2 ? SS_EXIT_ENV : SS_EXIT_USAGE, "%s", err);
     if (n == 0)
         return fail(SS_EXIT_ENV, "%s", "no model of the list can run on this machine");
-    signal(SIGPIPE, SIG_IGN);
+    ss_stopsig_ignore_sigpipe();
     if (ss_rec_open(trace, &ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
     ss_workload_opts w = {.host = "127.0.0.1", .clients = (int)clients, .messages = (int)messages,

@@ -16,6 +16,13 @@ static const char *const api_names[SS_API_COUNT] = {
     [SS_API_REQUEST] = "request", [SS_API_CPU_WORK] = "cpu_work", [SS_API_MSG_POST] = "msg_post",
     [SS_API_MSG_DISPATCH] = "msg_dispatch", [SS_API_EVENT_SIGNAL] = "event_signal",
     [SS_API_REFUSED] = "refused", [SS_API_WAKEUP] = "wakeup",
+    [SS_API_WSA_ASYNC_SELECT] = "WSAAsyncSelect", [SS_API_GET_MESSAGE] = "GetMessage",
+    [SS_API_WSA_CREATE_EVENT] = "WSACreateEvent", [SS_API_WSA_CLOSE_EVENT] = "WSACloseEvent",
+    [SS_API_WSA_EVENT_SELECT] = "WSAEventSelect", [SS_API_WSA_WAIT] = "WSAWaitForMultipleEvents",
+    [SS_API_WSA_ENUM_EVENTS] = "WSAEnumNetworkEvents", [SS_API_WSA_GET_OVERLAPPED] = "WSAGetOverlappedResult",
+    [SS_API_SLEEP_EX] = "SleepEx", [SS_API_IOCP_CREATE] = "CreateIoCompletionPort",
+    [SS_API_IOCP_GET] = "GetQueuedCompletionStatus", [SS_API_IOCP_POST] = "PostQueuedCompletionStatus",
+    [SS_API_WSA_RESET_EVENT] = "WSAResetEvent",
 };
 
 const char *ss_api_name(int api)
@@ -34,7 +41,8 @@ int ss_api_from_name(const char *name)
 int ss_api_is_kernel(int api)
 {
     return (api >= SS_API_SOCKET && api <= SS_API_IOCTL) || (api >= SS_API_SELECT && api <= SS_API_EPOLL_WAIT) ||
-           api == SS_API_URING_ENTER || api == SS_API_URING_SETUP;
+           api == SS_API_URING_ENTER || api == SS_API_URING_SETUP ||
+           (api >= SS_API_WSA_ASYNC_SELECT && api <= SS_API_WSA_RESET_EVENT);
 }
 
 int ss_api_is_socket_call(int api) { return ss_api_is_kernel(api); }
