@@ -56,29 +56,32 @@ static int poll_serve(ss_server *s)
             sockinfo *p = info[i];
             short re = fds[i + 1].revents;
             int drop = 0;
-            if (re & (POLLRDNORM | POLLHUP | POLLERR)) {
-                if (p->recvbytes > p->sendbytes) {
-                    drop = (re & (POLLHUP | POLLERR)) != 0; /* waiting to write, and the peer is gone */
-                } else {
-                    int r = (int)ss_recv(p->sock, p->buf, SS_BUFSIZE, 0);
-                    if (r == SOCKET_ERROR)
+            if (p->recvbytes > p->sendbytes) {
+                /* waiting to write. POLLHUP alone may be the peer's half
+                 * close (it still reads): try the send, it says if the
+                 * connection is really gone. */
+                if (re & (POLLWRNORM | POLLHUP | POLLERR)) {
+                    int r = (int)ss_send(p->sock, p->buf + p->sendbytes, (size_t)(p->recvbytes - p->sendbytes), 0);
+                    if (r == SOCKET_ERROR) {
                         drop = WSAGetLastError() != WSAEWOULDBLOCK;
-                    else if (r == 0)
-                        drop = 1;
-                    else {
-                        ss_cpu_work(p->sock, s->opts.cpu_work_us);
-                        p->recvbytes = r;
-                        p->sendbytes = 0;
+                    } else {
+                        p->sendbytes += r;
+                        if (p->sendbytes == p->recvbytes)
+                            p->recvbytes = p->sendbytes = 0;
                     }
+                } else if (re & POLLNVAL) {
+                    drop = 1;
                 }
-            } else if (re & POLLWRNORM) {
-                int r = (int)ss_send(p->sock, p->buf + p->sendbytes, (size_t)(p->recvbytes - p->sendbytes), 0);
-                if (r == SOCKET_ERROR) {
+            } else if (re & (POLLRDNORM | POLLHUP | POLLERR)) {
+                int r = (int)ss_recv(p->sock, p->buf, SS_BUFSIZE, 0);
+                if (r == SOCKET_ERROR)
                     drop = WSAGetLastError() != WSAEWOULDBLOCK;
-                } else {
-                    p->sendbytes += r;
-                    if (p->sendbytes == p->recvbytes)
-                        p->recvbytes = p->sendbytes = 0;
+                else if (r == 0)
+                    drop = 1;
+                else {
+                    ss_cpu_work(p->sock, s->opts.cpu_work_us);
+                    p->recvbytes = r;
+                    p->sendbytes = 0;
                 }
             } else if (re & POLLNVAL) {
                 drop = 1;
