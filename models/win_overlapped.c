@@ -84,9 +84,11 @@ static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVE
     (void)flags;
     sockinfo *ptr = (sockinfo *)ov;
     ovl *O = ptr->owner;
+    ss_apc_begin();
     ss_note_complete(ptr->op_id, ptr->op_api, ptr->sock, err ? -1 : (int64_t)cbTransferred, (int)err, 0);
     if (err != 0 || cbTransferred == 0 || O->stop) {
         close_info(O, ptr);
+        ss_apc_end();
         return;
     }
     if (ptr->recvbytes == 0) {
@@ -100,6 +102,7 @@ static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVE
         ptr->recvbytes = 0;
     if (start_io(O, ptr) != 0)
         close_info(O, ptr);
+    ss_apc_end();
 }
 
 /* runs on the I/O thread: a socket the accept thread handed over */
@@ -114,9 +117,11 @@ static void CALLBACK new_client_apc(ULONG_PTR arg)
     ovl *O = h->O;
     int sock = h->sock;
     free(h);
+    ss_apc_begin();
     sockinfo *p = O->stop ? NULL : calloc(1, sizeof *p);
     if (!p) {
         ss_conn_closed(O->srv, sock);
+        ss_apc_end();
         return;
     }
     p->owner = O;
@@ -127,9 +132,15 @@ static void CALLBACK new_client_apc(ULONG_PTR arg)
     O->nlive++;
     if (start_io(O, p) != 0)
         close_info(O, p);
+    ss_apc_end();
 }
 
-static void CALLBACK stop_apc(ULONG_PTR arg) { ((ovl *)arg)->stop = 1; }
+static void CALLBACK stop_apc(ULONG_PTR arg)
+{
+    ss_apc_begin();
+    ((ovl *)arg)->stop = 1;
+    ss_apc_end();
+}
 
 static DWORD WINAPI accept_thread(void *arg)
 {

@@ -567,13 +567,41 @@ BOOL ss_wsa_get_overlapped_result(int fd, WSAOVERLAPPED *ov, DWORD *bytes, DWORD
     return r_;
 }
 
+static _Thread_local struct {
+    int state; /* 0 no alertable wait, 1 waiting, 2 running a routine inside it */
+    DWORD ms;
+    ss_probe p;
+} alert;
+
 DWORD ss_sleep_ex(DWORD ms, BOOL alertable)
 {
+    if (alertable) {
+        alert.state = 1;
+        alert.ms = ms;
+    }
     ss_probe p;
-    ss_probe_enter(&p, ms != 0);
+    ss_probe *pp = alertable ? &alert.p : &p;
+    ss_probe_enter(pp, ms != 0);
     DWORD r = SleepEx(ms, alertable);
-    ss_probe_exit(&p, SS_API_SLEEP_EX, -1, ms, r, 0, SS_EV_KERNEL, 0, 0);
+    alert.state = 0;
+    ss_probe_exit(pp, SS_API_SLEEP_EX, -1, ms, r, 0, SS_EV_KERNEL, 0, 0);
     return r;
+}
+
+void ss_apc_begin(void)
+{
+    if (alert.state != 1)
+        return;
+    ss_probe_exit(&alert.p, SS_API_SLEEP_EX, -1, alert.ms, WAIT_IO_COMPLETION, 0, SS_EV_KERNEL, 0, 0);
+    alert.state = 2;
+}
+
+void ss_apc_end(void)
+{
+    if (alert.state != 2)
+        return;
+    alert.state = 1;
+    ss_probe_enter(&alert.p, alert.ms != 0);
 }
 
 void ss_note_complete(uint64_t id, int api, int fd, int64_t res, int wsa_err, unsigned depth)

@@ -58,6 +58,13 @@ int  ss_wsa_send(int fd, WSABUF *bufs, DWORD n, WSAOVERLAPPED *ov, LPWSAOVERLAPP
                  uint64_t id);
 BOOL ss_wsa_get_overlapped_result(int fd, WSAOVERLAPPED *ov, DWORD *bytes, DWORD *flags);
 DWORD ss_sleep_ex(DWORD ms, BOOL alertable);             /* the alertable wait */
+/* Call first and last in every completion routine / APC. The kernel runs
+ * them inside the alertable wait, returning to user mode for each and
+ * re-entering after it (NtContinue): the wait is recorded as one SleepEx
+ * segment per stretch between routines, each a kernel entry, so time spent
+ * running routines is not counted as time blocked. */
+void ss_apc_begin(void);
+void ss_apc_end(void);
 /* A completion taken by this thread: res = bytes, or -1 with wsa_err. */
 void ss_note_complete(uint64_t id, int api, int fd, int64_t res, int wsa_err, unsigned depth);
 /* One thread hands work to another (QueueUserAPC): recorded as wakeup. */
