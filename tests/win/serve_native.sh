@@ -36,6 +36,14 @@ if ! cmp -s "$tmp/in.txt" "$tmp/nc.out"; then
     echo "FAIL: $model: nc echo differs ($(wc -c <"$tmp/nc.out") of $(wc -c <"$tmp/in.txt") bytes back)"
     fails=$((fails + 1))
 fi
+# an idle client still connected at Ctrl-C: the model must wake from
+# whatever it waits in (blocking recv, GetMessage, a pending WSARecv...)
+python3 "$here/hold_client.py" --port "$port" --timeout 60 >"$tmp/hold.out" 2>&1 &
+holder=$!
+for _ in $(seq 300); do grep -q held "$tmp/hold.out" && break; kill -0 $holder 2>/dev/null || break; sleep 0.1; done
+if ! grep -q held "$tmp/hold.out"; then
+    echo "FAIL: $model: the idle client was not served: $(cat "$tmp/hold.out")"; fails=$((fails + 1))
+fi
 kill -INT $pid
 rc=
 for _ in $(seq 300); do # bounded: 30 s
@@ -51,7 +59,10 @@ fi
 if [[ $rc -ne 0 ]]; then
     echo "FAIL: $model: exit $rc after Ctrl-C: $(cat "$tmp/err")"; fails=$((fails + 1))
 fi
-bytes=$(( clients * messages * 512 + $(wc -c <"$tmp/in.txt") ))
+if ! wait $holder; then
+    echo "FAIL: $model: the idle client's connection: $(cat "$tmp/hold.out")"; fails=$((fails + 1))
+fi
+bytes=$(( clients * messages * 512 + $(wc -c <"$tmp/in.txt") + 5 ))
 if ! timeout 120 "$emu" "$exe" stats "$tmp/t.sstrace" | tr -d '\r' | grep -q "bytes sent *$bytes"; then
     echo "FAIL: $model: the trace does not show the $bytes bytes echoed"
     timeout 120 "$emu" "$exe" stats "$tmp/t.sstrace" | sed 's/^/    /' | head -30
