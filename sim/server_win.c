@@ -96,11 +96,18 @@ void ss_win_wake_accept(ss_server *s)
         if (IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr))
             v6->sin6_addr = in6addr_loopback;
     }
-    int fd = ss_socket(a.ss_family, SOCK_STREAM, 0);
-    if (fd < 0)
-        return;
-    ss_connect(fd, (struct sockaddr *)&a, len);
-    ss_close(fd);
+    /* A full backlog refuses at once on Windows: retry a little (bounded). */
+    for (int tries = 0; tries < 50; tries++) {
+        int fd = ss_socket(a.ss_family, SOCK_STREAM, 0);
+        if (fd < 0)
+            return;
+        int rc = ss_connect(fd, (struct sockaddr *)&a, len);
+        ss_close(fd);
+        if (rc == 0)
+            return;
+        Sleep(10);
+    }
+    fprintf(stderr, "sockscope: could not wake the server up (connect to its listener failed)\n");
 }
 
 int ss_win_accept(ss_server *s)

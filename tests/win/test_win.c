@@ -286,12 +286,12 @@ static int echo_once(int fd)
     return memcmp(in, out, 12) == 0 ? 0 : -1;
 }
 
-static void test_limit(const char *model, int max_clients)
+static void test_limit(const char *model, int max_clients, int fd_setsize)
 {
     const ss_model *m = ss_model_find(model);
     char err[300];
     int port = 0;
-    ss_model_opts mo = {0};
+    ss_model_opts mo = {.fd_setsize = fd_setsize};
     ss_server_handle *h = ss_server_start(m, &mo, "127.0.0.1", 0, &port, err, sizeof err);
     CHECK(h != NULL, "%s: start: %s", model, err);
     if (!h)
@@ -330,9 +330,10 @@ static void test_limit(const char *model, int max_clients)
 
 static void test_limits(void)
 {
-    test_limit("select", FD_SETSIZE - 1);
-    test_limit("event-select", WSA_MAXIMUM_WAIT_EVENTS - 1);
-    test_limit("overlapped-event", WSA_MAXIMUM_WAIT_EVENTS - 1);
+    test_limit("select", FD_SETSIZE - 1, 0);
+    test_limit("select", 7, 8); /* --fd-setsize 8: the listener and 7 clients */
+    test_limit("event-select", WSA_MAXIMUM_WAIT_EVENTS - 1, 0);
+    test_limit("overlapped-event", WSA_MAXIMUM_WAIT_EVENTS - 1, 0);
 }
 
 /* --- iocp: 2 x CPU workers, packets taken by several of them ----------------- */
