@@ -43,5 +43,15 @@ check "Linux export csv" "$native" export "$tmp/w.sstrace" --format csv -o "$tmp
 timeout 120 "$emu" "$exe" export "$tmp/w.sstrace" --format csv -o "$tmp/win.csv" 2>/dev/null
 tr -d '\r' <"$tmp/win.csv" >"$tmp/win.lf.csv"
 check "CSV identical on Windows and Linux" cmp -s "$tmp/win.lf.csv" "$tmp/linux.csv"
+# Rendering: when the native build can draw a trace (the viewer's PNG/SVG
+# export), it must draw this one too.
+for fmt in png svg; do
+    if "$native" export --help 2>/dev/null | grep -qw "$fmt"; then
+        check "Linux renders the Windows trace ($fmt)" "$native" export "$tmp/w.sstrace" --format $fmt -o "$tmp/w.$fmt"
+        check "the $fmt is not empty" test -s "$tmp/w.$fmt"
+    else
+        echo "note: the native build has no $fmt export yet: rendering not checked"
+    fi
+done
 echo "$((fails == 0)) passed, $((fails != 0)) failed"
 [[ $fails -eq 0 ]]
