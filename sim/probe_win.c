@@ -173,8 +173,9 @@ typedef struct wait_cache {
 } wait_cache;
 static _Thread_local wait_cache wc;
 
-/* ss_probe's fields, reused: nvcsw/nvcsw_lazy hold the index of nothing on
- * Windows, so the entry readings live in thread-local storage instead. */
+/* The entry readings of the may-block call in progress (ss_probe's nvcsw
+ * fields are a long, 32 bits on Windows: too small for cycles). A thread has
+ * one may-block call in progress at a time, so thread-local storage fits. */
 static _Thread_local uint64_t entry_cycles, entry_ticks, exact_cycles, exact_ticks;
 
 void ss_probe_enter(ss_probe *p, int may_block)
