@@ -5,6 +5,20 @@
 
 /* Each model file defines one `const ss_model ss_model_<name>`. Platform-only
  * files are compiled per OS by CMake, hence the guards. */
+#ifdef _WIN32
+/* Windows: the textbook's servers on real Winsock (models/win_*.c), under the
+ * same names as their POSIX siblings; overlapped-event is the textbook's
+ * other overlapped server (events instead of completion routines). */
+extern const ss_model ss_model_blocking_iterative, ss_model_blocking_threads, ss_model_nonblocking,
+    ss_model_select, ss_model_poll, ss_model_async_select, ss_model_event_select, ss_model_overlapped,
+    ss_model_overlapped_event, ss_model_iocp;
+
+static const ss_model *const models[] = {
+    &ss_model_blocking_iterative, &ss_model_blocking_threads, &ss_model_nonblocking, &ss_model_select,
+    &ss_model_poll, &ss_model_async_select, &ss_model_event_select, &ss_model_overlapped,
+    &ss_model_overlapped_event, &ss_model_iocp,
+};
+#else
 extern const ss_model ss_model_blocking_iterative, ss_model_blocking_threads, ss_model_nonblocking,
     ss_model_select, ss_model_poll;
 #ifdef __linux__
@@ -63,6 +77,7 @@ static const ss_model *const models[] = {
     &ss_model_io_uring,
 #endif
 };
+#endif /* _WIN32 */
 
 const ss_model *const *ss_models(size_t *count)
 {

@@ -19,6 +19,7 @@
 #include "sim/scenario.h"
 #include "sim/server.h"
 #include "sim/stats.h"
+#include "sim/stopsig.h"
 #include "sim/util.h"
 #ifdef SS_HAVE_VIEWER
 #include "render/viewer.h" /* plain C entry points: SDL stays in render/backend_sdl.c */
@@ -155,13 +156,9 @@ static int cmd_serve(int argc, char **argv)
     const ss_model *m = find_model(model, err);
     if (!m) return fail(ss_model_find(model) ? SS_EXIT_ENV : SS_EXIT_USAGE, "%s", err);
 
-    /* Signals are taken synchronously by this thread (sigtimedwait), so the
-     * stop path can record its calls like any other code. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    /* Stop requests (SIGINT/SIGTERM, Ctrl-C) are taken synchronously by this
+     * thread (sim/stopsig.h), so the stop path can record its calls. */
+    ss_stopsig_init();
     if (trace && ss_rec_open(trace, &ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
     char dur[32];
@@ -177,11 +174,9 @@ static int cmd_serve(int argc, char **argv)
         return fail(SS_EXIT_ENV, "%s", err);
     }
     fprintf(stderr, "sockscope: %s echo server listening on %s:%d (Ctrl-C to stop)\n", m->name, bind, bound);
-    struct timespec slice = {0, 100 * 1000 * 1000};
     double waited = 0;
     for (;;) {
-        int sig = sigtimedwait(&set, NULL, &slice);
-        if (sig == SIGINT || sig == SIGTERM)
+        if (ss_stopsig_wait(100))
             break;
         waited += 0.1;
         if (duration > 0 && waited >= duration)
@@ -408,7 +403,7 @@ static int print_comparison(const run_args *a, int rc)
 static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *list, int n)
 {
     char err[ERRLEN];
-    signal(SIGPIPE, SIG_IGN);
+    ss_stopsig_ignore_sigpipe();
     if (ss_rec_open(a->trace, &a->ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
     ss_kv facts[] = {{"scenario", sc->name[0] ? sc->name : sc->path}};

@@ -1,12 +1,13 @@
 /* clock.h — the trace clock: cheap raw ticks on the hot path, converted to
  * nanoseconds off it. On x86-64 with an invariant TSC the ticks are RDTSC,
- * calibrated once against CLOCK_MONOTONIC; elsewhere CLOCK_MONOTONIC itself. */
+ * calibrated once against CLOCK_MONOTONIC; on Windows QueryPerformanceCounter
+ * (sim/clock_win.c); elsewhere CLOCK_MONOTONIC itself. */
 #ifndef SS_CLOCK_H
 #define SS_CLOCK_H
 
 #include <stdint.h>
 
-#if defined(__x86_64__) && !defined(SS_NO_TSC)
+#if defined(__x86_64__) && !defined(SS_NO_TSC) && !defined(_WIN32)
 #include <x86intrin.h>
 #define SS_CLOCK_TSC 1
 static inline uint64_t ss_ticks(void) { return __rdtsc(); }

@@ -21,6 +21,13 @@ static const char *const api_names[SS_API_COUNT] = {
     [SS_API_EVENT_RESET] = "event_reset", [SS_API_EVENT_CLOSE] = "event_close",
     [SS_API_PACKET_POST] = "packet_post", [SS_API_ROUTINE] = "routine",
     [SS_API_ENUM_EVENTS] = "enum_network_events",
+    [SS_API_WSA_ASYNC_SELECT] = "WSAAsyncSelect", [SS_API_GET_MESSAGE] = "GetMessage",
+    [SS_API_WSA_CREATE_EVENT] = "WSACreateEvent", [SS_API_WSA_CLOSE_EVENT] = "WSACloseEvent",
+    [SS_API_WSA_EVENT_SELECT] = "WSAEventSelect", [SS_API_WSA_WAIT] = "WSAWaitForMultipleEvents",
+    [SS_API_WSA_ENUM_EVENTS] = "WSAEnumNetworkEvents", [SS_API_WSA_GET_OVERLAPPED] = "WSAGetOverlappedResult",
+    [SS_API_SLEEP_EX] = "SleepEx", [SS_API_IOCP_CREATE] = "CreateIoCompletionPort",
+    [SS_API_IOCP_GET] = "GetQueuedCompletionStatus", [SS_API_IOCP_POST] = "PostQueuedCompletionStatus",
+    [SS_API_WSA_RESET_EVENT] = "WSAResetEvent",
 };
 
 const char *ss_api_name(int api)
@@ -39,7 +46,8 @@ int ss_api_from_name(const char *name)
 int ss_api_is_kernel(int api)
 {
     return ss_api_is_socket_call(api) || api == SS_API_URING_ENTER || api == SS_API_URING_SETUP ||
-           (api >= SS_API_FUTEX_WAIT && api <= SS_API_EVENT_CLOSE) || api == SS_API_ENUM_EVENTS;
+           (api >= SS_API_FUTEX_WAIT && api <= SS_API_EVENT_CLOSE) || api == SS_API_ENUM_EVENTS ||
+           (api >= SS_API_WSA_ASYNC_SELECT && api <= SS_API_WSA_RESET_EVENT);
 }
 
 /* Socket calls are the textbook's calls on sockets and socket sets; ring

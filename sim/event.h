@@ -44,6 +44,10 @@ typedef enum ss_api {
     /* Winsock network events (event-select, async-select) */
     SS_API_ENUM_EVENTS,       /* WSAEnumNetworkEvents: take a socket's recorded network events
                                  and reset its event object (aux = SS_NE_* bits taken) */
+    /* Windows only (models/win_*.c): one kernel entry each */
+    SS_API_WSA_ASYNC_SELECT = 70, SS_API_GET_MESSAGE, SS_API_WSA_CREATE_EVENT, SS_API_WSA_CLOSE_EVENT,
+    SS_API_WSA_EVENT_SELECT, SS_API_WSA_WAIT, SS_API_WSA_ENUM_EVENTS, SS_API_WSA_GET_OVERLAPPED,
+    SS_API_SLEEP_EX, SS_API_IOCP_CREATE, SS_API_IOCP_GET, SS_API_IOCP_POST, SS_API_WSA_RESET_EVENT,
     SS_API_COUNT
 } ss_api;
 

@@ -114,7 +114,11 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         if (io_api == SS_API_SEND) s->bytes_out += (uint64_t)ev->ret;
     }
     switch (ev->api) {
-    case SS_API_OP_SUBMIT: s->submissions++; s->socket_calls++; break;
+    case SS_API_OP_SUBMIT: /* a submission that entered the kernel (WSARecv) was counted above */
+        s->submissions++;
+        if (!(ev->flags & SS_EV_KERNEL))
+            s->socket_calls++;
+        break;
     case SS_API_OP_COMPLETE: s->completions++; break;
     case SS_API_CPU_WORK: s->cpu_work_ns += ev->t1 - ev->t0; break;
     case SS_API_REFUSED: r->refused++; break;

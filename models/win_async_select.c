@@ -1,0 +1,232 @@
+/* async-select on Winsock — the textbook's AsyncSelectTCPServer: network
+ * events arrive as window messages (WM_SOCKET) and one window procedure
+ * handles them all. The window is message-only (HWND_MESSAGE): a real
+ * window class, procedure and message loop, but nothing drawn, so it runs
+ * without a desktop (and under Wine without an X server).
+ *
+ * The textbook's handling, kept exactly:
+ * - the listening socket asks for FD_ACCEPT|FD_CLOSE; each client socket for
+ *   FD_READ|FD_WRITE|FD_CLOSE (WSAAsyncSelect also makes it non-blocking);
+ * - FD_READ while earlier bytes are still unsent: do not recv (the socket
+ *   would not send them first) — remember it (recvdelayed) instead;
+ * - FD_READ then falls through to FD_WRITE: send what was received;
+ * - when everything is sent and a read was delayed, re-post the FD_READ with
+ *   PostMessage, because Winsock posts FD_READ again only after a recv;
+ * - FD_CLOSE, or a failed call: remove the socket.
+ * Stop: a WM_CLOSE posted to the window; the procedure destroys the window
+ * and the loop ends on WM_QUIT. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <winsock2.h>
+#include <windows.h>
+
+#include "models/model.h"
+#include "sim/probe.h"
+#include "sim/probe_win.h"
+#include "sim/server_win.h"
+
+#define WM_SOCKET (WM_USER + 1)
+
+typedef struct sockinfo {
+    int sock;
+    char buf[SS_BUFSIZE + 1];
+    int recvbytes, sendbytes;
+    BOOL recvdelayed;
+    BOOL closing; /* FD_CLOSE came: echo what is left, then close */
+    struct sockinfo *next;
+} sockinfo;
+
+typedef struct asel {
+    ss_server *srv;
+    HWND hwnd;
+    sockinfo *list;
+} asel;
+
+static sockinfo *get_socket_info(asel *A, int sock)
+{
+    for (sockinfo *p = A->list; p; p = p->next)
+        if (p->sock == sock)
+            return p;
+    return NULL;
+}
+
+static int add_socket_info(asel *A, int sock)
+{
+    sockinfo *p = calloc(1, sizeof *p);
+    if (!p)
+        return -1;
+    p->sock = sock;
+    p->next = A->list;
+    A->list = p;
+    return 0;
+}
+
+static void remove_socket_info(asel *A, int sock)
+{
+    for (sockinfo **pp = &A->list; *pp; pp = &(*pp)->next) {
+        if ((*pp)->sock == sock) {
+            sockinfo *p = *pp;
+            *pp = p->next;
+            ss_conn_closed(A->srv, sock);
+            free(p);
+            return;
+        }
+    }
+}
+
+static void process_socket_message(asel *A, HWND hwnd, WPARAM wParam, LPARAM lParam)
+{
+    int sock = ss_fd((SOCKET)wParam);
+    int err = WSAGETSELECTERROR(lParam);
+    ss_note_dispatch(sock, WSAGETSELECTEVENT(lParam), err);
+    if (err) {
+        remove_socket_info(A, sock);
+        return;
+    }
+    sockinfo *ptr;
+    switch (WSAGETSELECTEVENT(lParam)) {
+    case FD_ACCEPT: {
+        int client = ss_win_accept(A->srv);
+        if (client < 0)
+            return; /* WSAEWOULDBLOCK (the book's rare case), or the stop wake-up */
+        if (add_socket_info(A, client) != 0) {
+            ss_conn_closed(A->srv, client);
+            return;
+        }
+        if (ss_wsa_async_select(client, hwnd, WM_SOCKET, FD_READ | FD_WRITE | FD_CLOSE) == SOCKET_ERROR)
+            remove_socket_info(A, client);
+        return;
+    }
+    case FD_READ:
+        ptr = get_socket_info(A, sock);
+        if (!ptr)
+            return;
+        if (ptr->recvbytes > 0) {
+            ptr->recvdelayed = TRUE;
+            return;
+        }
+        {
+            int retval = (int)ss_recv(sock, ptr->buf, SS_BUFSIZE, 0);
+            if (retval == SOCKET_ERROR) {
+                if (WSAGetLastError() != WSAEWOULDBLOCK)
+                    remove_socket_info(A, sock);
+                return;
+            }
+            if (retval == 0) { /* the peer finished (its FD_CLOSE may follow) */
+                remove_socket_info(A, sock);
+                return;
+            }
+            ss_cpu_work(sock, A->srv->opts.cpu_work_us);
+            ptr->recvbytes = retval;
+        }
+        /* fall through: send what was received */
+        __attribute__((fallthrough));
+    case FD_WRITE:
+        ptr = get_socket_info(A, sock);
+        if (!ptr || ptr->recvbytes <= ptr->sendbytes)
+            return;
+        {
+            int retval = (int)ss_send(sock, ptr->buf + ptr->sendbytes, (size_t)(ptr->recvbytes - ptr->sendbytes), 0);
+            if (retval == SOCKET_ERROR) {
+                if (WSAGetLastError() != WSAEWOULDBLOCK)
+                    remove_socket_info(A, sock);
+                return;
+            }
+            ptr->sendbytes += retval;
+        }
+        if (ptr->recvbytes == ptr->sendbytes) {
+            ptr->recvbytes = ptr->sendbytes = 0;
+            if (ptr->recvdelayed || ptr->closing) {
+                ptr->recvdelayed = FALSE;
+                ss_post_message(hwnd, WM_SOCKET, wParam, WSAMAKESELECTREPLY(FD_READ, 0));
+            }
+        }
+        return;
+    case FD_CLOSE:
+        /* The book removes the socket at once; bytes the peer sent just
+         * before closing would be lost (Winsock's documented FD_CLOSE rule:
+         * read what is left first). Read on until recv returns 0. */
+        ptr = get_socket_info(A, sock);
+        if (!ptr)
+            return;
+        ptr->closing = TRUE;
+        if (ptr->recvbytes == 0)
+            ss_post_message(hwnd, WM_SOCKET, wParam, WSAMAKESELECTREPLY(FD_READ, 0));
+        return;
+    }
+}
+
+static LRESULT CALLBACK wnd_proc(HWND hwnd, UINT uMsg, WPARAM wParam, LPARAM lParam)
+{
+    asel *A = (asel *)GetWindowLongPtr(hwnd, GWLP_USERDATA);
+    switch (uMsg) {
+    case WM_SOCKET:
+        if (A)
+            process_socket_message(A, hwnd, wParam, lParam);
+        return 0;
+    case WM_CLOSE:
+        DestroyWindow(hwnd);
+        return 0;
+    case WM_DESTROY:
+        PostQuitMessage(0);
+        return 0;
+    }
+    return DefWindowProc(hwnd, uMsg, wParam, lParam);
+}
+
+static void post_close(ss_server *s, void *arg)
+{
+    (void)s;
+    PostMessage(((asel *)arg)->hwnd, WM_CLOSE, 0, 0);
+}
+
+static int asel_serve(ss_server *s)
+{
+    asel A = {.srv = s};
+    WNDCLASSA wc = {0};
+    wc.lpfnWndProc = wnd_proc;
+    wc.hInstance = GetModuleHandle(NULL);
+    wc.lpszClassName = "sockscope.AsyncSelectTCPServer";
+    if (!RegisterClassA(&wc) && GetLastError() != ERROR_CLASS_ALREADY_EXISTS) {
+        fprintf(stderr, "async-select: RegisterClass failed (%lu)\n", GetLastError());
+        return -1;
+    }
+    A.hwnd = CreateWindowA(wc.lpszClassName, "sockscope", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, wc.hInstance, NULL);
+    if (!A.hwnd) {
+        fprintf(stderr, "async-select: cannot create the message-only window (%lu)\n", GetLastError());
+        return -1;
+    }
+    SetWindowLongPtr(A.hwnd, GWLP_USERDATA, (LONG_PTR)&A);
+    ss_win_on_stop(s, post_close, &A);
+    int rc = 0;
+    if (ss_wsa_async_select(s->listen_fd, A.hwnd, WM_SOCKET, FD_ACCEPT | FD_CLOSE) == SOCKET_ERROR) {
+        fprintf(stderr, "async-select: WSAAsyncSelect failed (%d)\n", WSAGetLastError());
+        rc = -1;
+        DestroyWindow(A.hwnd);
+    }
+    if (rc == 0 && ss_stop_requested(s)) /* stop came before the hook was in place */
+        PostMessage(A.hwnd, WM_CLOSE, 0, 0);
+    MSG msg;
+    BOOL got;
+    while ((got = ss_get_message(&msg, NULL)) > 0) {
+        TranslateMessage(&msg);
+        DispatchMessage(&msg);
+    }
+    if (got < 0) {
+        fprintf(stderr, "async-select: GetMessage failed (%lu)\n", GetLastError());
+        rc = -1;
+    }
+    ss_win_on_stop(s, NULL, NULL);
+    ss_wsa_async_select(s->listen_fd, NULL, 0, 0); /* the listener goes back to silence */
+    while (A.list)
+        remove_socket_info(&A, A.list->sock);
+    return rc;
+}
+
+const ss_model ss_model_async_select = {
+    .name = "async-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure",
+    .summary = "AsyncSelectTCPServer: one window procedure handles every socket's network events",
+    .serve = asel_serve,
+};

@@ -1,0 +1,223 @@
+/* overlapped on Winsock — the textbook's overlapped model with completion
+ * routines (table 11-5; the book's OverlappedTCPServer2): WSARecv/WSASend
+ * are issued with a completion routine, and the kernel runs that routine as
+ * an APC on the thread that issued the operation, but only while that
+ * thread sits in an alertable wait (here SleepEx(INFINITE, TRUE)). So the
+ * completions are handled by the issuing thread, as with the io_uring model
+ * on Linux.
+ *
+ * Two threads, as in the book: an accept thread (blocking accept) hands
+ * each new socket to the I/O thread with QueueUserAPC (the book signals an
+ * event instead; an APC is the same wake-up through the same alertable
+ * wait), and the I/O thread (this model's server thread) starts the first
+ * WSARecv. Every routine updates recvbytes/sendbytes as CompletionPortTCPServer
+ * does and issues the next WSASend or WSARecv. Stop: the wake-up ends the
+ * accept thread, an APC tells the I/O thread; pending operations are
+ * cancelled (CancelIoEx) and their routines, run in a last alertable wait,
+ * free the sockets. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <winsock2.h>
+#include <windows.h>
+
+#include "models/model.h"
+#include "sim/probe.h"
+#include "sim/probe_win.h"
+#include "sim/recorder.h"
+#include "sim/server_win.h"
+
+typedef struct sockinfo {
+    WSAOVERLAPPED overlapped; /* first: the routine's WSAOVERLAPPED* is the SOCKETINFO* */
+    struct ovl *owner;
+    int sock;
+    char buf[SS_BUFSIZE + 1];
+    int recvbytes, sendbytes;
+    WSABUF wsabuf;
+    int op_api;
+    uint64_t op_id;
+    struct sockinfo *prev, *next;
+} sockinfo;
+
+typedef struct ovl {
+    ss_server *srv;
+    HANDLE io_thread;
+    int io_index;           /* the I/O thread's index in the trace */
+    int stop;               /* set by the stop APC: the I/O thread leaves its loop */
+    sockinfo *live;         /* touched only by the I/O thread (APCs run there) */
+    int nlive;
+    uint64_t next_op;
+} ovl;
+
+static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVERLAPPED ov, DWORD flags);
+
+static void close_info(ovl *O, sockinfo *p)
+{
+    if (p->prev) p->prev->next = p->next; else O->live = p->next;
+    if (p->next) p->next->prev = p->prev;
+    O->nlive--;
+    ss_conn_closed(O->srv, p->sock);
+    free(p);
+}
+
+static int start_io(ovl *O, sockinfo *p)
+{
+    ZeroMemory(&p->overlapped, sizeof p->overlapped);
+    p->op_id = ++O->next_op;
+    if (p->recvbytes > p->sendbytes) {
+        p->wsabuf.buf = p->buf + p->sendbytes;
+        p->wsabuf.len = (ULONG)(p->recvbytes - p->sendbytes);
+        p->op_api = SS_API_SEND;
+        int r = ss_wsa_send(p->sock, &p->wsabuf, 1, &p->overlapped, completion_routine, p->op_id);
+        return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
+    }
+    p->wsabuf.buf = p->buf;
+    p->wsabuf.len = SS_BUFSIZE;
+    p->op_api = SS_API_RECV;
+    DWORD fl = 0;
+    int r = ss_wsa_recv(p->sock, &p->wsabuf, 1, &fl, &p->overlapped, completion_routine, p->op_id);
+    return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
+}
+
+static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)flags;
+    sockinfo *ptr = (sockinfo *)ov;
+    ovl *O = ptr->owner;
+    ss_apc_begin();
+    ss_note_complete(ptr->op_id, ptr->op_api, ptr->sock, err ? -1 : (int64_t)cbTransferred, (int)err, 0);
+    if (err != 0 || cbTransferred == 0 || O->stop) {
+        close_info(O, ptr);
+        ss_apc_end();
+        return;
+    }
+    if (ptr->recvbytes == 0) {
+        ptr->recvbytes = (int)cbTransferred;
+        ptr->sendbytes = 0;
+        ss_cpu_work(ptr->sock, O->srv->opts.cpu_work_us);
+    } else {
+        ptr->sendbytes += (int)cbTransferred;
+    }
+    if (ptr->recvbytes <= ptr->sendbytes)
+        ptr->recvbytes = 0;
+    if (start_io(O, ptr) != 0)
+        close_info(O, ptr);
+    ss_apc_end();
+}
+
+/* runs on the I/O thread: a socket the accept thread handed over */
+typedef struct handoff {
+    ovl *O;
+    int sock;
+} handoff;
+
+static void CALLBACK new_client_apc(ULONG_PTR arg)
+{
+    handoff *h = (handoff *)arg;
+    ovl *O = h->O;
+    int sock = h->sock;
+    free(h);
+    ss_apc_begin();
+    sockinfo *p = O->stop ? NULL : calloc(1, sizeof *p);
+    if (!p) {
+        ss_conn_closed(O->srv, sock);
+        ss_apc_end();
+        return;
+    }
+    p->owner = O;
+    p->sock = sock;
+    p->next = O->live;
+    if (O->live) O->live->prev = p;
+    O->live = p;
+    O->nlive++;
+    if (start_io(O, p) != 0)
+        close_info(O, p);
+    ss_apc_end();
+}
+
+static void CALLBACK stop_apc(ULONG_PTR arg)
+{
+    ss_apc_begin();
+    ((ovl *)arg)->stop = 1;
+    ss_apc_end();
+}
+
+static DWORD WINAPI accept_thread(void *arg)
+{
+    ovl *O = arg;
+    ss_thread_begin(SS_ROLE_SERVER, "accept");
+    while (!ss_stop_requested(O->srv)) {
+        int client = ss_win_accept(O->srv);
+        if (client < 0) {
+            if (!ss_stop_requested(O->srv) && WSAGetLastError() == WSAEMFILE)
+                Sleep(10);
+            continue;
+        }
+        handoff *h = malloc(sizeof *h);
+        if (h) {
+            h->O = O;
+            h->sock = client;
+        }
+        if (!h || !ss_queue_user_apc(new_client_apc, O->io_thread, (ULONG_PTR)h, O->io_index)) {
+            free(h);
+            ss_conn_closed(O->srv, client);
+        }
+    }
+    ss_thread_end();
+    return 0;
+}
+
+static void on_stop(ss_server *s, void *arg)
+{
+    ovl *O = arg;
+    ss_win_wake_accept(s);
+    QueueUserAPC(stop_apc, O->io_thread, (ULONG_PTR)O);
+}
+
+static int ovl_serve(ss_server *s)
+{
+    ovl O = {.srv = s, .io_index = ss_thread_index()};
+    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &O.io_thread, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS)) {
+        fprintf(stderr, "overlapped: DuplicateHandle failed (%lu)\n", GetLastError());
+        return -1;
+    }
+    ss_win_on_stop(s, on_stop, &O);
+    if (ss_stop_requested(s)) /* stop came before the wake-up was in place */
+        O.stop = 1;
+    HANDLE acc = CreateThread(NULL, 0, accept_thread, &O, 0, NULL);
+    int rc = acc ? 0 : -1;
+    if (!acc) {
+        fprintf(stderr, "overlapped: cannot start the accept thread (%lu)\n", GetLastError());
+        O.stop = 1;
+    }
+    while (!O.stop)
+        ss_sleep_ex(INFINITE, TRUE); /* completion routines and hand-overs run in here */
+    if (acc) {
+        /* the accept thread may still hand over a socket: keep taking APCs */
+        while (WaitForSingleObjectEx(acc, INFINITE, TRUE) == WAIT_IO_COMPLETION) {}
+        CloseHandle(acc);
+    }
+    ss_win_on_stop(s, NULL, NULL);
+    /* cancel what is in flight; the routines (aborted) free the sockets */
+    for (int tries = 0; O.live && tries < 500; tries++) {
+        for (sockinfo *p = O.live; p; p = p->next)
+            CancelIoEx((HANDLE)ss_sock(p->sock), NULL);
+        ss_sleep_ex(10, TRUE);
+    }
+    while (O.live) { /* cancellation did not finish in time: close, leak the OVERLAPPED */
+        sockinfo *p = O.live;
+        O.live = p->next;
+        ss_conn_closed(s, p->sock);
+    }
+    CloseHandle(O.io_thread);
+    return rc;
+}
+
+const ss_model ss_model_overlapped = {
+    .name = "overlapped",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "overlapped WSARecv/WSASend with completion routines, run as APCs in an alertable SleepEx",
+    .summary = "overlapped I/O: the issuing thread runs each completion routine in its alertable wait",
+    .serve = ovl_serve,
+};

@@ -1,0 +1,200 @@
+/* overlapped-event on Winsock — the textbook's overlapped model with event
+ * objects (table 11-5; the book's OverlappedTCPServer1): each socket's
+ * WSAOVERLAPPED carries an event (WSACreateEvent) that the kernel signals
+ * when the operation completes. The main thread accepts and starts each
+ * client's first WSARecv; a worker thread waits on every event with
+ * WSAWaitForMultipleEvents, resets the one signalled (WSAResetEvent), reads
+ * the result with WSAGetOverlappedResult and issues the next WSASend or
+ * WSARecv. Event 0 belongs to no socket: the main thread signals it so the
+ * worker re-reads the array after a client was added (and on stop).
+ * 64 events per wait: event 0 and 63 clients; the 64th client is refused. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <winsock2.h>
+#include <windows.h>
+
+#include "models/model.h"
+#include "sim/clock.h"
+#include "sim/probe.h"
+#include "sim/probe_win.h"
+#include "sim/recorder.h"
+#include "sim/server_win.h"
+
+typedef struct sockinfo {
+    WSAOVERLAPPED overlapped;
+    int sock;
+    char buf[SS_BUFSIZE + 1];
+    int recvbytes, sendbytes;
+    WSABUF wsabuf;
+    int op_api;
+    uint64_t op_id;
+} sockinfo;
+
+typedef struct ovev {
+    ss_server *srv;
+    CRITICAL_SECTION cs;
+    int total; /* events in use, event 0 included */
+    sockinfo *info[WSA_MAXIMUM_WAIT_EVENTS];
+    WSAEVENT events[WSA_MAXIMUM_WAIT_EVENTS];
+    _Atomic uint64_t next_op;
+} ovev;
+
+static int start_io(ovev *V, sockinfo *p)
+{
+    WSAEVENT ev = p->overlapped.hEvent;
+    ZeroMemory(&p->overlapped, sizeof p->overlapped);
+    p->overlapped.hEvent = ev;
+    p->op_id = atomic_fetch_add(&V->next_op, 1) + 1;
+    if (p->recvbytes > p->sendbytes) {
+        p->wsabuf.buf = p->buf + p->sendbytes;
+        p->wsabuf.len = (ULONG)(p->recvbytes - p->sendbytes);
+        p->op_api = SS_API_SEND;
+        int r = ss_wsa_send(p->sock, &p->wsabuf, 1, &p->overlapped, NULL, p->op_id);
+        return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
+    }
+    p->wsabuf.buf = p->buf;
+    p->wsabuf.len = SS_BUFSIZE;
+    p->op_api = SS_API_RECV;
+    DWORD fl = 0;
+    int r = ss_wsa_recv(p->sock, &p->wsabuf, 1, &fl, &p->overlapped, NULL, p->op_id);
+    return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
+}
+
+/* worker side, under V->cs */
+static void remove_socket_info(ovev *V, int i)
+{
+    sockinfo *p = V->info[i];
+    ss_conn_closed(V->srv, p->sock);
+    ss_wsa_close_event(p->overlapped.hEvent);
+    free(p);
+    V->info[i] = V->info[V->total - 1];
+    V->events[i] = V->events[V->total - 1];
+    V->total--;
+}
+
+static DWORD WINAPI worker_thread(void *arg)
+{
+    ovev *V = arg;
+    ss_thread_begin(SS_ROLE_SERVER, "worker");
+    while (!ss_stop_requested(V->srv)) {
+        EnterCriticalSection(&V->cs);
+        int n = V->total;
+        WSAEVENT evs[WSA_MAXIMUM_WAIT_EVENTS];
+        memcpy(evs, V->events, (size_t)n * sizeof evs[0]);
+        LeaveCriticalSection(&V->cs);
+        DWORD r = ss_wsa_wait_for_multiple_events((DWORD)n, evs, FALSE, WSA_INFINITE, FALSE);
+        if (r == WSA_WAIT_FAILED)
+            break;
+        int i = (int)(r - WSA_WAIT_EVENT_0);
+        if (i <= 0 || i >= n) { /* event 0: the array changed, or stop */
+            ss_wsa_reset_event(evs[0], -1);
+            continue;
+        }
+        EnterCriticalSection(&V->cs);
+        sockinfo *ptr = V->info[i];
+        ss_wsa_reset_event(V->events[i], ptr->sock);
+        DWORD cbTransferred = 0, flags = 0;
+        BOOL ok = ss_wsa_get_overlapped_result(ptr->sock, &ptr->overlapped, &cbTransferred, &flags);
+        ss_note_complete(ptr->op_id, ptr->op_api, ptr->sock, ok ? (int64_t)cbTransferred : -1,
+                         ok ? 0 : WSAGetLastError(), 0);
+        int drop = !ok || cbTransferred == 0;
+        if (!drop) {
+            if (ptr->recvbytes == 0) {
+                ptr->recvbytes = (int)cbTransferred;
+                ptr->sendbytes = 0;
+                ss_cpu_work(ptr->sock, V->srv->opts.cpu_work_us);
+            } else {
+                ptr->sendbytes += (int)cbTransferred;
+            }
+            if (ptr->recvbytes <= ptr->sendbytes)
+                ptr->recvbytes = 0;
+            drop = start_io(V, ptr) != 0;
+        }
+        if (drop)
+            remove_socket_info(V, i);
+        LeaveCriticalSection(&V->cs);
+    }
+    ss_thread_end();
+    return 0;
+}
+
+static void on_stop(ss_server *s, void *arg)
+{
+    ovev *V = arg;
+    ss_win_wake_accept(s);
+    WSASetEvent(V->events[0]);
+}
+
+static int ovev_serve(ss_server *s)
+{
+    ovev V = {.srv = s};
+    InitializeCriticalSection(&V.cs);
+    V.events[0] = ss_wsa_create_event();
+    if (V.events[0] == WSA_INVALID_EVENT) {
+        DeleteCriticalSection(&V.cs);
+        return -1;
+    }
+    V.total = 1;
+    ss_win_on_stop(s, on_stop, &V);
+    HANDLE worker = CreateThread(NULL, 0, worker_thread, &V, 0, NULL);
+    int rc = worker ? 0 : -1;
+    while (rc == 0 && !ss_stop_requested(s)) {
+        int client = ss_win_accept(s);
+        if (client < 0) {
+            if (!ss_stop_requested(s) && WSAGetLastError() == WSAEMFILE)
+                Sleep(10);
+            continue;
+        }
+        sockinfo *p = calloc(1, sizeof *p);
+        WSAEVENT ev = p ? ss_wsa_create_event() : WSA_INVALID_EVENT;
+        EnterCriticalSection(&V.cs);
+        int room = V.total < WSA_MAXIMUM_WAIT_EVENTS;
+        if (room && ev != WSA_INVALID_EVENT) {
+            p->sock = client;
+            p->overlapped.hEvent = ev;
+            V.info[V.total] = p;
+            V.events[V.total] = ev;
+            V.total++;
+            if (start_io(&V, p) != 0)
+                remove_socket_info(&V, V.total - 1);
+            LeaveCriticalSection(&V.cs);
+            ss_wsa_set_event(V.events[0], client); /* the worker re-reads the array */
+            continue;
+        }
+        LeaveCriticalSection(&V.cs);
+        if (!room) {
+            uint64_t t = ss_ticks();
+            ss_note(SS_API_REFUSED, client, WSA_MAXIMUM_WAIT_EVENTS, -1, 0, SS_API_WSA_WAIT, 0, t, t);
+        }
+        if (ev != WSA_INVALID_EVENT)
+            ss_wsa_close_event(ev);
+        free(p);
+        ss_conn_closed(s, client);
+    }
+    if (worker) {
+        WSASetEvent(V.events[0]);
+        WaitForSingleObject(worker, INFINITE);
+        CloseHandle(worker);
+    }
+    ss_win_on_stop(s, NULL, NULL);
+    /* the worker is gone: cancel and wait for each pending operation */
+    for (int i = 1; i < V.total; i++)
+        CancelIoEx((HANDLE)ss_sock(V.info[i]->sock), NULL);
+    for (int i = 1; i < V.total; i++)
+        WaitForSingleObject(V.info[i]->overlapped.hEvent, 2000);
+    while (V.total > 1)
+        remove_socket_info(&V, V.total - 1);
+    ss_wsa_close_event(V.events[0]);
+    DeleteCriticalSection(&V.cs);
+    return rc;
+}
+
+const ss_model ss_model_overlapped_event = {
+    .name = "overlapped-event",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "overlapped WSARecv/WSASend signalling event objects, WSAWaitForMultipleEvents (64 per wait)",
+    .summary = "overlapped I/O with events: one worker waits on every operation's event",
+    .serve = ovev_serve,
+};

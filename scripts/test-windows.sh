@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The Windows build and its tests, from Linux: installs the mingw-w64 cross
+# compiler and Wine (Debian packages), builds the native tool (it reads the
+# traces recorded under Wine), cross-builds the `windows` preset and runs its
+# CTest suite under Wine (docs/windows.md). A few minutes on 2 cores.
+#   scripts/test-windows.sh [extra ctest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh # the native build's packages
+packages=(gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 netcat-openbsd python3)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    echo "sockscope: installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# native sockscope: only the binary is needed here
+cmake --preset default -G Ninja >/dev/null
+cmake --build --preset default --target sockscope
+cmake --preset windows -G Ninja >/dev/null
+cmake --build --preset windows
+rc=0
+ctest --preset windows -j2 "$@" || rc=$?
+# the prefix's wineserver lingers a few seconds after the last program: end it now
+WINEPREFIX="$PWD/build/windows/wineprefix" /usr/lib/wine/wineserver -k 2>/dev/null || true
+exit $rc

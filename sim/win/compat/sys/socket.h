@@ -1,0 +1,2 @@
+/* mingw-w64 has no <sys/socket.h>: Winsock declares it all (see ss_compat.h). */
+#include "../ss_compat.h"
