@@ -4,8 +4,9 @@
 
 # Platform layer: clock (QueryPerformanceCounter), probes (Winsock), server
 # (stop by wake-up instead of a pipe), console stop (SetConsoleCtrlHandler).
-list(REMOVE_ITEM SIM_SOURCES sim/clock.c sim/probe.c sim/server.c sim/stopsig_posix.c sim/probe_uring.c)
-list(APPEND SIM_SOURCES sim/clock_win.c sim/probe_win.c sim/server_win.c sim/stopsig_win.c)
+list(REMOVE_ITEM SIM_SOURCES sim/clock.c sim/probe.c sim/server.c sim/stopsig_posix.c sim/probe_uring.c
+  sim/relay.c sim/workload_ev.c)
+list(APPEND SIM_SOURCES sim/clock_win.c sim/probe_win.c sim/server_win.c sim/stopsig_win.c sim/win/linux_only_win.c)
 
 # The textbook's Windows servers, one file each, registered under the same
 # names as their POSIX siblings (models/registry.c).

@@ -1,4 +1,5 @@
 #include "render/runform.h"
+#include "sim/stopsig.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -118,7 +119,7 @@ int vw_form_start(vw_runform *f)
     static int seq;
     snprintf(f->result_path, sizeof f->result_path, "%s/sockscope-view-%d-%d.sstrace", tmp ? tmp : "/tmp",
              (int)getpid(), ++seq);
-    signal(SIGPIPE, SIG_IGN);
+    ss_stopsig_ignore_sigpipe();
     f->failed = 0;
     atomic_store(&f->done, 0);
     atomic_store(&f->running, 1);

@@ -45,17 +45,22 @@ int ss_api_from_name(const char *name)
 
 int ss_api_is_kernel(int api)
 {
-    return ss_api_is_socket_call(api) || api == SS_API_URING_ENTER || api == SS_API_URING_SETUP ||
+    return (api >= SS_API_SOCKET && api <= SS_API_IOCTL) || (api >= SS_API_SELECT && api <= SS_API_EPOLL_WAIT) ||
+           api == SS_API_URING_ENTER || api == SS_API_URING_SETUP ||
            (api >= SS_API_FUTEX_WAIT && api <= SS_API_EVENT_CLOSE) || api == SS_API_ENUM_EVENTS ||
            (api >= SS_API_WSA_ASYNC_SELECT && api <= SS_API_WSA_RESET_EVENT);
 }
 
-/* Socket calls are the textbook's calls on sockets and socket sets; ring
- * entries, futexes and event objects enter the kernel but are not socket
- * calls (stats count them as transitions only). */
+/* Socket calls are the textbook's calls on sockets and socket sets, and the
+ * socket operations handed to the kernel asynchronously (an io_uring SQE, a
+ * WSARecv): one each, whether or not it entered the kernel. Ring entries,
+ * futexes, event objects, message and completion-port waits enter the
+ * kernel but are not socket calls (stats count them as transitions only). */
 int ss_api_is_socket_call(int api)
 {
-    return (api >= SS_API_SOCKET && api <= SS_API_IOCTL) || (api >= SS_API_SELECT && api <= SS_API_EPOLL_WAIT);
+    return (api >= SS_API_SOCKET && api <= SS_API_IOCTL) || (api >= SS_API_SELECT && api <= SS_API_EPOLL_WAIT) ||
+           api == SS_API_OP_SUBMIT || api == SS_API_WSA_ASYNC_SELECT || api == SS_API_WSA_EVENT_SELECT ||
+           api == SS_API_WSA_ENUM_EVENTS || api == SS_API_WSA_GET_OVERLAPPED;
 }
 
 static const char *const err_names[] = {

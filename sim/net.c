@@ -85,6 +85,12 @@ int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf
 
 int ss_nofile_ensure(long need, long *limit, char *err, size_t n)
 {
+#ifdef _WIN32 /* sockets are handles: no per-process descriptor limit to raise */
+    (void)need, (void)err, (void)n;
+    if (limit)
+        *limit = -1;
+    return 0;
+#else
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
         snprintf(err, n, "getrlimit(RLIMIT_NOFILE) failed: %s", strerror(errno));
@@ -114,4 +120,5 @@ int ss_nofile_ensure(long need, long *limit, char *err, size_t n)
              "another process as sockscope-scale-bench does",
              need, (unsigned long long)rl.rlim_cur, raise_err ? strerror(raise_err) : "not attempted");
     return -1;
+#endif
 }

@@ -9,7 +9,9 @@
 #include "sim/scenario.h"
 
 #include <errno.h>
+#ifdef SS_HAVE_INIH
 #include <ini.h>
+#endif
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -541,7 +543,15 @@ int ss_scenario_parse(ss_scenario *sc, const char *text, size_t len, const char 
     parse_ctx p = {.sc = sc, .name = name, .text = text, .len = len};
     ss_scenario_defaults(sc);
     snprintf(sc->path, sizeof sc->path, "%s", name);
+#ifdef SS_HAVE_INIH
     int rc = ini_parse_stream(read_line, &p, on_key, &p);
+#else
+    (void)read_line;
+    (void)on_key;
+    int rc = -2;
+    snprintf(err, n, "%s: this build reads no scenario files (built without inih); use the equivalent flags", name);
+    return -1;
+#endif
     if (p.err_line && (rc <= 0 || rc >= p.err_line)) {
         snprintf(err, n, "%s:%d: %s", name, p.err_line, p.err);
         return -1;

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
 #include <sys/eventfd.h>
+#endif
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -71,6 +73,9 @@ int ss_workload_uses_events(const ss_workload_opts *o)
 {
     if (o->mode == SS_CLIENTS_EVENTS)
         return 1;
+#ifdef _WIN32
+    return 0; /* the event-driven clients need epoll: threads on Windows */
+#endif
     return o->mode == SS_CLIENTS_AUTO && o->clients > SS_EVENT_CLIENTS_AUTO;
 }
 
@@ -517,12 +522,14 @@ static int wl_init(wl *sh, const ss_workload_opts *o, char *err, size_t n)
     atomic_store(&sh->active_left, o->clients);
     if (ss_addr_parse(o->host, o->port, &sh->addr, err, n) != 0)
         return -1;
+#ifdef __linux__ /* only the event-driven clients (epoll, Linux) watch these */
     sh->release_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     sh->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (sh->release_fd < 0 || sh->done_fd < 0) {
         snprintf(err, n, "eventfd() failed: %s", strerror(errno));
         return -1;
     }
+#endif
     return 0;
 }
 
