@@ -1,7 +1,7 @@
 /* iocp — the textbook's CompletionPortTCPServer on Linux. The main (serve)
- * thread accepts with a blocking accept, associates each socket with the
- * port (its completion key is its SOCKETINFO, here a conn) and posts the
- * first WSARecv. Worker threads (2 x CPUs by default, --workers N) wait in
+ * thread accepts with a blocking accept and associates each socket with
+ * the port (its completion key is its SOCKETINFO, here a conn); a worker
+ * posts the first WSARecv (see associate()). Worker threads (2 x CPUs by default, --workers N) wait in
  * GetQueuedCompletionStatus; for each packet they do the textbook's step:
  * 0 bytes or an error closes the socket; a receive is echoed with WSASend;
  * a send completion resends the remainder or posts the next WSARecv. One
@@ -102,7 +102,12 @@ static void drop(iocp *P, conn *c)
         ss_futex_wake(&P->nlive, INT_MAX);
 }
 
-/* CreateIoCompletionPort(sock, hcp, key, 0) + the first WSARecv. */
+/* CreateIoCompletionPort(sock, hcp, key, 0) + the first WSARecv, which a
+ * worker issues: the accepting thread hands the new socket over as a packet
+ * (PostQueuedCompletionStatus). It must not touch the ring itself: io_uring
+ * finishes an operation as task work of the thread that submitted it, and
+ * that would interrupt and restart the blocking accept behind the probes'
+ * back (a kernel entry strace counts as another accept). */
 static void associate(iocp *P, int fd)
 {
     conn *c = calloc(1, sizeof *c);
@@ -117,7 +122,10 @@ static void associate(iocp *P, int fd)
     if (P->live) P->live->prev = c;
     P->live = c;
     ss_lock_release(&P->live_lock);
-    if (post_io(P, c, SS_API_RECV) != 0)
+    c->op = atomic_fetch_add(&P->next_op, 1) + 1;
+    ss_uring_note_submit(c->op, SS_API_ACCEPT, fd, 0);
+    ss_packet pk = {.key = c, .op = c->op, .api = SS_API_ACCEPT, .sock = fd, .bytes = 0};
+    if (ss_port_post(&P->port, &pk) != 0)
         drop(P, c);
 }
 
@@ -134,7 +142,8 @@ static void *worker_main(void *arg)
         if (r == 0)
             continue; /* timed out: the port closes when the server stops */
         conn *c = pk.key;
-        int next = ss_echo_step(w->P->srv, c->fd, &c->e, pk.api, pk.bytes);
+        int next = pk.api == SS_API_ACCEPT ? SS_API_RECV /* a new socket: its first WSARecv */
+                                           : ss_echo_step(w->P->srv, c->fd, &c->e, pk.api, pk.bytes);
         if (!next || post_io(w->P, c, next) != 0)
             drop(w->P, c);
     }
