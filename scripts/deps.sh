@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what sockscope needs to build, run and test on Debian/Ubuntu.
-# Idempotent: packages already present are skipped quickly.
+# Installs what sockscope needs to build, run and test on Debian/Ubuntu,
+# plus any packages named as arguments (scripts/test-windows.sh adds the
+# cross compiler and Wine). Idempotent: packages present are skipped quickly.
 set -euo pipefail
-packages=(
+packages=("$@"
+
     build-essential cmake ninja-build pkg-config git
     zlib1g-dev liburing-dev libsdl2-dev libsdl2-ttf-dev libpng-dev   # build (SDL2/ttf/png: the viewer)
     libinih-dev                                           # scenario files (INI)

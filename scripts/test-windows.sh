@@ -6,19 +6,8 @@
 #   scripts/test-windows.sh [extra ctest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh # the native build's packages
-packages=(gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 netcat-openbsd python3)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    sudo=""
-    [[ $(id -u) -eq 0 ]] || sudo="sudo"
-    echo "sockscope: installing ${missing[*]}" >&2
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# the native build's packages, the cross compiler and Wine
+scripts/deps.sh gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64
 # native sockscope: only the binary is needed here
 cmake --preset default -G Ninja >/dev/null
 cmake --build --preset default --target sockscope

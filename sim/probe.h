@@ -58,6 +58,9 @@ typedef struct ss_probe {
 } ss_probe;
 
 void ss_probe_enter(ss_probe *p, int may_block);
+/* SS_EV_WAITED (and in verification mode SS_EV_WAIT_MISSED) or 0: did the
+ * call that began at p->t0 and ended at t1 really sleep? Per platform. */
+int  ss_probe_waited(ss_probe *p, uint64_t t1);
 void ss_probe_exit(ss_probe *p, int api, int sock, uint64_t arg, int64_t ret, int err,
                    int flags, uint64_t id, uint32_t aux);
 

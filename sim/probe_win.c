@@ -210,7 +210,7 @@ static int off_cpu(uint64_t c0, uint64_t t0, uint64_t c1, uint64_t t1)
     return off > (double)min_wait_ticks && off > wall / 2;
 }
 
-static int waited(ss_probe *p, uint64_t t1)
+int ss_probe_waited(ss_probe *p, uint64_t t1)
 {
     if (!ss_rec_detect_waits || !waits_known)
         return 0;
@@ -239,30 +239,6 @@ static int waited(ss_probe *p, uint64_t t1)
     return flags;
 }
 
-void ss_probe_exit(ss_probe *p, int api, int sock, uint64_t arg, int64_t ret, int err, int flags, uint64_t id,
-                   uint32_t aux)
-{
-    if (!p->on)
-        return;
-    ss_event ev;
-    ev.t1 = ss_ticks();
-    ev.t0 = p->t0;
-    ev.ret = ret;
-    ev.arg = arg;
-    ev.id = id;
-    ev.sock = sock;
-    ev.aux = aux;
-    ev.api = (uint16_t)api;
-    ev.err = (uint8_t)(err ? ss_err_from_errno(err) : 0);
-    ev.pad_ = 0;
-    if (p->may_block)
-        flags |= SS_EV_MAYBLOCK;
-    flags |= waited(p, ev.t1);
-    if (ret < 0)
-        flags |= SS_EV_FAILED;
-    ev.flags = (uint8_t)flags;
-    ss_emit(&ev);
-}
 
 /* The common shape: enter, call, keep the error, exit. `fail` says, from
  * the result r_, whether the call failed (Winsock has several conventions).
@@ -393,29 +369,6 @@ int ss_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
     PROBED(SS_API_POLL, -1, (uint64_t)n, timeout_ms != 0, int, WSAPoll(fds, n, timeout_ms), r_ == SOCKET_ERROR, r_);
     return r_ == SOCKET_ERROR ? -1 : r_;
-}
-
-void ss_note(int api, int sock, uint64_t arg, int64_t ret, uint64_t id, uint32_t aux, int flags, uint64_t t0,
-             uint64_t t1)
-{
-    if (!ss_recording())
-        return;
-    ss_event ev = {.t0 = t0, .t1 = t1, .ret = ret, .arg = arg, .id = id, .sock = sock,
-                   .aux = aux, .api = (uint16_t)api, .flags = (uint8_t)flags};
-    ss_emit(&ev);
-}
-
-void ss_cpu_work(int sock, unsigned us)
-{
-    if (!us)
-        return;
-    uint64_t start = ss_mono_ns(), t0 = ss_ticks();
-    volatile uint64_t x = 0x9e3779b97f4a7c15ull;
-    while (ss_mono_ns() - start < (uint64_t)us * 1000) {
-        for (int i = 0; i < 256; i++)
-            x = x * 6364136223846793005ull + 1442695040888963407ull;
-    }
-    ss_note(SS_API_CPU_WORK, sock, us, 0, 0, 0, 0, t0, ss_ticks());
 }
 
 /* --- WSAAsyncSelect -------------------------------------------------------- */
