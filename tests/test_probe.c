@@ -53,18 +53,17 @@ static void scripted_client(int port)
     ss_thread_end();
 }
 
-static void calls_match_the_script(void **state)
+/* Records the scripted client against model `name`; returns the counts. */
+static counts record_script(const char *name)
 {
-    (void)state;
     const char *path = tu_tmpfile(".sstrace");
     char err[256];
     assert_int_equal(ss_rec_open(path, NULL, err, sizeof err), 0);
-    ss_run_info info = {"blocking-threads", "test", NULL, 0};
+    ss_run_info info = {name, "test", NULL, 0};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_SERVER, "main");
     int port = 0;
-    ss_server_handle *h = ss_server_start(ss_model_find("blocking-threads"), NULL, "127.0.0.1", 0, &port, err,
-                                          sizeof err);
+    ss_server_handle *h = ss_server_start(ss_model_find(name), NULL, "127.0.0.1", 0, &port, err, sizeof err);
     assert_non_null(h);
     ss_thread_end(); /* main's calls so far: socket, setsockopt, bind, listen, getsockname */
     counts c = {.client_thread = -1};
@@ -74,18 +73,29 @@ static void calls_match_the_script(void **state)
     assert_int_equal(ss_server_join(h), 0);
     ss_run_end();
     assert_int_equal(ss_rec_close(err, sizeof err), 0);
-
     ss_visitor v = {.ud = &c, .thread = on_thread, .event = count};
     ss_scan_result res;
     assert_int_equal(ss_trace_scan(path, 0, &v, &res, err, sizeof err), 0);
-    /* the client: exactly the script */
-    assert_int_equal(c.client[SS_API_SOCKET], 1);
-    assert_int_equal(c.client[SS_API_SETSOCKOPT], 1);
-    assert_int_equal(c.client[SS_API_CONNECT], 1);
-    assert_int_equal(c.client[SS_API_SEND], MESSAGES);
-    assert_int_equal(c.client[SS_API_RECV], MESSAGES + 1);
-    assert_int_equal(c.client[SS_API_SHUTDOWN], 1);
-    assert_int_equal(c.client[SS_API_CLOSE], 1);
+    return c;
+}
+
+/* the client's recorded calls are exactly the script's, whatever the server */
+static void assert_client_is_the_script(const counts *c)
+{
+    assert_int_equal(c->client[SS_API_SOCKET], 1);
+    assert_int_equal(c->client[SS_API_SETSOCKOPT], 1);
+    assert_int_equal(c->client[SS_API_CONNECT], 1);
+    assert_int_equal(c->client[SS_API_SEND], MESSAGES);
+    assert_int_equal(c->client[SS_API_RECV], MESSAGES + 1);
+    assert_int_equal(c->client[SS_API_SHUTDOWN], 1);
+    assert_int_equal(c->client[SS_API_CLOSE], 1);
+}
+
+static void calls_match_the_script(void **state)
+{
+    (void)state;
+    counts c = record_script("blocking-threads");
+    assert_client_is_the_script(&c);
     /* the server: listener setup, one accept that succeeded and one that the
      * stop ended, one recv per message plus the one that saw EOF, one send
      * per echo, one close; the stopper's shutdown and the listener's close */
@@ -97,6 +107,28 @@ static void calls_match_the_script(void **state)
     assert_int_equal(c.server[SS_API_SEND], MESSAGES);
     assert_int_equal(c.server[SS_API_SHUTDOWN], 1);
     assert_int_equal(c.server[SS_API_CLOSE], 2);
+}
+
+/* every model: the scripted client's calls, exactly, and an echo for each */
+static void every_model_against_the_script(void **state)
+{
+    (void)state;
+    size_t n;
+    const ss_model *const *ms = ss_models(&n);
+    int checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        char why[200];
+        if (!ss_model_available(ms[i], why, sizeof why))
+            continue;
+        counts c = record_script(ms[i]->name);
+        assert_client_is_the_script(&c);
+        /* every echoed byte went through a recorded server send or a send
+         * operation (synchronous or asynchronous) */
+        assert_true(c.server[SS_API_SEND] + c.server[SS_API_OP_SUBMIT] >= MESSAGES);
+        checked++;
+    }
+    print_message("%d models served the scripted client\n", checked);
+    assert_true(checked >= 4);
 }
 
 static void untraced_calls_record_nothing(void **state)
@@ -118,6 +150,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(calls_match_the_script),
+        cmocka_unit_test(every_model_against_the_script),
         cmocka_unit_test(untraced_calls_record_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
