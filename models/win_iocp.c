@@ -20,6 +20,7 @@
 #include <windows.h>
 
 #include "models/model.h"
+#include "models/win_wsaio.h"
 #include "sim/probe.h"
 #include "sim/probe_win.h"
 #include "sim/recorder.h"
@@ -27,12 +28,7 @@
 
 typedef struct sockinfo {
     OVERLAPPED overlapped; /* first: the packet's OVERLAPPED* is the SOCKETINFO* */
-    int sock;
-    char buf[SS_BUFSIZE + 1];
-    int recvbytes, sendbytes;
-    WSABUF wsabuf;
-    int op_api;            /* SS_API_RECV / SS_API_SEND in flight */
-    uint64_t op_id;
+    ss_wsa_io io;           /* the SOCKETINFO's buffer and counters */
     struct sockinfo *prev, *next;
 } sockinfo;
 
@@ -58,32 +54,16 @@ static void unlink_info(iocp *P, sockinfo *p)
 static void close_info(iocp *P, sockinfo *p)
 {
     unlink_info(P, p);
-    ss_conn_closed(P->srv, p->sock);
+    ss_conn_closed(P->srv, p->io.sock);
     free(p);
 }
 
-static int start_recv(iocp *P, sockinfo *p)
+/* WSASend of what is not yet echoed, else WSARecv (models/win_wsaio.c) */
+static int start_io(iocp *P, sockinfo *p)
 {
-    ZeroMemory(&p->overlapped, sizeof p->overlapped);
-    p->wsabuf.buf = p->buf;
-    p->wsabuf.len = SS_BUFSIZE;
-    p->op_api = SS_API_RECV;
-    p->op_id = atomic_fetch_add(&P->next_op, 1) + 1;
-    DWORD flags = 0;
-    int r = ss_wsa_recv(p->sock, &p->wsabuf, 1, &flags, &p->overlapped, NULL, p->op_id);
-    return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
+    return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&P->next_op, 1) + 1);
 }
 
-static int start_send(iocp *P, sockinfo *p)
-{
-    ZeroMemory(&p->overlapped, sizeof p->overlapped);
-    p->wsabuf.buf = p->buf + p->sendbytes;
-    p->wsabuf.len = (ULONG)(p->recvbytes - p->sendbytes);
-    p->op_api = SS_API_SEND;
-    p->op_id = atomic_fetch_add(&P->next_op, 1) + 1;
-    int r = ss_wsa_send(p->sock, &p->wsabuf, 1, &p->overlapped, NULL, p->op_id);
-    return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
-}
 
 static DWORD WINAPI worker_thread(void *arg)
 {
@@ -104,31 +84,26 @@ static DWORD WINAPI worker_thread(void *arg)
         int err = 0;
         if (!retval) {
             DWORD tmp1, tmp2;
-            ss_wsa_get_overlapped_result(ptr->sock, &ptr->overlapped, &tmp1, &tmp2);
+            ss_wsa_get_overlapped_result(ptr->io.sock, &ptr->overlapped, &tmp1, &tmp2);
             err = WSAGetLastError();
         }
-        ss_note_complete(ptr->op_id, ptr->op_api, ss_fd((SOCKET)key), retval ? (int64_t)cbTransferred : -1, err,
+        ss_note_complete(ptr->io.op_id, ptr->io.op_api, ss_fd((SOCKET)key), retval ? (int64_t)cbTransferred : -1, err,
                          ss_iocp_depth(P->hcp));
         if (!retval || cbTransferred == 0) { /* error, or the client closed */
             close_info(P, ptr);
             continue;
         }
         /* the textbook's data-transfer bookkeeping */
-        if (ptr->recvbytes == 0) {
-            ptr->recvbytes = (int)cbTransferred;
-            ptr->sendbytes = 0;
-            ss_cpu_work(ptr->sock, P->srv->opts.cpu_work_us);
+        if (ptr->io.recvbytes == 0) {
+            ptr->io.recvbytes = (int)cbTransferred;
+            ptr->io.sendbytes = 0;
+            ss_cpu_work(ptr->io.sock, P->srv->opts.cpu_work_us);
         } else {
-            ptr->sendbytes += (int)cbTransferred;
+            ptr->io.sendbytes += (int)cbTransferred;
         }
-        int rc;
-        if (ptr->recvbytes > ptr->sendbytes) {
-            rc = start_send(P, ptr);
-        } else {
-            ptr->recvbytes = 0;
-            rc = start_recv(P, ptr);
-        }
-        if (rc != 0)
+        if (ptr->io.recvbytes == ptr->io.sendbytes)
+            ptr->io.recvbytes = 0; /* all echoed: the next completion is a receive */
+        if (start_io(P, ptr) != 0)
             close_info(P, ptr);
     }
     ss_thread_end();
@@ -139,7 +114,7 @@ static void cancel_all(iocp *P)
 {
     EnterCriticalSection(&P->lock);
     for (sockinfo *p = P->live; p; p = p->next)
-        CancelIoEx((HANDLE)ss_sock(p->sock), NULL);
+        CancelIoEx((HANDLE)ss_sock(p->io.sock), NULL);
     LeaveCriticalSection(&P->lock);
 }
 
@@ -181,14 +156,14 @@ static int iocp_serve(ss_server *s)
             ss_conn_closed(s, client);
             continue;
         }
-        ptr->sock = client;
+        ptr->io.sock = client;
         EnterCriticalSection(&P.lock);
         ptr->next = P.live;
         if (P.live) P.live->prev = ptr;
         P.live = ptr;
         P.nlive++;
         LeaveCriticalSection(&P.lock);
-        if (start_recv(&P, ptr) != 0)
+        if (start_io(&P, ptr) != 0)
             close_info(&P, ptr);
     }
     /* Stopping: cancel what is in flight; the workers free each socket as its
@@ -213,7 +188,7 @@ static int iocp_serve(ss_server *s)
     while (P.live) { /* only if cancellation did not finish in time */
         sockinfo *p = P.live;
         P.live = p->next;
-        ss_conn_closed(s, p->sock);
+        ss_conn_closed(s, p->io.sock);
         /* its OVERLAPPED may still be referenced by the kernel: leak it */
     }
     CloseHandle(P.hcp);

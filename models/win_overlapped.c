@@ -22,6 +22,7 @@
 #include <windows.h>
 
 #include "models/model.h"
+#include "models/win_wsaio.h"
 #include "sim/probe.h"
 #include "sim/probe_win.h"
 #include "sim/recorder.h"
@@ -30,12 +31,7 @@
 typedef struct sockinfo {
     WSAOVERLAPPED overlapped; /* first: the routine's WSAOVERLAPPED* is the SOCKETINFO* */
     struct ovl *owner;
-    int sock;
-    char buf[SS_BUFSIZE + 1];
-    int recvbytes, sendbytes;
-    WSABUF wsabuf;
-    int op_api;
-    uint64_t op_id;
+    ss_wsa_io io;           /* the SOCKETINFO's buffer and counters */
     struct sockinfo *prev, *next;
 } sockinfo;
 
@@ -56,27 +52,13 @@ static void close_info(ovl *O, sockinfo *p)
     if (p->prev) p->prev->next = p->next; else O->live = p->next;
     if (p->next) p->next->prev = p->prev;
     O->nlive--;
-    ss_conn_closed(O->srv, p->sock);
+    ss_conn_closed(O->srv, p->io.sock);
     free(p);
 }
 
 static int start_io(ovl *O, sockinfo *p)
 {
-    ZeroMemory(&p->overlapped, sizeof p->overlapped);
-    p->op_id = ++O->next_op;
-    if (p->recvbytes > p->sendbytes) {
-        p->wsabuf.buf = p->buf + p->sendbytes;
-        p->wsabuf.len = (ULONG)(p->recvbytes - p->sendbytes);
-        p->op_api = SS_API_SEND;
-        int r = ss_wsa_send(p->sock, &p->wsabuf, 1, &p->overlapped, completion_routine, p->op_id);
-        return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
-    }
-    p->wsabuf.buf = p->buf;
-    p->wsabuf.len = SS_BUFSIZE;
-    p->op_api = SS_API_RECV;
-    DWORD fl = 0;
-    int r = ss_wsa_recv(p->sock, &p->wsabuf, 1, &fl, &p->overlapped, completion_routine, p->op_id);
-    return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
+    return ss_wsa_post_next(&p->io, &p->overlapped, completion_routine, ++O->next_op);
 }
 
 static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVERLAPPED ov, DWORD flags)
@@ -85,21 +67,21 @@ static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVE
     sockinfo *ptr = (sockinfo *)ov;
     ovl *O = ptr->owner;
     ss_apc_begin();
-    ss_note_complete(ptr->op_id, ptr->op_api, ptr->sock, err ? -1 : (int64_t)cbTransferred, (int)err, 0);
+    ss_note_complete(ptr->io.op_id, ptr->io.op_api, ptr->io.sock, err ? -1 : (int64_t)cbTransferred, (int)err, 0);
     if (err != 0 || cbTransferred == 0 || O->stop) {
         close_info(O, ptr);
         ss_apc_end();
         return;
     }
-    if (ptr->recvbytes == 0) {
-        ptr->recvbytes = (int)cbTransferred;
-        ptr->sendbytes = 0;
-        ss_cpu_work(ptr->sock, O->srv->opts.cpu_work_us);
+    if (ptr->io.recvbytes == 0) {
+        ptr->io.recvbytes = (int)cbTransferred;
+        ptr->io.sendbytes = 0;
+        ss_cpu_work(ptr->io.sock, O->srv->opts.cpu_work_us);
     } else {
-        ptr->sendbytes += (int)cbTransferred;
+        ptr->io.sendbytes += (int)cbTransferred;
     }
-    if (ptr->recvbytes <= ptr->sendbytes)
-        ptr->recvbytes = 0;
+    if (ptr->io.recvbytes <= ptr->io.sendbytes)
+        ptr->io.recvbytes = 0;
     if (start_io(O, ptr) != 0)
         close_info(O, ptr);
     ss_apc_end();
@@ -125,7 +107,7 @@ static void CALLBACK new_client_apc(ULONG_PTR arg)
         return;
     }
     p->owner = O;
-    p->sock = sock;
+    p->io.sock = sock;
     p->next = O->live;
     if (O->live) O->live->prev = p;
     O->live = p;
@@ -202,13 +184,13 @@ static int ovl_serve(ss_server *s)
     /* cancel what is in flight; the routines (aborted) free the sockets */
     for (int tries = 0; O.live && tries < 500; tries++) {
         for (sockinfo *p = O.live; p; p = p->next)
-            CancelIoEx((HANDLE)ss_sock(p->sock), NULL);
+            CancelIoEx((HANDLE)ss_sock(p->io.sock), NULL);
         ss_sleep_ex(10, TRUE);
     }
     while (O.live) { /* cancellation did not finish in time: close, leak the OVERLAPPED */
         sockinfo *p = O.live;
         O.live = p->next;
-        ss_conn_closed(s, p->sock);
+        ss_conn_closed(s, p->io.sock);
     }
     CloseHandle(O.io_thread);
     return rc;

@@ -16,6 +16,7 @@
 #include <windows.h>
 
 #include "models/model.h"
+#include "models/win_wsaio.h"
 #include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/probe_win.h"
@@ -24,12 +25,7 @@
 
 typedef struct sockinfo {
     WSAOVERLAPPED overlapped;
-    int sock;
-    char buf[SS_BUFSIZE + 1];
-    int recvbytes, sendbytes;
-    WSABUF wsabuf;
-    int op_api;
-    uint64_t op_id;
+    ss_wsa_io io;           /* the SOCKETINFO's buffer and counters */
 } sockinfo;
 
 typedef struct ovev {
@@ -43,30 +39,14 @@ typedef struct ovev {
 
 static int start_io(ovev *V, sockinfo *p)
 {
-    WSAEVENT ev = p->overlapped.hEvent;
-    ZeroMemory(&p->overlapped, sizeof p->overlapped);
-    p->overlapped.hEvent = ev;
-    p->op_id = atomic_fetch_add(&V->next_op, 1) + 1;
-    if (p->recvbytes > p->sendbytes) {
-        p->wsabuf.buf = p->buf + p->sendbytes;
-        p->wsabuf.len = (ULONG)(p->recvbytes - p->sendbytes);
-        p->op_api = SS_API_SEND;
-        int r = ss_wsa_send(p->sock, &p->wsabuf, 1, &p->overlapped, NULL, p->op_id);
-        return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
-    }
-    p->wsabuf.buf = p->buf;
-    p->wsabuf.len = SS_BUFSIZE;
-    p->op_api = SS_API_RECV;
-    DWORD fl = 0;
-    int r = ss_wsa_recv(p->sock, &p->wsabuf, 1, &fl, &p->overlapped, NULL, p->op_id);
-    return r == SOCKET_ERROR && WSAGetLastError() != WSA_IO_PENDING ? -1 : 0;
+    return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&V->next_op, 1) + 1);
 }
 
 /* worker side, under V->cs */
 static void remove_socket_info(ovev *V, int i)
 {
     sockinfo *p = V->info[i];
-    ss_conn_closed(V->srv, p->sock);
+    ss_conn_closed(V->srv, p->io.sock);
     ss_wsa_close_event(p->overlapped.hEvent);
     free(p);
     V->info[i] = V->info[V->total - 1];
@@ -94,22 +74,22 @@ static DWORD WINAPI worker_thread(void *arg)
         }
         EnterCriticalSection(&V->cs);
         sockinfo *ptr = V->info[i];
-        ss_wsa_reset_event(V->events[i], ptr->sock);
+        ss_wsa_reset_event(V->events[i], ptr->io.sock);
         DWORD cbTransferred = 0, flags = 0;
-        BOOL ok = ss_wsa_get_overlapped_result(ptr->sock, &ptr->overlapped, &cbTransferred, &flags);
-        ss_note_complete(ptr->op_id, ptr->op_api, ptr->sock, ok ? (int64_t)cbTransferred : -1,
+        BOOL ok = ss_wsa_get_overlapped_result(ptr->io.sock, &ptr->overlapped, &cbTransferred, &flags);
+        ss_note_complete(ptr->io.op_id, ptr->io.op_api, ptr->io.sock, ok ? (int64_t)cbTransferred : -1,
                          ok ? 0 : WSAGetLastError(), 0);
         int drop = !ok || cbTransferred == 0;
         if (!drop) {
-            if (ptr->recvbytes == 0) {
-                ptr->recvbytes = (int)cbTransferred;
-                ptr->sendbytes = 0;
-                ss_cpu_work(ptr->sock, V->srv->opts.cpu_work_us);
+            if (ptr->io.recvbytes == 0) {
+                ptr->io.recvbytes = (int)cbTransferred;
+                ptr->io.sendbytes = 0;
+                ss_cpu_work(ptr->io.sock, V->srv->opts.cpu_work_us);
             } else {
-                ptr->sendbytes += (int)cbTransferred;
+                ptr->io.sendbytes += (int)cbTransferred;
             }
-            if (ptr->recvbytes <= ptr->sendbytes)
-                ptr->recvbytes = 0;
+            if (ptr->io.recvbytes <= ptr->io.sendbytes)
+                ptr->io.recvbytes = 0;
             drop = start_io(V, ptr) != 0;
         }
         if (drop)
@@ -152,7 +132,7 @@ static int ovev_serve(ss_server *s)
         EnterCriticalSection(&V.cs);
         int room = V.total < WSA_MAXIMUM_WAIT_EVENTS;
         if (room && ev != WSA_INVALID_EVENT) {
-            p->sock = client;
+            p->io.sock = client;
             p->overlapped.hEvent = ev;
             V.info[V.total] = p;
             V.events[V.total] = ev;
@@ -181,7 +161,7 @@ static int ovev_serve(ss_server *s)
     ss_win_on_stop(s, NULL, NULL);
     /* the worker is gone: cancel and wait for each pending operation */
     for (int i = 1; i < V.total; i++)
-        CancelIoEx((HANDLE)ss_sock(V.info[i]->sock), NULL);
+        CancelIoEx((HANDLE)ss_sock(V.info[i]->io.sock), NULL);
     for (int i = 1; i < V.total; i++)
         WaitForSingleObject(V.info[i]->overlapped.hEvent, 2000);
     while (V.total > 1)
