@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/util.h"
+
 static const int default_px[VW_NFONTS] = {12, 14, 20, 26};
 
 void vw_draw_init(vw_draw *d, vw_measure_fn measure, void *ud, const int font_px[VW_NFONTS])
@@ -32,14 +34,12 @@ void vw_draw_free(vw_draw *d)
 static vw_cmd *push(vw_draw *d, vw_cmd_kind k, vw_rgba c)
 {
     if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 4096;
-        vw_cmd *p = realloc(d->cmd, cap * sizeof *p);
+        vw_cmd *p = ss_grow(d->cmd, &d->cap, sizeof *p, 4096);
         if (!p) {
             d->oom = 1;
             return NULL;
         }
         d->cmd = p;
-        d->cap = cap;
     }
     vw_cmd *cmd = &d->cmd[d->n++];
     memset(cmd, 0, sizeof *cmd);

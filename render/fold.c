@@ -1,4 +1,5 @@
 #include "render/fold.h"
+#include "render/sortutil.h"
 
 #include <math.h>
 #include <string.h>
@@ -70,14 +71,7 @@ static size_t lower_from(const vw_lane *l, size_t from, uint64_t t)
         step *= 2;
     }
     hi = from + step < l->n ? from + step : l->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->ev[mid].t0 < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return vw_lower_t0(l->ev, sizeof *l->ev, lo, hi, t);
 }
 
 int vw_fold_lane(const vw_lane *l, const vw_view *v, int spans, vw_seg *out, int max)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "render/sortutil.h"
+#include "sim/util.h"
 
 uint32_t vw_dur_encode(uint64_t ns)
 {
@@ -81,12 +82,10 @@ vw_lane *vw_run_lane(vw_run *r, uint32_t thread_idx, int role, const char *name)
 void vw_lane_push(vw_lane *l, const ss_event *ev)
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        vw_ev *e = realloc(l->ev, cap * sizeof *e);
+        vw_ev *e = ss_grow(l->ev, &l->cap, sizeof *e, 256);
         if (!e)
             return; /* out of memory: the event is lost, the viewer keeps going */
         l->ev = e;
-        l->cap = cap;
     }
     vw_ev *e = &l->ev[l->n];
     e->t0 = ev->t0;
@@ -279,18 +278,7 @@ size_t vw_session_bytes(const vw_session *s)
 }
 
 /* --- searches --------------------------------------------------------------- */
-size_t vw_lane_lower(const vw_lane *l, uint64_t t)
-{
-    size_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->ev[mid].t0 < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+size_t vw_lane_lower(const vw_lane *l, uint64_t t) { return vw_lower_t0(l->ev, sizeof *l->ev, 0, l->n, t); }
 
 size_t vw_lane_first_covering(const vw_lane *l, uint64_t t)
 {
@@ -315,18 +303,7 @@ size_t vw_lane_first_covering(const vw_lane *l, uint64_t t)
     return j;
 }
 
-size_t vw_ops_lower(const vw_oplane *o, uint64_t t)
-{
-    size_t lo = 0, hi = o->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (o->op[mid].t0 < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+size_t vw_ops_lower(const vw_oplane *o, uint64_t t) { return vw_lower_t0(o->op, sizeof *o->op, 0, o->n, t); }
 
 size_t vw_u64_upper(const uint64_t *a, size_t n, uint64_t t)
 {

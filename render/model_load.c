@@ -13,6 +13,7 @@
 #include "render/sortutil.h"
 #include "sim/hist.h"
 #include "sim/trace_reader.h"
+#include "sim/util.h"
 
 #define LAT_SNAPS 2048
 
@@ -52,12 +53,10 @@ typedef struct loader {
 static void push_half(halves *hs, uint64_t id, uint64_t t, uint32_t thread, const ss_event *ev, uint32_t api)
 {
     if (hs->n == hs->cap) {
-        size_t cap = hs->cap ? hs->cap * 2 : 256;
-        half *h = realloc(hs->h, cap * sizeof *h);
+        half *h = ss_grow(hs->h, &hs->cap, sizeof *h, 256);
         if (!h)
             return;
         hs->h = h;
-        hs->cap = cap;
     }
     hs->h[hs->n++] = (half){id, t, ev->ret, ev->arg, thread, ev->sock, api};
 }
@@ -111,12 +110,10 @@ static void on_request(loadrun *lr, const ss_event *ev)
     if (ev->flags & SS_EV_FAILED)
         return;
     if (lr->nreq == lr->capreq) {
-        size_t cap = lr->capreq ? lr->capreq * 2 : 256;
-        req *q = realloc(lr->req, cap * sizeof *q);
+        req *q = ss_grow(lr->req, &lr->capreq, sizeof *q, 256);
         if (!q)
             return;
         lr->req = q;
-        lr->capreq = cap;
     }
     lr->req[lr->nreq++] = (req){ev->t1, ev->t1 - ev->t0};
 }
@@ -195,12 +192,10 @@ static int lane_index(const vw_run *r, uint32_t thread)
 static void add_op(vw_oplane *o, const half *a, const half *b, const vw_run *r)
 {
     if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 256;
-        vw_op *op = realloc(o->op, cap * sizeof *op);
+        vw_op *op = ss_grow(o->op, &o->cap, sizeof *op, 256);
         if (!op)
             return;
         o->op = op;
-        o->cap = cap;
     }
     const half *x = a ? a : b;
     uint64_t t0 = x->t, t1 = b ? b->t : r->duration;

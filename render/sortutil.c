@@ -44,3 +44,16 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 void vw_sort_u64(uint64_t *a, size_t n) { vw_sort_nearly(a, n, sizeof *a, cmp_u64); }
+
+size_t vw_lower_t0(const void *base, size_t stride, size_t lo, size_t hi, uint64_t t)
+{
+    const char *b = base;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (*(const uint64_t *)(b + mid * stride) < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/codec.h"
+#include "sim/util.h"
 
 /* How far (ns) an event may trail the SYNC barrier it belongs before: a
  * producer preempted between reading its clock and pushing its event. */
@@ -78,12 +79,10 @@ static int on_event(scan *s, uint32_t run, uint32_t thread, const ss_event *ev)
         return 0;
     }
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8192;
-        pending *b = realloc(s->buf, cap * sizeof *b);
+        pending *b = ss_grow(s->buf, &s->cap, sizeof *b, 8192);
         if (!b)
             return -1;
         s->buf = b;
-        s->cap = cap;
     }
     s->buf[s->n++] = p;
     return 0;
@@ -186,12 +185,10 @@ static int parse_chunk(scan *s, uint32_t type, ss_cur *c)
             return 0;
         }
         if (s->nends == s->capends) {
-            size_t cap = s->capends ? s->capends * 2 : 64;
-            ss_thread_end_info *e = realloc(s->ends, cap * sizeof *e);
+            ss_thread_end_info *e = ss_grow(s->ends, &s->capends, sizeof *e, 64);
             if (!e)
                 return -1;
             s->ends = e;
-            s->capends = cap;
         }
         s->ends[s->nends++] = t;
         return 0;

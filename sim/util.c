@@ -29,3 +29,12 @@ int ss_parse_double(const char *s, double min, double max, double *out, const ch
     *out = v;
     return 0;
 }
+
+void *ss_grow(void *arr, size_t *cap, size_t elem, size_t first)
+{
+    size_t n = *cap ? *cap * 2 : first;
+    void *p = realloc(arr, n * elem);
+    if (p)
+        *cap = n;
+    return p;
+}

@@ -18,4 +18,9 @@ enum {
 int ss_parse_long(const char *s, long min, long max, long *out, const char *opt, char *err, size_t n);
 int ss_parse_double(const char *s, double min, double max, double *out, const char *opt, char *err, size_t n);
 
+/* Doubles an array's capacity (or starts it at `first` elements): returns
+ * the new array and updates *cap, or NULL (array and *cap unchanged) when
+ * out of memory. For the append-only arrays of the reader and the viewer. */
+void *ss_grow(void *arr, size_t *cap, size_t elem, size_t first);
+
 #endif
