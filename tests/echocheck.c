@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sim/probe.h"
 #include "sim/recorder.h"
@@ -78,14 +80,34 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* Read n bytes one per recv: a consumer far slower than any model's server
- * (event-select's notifier-signal-waiter path takes tens of microseconds per
- * 512-byte chunk, about as long as 16-byte reads of it would). */
-static size_t slow_read(int fd, unsigned char *p, size_t n)
+/* Bytes queued for the client to read, waiting (bounded) until the count has
+ * stood still for `quiet_ms`: nothing more is arriving, so the server's
+ * sends have filled its own 4 KiB send buffer and the client's window. */
+static int queued_when_quiet(int fd, int quiet_ms)
+{
+    int last = -1, still = 0;
+    for (int waited = 0; waited < 3000 && still < quiet_ms; waited += 2) {
+        int q = 0;
+        ioctl(fd, FIONREAD, &q);
+        still = q == last ? still + 2 : 0;
+        last = q;
+        usleep(2000);
+    }
+    return last;
+}
+
+/* Read n bytes in pauses: before each 4 KiB, let the pipeline fill up and
+ * stop. A slow consumer alone is not enough on a loaded machine, where a
+ * server descheduled at the wrong moments never gets ahead of it; a reader
+ * that stops until nothing moves forces every model to stall on sending,
+ * however the threads are scheduled. */
+static size_t paused_read(int fd, unsigned char *p, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t r = ss_recv(fd, p + got, 1, 0);
+        queued_when_quiet(fd, 20);
+        size_t want = n - got < 4096 ? n - got : 4096;
+        ssize_t r = ss_recv(fd, p + got, want, 0);
         if (r <= 0)
             break;
         got += (size_t)r;
@@ -109,7 +131,7 @@ const char *ec_partial_sends(const char *model, const ss_model_opts *mo)
     writer w = {fd, SIZE, 0, out};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, writer_main, &w), 0);
-    size_t got = slow_read(fd, in, SIZE);
+    size_t got = paused_read(fd, in, SIZE);
     pthread_join(t, NULL);
     assert_int_equal(w.failed, 0);
     if (got != SIZE)

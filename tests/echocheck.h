@@ -11,8 +11,8 @@
 const char *ec_many_clients(const char *model, const ss_model_opts *mo, int clients, int messages, int size);
 
 /* 4 KiB socket buffers on both ends, a 64 KiB message written by one
- * thread and read back 1 byte per recv by another: the server produces
- * faster than the client consumes, so its sends cannot take every byte. The
+ * thread and read back by another that, before each 4 KiB, waits until
+ * nothing more arrives: the server's sends cannot take every byte. The
  * echo must stay byte-exact, and the trace must show the server stalled on
  * sending (ec_send_stalls). */
 const char *ec_partial_sends(const char *model, const ss_model_opts *mo); /* returns the trace */
