@@ -10,8 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "echocheck.h"
 #include "sim/server.h"
-#include "testutil.h"
 
 static const ss_model *model_of(void **state) { return *state; }
 
@@ -67,14 +67,18 @@ static void tiny_buffers_force_partial_sends(void **state)
     assert_int_equal(ss_trace_scan(path, 0, &v, &sr, err, sizeof err), 0);
     print_message("%s: %llu server sends were short, would-block or waited\n", m->name,
                   (unsigned long long)pressure);
-    /* Models that send right after recv must meet the full buffer. Models
-     * that wait for writability first (select, poll, FD_WRITE...) never see
-     * a short 512-byte send: Linux reports a socket writable only with a
-     * third of its buffer free. Completion models finish sends in the kernel. */
-    static const char *const send_at_once[] = {"blocking-threads", "blocking-iterative", "epoll", "nonblocking"};
+    /* Whether the built-in clients back the echo up depends on scheduling
+     * (a client still inside its 64 KiB send while the server echoes). For
+     * models that send right after recv, make sure of it with a reader that
+     * stops until nothing moves (ec_partial_sends). Models that wait for
+     * writability first (select, poll, FD_WRITE...) rarely see a short
+     * 512-byte send: Linux reports a socket writable only with a third of
+     * its buffer free. Completion models finish sends in the kernel.
+     * (blocking-iterative, nonblocking and epoll ET: test_models_sync.) */
+    static const char *const send_at_once[] = {"blocking-threads", "epoll"};
     for (size_t i = 0; i < sizeof send_at_once / sizeof send_at_once[0]; i++)
         if (strcmp(m->name, send_at_once[i]) == 0)
-            assert_true(pressure > 0);
+            ec_partial_sends(m->name, NULL);
     ss_stats_free(&st);
 }
 
