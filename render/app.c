@@ -129,7 +129,13 @@ static void key(vw_app *app, const vw_input *in)
     case VW_KEY_MINUS: vw_view_zoom(&app->v, 0.5, mid); break;
     case VW_KEY_HOME: vw_anim_seek(&app->a, 0); vw_view_center(&app->v, 0); break;
     case VW_KEY_END: vw_anim_seek(&app->a, app->a.end); vw_view_center(&app->v, app->a.end); break;
-    case VW_KEY_TAB: app->focus = app->s.nruns ? (app->focus + 1) % app->s.nruns : 0; break;
+    case VW_KEY_TAB:
+        app->focus = app->s.nruns ? (app->focus + 1) % app->s.nruns : 0;
+        if (app->focus < app->L.first || app->focus >= app->L.first + app->L.shown)
+            app->first_panel = app->focus; /* show the panel the caption explains */
+        break;
+    case VW_KEY_PAGEUP: app->first_panel = app->L.first - (app->L.shown > 1 ? app->L.shown - 1 : 1); break;
+    case VW_KEY_PAGEDOWN: app->first_panel = app->L.first + (app->L.shown > 1 ? app->L.shown - 1 : 1); break;
     case VW_KEY_ESCAPE:
         if (app->lecture) app->lecture = app->want_fullscreen = 0;
         else if (app->form.open) app->form.open = 0;
@@ -213,7 +219,11 @@ void vw_app_input(vw_app *app, const vw_input *in)
     case VW_IN_UP: app->dragging = 0; break;
     case VW_IN_MOVE: mouse_move(app, in); break;
     case VW_IN_WHEEL:
-        vw_view_zoom(&app->v, pow(1.25, in->wheel), in->x >= app->v.x0 ? in->x : app->v.x0);
+        if (in->shift || in->x < app->v.x0) { /* over the lane labels: scroll panels */
+            app->first_panel = app->L.first - in->wheel;
+            break;
+        }
+        vw_view_zoom(&app->v, pow(1.25, in->wheel), in->x);
         app->follow = 0;
         break;
     case VW_IN_RESIZE: app->w = in->x; app->h = in->y; break;
@@ -243,10 +253,11 @@ void vw_app_tick(vw_app *app, double dt)
 
 void vw_app_frame(vw_app *app, vw_draw *d)
 {
-    vw_layout_opts o = {app->w, app->h, app->lecture, app->form.open || app->s.nruns == 0, {0}};
+    vw_layout_opts o = {app->w, app->h, app->lecture, app->form.open || app->s.nruns == 0, {0}, app->first_panel};
     for (int f = 0; f < 4; f++)
         o.line_h[f] = vw_text_h(d, (vw_font)f);
     vw_layout_build(&app->L, &app->s, &o);
+    app->first_panel = app->L.first; /* as far as the panels allow */
     /* the plot may have changed size: keep the time range, update pixels */
     app->v.x0 = app->L.plot.x;
     app->v.w = app->L.plot.w > 1 ? app->L.plot.w : 1;

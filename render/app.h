@@ -53,6 +53,7 @@ typedef struct vw_app {
     int mx, my;
     vw_hit hover, sel;
     int focus;           /* panel the caption explains */
+    int first_panel;     /* the first panel on screen when they do not all fit */
     int dragging;        /* 1 pan, 2 minimap */
     int drag_x;
     int follow;          /* keep the playhead on screen while playing */

@@ -423,6 +423,7 @@ int vw_backend_poll(vw_backend *b, vw_input *in)
         case SDL_MOUSEWHEEL: {
             in->kind = VW_IN_WHEEL;
             in->wheel = e.wheel.y;
+            in->shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
             SDL_GetMouseState(&in->x, &in->y);
             scale_xy(b, &in->x, &in->y);
             return 1;

@@ -184,3 +184,30 @@ int vw_wrap(vw_draw *d, vw_font f, const char *s, int max_w, void (*line)(void *
     }
     return lines;
 }
+
+int vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, int max_w)
+{
+    if (max_w <= 0)
+        return 0;
+    if (vw_text_w(d, f, s) <= max_w)
+        return vw_text(d, x, y, f, c, VW_ALIGN_LEFT, s);
+    /* the longest whole-character prefix that fits with the ellipsis,
+     * found by bisection over character boundaries (a measure is costly) */
+    char buf[1024];
+    size_t cut[1024], nc = 0;
+    for (size_t n = 0; s[n] && n + 8 < sizeof buf; n += u8len(s + n))
+        cut[nc++] = n;
+    size_t lo = 0, hi = nc; /* prefix of cut[lo] bytes fits; of cut[hi] does not (or hi == nc) */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        memcpy(buf, s, cut[mid]);
+        memcpy(buf + cut[mid], "\xe2\x80\xa6", 4); /* U+2026 */
+        if (vw_text_w(d, f, buf) <= max_w)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    memcpy(buf, s, cut[lo]);
+    memcpy(buf + cut[lo], "\xe2\x80\xa6", 4);
+    return vw_text(d, x, y, f, c, VW_ALIGN_LEFT, buf);
+}

@@ -47,6 +47,8 @@ void vw_arrow(vw_draw *d, int x0, int y0, int x1, int y1, vw_rgba c, int thick);
 /* Returns the width drawn. */
 int  vw_text(vw_draw *d, int x, int y, vw_font f, vw_rgba c, int align, const char *utf8);
 int  vw_text_w(vw_draw *d, vw_font f, const char *utf8);
+/* Left-aligned text cut to max_w pixels, ending in an ellipsis when cut. */
+int  vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *utf8, int max_w);
 int  vw_text_h(vw_draw *d, vw_font f);
 const char *vw_cmd_text(const vw_draw *d, const vw_cmd *c);
 

@@ -43,11 +43,29 @@ static int add_box(vw_panel_box *p, vw_box_kind k, int lane, int y, double h)
     return y + b->h;
 }
 
+/* a panel's lanes and gaps, at least as tall as its counters box */
+static int lanes_h(const vw_layout *L, const vw_run *r, double unit, int gap)
+{
+    int h = 0;
+    for (int i = 0; i < r->nserver; i++)
+        h += (unit > 1 ? (int)unit : 1) + gap;
+    if (r->kernel.n)
+        h += (unit * 1.6 > 1 ? (int)(unit * 1.6) : 1) + gap;
+    if (r->msgs.n)
+        h += (unit * 1.2 > 1 ? (int)(unit * 1.2) : 1) + gap;
+    if (r->nlanes > r->nserver)
+        h += (unit * 1.6 > 1 ? (int)(unit * 1.6) : 1) + gap;
+    int need = 4 * L->o.line_h[L->o.lecture ? 1 : 0] + 6; /* counters: two columns of four rows */
+    return h > need ? h : need;
+}
+
+static int title_h(const vw_layout *L) { return L->o.line_h[1] + 6; }
+
 static void place_panel(vw_layout *L, vw_panel_box *p, const vw_run *r, int y, double unit, int gap)
 {
-    int title_h = L->o.line_h[1] + 6;
-    p->title = (vw_rect){0, y, L->o.w, title_h};
-    int ly = y + title_h;
+    int th = title_h(L);
+    p->title = (vw_rect){0, y, L->o.w, th};
+    int ly = y + th;
     for (int i = 0; i < r->nserver; i++)
         ly = add_box(p, VW_BOX_THREAD, i, ly, unit) + gap;
     if (r->kernel.n)
@@ -56,13 +74,49 @@ static void place_panel(vw_layout *L, vw_panel_box *p, const vw_run *r, int y, d
         ly = add_box(p, VW_BOX_MSGS, -1, ly, unit * 1.2) + gap;
     if (r->nlanes > r->nserver)
         ly = add_box(p, VW_BOX_CLIENTS, -1, ly, unit * 1.6) + gap;
-    /* room for the counters box: two columns of four rows */
-    int need = 4 * L->o.line_h[L->o.lecture ? 1 : 0] + 6;
-    if (ly - (y + title_h) < need)
-        ly = y + title_h + need;
+    ly = y + th + lanes_h(L, r, unit, gap);
     p->all = (vw_rect){0, y, L->o.w, ly - y};
     int cx = L->plot.x + L->plot.w + 8;
-    p->counters = (vw_rect){cx, y + title_h, L->o.w - cx - 4, ly - y - title_h};
+    p->counters = (vw_rect){cx, y + th, L->o.w - cx - 4, ly - y - th};
+}
+
+/* Lane height: share the plot among all lanes, within readable bounds. */
+static double lane_unit(const vw_layout *L, const vw_session *s, int gap, int nboxes)
+{
+    double units = 0;
+    for (int i = 0; i < s->nruns; i++)
+        units += panel_units(&s->runs[i]);
+    if (units <= 0)
+        return 0;
+    int fixed = s->nruns * (title_h(L) + 8) + nboxes * gap;
+    double unit = (double)(L->plot.h - fixed) / units;
+    /* panels shorter than their counters box take that height: share the rest */
+    int need = 4 * L->o.line_h[L->o.lecture ? 1 : 0] + 6, extra = 0;
+    for (int i = 0; i < s->nruns; i++) {
+        double h = panel_units(&s->runs[i]) * unit;
+        extra += h < need ? (int)(need - h) : 0;
+    }
+    unit = (double)(L->plot.h - fixed - extra) / units;
+    double maxu = L->o.lecture ? 44 : 30, minu = L->o.lecture ? 12 : 7;
+    return unit > maxu ? maxu : unit < minu ? minu : unit;
+}
+
+static int panel_h(const vw_layout *L, const vw_run *r, double unit, int gap)
+{
+    return title_h(L) + lanes_h(L, r, unit, gap) + 8;
+}
+
+/* The first panel to show, so that panels do not run past the plot: the
+ * one asked for, moved back while the panels after it leave room. */
+static int first_panel(const vw_layout *L, const vw_session *s, double unit, int gap, int want)
+{
+    want = want < 0 ? 0 : want >= s->nruns ? s->nruns - 1 : want;
+    int room = L->plot.h;
+    for (int i = want; i < s->nruns; i++)
+        room -= panel_h(L, &s->runs[i], unit, gap);
+    while (want > 0 && room >= panel_h(L, &s->runs[want - 1], unit, gap))
+        room -= panel_h(L, &s->runs[--want], unit, gap);
+    return want;
 }
 
 void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
@@ -72,7 +126,7 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     int nboxes = 0;
     for (int i = 0; i < s->nruns; i++)
         nboxes += panel_boxes(&s->runs[i]);
-    L->npanels = L->nboxes = 0;
+    L->npanels = L->nboxes = L->first = L->shown = 0;
     if (grow(L, s->nruns, nboxes) != 0)
         return;
     L->label_w = W / 8 < 110 ? 110 : W / 8 > 220 ? 220 : W / 8;
@@ -102,29 +156,24 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     }
     int top = L->axis.y + L->axis.h;
     L->plot = (vw_rect){L->label_w, top, L->axis.w, bottom - top};
-    /* lane height: share what is left among all lanes, within readable bounds */
-    double units = 0;
-    for (int i = 0; i < s->nruns; i++)
-        units += panel_units(&s->runs[i]);
-    int gap = 2, fixed = s->nruns * (normal + 6 + 8) + nboxes * gap;
-    double unit = units > 0 ? (double)(L->plot.h - fixed) / units : 0;
-    /* panels shorter than their counters box take that height: share the rest */
-    int need = 4 * o->line_h[o->lecture ? 1 : 0] + 6, extra = 0;
-    for (int i = 0; i < s->nruns; i++) {
-        double h = panel_units(&s->runs[i]) * unit;
-        extra += h < need ? (int)(need - h) : 0;
-    }
-    if (units > 0)
-        unit = (double)(L->plot.h - fixed - extra) / units;
-    double maxu = o->lecture ? 44 : 30;
-    unit = unit > maxu ? maxu : unit < 3 ? 3 : unit;
+    int gap = 2;
+    double unit = lane_unit(L, s, gap, nboxes);
+    L->first = s->nruns ? first_panel(L, s, unit, gap, o->first) : 0;
     int y = top;
     for (int i = 0; i < s->nruns; i++) {
         vw_panel_box *p = &L->panels[L->npanels++];
         memset(p, 0, sizeof *p);
         p->box = L->boxes + L->nboxes;
+        int h = panel_h(L, &s->runs[i], unit, gap);
+        /* panels above the first or below the plot are not placed (h 0);
+         * the first shown is placed even when it alone is too tall */
+        if (i < L->first || (L->shown > 0 && y + h - 8 > bottom)) {
+            p->all = p->title = p->counters = (vw_rect){0, -1, 0, 0};
+            continue;
+        }
         place_panel(L, p, &s->runs[i], y, unit, gap);
         L->nboxes += p->nbox;
+        L->shown++;
         y += p->all.h + 8;
     }
 }

@@ -2,7 +2,8 @@
  * one panel per run (a title row, a lane per server thread, the kernel
  * lane, the message-queue lane, the clients band, a counters box), the
  * legend, the caption strip of lecture mode, the run form and the
- * mini-map. Pure arithmetic on rectangles. */
+ * mini-map. Pure arithmetic on rectangles. Lanes shrink to fit every
+ * panel down to a readable height; below that, panels page (first, shown). */
 #ifndef VW_LAYOUT_H
 #define VW_LAYOUT_H
 
@@ -31,14 +32,16 @@ typedef struct vw_layout_opts {
     int lecture;      /* large type, caption strip */
     int run_form;     /* the interactive run form is open */
     int line_h[4];    /* text heights of the four fonts (vw_draw) */
+    int first;        /* the first panel to show when they do not all fit */
 } vw_layout_opts;
 
 typedef struct vw_layout {
     vw_layout_opts o;
     vw_rect header, axis, plot, legend, caption, form, minimap, message;
     int label_w;
-    vw_panel_box *panels;
+    vw_panel_box *panels;  /* one per run; a panel not shown has all.h 0 */
     int npanels, cap;
+    int first, shown;      /* panels first .. first+shown-1 are on screen */
     vw_box *boxes;   /* storage for all panels' boxes */
     int nboxes, capboxes;
 } vw_layout;

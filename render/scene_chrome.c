@@ -49,6 +49,15 @@ void vw_sc_axis(vw_sc *c)
         vw_line(c->d, x, r->y + r->h - 4, x, bottom, VW_C_GRID, 1);
         vw_text(c->d, x + 3, r->y + 1, VW_FONT_SMALL, VW_C_TEXT_DIM, VW_ALIGN_LEFT, s);
     }
+    const vw_layout *L = &c->app->L;
+    if (L->shown < L->npanels) { /* paged: say which, and how to see the others */
+        char s[96];
+        if (c->app->lang == VW_LANG_KO)
+            snprintf(s, sizeof s, "패널 %d-%d / %d  PgUp/PgDn", L->first + 1, L->first + L->shown, L->npanels);
+        else
+            snprintf(s, sizeof s, "panels %d-%d of %d  PgUp/PgDn", L->first + 1, L->first + L->shown, L->npanels);
+        vw_text(c->d, c->app->w - 8, r->y + 1, VW_FONT_SMALL, VW_C_TEXT, VW_ALIGN_RIGHT, s);
+    }
 }
 
 static int legend_item(vw_sc *c, int x, int y, int h, vw_rgba col, const char *key, int tick)

@@ -379,14 +379,8 @@ static void counters_box(vw_sc *c, const vw_run *r, const vw_rect *box)
 
 static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
 {
-    char title[600];
     vw_fill(c->d, 0, t->y, c->app->w, t->h, VW_C_PANEL);
-    snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
-    int w = vw_text(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, VW_ALIGN_LEFT, title);
-    snprintf(title, sizeof title, "%s   %s%s", r->mechanism, r->params, r->dropped ? "   (events were dropped)" : "");
-    vw_text(c->d, 8 + w + 14, t->y + 3 + (vw_text_h(c->d, VW_FONT_NORMAL) - vw_text_h(c->d, VW_FONT_SMALL)) / 2,
-            VW_FONT_SMALL, VW_C_TEXT_DIM, VW_ALIGN_LEFT, title);
-    /* panel buttons: move up, move down, remove */
+    /* panel buttons, right to left: remove, move down, move up */
     static const char *const btn[3] = {"up", "down", "x"};
     static const int ids[3] = {VW_Z_UP, VW_Z_DOWN, VW_Z_REMOVE};
     int bx = c->app->w - 8;
@@ -398,6 +392,13 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
                 VW_ALIGN_LEFT, btn[i]);
         vw_sc_zone(c, bx, t->y + 2, bw, t->h - 4, ids[i], p);
     }
+    char title[600];
+    snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
+    int x = 8 + vw_text_fit(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, title, bx - 18) + 14;
+    /* a warning first, where a cut title cannot hide it */
+    snprintf(title, sizeof title, "%s%s   %s", r->dropped ? "(events were dropped)   " : "", r->mechanism, r->params);
+    vw_text_fit(c->d, x, t->y + 3 + (vw_text_h(c->d, VW_FONT_NORMAL) - vw_text_h(c->d, VW_FONT_SMALL)) / 2,
+                VW_FONT_SMALL, VW_C_TEXT_DIM, title, bx - 10 - x);
 }
 
 static void selection_chain(vw_sc *c, const vw_run *r, const vw_panel_box *pb)
@@ -433,6 +434,8 @@ void vw_sc_panel(vw_sc *c, int p)
     vw_app *app = c->app;
     const vw_run *r = &app->s.runs[p];
     const vw_panel_box *pb = &app->L.panels[p];
+    if (pb->all.h == 0)
+        return; /* paged out */
     panel_title(c, p, r, &pb->title);
     int top = pb->nbox ? pb->box[0].y : pb->title.y;
     for (int b = 0; b < pb->nbox; b++) {

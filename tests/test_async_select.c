@@ -36,7 +36,7 @@ static void as_half_close(void **state)
 typedef struct msgs {
     uint64_t *post_t, *disp_t; /* by message id; 0 = none */
     unsigned *code;
-    uint64_t *ui_disp;         /* dispatch start of each UI message, in order */
+    uint64_t *ui_disp, *ui_end; /* when the procedure took each UI message and was done, in order */
     size_t max_id, nui;
     long by_procedure_reads;   /* FD_READ posted by the window procedure itself */
 } msgs;
@@ -53,7 +53,8 @@ static void msgs_load(const char *path, msgs *m)
     m->disp_t = calloc(m->max_id + 1, sizeof *m->disp_t);
     m->code = calloc(m->max_id + 1, sizeof *m->code);
     m->ui_disp = calloc(m->max_id + 1, sizeof *m->ui_disp);
-    assert_true(m->post_t && m->disp_t && m->code && m->ui_disp);
+    m->ui_end = calloc(m->max_id + 1, sizeof *m->ui_end);
+    assert_true(m->post_t && m->disp_t && m->code && m->ui_disp && m->ui_end);
     for (size_t i = 0; i < t.n; i++) {
         const ss_event *ev = &t.ev[i].ev;
         if (ev->api == SS_API_MSG_POST) {
@@ -65,8 +66,10 @@ static void msgs_load(const char *path, msgs *m)
                 fail_msg("message %llu dispatched but never posted", (unsigned long long)ev->id);
             assert_true(ev->t0 + 1 >= m->post_t[ev->id]);
             m->disp_t[ev->id] = ev->t0 + 1;
-            if (ev->aux == SS_MSG_UI)
-                m->ui_disp[m->nui++] = ev->t0 + 1;
+            if (ev->aux == SS_MSG_UI) {
+                m->ui_disp[m->nui] = ev->t0 + 1;
+                m->ui_end[m->nui++] = ev->t1 + 1;
+            }
         }
     }
     tu_trace_free(&t);
@@ -78,6 +81,7 @@ static void msgs_free(msgs *m)
     free(m->disp_t);
     free(m->code);
     free(m->ui_disp);
+    free(m->ui_end);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -101,7 +105,7 @@ static size_t first_after(const uint64_t *a, size_t n, uint64_t x)
 }
 
 /* Post-to-dispatch delay of socket messages: mean and p99 (ns); and how
- * many of them had a UI message handled while they waited. */
+ * many of them waited while the procedure was handling a UI message. */
 static void socket_delays(const msgs *m, double *mean, uint64_t *p99, long *behind_ui, long *count)
 {
     uint64_t *d = calloc(m->max_id + 1, sizeof *d);
@@ -114,7 +118,10 @@ static void socket_delays(const msgs *m, double *mean, uint64_t *p99, long *behi
             continue;
         d[n] = m->disp_t[id] - m->post_t[id];
         sum += (double)d[n++];
-        size_t u = first_after(m->ui_disp, m->nui, m->post_t[id]); /* UI dispatches are in time order */
+        /* one procedure thread: UI handlings are in time order, ends too;
+         * the first to end after the post overlaps the wait if it began
+         * before the dispatch */
+        size_t u = first_after(m->ui_end, m->nui, m->post_t[id]);
         *behind_ui += u < m->nui && m->ui_disp[u] < m->disp_t[id];
     }
     qsort(d, n, sizeof *d, cmp_u64);

@@ -76,7 +76,7 @@ static void playhead_moves_and_steps(void **state)
 
 static vw_layout_opts opts(int w, int h, int lecture)
 {
-    vw_layout_opts o = {w, h, lecture, 0, {16, 19, 26, 34}};
+    vw_layout_opts o = {w, h, lecture, 0, {16, 19, 26, 34}, 0};
     return o;
 }
 
@@ -217,6 +217,58 @@ static void keys_and_mouse_drive_the_view(void **state)
     vw_app_free(&app);
 }
 
+/* More panels than fit: lanes keep a readable height and the panels page;
+ * those on screen never run into the legend; PgDn/PgUp, the wheel over the
+ * lane labels and Tab move the page, never past the last full one. */
+static void many_panels_page(void **state)
+{
+    (void)state;
+    vw_app app;
+    vw_app_init(&app, 1200, 500);
+    for (int i = 0; i < 12; i++)
+        fx_simple(&app.s);
+    vw_draw d;
+    vw_draw_init(&d, NULL, NULL, NULL);
+    vw_app_session_changed(&app);
+    vw_app_frame(&app, &d);
+    const vw_layout *L = &app.L;
+    assert_int_equal(L->npanels, 12);
+    assert_int_equal(L->first, 0);
+    assert_true(L->shown >= 1 && L->shown < 12);
+    for (int p = 0; p < L->npanels; p++) {
+        const vw_panel_box *pb = &L->panels[p];
+        int on = p >= L->first && p < L->first + L->shown;
+        assert_int_equal(pb->all.h > 0, on);
+        if (on) {
+            assert_true(pb->all.y + pb->all.h <= L->legend.y);
+            assert_true(pb->box[0].h >= 7); /* readable lanes */
+        }
+    }
+    int shown = L->shown;
+    send(&app, VW_IN_KEY, VW_KEY_PAGEDOWN, 0, 0, 0, 0);
+    vw_app_frame(&app, &d);
+    assert_int_equal(L->first, shown > 1 ? shown - 1 : 1);
+    for (int i = 0; i < 20; i++) {
+        send(&app, VW_IN_KEY, VW_KEY_PAGEDOWN, 0, 0, 0, 0);
+        vw_app_frame(&app, &d);
+    }
+    assert_int_equal(L->first + L->shown, 12); /* the last page is full */
+    int last_first = L->first;
+    send(&app, VW_IN_WHEEL, 0, 0, 2, L->plot.y + 10, 1); /* over the labels: one panel up */
+    vw_app_frame(&app, &d);
+    assert_int_equal(L->first, last_first - 1);
+    int p, b;
+    assert_int_equal(vw_layout_find(L, L->panels[L->first].box[0].y + 1, &p, &b), 0);
+    assert_int_equal(p, L->first);
+    app.focus = 11;
+    send(&app, VW_IN_KEY, VW_KEY_TAB, 0, 0, 0, 0); /* focus wraps to panel 0: it comes on screen */
+    vw_app_frame(&app, &d);
+    assert_int_equal(app.focus, 0);
+    assert_int_equal(L->first, 0);
+    vw_draw_free(&d);
+    vw_app_free(&app);
+}
+
 static void wakeups_and_completions_are_arrows(void **state)
 {
     (void)state;
@@ -263,7 +315,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counters_follow_the_playhead), cmocka_unit_test(counters_use_block_sums),
-        cmocka_unit_test(playhead_moves_and_steps),     cmocka_unit_test(layout_stacks_panels),
+        cmocka_unit_test(playhead_moves_and_steps),     cmocka_unit_test(layout_stacks_panels), cmocka_unit_test(many_panels_page),
         cmocka_unit_test(hover_finds_the_event),        cmocka_unit_test(captions_explain_from_the_tables),
         cmocka_unit_test(keys_and_mouse_drive_the_view), cmocka_unit_test(wakeups_and_completions_are_arrows)};
     return cmocka_run_group_tests(tests, NULL, NULL);
