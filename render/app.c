@@ -253,7 +253,8 @@ void vw_app_tick(vw_app *app, double dt)
 
 void vw_app_frame(vw_app *app, vw_draw *d)
 {
-    vw_layout_opts o = {app->w, app->h, app->lecture, app->form.open || app->s.nruns == 0, {0}, app->first_panel};
+    vw_layout_opts o = {app->w, app->h, app->lecture, app->form.open || app->s.nruns == 0, {0}, app->first_panel,
+                        app->message[0] != 0};
     for (int f = 0; f < 4; f++)
         o.line_h[f] = vw_text_h(d, (vw_font)f);
     vw_layout_build(&app->L, &app->s, &o);

@@ -134,8 +134,8 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     if (o->lecture)
         counters_w = W / 4 < 260 ? 260 : W / 4 > 460 ? 460 : W / 4;
     L->header = (vw_rect){0, 0, W, o->line_h[3] + 10};
-    L->message = (vw_rect){0, L->header.h, W, 0};
     L->axis = (vw_rect){L->label_w, L->header.h, W - L->label_w - counters_w - 8, small + 8};
+    L->message = (vw_rect){0, L->axis.y + L->axis.h, W, o->message ? o->line_h[o->lecture ? 2 : 1] + 10 : 0};
     int bottom = H;
     L->minimap = (vw_rect){L->label_w, bottom - (o->lecture ? 44 : 34), L->axis.w, o->lecture ? 36 : 28};
     bottom = L->minimap.y - 4;
@@ -154,7 +154,7 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
         L->form = (vw_rect){4, bottom - fh, W - 8, fh};
         bottom = L->form.y - 4;
     }
-    int top = L->axis.y + L->axis.h;
+    int top = L->message.y + L->message.h;
     L->plot = (vw_rect){L->label_w, top, L->axis.w, bottom - top};
     int gap = 2;
     double unit = lane_unit(L, s, gap, nboxes);

@@ -33,6 +33,7 @@ typedef struct vw_layout_opts {
     int run_form;     /* the interactive run form is open */
     int line_h[4];    /* text heights of the four fonts (vw_draw) */
     int first;        /* the first panel to show when they do not all fit */
+    int message;      /* a message bar shows under the axis */
 } vw_layout_opts;
 
 typedef struct vw_layout {

@@ -91,7 +91,7 @@ typedef struct vw_lat_snap {
 typedef struct vw_run {
     uint32_t id;
     char model[64];
-    char mechanism[200];
+    char mechanism[512];
     char params[256];    /* "clients=10 messages=100 ..." */
     char source[256];    /* the file it came from */
     uint64_t duration;   /* ns, from the run end record or the last event */

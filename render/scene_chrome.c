@@ -330,9 +330,9 @@ void vw_sc_message(vw_sc *c)
 {
     vw_app *app = c->app;
     if (app->message[0]) {
-        int h = vw_text_h(c->d, c->f_body) + 10, y = app->L.axis.y + app->L.axis.h;
-        vw_fill(c->d, 0, y, app->w, h, VW_C_ERROR_BG);
-        vw_text(c->d, 12, y + 5, c->f_body, VW_C_TEXT, VW_ALIGN_LEFT, app->message);
+        const vw_rect *r = &app->L.message; /* room the layout kept */
+        vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_ERROR_BG);
+        vw_text_fit(c->d, 12, r->y + 5, c->f_body, VW_C_TEXT, app->message, r->w - 24);
     }
     if (app->s.nruns == 0) {
         const char *s = app->lang == VW_LANG_KO

@@ -392,7 +392,7 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
                 VW_ALIGN_LEFT, btn[i]);
         vw_sc_zone(c, bx, t->y + 2, bw, t->h - 4, ids[i], p);
     }
-    char title[600];
+    char title[1024];
     snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
     int x = 8 + vw_text_fit(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, title, bx - 18) + 14;
     /* a warning first, where a cut title cannot hide it */

@@ -22,7 +22,7 @@ typedef struct view_opts {
     vw_lang lang;
     const char *screenshot, *frames, *video, *svg, *window_shot;
     double at, zoom, seconds, quit_after, speed;
-    int w, h, fps, play;
+    int w, h, fps, play, panel;
 } view_opts;
 
 static int fail(int code, const char *msg)
@@ -42,6 +42,8 @@ static const char view_help[] =
     "  --at FRACTION        playhead position, 0..1 (pictures: default 0.5; window: 0)\n"
     "  --zoom FACTOR        show 1/FACTOR of the run around the playhead (default 1)\n"
     "  --size WxH           picture or window size (default 1600x900)\n"
+    "  --panel N            first panel shown when they do not all fit (default 1;\n"
+    "                       or a taller --size)\n"
     "  --frames DIR         write the animation as DIR/frame_00001.png ...\n"
     "  --video OUT.mp4|gif  the animation through ffmpeg (when installed)\n"
     "  --seconds S          animation length (default 8); --fps N (default 25)\n"
@@ -50,10 +52,11 @@ static const char view_help[] =
     "keys: space play/pause, left/right previous/next event, up/down speed,\n"
     "      +/- or wheel zoom, drag pan, click select (same-socket chain), F fit,\n"
     "      L lecture, K language, R run form, S screenshot, W save session,\n"
-    "      X remove selected panel, Tab caption panel, Esc/Q quit\n";
+    "      X remove selected panel, Tab caption panel, PgUp/PgDn or wheel over the\n"
+    "      lane labels: other panels when they do not all fit, Esc/Q quit\n";
 
 enum { O_LECTURE = 1000, O_LANG, O_SHOT, O_AT, O_ZOOM, O_SIZE, O_FRAMES, O_VIDEO, O_SECONDS, O_FPS, O_QUIT_AFTER,
-       O_WINDOW_SHOT, O_SPEED, O_PLAY };
+       O_WINDOW_SHOT, O_SPEED, O_PLAY, O_PANEL };
 
 static int parse_size(const char *s, view_opts *o)
 {
@@ -84,7 +87,8 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         {"frames", required_argument, 0, O_FRAMES}, {"video", required_argument, 0, O_VIDEO},
         {"seconds", required_argument, 0, O_SECONDS}, {"fps", required_argument, 0, O_FPS},
         {"quit-after", required_argument, 0, O_QUIT_AFTER}, {"window-shot", required_argument, 0, O_WINDOW_SHOT},
-        {"speed", required_argument, 0, O_SPEED}, {"play", no_argument, 0, O_PLAY}, {"format", required_argument, 0, 'f'},
+        {"speed", required_argument, 0, O_SPEED}, {"play", no_argument, 0, O_PLAY},
+        {"panel", required_argument, 0, O_PANEL}, {"format", required_argument, 0, 'f'},
         {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     double v;
     int c;
@@ -105,6 +109,7 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         case O_QUIT_AFTER: if (parse_num(optarg, 0, 3600, &o->quit_after)) bad = "--quit-after takes seconds"; break;
         case O_WINDOW_SHOT: o->window_shot = optarg; break;
         case O_PLAY: o->play = 1; break;
+        case O_PANEL: if (parse_num(optarg, 1, 1e6, &v)) bad = "--panel takes a panel number, 1 or more"; else o->panel = (int)v; break;
         case O_SPEED: if (parse_num(optarg, 100, 1e10, &o->speed)) bad = "--speed takes 100 .. 1e10 ns per second"; break;
         case 'f': if (strcmp(optarg, "svg") == 0) o->svg = "svg"; else if (strcmp(optarg, "png")) bad = "--format takes png or svg here"; break;
         case 'o': o->screenshot = optarg; break;
@@ -124,6 +129,9 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
 static void place(vw_app *app, const view_opts *o)
 {
     vw_anim_seek(&app->a, (o->at >= 0 ? o->at : 0.5) * app->a.end);
+    if (o->panel > app->s.nruns)
+        vw_app_set_message(app, "--panel %d: the traces hold %d runs", o->panel, app->s.nruns);
+    app->first_panel = o->panel > 0 ? o->panel - 1 : 0;
     if (o->zoom > 1) {
         double span = app->a.end / o->zoom;
         vw_view_set(&app->v, app->a.t - span / 2, app->a.t + span / 2);

@@ -19,7 +19,7 @@
 typedef struct ss_run_meta {
     uint32_t id;
     char model[64];
-    char mechanism[200];
+    char mechanism[512];
     char clock[96];
     uint64_t wall_start_ns;
     uint32_t pid;

@@ -76,7 +76,7 @@ static void playhead_moves_and_steps(void **state)
 
 static vw_layout_opts opts(int w, int h, int lecture)
 {
-    vw_layout_opts o = {w, h, lecture, 0, {16, 19, 26, 34}, 0};
+    vw_layout_opts o = {w, h, lecture, 0, {16, 19, 26, 34}, 0, 0};
     return o;
 }
 
@@ -99,6 +99,10 @@ static void layout_stacks_panels(void **state)
     assert_int_equal(vw_layout_find(&L, L.panels[1].box[0].y + 1, &p, &b), 0);
     assert_int_equal(p, 1);
     assert_int_equal(b, 0);
+    o.message = 1; /* a message bar gets its own row */
+    vw_layout_build(&L, &s, &o);
+    assert_true(L.message.h > 0);
+    assert_true(L.panels[0].all.y >= L.message.y + L.message.h);
     o.lecture = 1;
     vw_layout_build(&L, &s, &o);
     assert_true(L.caption.h > 0);
