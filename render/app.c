@@ -166,6 +166,7 @@ static int click_zone(vw_app *app, int x, int y)
         case VW_Z_FIELD_DOWN: vw_form_step(&app->form, (vw_field)z->arg, -1); break;
         case VW_Z_FIELD_UP: vw_form_step(&app->form, (vw_field)z->arg, +1); break;
         case VW_Z_RUN: vw_form_start(&app->form); break;
+        case VW_Z_PRESET: vw_form_preset(&app->form, z->arg); break;
         case VW_Z_REMOVE: vw_session_remove(&app->s, z->arg); vw_app_session_changed(app); break;
         case VW_Z_UP: vw_session_move(&app->s, z->arg, -1); app->sel.kind = app->hover.kind = VW_HIT_NONE; break;
         case VW_Z_DOWN: vw_session_move(&app->s, z->arg, +1); app->sel.kind = app->hover.kind = VW_HIT_NONE; break;
@@ -240,7 +241,7 @@ void vw_app_tick(vw_app *app, double dt)
         double span = app->v.t1 - app->v.t0;
         vw_view_set(&app->v, app->a.t - span * 0.05, app->a.t + span * 0.95);
     }
-    char path[256], st[256];
+    char path[256], st[640];
     int r = vw_form_poll(&app->form, path, sizeof path, st, sizeof st);
     if (r != 0) {
         vw_app_load(app, path);

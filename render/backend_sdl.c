@@ -3,6 +3,7 @@
  * with a small texture cache, window events into vw_input, and pixels
  * into PNG through libpng. */
 #include "render/backend.h"
+#include "render/assets.h"
 
 #include <png.h>
 #include <stdio.h>
@@ -39,16 +40,7 @@ struct vw_backend {
 const char *vw_font_path(void)
 {
     static char path[1024];
-    const char *env = getenv("SOCKSCOPE_ASSETS");
-    const char *dirs[] = {env, SS_ASSETS_DIR, "assets", "/usr/share/sockscope/assets"};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (!dirs[i])
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dirs[i], FONT_FILE);
-        if (access(path, R_OK) == 0)
-            return path;
-    }
-    return NULL;
+    return vw_asset_path(FONT_FILE, path, sizeof path);
 }
 
 static int open_fonts(vw_backend *b, char *err, size_t errlen)

@@ -150,7 +150,7 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     }
     L->form = (vw_rect){4, bottom, W - 8, 0};
     if (o->run_form) {
-        int fh = 2 * normal + 30;
+        int fh = 3 * normal + 38; /* models; preset; workload fields and Run */
         L->form = (vw_rect){4, bottom - fh, W - 8, fh};
         bottom = L->form.y - 4;
     }

@@ -1,6 +1,7 @@
 #include "render/runform.h"
 #include "sim/stopsig.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,20 +9,45 @@
 #include <unistd.h>
 
 #include "models/model.h"
+#include "render/assets.h"
 #include "sim/recorder.h"
 #include "sim/runner.h"
 
-static const long field_min[VW_NFIELDS] = {1, 1, 1, 0}, field_max[VW_NFIELDS] = {1000, 100000, 1 << 20, 1000};
-static const long field_def[VW_NFIELDS] = {10, 50, 512, 0};
-static const char *const field_names[VW_NFIELDS] = {"clients", "messages", "size", "think ms"};
+static const long field_min[VW_NFIELDS] = {1, 1, 1, 0, 0, 0};
+static const long field_max[VW_NFIELDS] = {1000, 100000, 1 << 20, 1000, 100000, 1000};
+static const long field_def[VW_NFIELDS] = {10, 50, 512, 0, 0, 0};
+static const char *const field_names[VW_NFIELDS] = {"clients", "messages", "size", "think ms", "cpu us", "latency ms"};
 
 const char *vw_field_name(vw_field k) { return field_names[k]; }
+
+static int cmp_name(const void *a, const void *b) { return strcmp(a, b); }
+
+/* the presets shipped in assets/scenarios, sorted by name */
+static void find_presets(vw_runform *f)
+{
+    char dir[1024];
+    DIR *d = vw_asset_path("scenarios", dir, sizeof dir) ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d)) && f->npresets < VW_FORM_PRESETS;) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && n - 4 < sizeof f->presets[0] && strcmp(e->d_name + n - 4, ".ini") == 0)
+            snprintf(f->presets[f->npresets++], sizeof f->presets[0], "%.*s", (int)(n - 4), e->d_name);
+    }
+    if (d)
+        closedir(d);
+    qsort(f->presets, (size_t)f->npresets, sizeof f->presets[0], cmp_name);
+}
 
 void vw_form_init(vw_runform *f)
 {
     memset(f, 0, sizeof *f);
     pthread_mutex_init(&f->lock, NULL);
     memcpy(f->value, field_def, sizeof f->value);
+    f->sc = calloc(1, sizeof *f->sc);
+    f->run_sc = calloc(1, sizeof *f->run_sc);
+    if (f->sc)
+        ss_scenario_defaults(f->sc);
+    f->preset = -1;
+    find_presets(f);
     size_t n;
     const ss_model *const *ms = ss_models(&n);
     for (size_t i = 0; i < n && f->nmodels < VW_FORM_MODELS; i++) {
@@ -32,7 +58,7 @@ void vw_form_init(vw_runform *f)
         f->on[f->nmodels] = f->nmodels < 2; /* two models: the smallest comparison */
         f->nmodels++;
     }
-    snprintf(f->status, sizeof f->status, "pick models and press Run");
+    snprintf(f->status, sizeof f->status, "pick models, or a preset, and press Run");
 }
 
 void vw_form_free(vw_runform *f)
@@ -41,6 +67,9 @@ void vw_form_free(vw_runform *f)
         pthread_join(f->thread, NULL);
     f->started = 0;
     pthread_mutex_destroy(&f->lock);
+    free(f->sc);
+    free(f->run_sc);
+    f->sc = f->run_sc = NULL;
 }
 
 void vw_form_step(vw_runform *f, vw_field k, int dir)
@@ -59,6 +88,62 @@ static void set_status(vw_runform *f, const char *fmt, const char *a, int b, int
     pthread_mutex_unlock(&f->lock);
 }
 
+/* the models and fields a scenario asks for */
+static void take_scenario(vw_runform *f, const ss_scenario *sc)
+{
+    for (int i = 0; i < f->nmodels && sc->nmodels > 0; i++) {
+        f->on[i] = 0;
+        for (int k = 0; k < sc->nmodels; k++)
+            f->on[i] |= strcmp(f->model[i], sc->models[k]) == 0;
+    }
+    long v[VW_NFIELDS] = {sc->w.clients, sc->w.messages, sc->w.size, (long)sc->w.think_ms,
+                          (long)sc->mo.cpu_work_us, (long)sc->w.link.latency_ms};
+    for (int k = 0; k < VW_NFIELDS; k++)
+        f->value[k] = v[k] < field_min[k] ? field_min[k] : v[k] > field_max[k] ? field_max[k] : v[k];
+}
+
+int vw_form_preset(vw_runform *f, int dir)
+{
+    if (!f->sc || atomic_load(&f->running))
+        return -1;
+    int n = f->npresets + 1, next = ((f->preset + 1 + (dir > 0 ? 1 : -1)) % n + n) % n - 1;
+    char path[1024], rel[128], err[512];
+    if (next < 0) {
+        ss_scenario_defaults(f->sc);
+        f->preset = -1;
+        set_status(f, "%sno preset: the fields below are the whole workload", "", 0, 0);
+        return 0;
+    }
+    snprintf(rel, sizeof rel, "scenarios/%s.ini", f->presets[next]);
+    if (!vw_asset_path(rel, path, sizeof path) || ss_scenario_load(f->sc, path, err, sizeof err) != 0) {
+        ss_scenario_defaults(f->sc);
+        f->preset = -1;
+        set_status(f, "%s", vw_asset_path(rel, path, sizeof path) ? err : "the preset file went away", 0, 0);
+        return -1;
+    }
+    f->preset = next;
+    take_scenario(f, f->sc);
+    set_status(f, "preset %s: its models and workload are set; Run runs it", f->presets[next], 0, 0);
+    return 0;
+}
+
+/* the scenario of the next run: the preset (or defaults) under the fields */
+static void apply_fields(const vw_runform *f, ss_scenario *sc)
+{
+    sc->w.host = "127.0.0.1";
+    sc->w.clients = (int)f->value[VW_F_CLIENTS];
+    sc->w.messages = (int)f->value[VW_F_MESSAGES];
+    if (sc->w.size != (int)f->value[VW_F_SIZE])
+        memset(&sc->w.sizes, 0, sizeof sc->w.sizes); /* a size set here replaces a preset's range or list */
+    sc->w.size = (int)f->value[VW_F_SIZE];
+    /* whole numbers here; a preset's 2.5 ms stays unless the field moved */
+    if ((long)sc->w.think_ms != f->value[VW_F_THINK])
+        sc->w.think_ms = (double)f->value[VW_F_THINK];
+    if ((long)sc->w.link.latency_ms != f->value[VW_F_LATENCY])
+        sc->w.link.latency_ms = (double)f->value[VW_F_LATENCY];
+    sc->mo.cpu_work_us = (unsigned)f->value[VW_F_CPU];
+}
+
 static void *run_thread(void *arg)
 {
     vw_runform *f = arg;
@@ -73,11 +158,12 @@ static void *run_thread(void *arg)
         atomic_store(&f->done, 1);
         return NULL;
     }
-    ss_workload_opts w = {.host = "127.0.0.1", .clients = (int)f->value[VW_F_CLIENTS],
-                          .messages = (int)f->value[VW_F_MESSAGES], .size = (int)f->value[VW_F_SIZE],
-                          .think_ms = (double)f->value[VW_F_THINK]};
-    ss_model_opts mo;
-    memset(&mo, 0, sizeof mo);
+    ss_scenario *sc = f->run_sc;
+    ss_kv facts[] = {{"scenario", sc->name}};
+    if (sc->name[0]) {
+        sc->w.facts = facts;
+        sc->w.nfacts = 1;
+    }
     for (int i = 0, k = 0; i < f->nmodels; i++) {
         if (!f->on[i])
             continue;
@@ -86,7 +172,7 @@ static void *run_thread(void *arg)
         atomic_store(&f->progress_model, k);
         ss_run_progress pg = {f->model[i], k, n, 0, 1};
         ss_workload_result res;
-        if (!m || ss_run_one(m, &mo, &w, &pg, &res, err, sizeof err) != 0)
+        if (!m || ss_run_one(m, &sc->mo, &sc->w, &pg, &res, err, sizeof err) != 0)
             fails++;
     }
     ss_rec_close(err, sizeof err);
@@ -110,6 +196,17 @@ int vw_form_start(vw_runform *f)
         n += f->on[i];
     if (!n) {
         set_status(f, "%spick at least one model", "", 0, 0);
+        return -1;
+    }
+    if (!f->sc || !f->run_sc) {
+        set_status(f, "%sout of memory", "", 0, 0);
+        return -1;
+    }
+    char err[512];
+    *f->run_sc = *f->sc;
+    apply_fields(f, f->run_sc);
+    if (ss_scenario_validate(f->run_sc, err, sizeof err) != 0) {
+        set_status(f, "%s", err, 0, 0);
         return -1;
     }
     if (f->started)

@@ -7,7 +7,7 @@
 #include "render/app.h"
 
 /* zone ids (clickable areas recorded while drawing) */
-enum { VW_Z_MODEL = 1, VW_Z_FIELD_DOWN, VW_Z_FIELD_UP, VW_Z_RUN, VW_Z_REMOVE, VW_Z_UP, VW_Z_DOWN };
+enum { VW_Z_MODEL = 1, VW_Z_FIELD_DOWN, VW_Z_FIELD_UP, VW_Z_RUN, VW_Z_REMOVE, VW_Z_UP, VW_Z_DOWN, VW_Z_PRESET };
 
 void vw_scene_build(vw_app *app, vw_draw *d);
 /* per column of the mini-map: 0..255 share of time waiting (rebuilt on demand) */

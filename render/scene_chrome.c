@@ -163,6 +163,19 @@ static int button(vw_sc *c, int x, int y, int h, const char *label, int on, int 
     return x + w + 6;
 }
 
+/* "preset < name >" and the preset's caption in the viewer's language */
+static void preset_row(vw_sc *c, const vw_runform *f, const vw_rect *r, int y, int bh)
+{
+    int ko = c->app->lang == VW_LANG_KO, x = r->x + 8;
+    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, ko ? "프리셋:" : "preset:") + 8;
+    x = button(c, x, y, bh, "<", 0, VW_Z_PRESET, -1);
+    const char *name = f->preset >= 0 ? f->presets[f->preset] : ko ? "(없음)" : "(none)";
+    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, name) + 6;
+    x = button(c, x, y, bh, ">", 0, VW_Z_PRESET, +1) + 10;
+    const char *cap = f->preset < 0 || !f->sc ? "" : ko ? f->sc->caption_ko : f->sc->caption_en;
+    vw_text_fit(c->d, x, y + 3, c->f_label, VW_C_TEXT_DIM, cap, r->x + r->w - 8 - x);
+}
+
 void vw_sc_form(vw_sc *c)
 {
     vw_app *app = c->app;
@@ -176,6 +189,8 @@ void vw_sc_form(vw_sc *c)
     x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, "models:") + 8;
     for (int i = 0; i < f->nmodels; i++)
         x = button(c, x, y, bh, f->model[i], f->on[i], VW_Z_MODEL, i);
+    y += bh + 6;
+    preset_row(c, f, r, y, bh);
     x = r->x + 8;
     y += bh + 6;
     for (int k = 0; k < VW_NFIELDS; k++) {
@@ -187,12 +202,13 @@ void vw_sc_form(vw_sc *c)
     }
     int running = atomic_load(&f->running);
     x = button(c, x + 10, y, bh, running ? "running..." : "Run", !running, VW_Z_RUN, 0);
-    char st[256];
+    char st[640];
     vw_form_status(f, st, sizeof st);
-    vw_text(c->d, x + 8, y + 3, c->f_label, VW_C_TEXT_DIM, VW_ALIGN_LEFT, st);
+    int pw = running ? 200 : 0;
+    vw_text_fit(c->d, x + 8, y + 3, c->f_label, VW_C_TEXT_DIM, st, r->x + r->w - pw - 24 - (x + 8));
     if (running) { /* progress bar: models done of models asked */
         int n = atomic_load(&f->progress_count), k = atomic_load(&f->progress_model);
-        int pw = 200, done = n ? pw * (k - 1) / n : 0;
+        int done = n ? pw * (k - 1) / n : 0;
         vw_frame(c->d, r->x + r->w - pw - 12, y + 2, pw, bh - 4, VW_C_TEXT_DIM, 1);
         vw_fill(c->d, r->x + r->w - pw - 12, y + 2, done + pw / (n ? n * 3 : 3), bh - 4, VW_C_USER);
     }

@@ -35,7 +35,7 @@ static const char view_help[] =
     "usage: sockscope view [FILE...] [options]\n\n"
     "Animated, side-by-side timelines of the runs in each trace: one panel per run,\n"
     "lanes per server thread, the kernel's in-flight operations, clients, counters.\n"
-    "With no FILE it opens the run form (press R): pick models, press Run.\n\n"
+    "With no FILE it opens the run form (press R): pick models or a preset, press Run.\n\n"
     "  --lecture            full screen, large type, captions explaining each event\n"
     "  --lang ko|en         caption language (default en)\n"
     "  --screenshot OUT.png render one frame without a display and exit\n"

@@ -240,12 +240,41 @@ static void run_form_adds_panels(void **state)
     assert_int_equal(access(tmp, F_OK), -1); /* temporary traces go with the viewer */
 }
 
+/* A preset from the form runs with what the fields do not cover: here its
+ * slow client (special clients, staggered connects) and its name. */
+static void run_form_runs_a_preset(void **state)
+{
+    (void)state;
+    vw_app app;
+    vw_app_init(&app, 1200, 700);
+    for (int i = 0; i <= app.form.npresets && strcmp(app.form.sc->name, "iterative-vs-threads-slow-client"); i++)
+        assert_int_equal(vw_form_preset(&app.form, +1), 0);
+    assert_string_equal(app.form.sc->name, "iterative-vs-threads-slow-client");
+    app.form.value[VW_F_CLIENTS] = 3;
+    app.form.value[VW_F_MESSAGES] = 2;
+    assert_int_equal(vw_form_start(&app.form), 0);
+    for (int i = 0; i < 1500 && app.s.nruns == 0; i++) {
+        usleep(20000);
+        vw_app_tick(&app, 0.02);
+    }
+    assert_int_equal(app.s.nruns, 2);
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(app.s.runs[r].nreq, 6);
+        assert_non_null(strstr(app.s.runs[r].params, "scenario=iterative-vs-threads-slow-client"));
+        assert_non_null(strstr(app.s.runs[r].params, "special=slow 1"));
+        assert_non_null(strstr(app.s.runs[r].params, "connect=stagger"));
+    }
+    assert_string_equal(app.s.runs[0].model, "blocking-iterative");
+    vw_app_free(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(loads_runs_lanes_and_operations), cmocka_unit_test(damaged_files_say_why),
                                        cmocka_unit_test(window_messages_are_matched),
                                        cmocka_unit_test(session_save_keeps_kept_runs),
                                        cmocka_unit_test(frame_and_svg_without_a_window),
-                                       cmocka_unit_test(empty_run_shows_as_empty), cmocka_unit_test(run_form_adds_panels)};
+                                       cmocka_unit_test(empty_run_shows_as_empty), cmocka_unit_test(run_form_adds_panels),
+                                       cmocka_unit_test(run_form_runs_a_preset)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "render/app.h"
 #include "render/backend.h"
 #include "render/palette.h"
+#include "render/scene.h"
 #include "testutil.h"
 #include "vw_fixture.h"
 
@@ -125,10 +126,71 @@ static void png_reads_back(void **state)
     done(&s);
 }
 
+static int find_zone(const vw_app *app, int id, int arg)
+{
+    for (int i = 0; i < app->nzones; i++)
+        if (app->zones[i].id == id && app->zones[i].arg == arg)
+            return i;
+    return -1;
+}
+
+static int drew_text(const vw_draw *d, const char *needle)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->cmd[i].kind == VW_CMD_TEXT && strstr(vw_cmd_text(d, &d->cmd[i]), needle))
+            return 1;
+    return 0;
+}
+
+/* The run form lists the shipped presets; clicking ">" loads the first:
+ * its models are ticked, its workload is in the fields, its caption shows
+ * (one line, cut to the form), and "<" goes back to none. */
+static void run_form_picks_presets(void **state)
+{
+    (void)state;
+    shot s;
+    render(&s, 10000, 0);
+    vw_app *app = &s.app;
+    app->form.open = 1;
+    vw_app_frame(app, &s.d);
+    assert_true(app->form.npresets >= 7); /* assets/scenarios */
+    assert_int_equal(app->form.preset, -1);
+    int z = find_zone(app, VW_Z_PRESET, +1);
+    assert_true(z >= 0);
+    vw_input click = {VW_IN_DOWN, 0, 0, app->zones[z].r.x + 2, app->zones[z].r.y + 2, 1, 0, 0};
+    vw_app_input(app, &click);
+    assert_int_equal(app->form.preset, 0);
+    const ss_scenario *sc = app->form.sc;
+    assert_string_equal(app->form.presets[0], sc->name);
+    for (int i = 0; i < app->form.nmodels; i++) {
+        int listed = 0;
+        for (int k = 0; k < sc->nmodels; k++)
+            listed |= strcmp(sc->models[k], app->form.model[i]) == 0;
+        assert_int_equal(app->form.on[i], listed);
+    }
+    assert_int_equal(app->form.value[VW_F_CLIENTS], sc->w.clients);
+    vw_app_frame(app, &s.d);
+    vw_backend_render(s.b, &s.d);
+    assert_true(drew_text(&s.d, app->form.presets[0]));
+    char first_words[24];
+    memcpy(first_words, sc->caption_en, sizeof first_words - 1);
+    first_words[sizeof first_words - 1] = 0;
+    assert_true(drew_text(&s.d, first_words));
+    const char *png = getenv("SS_FORM_PNG"); /* a picture to look at */
+    char err[256];
+    assert_int_equal(vw_backend_save_png(s.b, png ? png : tu_tmpfile(".png"), err, sizeof err), 0);
+    z = find_zone(app, VW_Z_PRESET, -1);
+    vw_input back = {VW_IN_DOWN, 0, 0, app->zones[z].r.x + 2, app->zones[z].r.y + 2, 1, 0, 0};
+    vw_app_input(app, &back);
+    assert_int_equal(app->form.preset, -1);
+    done(&s);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 0);
     const struct CMUnitTest tests[] = {cmocka_unit_test(lanes_show_each_category), cmocka_unit_test(playhead_column_and_future_shade),
-                                       cmocka_unit_test(caption_text_is_drawn), cmocka_unit_test(png_reads_back)};
+                                       cmocka_unit_test(caption_text_is_drawn), cmocka_unit_test(png_reads_back),
+                                       cmocka_unit_test(run_form_picks_presets)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
