@@ -11,6 +11,7 @@
 
 #include "sim/clock.h"
 #include "sim/recorder.h"
+#include "sim/switchcount.h"
 
 /* One bit per fd: set while the fd is in non-blocking mode, so a probe knows
  * without a syscall whether recv/send/accept can put the thread to sleep. */
@@ -35,16 +36,12 @@ int ss_fd_is_nonblocking(int fd)
     return (atomic_load_explicit(&nb_bits[fd >> 6], memory_order_relaxed) >> (fd & 63)) & 1;
 }
 
-static long thread_nvcsw(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_THREAD, &ru);
-    return ru.ru_nvcsw;
-}
+static long thread_nvcsw(void) { return ss_sw_read(); }
 
 /* Did a blocking call really wait? It did iff the thread made a voluntary
  * context switch during the call: the kernel put it to sleep. We count
- * those with getrusage(RUSAGE_THREAD).ru_nvcsw, but lazily: a thread cannot
+ * those with the kernel's count (sim/switchcount.h: getrusage, or a BPF
+ * counter where allowed), but lazily: a thread cannot
  * go to sleep and be woken again in less than SS_WAIT_FLOOR_NS, so
  *  - a call shorter than that did not wait (no reading needed), and
  *  - a reading taken at the exit of an earlier call is still valid at the

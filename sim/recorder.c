@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sim/codec.h"
+#include "sim/switchcount.h"
 
 #define DRAIN_BATCH 4096
 #define MAX_NOTES 32
@@ -204,6 +205,8 @@ int ss_rec_open(const char *path, const ss_rec_opts *opts, char *err, size_t err
     R.out = f;
     R.ring_events = opts && opts->ring_events ? opts->ring_events : 16384;
     ss_rec_detect_waits = opts ? opts->detect_waits : 1;
+    if (ss_rec_detect_waits)
+        ss_sw_attach();
     R.batch = malloc(DRAIN_BATCH * sizeof *R.batch);
     R.write_failed = 0;
     R.stop_writer = 0;
@@ -228,6 +231,7 @@ int ss_rec_close(char *err, size_t errlen)
     if (R.writer_running)
         pthread_join(R.writer, NULL);
     R.writer_running = 0;
+    ss_sw_detach();
     int rc = R.write_failed ? -1 : 0;
     if (R.out && fclose(R.out) != 0 && !R.write_failed) {
         rc = -1;
@@ -267,6 +271,8 @@ uint32_t ss_run_begin(const ss_run_info *info)
     atomic_store(&ss_rec_active, R.out != NULL);
     uint32_t id = R.run;
     pthread_mutex_unlock(&R.lock);
+    if (ss_rec_detect_waits && ss_sw_source()) /* how "really waited" was decided */
+        ss_run_note("wait_counter", ss_sw_source());
     return id;
 }
 
@@ -366,6 +372,7 @@ void ss_thread_begin(ss_role role, const char *name)
 
 void ss_thread_end(void)
 {
+    ss_sw_thread_end();
     if (tls_thr && ss_tls.gen == atomic_load(&ss_rec_gen))
         thread_finish(tls_thr);
     tls_thr = NULL;

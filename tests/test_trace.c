@@ -77,8 +77,9 @@ static void t_rend(void *ud, const ss_run_end_info *e)
 {
     tally *t = ud;
     t->run_ends++;
-    if (e->nnotes)
-        snprintf(t->note, sizeof t->note, "%s", e->notes[0][1]);
+    for (int i = 0; i < e->nnotes; i++) /* beside the recorder's own notes (wait_counter...) */
+        if (strcmp(e->notes[i][0], "note") == 0)
+            snprintf(t->note, sizeof t->note, "%s", e->notes[i][1]);
 }
 
 static void t_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)

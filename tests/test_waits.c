@@ -3,7 +3,9 @@
  * known cases: data that arrives 50 ms later, and data already queued. */
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "sim/probe.h"
 #include "sim/recorder.h"
 #include "sim/runner.h"
+#include "sim/switchcount.h"
 #include "testutil.h"
 
 static int pair[2];
@@ -142,11 +145,72 @@ static void lazy_rule_agrees_with_exact_readings(void **state)
     }
 }
 
+/* The BPF switch counter (where the process may load BPF) counts what
+ * getrusage's ru_nvcsw counts: voluntary switches of this thread — sleeps,
+ * waits on a pipe — and not preemption by a busy sibling. */
+typedef struct spinner {
+    _Atomic int stop;
+} spinner;
+
+static void *spin(void *arg)
+{
+    spinner *s = arg;
+    while (!atomic_load(&s->stop))
+        ;
+    return NULL;
+}
+
+static void switch_counter_agrees_with_getrusage(void **state)
+{
+    (void)state;
+    if (!ss_sw_attach()) {
+        print_message("switch counter: BPF not allowed here (not root?): getrusage is the only source\n");
+        skip();
+    }
+    assert_string_equal(ss_sw_source(), "bpf sched_switch");
+    long b0 = ss_sw_read(), r0 = ss_sw_read_rusage();
+    for (int i = 0; i < 50; i++) { /* voluntary: sleeps */
+        struct timespec t = {0, 200 * 1000};
+        nanosleep(&t, NULL);
+    }
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    spinner sp = {0};
+    pthread_t th[64];
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int nspin = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_THREAD, &ru0);
+    for (int i = 0; i < nspin; i++) /* a busy thread per core, and us: we get preempted */
+        assert_int_equal(pthread_create(&th[i], NULL, spin, &sp), 0);
+    for (volatile long i = 0; i < 100 * 1000 * 1000; i++)
+        ;
+    atomic_store(&sp.stop, 1);
+    for (int i = 0; i < nspin; i++)
+        pthread_join(th[i], NULL);
+    getrusage(RUSAGE_THREAD, &ru1);
+    char c = 1;
+    assert_int_equal(write(fds[1], &c, 1), 1);
+    assert_int_equal(read(fds[0], &c, 1), 1);
+    close(fds[0]);
+    close(fds[1]);
+    long b = ss_sw_read() - b0, r = ss_sw_read_rusage() - r0;
+    long preempted = ru1.ru_nivcsw - ru0.ru_nivcsw;
+    print_message("switch counter: bpf %ld, getrusage %ld voluntary switches (%ld preemptions not counted)\n", b, r,
+                  preempted);
+    assert_true(r >= 50);
+    assert_true(preempted > 0);
+    assert_int_equal(b, r);
+    ss_sw_detach();
+    assert_string_equal(ss_sw_source(), "getrusage");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(waits_are_measured),
         cmocka_unit_test(lazy_rule_agrees_with_exact_readings),
+        cmocka_unit_test(switch_counter_agrees_with_getrusage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
