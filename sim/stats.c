@@ -56,6 +56,104 @@ static void on_run_begin(void *ud, const ss_run_meta *m)
     memset(r, 0, sizeof *r);
     r->meta = *m;
     ss_hist_init(&r->latency);
+    ss_hist_init(&r->msgs.socket_delay);
+}
+
+/* --- async-select's messages -------------------------------------------------
+ * A post (notifier or UI thread) and its dispatch (the window procedure)
+ * carry the same id but live on different threads, so either may be read
+ * first; the first waits in a small open-addressing table until the other
+ * arrives. It holds only messages in flight: as small as the queue. */
+typedef struct ss_msg_slot {
+    uint64_t id;          /* 0 = empty */
+    uint64_t t;           /* post: its time; dispatch: when it was taken */
+    uint64_t ui_end;      /* dispatch: end of the last UI handling before it */
+    uint32_t code;
+    int dispatched;       /* which half this is */
+} ss_msg_slot;
+
+static size_t msg_home(const ss_msg_stats *m, uint64_t id) { return (size_t)(id * 0x9e3779b97f4a7c15ull) & (m->cap - 1); }
+
+static ss_msg_slot *msg_find(ss_msg_stats *m, uint64_t id)
+{
+    for (size_t i = m->cap ? msg_home(m, id) : 0; m->cap && m->pending[i].id; i = (i + 1) & (m->cap - 1))
+        if (m->pending[i].id == id)
+            return &m->pending[i];
+    return NULL;
+}
+
+static int msg_put(ss_msg_stats *m, const ss_msg_slot *v)
+{
+    if ((m->n + 1) * 2 > m->cap) { /* keep it half empty: short probes */
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        ss_msg_slot *old = m->pending, *t = calloc(cap, sizeof *t);
+        if (!t)
+            return -1;
+        size_t oldcap = m->cap;
+        m->pending = t;
+        m->cap = cap;
+        m->n = 0;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].id)
+                msg_put(m, &old[i]);
+        free(old);
+    }
+    size_t i = msg_home(m, v->id);
+    while (m->pending[i].id)
+        i = (i + 1) & (m->cap - 1);
+    m->pending[i] = *v;
+    m->n++;
+    return 0;
+}
+
+/* removes slot s, moving later entries of its probe run back into the gap */
+static void msg_del(ss_msg_stats *m, ss_msg_slot *s)
+{
+    size_t i = (size_t)(s - m->pending), j = i;
+    m->pending[i].id = 0;
+    m->n--;
+    for (;;) {
+        j = (j + 1) & (m->cap - 1);
+        if (!m->pending[j].id)
+            return;
+        size_t h = msg_home(m, m->pending[j].id);
+        /* j's entry may fill the gap at i if its home is not in (i, j] */
+        if ((j > i && (h <= i || h > j)) || (j < i && h <= i && h > j)) {
+            m->pending[i] = m->pending[j];
+            m->pending[j].id = 0;
+            i = j;
+        }
+    }
+}
+
+static void msg_matched(ss_msg_stats *m, const ss_msg_slot *post, const ss_msg_slot *disp)
+{
+    if (disp->code > 0x3f)
+        return; /* UI and quit messages: counted, not timed */
+    ss_hist_add(&m->socket_delay, disp->t > post->t ? disp->t - post->t : 0);
+    m->behind_ui += disp->ui_end > post->t;
+}
+
+static void on_message(ss_msg_stats *m, const ss_event *ev)
+{
+    int dispatch = ev->api == SS_API_MSG_DISPATCH;
+    if (dispatch) {
+        m->dispatched++;
+        if (ev->aux == SS_MSG_UI) {
+            m->ui++;
+            m->ui_end = ev->t1 > m->ui_end ? ev->t1 : m->ui_end;
+        }
+    } else {
+        m->posted++;
+    }
+    ss_msg_slot me = {ev->id, ev->t0, dispatch ? m->ui_end : 0, ev->aux, dispatch};
+    ss_msg_slot *other = msg_find(m, ev->id);
+    if (other && other->dispatched != dispatch) {
+        msg_matched(m, dispatch ? other : &me, dispatch ? &me : other);
+        msg_del(m, other);
+    } else if (ev->id) {
+        msg_put(m, &me);
+    }
 }
 
 static void on_thread(void *ud, const ss_thread_meta *t)
@@ -122,8 +220,8 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     case SS_API_OP_COMPLETE: s->completions++; break;
     case SS_API_CPU_WORK: s->cpu_work_ns += ev->t1 - ev->t0; break;
     case SS_API_REFUSED: r->refused++; break;
-    case SS_API_MSG_POST: r->messages_posted++; break;
-    case SS_API_MSG_DISPATCH: r->messages_dispatched++; break;
+    case SS_API_MSG_POST:
+    case SS_API_MSG_DISPATCH: on_message(&r->msgs, ev); break;
     case SS_API_REQUEST:
         if (ev->flags & SS_EV_FAILED) {
             r->requests_failed++;
@@ -190,6 +288,7 @@ void ss_stats_free(ss_stats *st)
         free(st->runs[i].roles);
         free(st->runs[i].first);
         free(st->runs[i].last);
+        free(st->runs[i].msgs.pending);
     }
     free(st->runs);
     memset(st, 0, sizeof *st);
@@ -250,6 +349,14 @@ static void print_run(FILE *f, const ss_run_stats *r)
             ss_hist_pct(&r->latency, 99) / 1e3, r->latency.count ? r->latency.max / 1e3 : 0.0);
     if (r->refused)
         fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
+    const ss_msg_stats *m = &r->msgs;
+    if (m->posted)
+        fprintf(f, "  message queue: %llu posted, %llu dispatched (%llu UI); socket messages waited p50 %.1f us, "
+                   "p99 %.1f us, max %.1f us; %llu of %llu waited while UI work ran\n",
+                (unsigned long long)m->posted, (unsigned long long)m->dispatched, (unsigned long long)m->ui,
+                ss_hist_pct(&m->socket_delay, 50) / 1e3, ss_hist_pct(&m->socket_delay, 99) / 1e3,
+                m->socket_delay.count ? m->socket_delay.max / 1e3 : 0.0, (unsigned long long)m->behind_ui,
+                (unsigned long long)m->socket_delay.count);
     const ss_side *s = &r->server, *c = &r->client;
     fprintf(f, "  %-24s%14s%14s\n", "", "server", "clients");
     print_side_row(f, "threads", "%14.0f", (double)s->threads, (double)c->threads);
@@ -370,6 +477,20 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
         ss_jw_kuint(&w, "p99", ss_hist_pct(&r->latency, 99));
         ss_jw_kuint(&w, "max", r->latency.count ? r->latency.max : 0);
         ss_jw_end_obj(&w);
+        if (r->msgs.posted) {
+            const ss_msg_stats *m = &r->msgs;
+            ss_jw_key(&w, "messages");
+            ss_jw_obj(&w);
+            ss_jw_kuint(&w, "posted", m->posted);
+            ss_jw_kuint(&w, "dispatched", m->dispatched);
+            ss_jw_kuint(&w, "ui_dispatched", m->ui);
+            ss_jw_kuint(&w, "socket_messages_timed", m->socket_delay.count);
+            ss_jw_kuint(&w, "socket_delay_p50_ns", ss_hist_pct(&m->socket_delay, 50));
+            ss_jw_kuint(&w, "socket_delay_p99_ns", ss_hist_pct(&m->socket_delay, 99));
+            ss_jw_kuint(&w, "socket_delay_max_ns", m->socket_delay.count ? m->socket_delay.max : 0);
+            ss_jw_kuint(&w, "behind_ui_work", m->behind_ui);
+            ss_jw_end_obj(&w);
+        }
         ss_jw_kuint(&w, "process_cpu_user_ns", r->end.user_ns);
         ss_jw_kuint(&w, "process_cpu_sys_ns", r->end.sys_ns);
         json_side(&w, "server", &r->server);

@@ -27,12 +27,24 @@ typedef struct ss_side {
     uint64_t events, dropped;
 } ss_side;
 
+/* async-select's message queue: posts matched to dispatches by id */
+typedef struct ss_msg_stats {
+    uint64_t posted, dispatched, ui;   /* ui: ordinary UI messages dispatched */
+    ss_hist socket_delay;              /* post -> dispatch of socket messages (FD_*), ns */
+    uint64_t behind_ui;                /* socket messages that waited while UI work ran */
+    /* matching while loading: messages whose other half is not read yet */
+    struct ss_msg_slot *pending;
+    size_t cap, n;
+    uint64_t ui_end;                   /* end of the latest UI handling read so far */
+} ss_msg_stats;
+
 typedef struct ss_run_stats {
     ss_run_meta meta;
     ss_run_end_info end;
     int has_end;
     ss_side server, client;
-    uint64_t requests_ok, requests_failed, refused, messages_posted, messages_dispatched;
+    uint64_t requests_ok, requests_failed, refused;
+    ss_msg_stats msgs;
     ss_hist latency;
     /* per-thread bookkeeping while loading */
     int *roles;

@@ -168,8 +168,9 @@ static void as_ui_messages_delay_socket_messages(void **state)
     ss_workload_result res;
     ss_model_opts quiet = {0}, busy = {.ui_rate = 2000, .ui_cost_us = 300};
     msgs m0, m1;
+    ss_stats st;
     msgs_load(tu_record("async-select", &quiet, &w, &res, NULL, 1), &m0);
-    msgs_load(tu_record("async-select", &busy, &w, &res, NULL, 1), &m1);
+    msgs_load(tu_record("async-select", &busy, &w, &res, &st, 1), &m1);
     double mean0, mean1;
     uint64_t p99_0, p99_1;
     long behind0, behind1, n0, n1;
@@ -182,6 +183,13 @@ static void as_ui_messages_delay_socket_messages(void **state)
     assert_int_equal(behind0, 0);
     assert_true(m1.nui > 0);
     assert_true(behind1 > 0); /* structural: UI work ran while socket messages waited */
+    /* `stats` matches posts to dispatches while streaming: the same numbers */
+    const ss_msg_stats *sm = &st.runs[0].msgs;
+    assert_int_equal(sm->ui, m1.nui);
+    assert_int_equal(sm->socket_delay.count, n1);
+    assert_int_equal(sm->behind_ui, behind1);
+    assert_int_equal(sm->n, sm->posted - sm->dispatched); /* unmatched: only posts still queued at the end */
+    ss_stats_free(&st);
     msgs_free(&m0);
     msgs_free(&m1);
 }
