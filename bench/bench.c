@@ -246,11 +246,15 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc && ss_model_find(argv[i + 1])) {
             model = argv[++i];
             only_models = 1;
+        } else if (strcmp(argv[i], "--messages") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 10) {
+            messages = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 && atoi(argv[i + 1]) <= 16) {
             rounds = atoi(argv[++i]);
         } else {
-            printf("usage: sockscope-bench [--quick] [--model M] [--rounds 1..16]\n"
-                   "  --model M   only the throughput of model M (skips the probe and reader parts)\n");
+            printf("usage: sockscope-bench [--quick] [--model M] [--rounds 1..16] [--messages N]\n"
+                   "  --model M     only the throughput of model M (skips the probe and reader parts)\n"
+                   "  --rounds N    alternating rounds per model, medians (default 5)\n"
+                   "  --messages N  per client, 16 clients (default 2000): longer runs, less noise\n");
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
     }
