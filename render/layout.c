@@ -33,28 +33,28 @@ static int grow(vw_layout *L, int npanels, int nboxes)
     return 0;
 }
 
+static int box_h(double h) { return (int)h > 1 ? (int)h : 1; }
+
 static int add_box(vw_panel_box *p, vw_box_kind k, int lane, int y, double h)
 {
     vw_box *b = &p->box[p->nbox++];
     b->kind = k;
     b->lane = lane;
     b->y = y;
-    b->h = (int)h > 1 ? (int)h : 1;
+    b->h = box_h(h);
     return y + b->h;
 }
 
 /* a panel's lanes and gaps, at least as tall as its counters box */
 static int lanes_h(const vw_layout *L, const vw_run *r, double unit, int gap)
 {
-    int h = 0;
-    for (int i = 0; i < r->nserver; i++)
-        h += (unit > 1 ? (int)unit : 1) + gap;
+    int h = r->nserver * (box_h(unit) + gap);
     if (r->kernel.n)
-        h += (unit * 1.6 > 1 ? (int)(unit * 1.6) : 1) + gap;
+        h += box_h(unit * 1.6) + gap;
     if (r->msgs.n)
-        h += (unit * 1.2 > 1 ? (int)(unit * 1.2) : 1) + gap;
+        h += box_h(unit * 1.2) + gap;
     if (r->nlanes > r->nserver)
-        h += (unit * 1.6 > 1 ? (int)(unit * 1.6) : 1) + gap;
+        h += box_h(unit * 1.6) + gap;
     int need = 4 * L->o.line_h[L->o.lecture ? 1 : 0] + 6; /* counters: two columns of four rows */
     return h > need ? h : need;
 }
