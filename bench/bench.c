@@ -251,6 +251,11 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 && atoi(argv[i + 1]) <= 16) {
             rounds = atoi(argv[++i]);
         } else {
+            if (strcmp(argv[i], "--help") != 0)
+                fprintf(stderr, "sockscope-bench: %s%s%s: %s\n", argv[i], i + 1 < argc ? " " : "",
+                        i + 1 < argc ? argv[i + 1] : "",
+                        strcmp(argv[i], "--model") == 0 ? "no such model here (see 'sockscope models')"
+                                                         : "unknown option or bad value");
             printf("usage: sockscope-bench [--quick] [--model M] [--rounds 1..16] [--messages N]\n"
                    "  --model M     only the throughput of model M (skips the probe and reader parts)\n"
                    "  --rounds N    alternating rounds per model, medians (default 5)\n"
