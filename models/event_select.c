@@ -25,7 +25,8 @@
  * Every report of network events is an SS_API_EVENT_SIGNAL event (aux = the
  * events; flagged SS_EV_KERNEL when it really wrote the eventfd, not when
  * the object was already set); WSAEnumNetworkEvents calls are
- * SS_API_ENUM_EVENTS with the events taken in aux. */
+ * SS_API_ENUM_EVENTS with the events taken in aux; each socket's
+ * WSACreateEvent / WSACloseEvent are SS_API_EVENT_CREATE / _CLOSE. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@
 #include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/recorder.h"
+#include "sim/sync.h"
 
 #define WAIT_MAX 64                /* WSA_MAXIMUM_WAIT_EVENTS */
 #define PER_WAITER (WAIT_MAX - 1)  /* slot 0 of each wait: the control event */
@@ -117,7 +119,7 @@ static void wake_all(void *ud)
 static void release(ss_ne_sock *ns)
 {
     esock *s = (esock *)ns;
-    close(s->efd);
+    ss_event_close(s->efd); /* WSACloseEvent */
     free(s);
 }
 
@@ -128,7 +130,7 @@ static esock *new_esock(int fd)
     if (!s)
         return NULL;
     s->si.fd = fd;
-    s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); /* WSACreateEvent */
+    s->efd = ss_event_create(); /* WSACreateEvent */
     if (s->efd < 0) {
         free(s);
         return NULL;
@@ -349,7 +351,7 @@ static int start(es *E, waiter *w0)
     if (ss_ne_init(&E->ne, E->srv, &ops, E) != 0)
         return -1;
     E->listener.si.fd = E->srv->listen_fd;
-    E->listener.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    E->listener.efd = ss_event_create(); /* the listening socket's WSACreateEvent */
     if (E->listener.efd < 0 || ss_ne_register(&E->ne, &E->listener.ne, E->srv->listen_fd, SS_NE_ACCEPT, 1) != 0)
         return -1;
     hand_over(w0, &E->listener);
@@ -375,7 +377,7 @@ static int event_select_serve(ss_server *s)
     for (int k = 0; k < E.nw; k++)
         free_waiter(E.w[k]);
     if (E.listener.efd >= 0)
-        close(E.listener.efd);
+        ss_event_close(E.listener.efd);
     return rc;
 }
 

@@ -54,9 +54,13 @@ static void es_event_objects_set_and_reset(void **state)
     tu_trace_load(path, &t);
     static unsigned char set[65536];
     memset(set, 0, sizeof set);
-    long writes = 0, enums = 0;
+    long writes = 0, enums = 0, creates = 0, closes = 0;
     for (size_t i = 0; i < t.n; i++) {
         const ss_event *ev = &t.ev[i].ev;
+        if (tu_thread_of(&t, &t.ev[i])->role == SS_ROLE_SERVER) { /* WSACreateEvent / WSACloseEvent */
+            creates += ev->api == SS_API_EVENT_CREATE && ev->ret >= 0;
+            closes += ev->api == SS_API_EVENT_CLOSE && ev->ret == 0;
+        }
         if (ev->sock < 0 || ev->sock >= 65536 || tu_thread_of(&t, &t.ev[i])->role != SS_ROLE_SERVER)
             continue;
         if (ev->api == SS_API_EVENT_SIGNAL && (ev->flags & SS_EV_KERNEL)) {
@@ -75,6 +79,8 @@ static void es_event_objects_set_and_reset(void **state)
     }
     assert_true(writes > 0);
     assert_true(enums > 0);
+    assert_int_equal(creates, 8 + 1); /* one event object per client socket, one for the listener */
+    assert_int_equal(closes, creates);
     tu_trace_free(&t);
 }
 
