@@ -29,7 +29,7 @@ typedef struct ss_run_info {
 } ss_run_info;
 
 typedef struct ss_rec_opts {
-    size_t ring_events;     /* per-thread ring capacity (power of two); 0 = default 16384 */
+    size_t ring_events;     /* per-thread ring capacity (power of two); 0 = default 65536 */
     int detect_waits;       /* whether blocking calls really waited: 0 off, 1 on (lazy),
                                2 verify (read around every call, flag lazy misses) */
 } ss_rec_opts;
@@ -47,6 +47,9 @@ void ss_thread_end(void);
 int  ss_thread_index(void); /* calling thread's index in the current run, -1 if none */
 
 /* totals so far in the current run (for progress lines) */
+/* Did the writer get real-time priority (root or RLIMIT_RTPRIO)? Without
+ * it, a spinning model on a loaded machine may overflow its ring (counted). */
+int      ss_rec_writer_realtime(void);
 uint64_t ss_rec_dropped(void);
 /* ns since the current run began (0 when none is open) */
 uint64_t ss_rec_run_ns(void);

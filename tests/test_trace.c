@@ -241,6 +241,26 @@ static void compact_on_default_workload(void **state)
     ss_stats_free(&st);
 }
 
+/* The default workload of the model that records fastest (the nonblocking
+ * server spins on EWOULDBLOCK: a million events a second) loses nothing
+ * when the writer has real-time priority, as it does for root. */
+static void spinning_server_drops_nothing(void **state)
+{
+    (void)state;
+    ss_workload_opts w = tu_workload(20, 200, 512);
+    ss_workload_result res;
+    ss_stats st;
+    tu_record("nonblocking", NULL, &w, &res, &st, 1);
+    uint64_t dropped = st.runs[0].server.dropped + st.runs[0].client.dropped;
+    print_message("nonblocking default workload: %llu events, %llu dropped, writer %s\n",
+                  (unsigned long long)(st.runs[0].server.events + st.runs[0].client.events),
+                  (unsigned long long)dropped, ss_rec_writer_realtime() ? "real-time" : "normal priority");
+    ss_stats_free(&st);
+    if (!ss_rec_writer_realtime())
+        skip(); /* no permission for real-time priority: drops are possible, and counted */
+    assert_int_equal(dropped, 0);
+}
+
 /* A ring far too small for a burst: what does not fit is counted per thread,
  * reported at the thread's end, and what was kept is intact. */
 static void overflow_is_counted_not_silent(void **state)
@@ -268,6 +288,7 @@ int main(void)
         cmocka_unit_test(not_a_trace_is_refused),
         cmocka_unit_test(overflow_is_counted_not_silent),
         cmocka_unit_test(compact_on_default_workload),
+        cmocka_unit_test(spinning_server_drops_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
