@@ -605,8 +605,9 @@ static int cmd_default(void)
         char *view_argv[] = {"view", (char *)trace, NULL};
         return ss_view_main(2, view_argv);
     }
-    char *shot_argv[] = {"view", (char *)trace, "--screenshot", (char *)png, "--at", "0.3", NULL};
-    if ((rc = ss_view_main(6, shot_argv)) == 0)
+    /* tall enough for every model's panel at a readable lane height */
+    char *shot_argv[] = {"view", (char *)trace, "--screenshot", (char *)png, "--at", "0.3", "--size", "1600x1400", NULL};
+    if ((rc = ss_view_main(8, shot_argv)) == 0)
         printf("no display: wrote the timeline to %s (view it with 'sockscope view %s')\n", png, trace);
     return rc;
 #else
