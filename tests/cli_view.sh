@@ -72,4 +72,24 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 (cd "$T" && "$BIN" view --scenario "$SRC/assets/scenarios/select-64-limit.ini" --scale 0.05 \
     --screenshot "$T/sc.png" --size 800x500 >/dev/null 2>"$T/err") || fail "view --scenario: $(cat "$T/err")"
 [ -s "$T/sc.png" ] && [ -s "$T/sockscope-out/select-64-limit.sstrace" ] || fail "view --scenario wrote no trace or picture"
-echo "cli_view: 1 passed, 0 failed"
+
+# The default job (README's first command): no arguments, no display — every
+# model runs, the table is printed, the trace, its Perfetto export and a
+# picture with every panel land in ./sockscope-out/.
+mkdir "$T/dj"
+(cd "$T/dj" && "$BIN" >"$T/dj.out" 2>"$T/dj.err") || fail "default job: $(tail -3 "$T/dj.err")"
+grep -q "^io_uring\|^epoll" "$T/dj.out" || fail "default job printed no comparison table"
+grep -q "no display: wrote the timeline to sockscope-out/default.png" "$T/dj.out" || fail "default job did not say where the picture is"
+python3 - "$T/dj/sockscope-out" <<'PY' || fail "default job outputs"
+import json, struct, sys
+d = sys.argv[1]
+png = open(d + "/default.png", "rb").read()
+assert png[:8] == b"\x89PNG\r\n\x1a\n"
+w, h = struct.unpack(">II", png[16:24])
+assert (w, h) == (1600, 1400), (w, h)
+ev = json.load(open(d + "/default.json"))["traceEvents"]
+names = {e["args"]["name"] for e in ev if e.get("ph") == "M" and e.get("name") == "process_name"}
+assert len(names) >= 6, names  # one process per model run
+assert open(d + "/default.sstrace", "rb").read(8) == b"SSTRACE\0"
+PY
+echo "cli_view: 2 passed, 0 failed"
