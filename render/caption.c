@@ -284,6 +284,17 @@ static const label LABELS[] = {
     {"threads", {"threads", "스레드"}},
     {"requests", {"requests", "요청 완료"}},
     {"latency", {"p50 / p99", "p50 / p99"}},
+    /* the run form */
+    {"models:", {"models:", "모델:"}},
+    {"preset:", {"preset:", "프리셋:"}},
+    {"(none)", {"(none)", "(없음)"}},
+    {"Run", {"Run", "실행"}},
+    {"running...", {"running...", "실행 중..."}},
+    {"messages", {"messages", "메시지"}},
+    {"size", {"size", "크기"}},
+    {"think ms", {"think ms", "대기 ms"}},
+    {"cpu us", {"cpu us", "CPU µs"}},
+    {"latency ms", {"latency ms", "지연 ms"}},
 };
 
 const char *vw_label(const char *key, vw_lang lang)

@@ -167,9 +167,9 @@ static int button(vw_sc *c, int x, int y, int h, const char *label, int on, int 
 static void preset_row(vw_sc *c, const vw_runform *f, const vw_rect *r, int y, int bh)
 {
     int ko = c->app->lang == VW_LANG_KO, x = r->x + 8;
-    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, ko ? "프리셋:" : "preset:") + 8;
+    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, vw_label("preset:", c->app->lang)) + 8;
     x = button(c, x, y, bh, "<", 0, VW_Z_PRESET, -1);
-    const char *name = f->preset >= 0 ? f->presets[f->preset] : ko ? "(없음)" : "(none)";
+    const char *name = f->preset >= 0 ? f->presets[f->preset] : vw_label("(none)", c->app->lang);
     x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, name) + 6;
     x = button(c, x, y, bh, ">", 0, VW_Z_PRESET, +1) + 10;
     const char *cap = f->preset < 0 || !f->sc ? "" : ko ? f->sc->caption_ko : f->sc->caption_en;
@@ -186,7 +186,7 @@ void vw_sc_form(vw_sc *c)
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
     vw_frame(c->d, r->x, r->y, r->w, r->h, VW_C_TEXT_DIM, 1);
     int bh = vw_text_h(c->d, c->f_label) + 6, x = r->x + 8, y = r->y + 6;
-    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, "models:") + 8;
+    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, vw_label("models:", app->lang)) + 8;
     for (int i = 0; i < f->nmodels; i++)
         x = button(c, x, y, bh, f->model[i], f->on[i], VW_Z_MODEL, i);
     y += bh + 6;
@@ -195,13 +195,13 @@ void vw_sc_form(vw_sc *c)
     y += bh + 6;
     for (int k = 0; k < VW_NFIELDS; k++) {
         char s[64];
-        snprintf(s, sizeof s, "%s %ld", vw_field_name((vw_field)k), f->value[k]);
+        snprintf(s, sizeof s, "%s %ld", vw_label(vw_field_name((vw_field)k), app->lang), f->value[k]);
         x = button(c, x, y, bh, "-", 0, VW_Z_FIELD_DOWN, k);
         x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, s) + 6;
         x = button(c, x, y, bh, "+", 0, VW_Z_FIELD_UP, k) + 10;
     }
     int running = atomic_load(&f->running);
-    x = button(c, x + 10, y, bh, running ? "running..." : "Run", !running, VW_Z_RUN, 0);
+    x = button(c, x + 10, y, bh, vw_label(running ? "running..." : "Run", app->lang), !running, VW_Z_RUN, 0);
     char st[640];
     vw_form_status(f, st, sizeof st);
     int pw = running ? 200 : 0;
