@@ -80,7 +80,7 @@ static void bench_probe(const char *trace)
 {
     char err[256];
     double floor_ns = per_call(FLOOR), off_ns = per_call(PROBE), nvcsw_ns = per_call(NVCSW);
-    ss_rec_opts ro = {1 << 16, 1};
+    ss_rec_opts ro = {1 << 16, 1, 0};
     if (ss_rec_open(trace, &ro, err, sizeof err) != 0) {
         fprintf(stderr, "sockscope-bench: %s\n", err);
         exit(1);
@@ -109,7 +109,7 @@ static void bench_probe(const char *trace)
 static double run_rps(const ss_model *m, const ss_workload_opts *w, const char *trace, int detect_waits)
 {
     char err[256];
-    ss_rec_opts ro = {0, detect_waits};
+    ss_rec_opts ro = {0, detect_waits, 0};
     if (trace && ss_rec_open(trace, &ro, err, sizeof err) != 0) {
         fprintf(stderr, "sockscope-bench: %s\n", err);
         exit(1);
@@ -159,7 +159,7 @@ static void bench_models(const char *trace, int rounds, int clients, int message
 static void record_events(const char *path, long n)
 {
     char err[256];
-    ss_rec_opts ro = {1 << 16, 0};
+    ss_rec_opts ro = {1 << 16, 0, 0};
     ss_rec_open(path, &ro, err, sizeof err);
     ss_run_info info = {"synthetic", "bench", NULL, 0};
     ss_run_begin(&info);

@@ -129,7 +129,7 @@ void vw_synth_run(const vw_synth *s)
 
 int vw_synth_file(const char *path, const vw_synth *runs, int nruns, char *err, size_t errlen)
 {
-    ss_rec_opts o = {1 << 16, 0};
+    ss_rec_opts o = {1 << 16, 0, 0};
     if (ss_rec_open(path, &o, err, errlen) != 0)
         return -1;
     for (int i = 0; i < nruns; i++)

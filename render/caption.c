@@ -131,6 +131,11 @@ static const text2 T_CPU = {
     "I/O the kernel keeps moving data meanwhile.",
     "유저 코드가 계산 중이다(요청 처리 작업). 소켓 함수 호출도 커널 진입도 없다. 비동기 입출력이라면 그동안에도 "
     "커널이 데이터를 옮긴다."};
+static const text2 T_TRACE_WAIT = {
+    "Not the model: sockscope's recorder held this thread. Its event ring was full, so it waited for the "
+    "trace writer to catch up instead of losing events.",
+    "모델이 아니라 sockscope의 기록기가 이 스레드를 멈췄다. 이벤트 링이 가득 차서, 이벤트를 잃는 대신 "
+    "트레이스 기록 스레드가 따라잡기를 기다렸다."};
 static const text2 T_WAKEUP = {
     "This thread woke another thread that was waiting for work.",
     "이 스레드가 일을 기다리던 다른 스레드를 깨웠다."};
@@ -176,6 +181,7 @@ static const text2 *api_text(int api)
     case SS_API_EVENT_SIGNAL: return &T_SIGNAL;
     case SS_API_CPU_WORK: return &T_CPU;
     case SS_API_WAKEUP: return &T_WAKEUP;
+    case SS_API_TRACE_WAIT: return &T_TRACE_WAIT;
     case SS_API_CLOSE:
     case SS_API_SHUTDOWN: return &T_CLOSE;
     case SS_API_SOCKET:

@@ -28,6 +28,7 @@ vw_cat vw_ev_cat(const vw_ev *e)
 {
     switch (e->api) {
     case SS_API_CPU_WORK: return VW_CAT_USER;
+    case SS_API_TRACE_WAIT: return VW_CAT_WAIT; /* the recorder's wait, named as such */
     case SS_API_MSG_DISPATCH:
     case SS_API_REQUEST: return VW_CAT_CONTAINER;
     default: break;

@@ -127,7 +127,7 @@ static int cmd_serve(int argc, char **argv)
     long port = 9000;
     double duration = 0;
     ss_model_opts mo = {0};
-    ss_rec_opts ro = {0, 1};
+    ss_rec_opts ro = {0, 1, 0};
     char err[ERRLEN];
     int c, li = -1;
     optind = 1;
@@ -428,7 +428,7 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
 
 static int cmd_run(int argc, char **argv)
 {
-    run_args a = {.trace = "sockscope-run.sstrace", .scale = 1, .ro = {0, 1}};
+    run_args a = {.trace = "sockscope-run.sstrace", .scale = 1, .ro = {0, 1, 0}};
     a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
     ss_scenario *sc = calloc(1, sizeof *sc);
     int rc = !a.sets || !sc ? fail(SS_EXIT_ENV, "%s", "out of memory") : run_parse(argc, argv, &a);

@@ -39,6 +39,7 @@ static struct {
     pthread_t writer;
     int writer_running, stop_writer;
     int writer_rt;    /* the writer runs at real-time priority */
+    int full_wait_ms; /* how long a thread with a full ring waits for the writer */
     size_t ring_events;
     uint32_t run, last_run, next_idx; /* run: the open run (0 = none) */
     uint64_t run_t0;  /* ticks at run start */
@@ -206,6 +207,7 @@ int ss_rec_open(const char *path, const ss_rec_opts *opts, char *err, size_t err
     R.out = f;
     R.ring_events = opts && opts->ring_events ? opts->ring_events : 16384;
     ss_rec_detect_waits = opts ? opts->detect_waits : 1;
+    R.full_wait_ms = !opts || !opts->full_wait_ms ? 250 : opts->full_wait_ms;
     if (ss_rec_detect_waits)
         ss_sw_attach();
     R.batch = malloc(DRAIN_BATCH * sizeof *R.batch);
@@ -402,6 +404,27 @@ ss_ring *ss_rec_attach(void)
 }
 
 int ss_rec_writer_realtime(void) { return R.writer_rt; }
+
+/* The ring is full: the writer is behind (not scheduled: a spinning model
+ * on a loaded machine). Rather than lose the event, the thread sleeps in
+ * 100 µs steps, giving its CPU away, until the writer has drained the ring
+ * or full_wait_ms have passed. That wait is the recorder's, not the
+ * model's, so it is recorded as its own event (trace_wait) right after the
+ * one that waited; readers and the viewer show it as such. */
+void ss_rec_full(ss_ring *r, const ss_event *ev)
+{
+    uint64_t t0 = ss_ticks();
+    for (int waited_us = 0; R.full_wait_ms > 0 && waited_us < R.full_wait_ms * 1000; waited_us += 100) {
+        struct timespec nap = {0, 100 * 1000};
+        nanosleep(&nap, NULL);
+        if (!ss_ring_try_push(r, ev))
+            continue;
+        ss_event w = {.t0 = t0, .t1 = ss_ticks(), .sock = -1, .api = SS_API_TRACE_WAIT};
+        ss_ring_push(r, &w); /* the ring had room for one: almost surely for two */
+        return;
+    }
+    atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+}
 
 uint64_t ss_rec_dropped(void)
 {

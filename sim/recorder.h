@@ -32,6 +32,8 @@ typedef struct ss_rec_opts {
     size_t ring_events;     /* per-thread ring capacity (power of two); 0 = default 65536 */
     int detect_waits;       /* whether blocking calls really waited: 0 off, 1 on (lazy),
                                2 verify (read around every call, flag lazy misses) */
+    int full_wait_ms;       /* a thread whose ring is full waits this long for the writer
+                               before it drops the event: 0 = default 250, < 0 = drop at once */
 } ss_rec_opts;
 
 int  ss_rec_open(const char *path, const ss_rec_opts *opts, char *err, size_t errlen);
@@ -48,7 +50,8 @@ int  ss_thread_index(void); /* calling thread's index in the current run, -1 if 
 
 /* totals so far in the current run (for progress lines) */
 /* Did the writer get real-time priority (root or RLIMIT_RTPRIO)? Without
- * it, a spinning model on a loaded machine may overflow its ring (counted). */
+ * it, a spinning model on a loaded machine may fill its ring and wait for
+ * the writer (trace_wait events). */
 int      ss_rec_writer_realtime(void);
 uint64_t ss_rec_dropped(void);
 /* ns since the current run began (0 when none is open) */
@@ -66,6 +69,9 @@ extern _Thread_local ss_tls_rec ss_tls;
 extern _Atomic uint32_t ss_rec_gen;
 
 ss_ring *ss_rec_attach(void); /* slow path: join the current run as an unnamed thread */
+/* slow path: the ring is full. Waits (bounded) for the writer to make room,
+ * records that wait as an SS_API_TRACE_WAIT event, or drops and counts. */
+void ss_rec_full(ss_ring *r, const ss_event *ev);
 
 static inline int ss_recording(void) { return atomic_load_explicit(&ss_rec_active, memory_order_relaxed); }
 
@@ -77,7 +83,8 @@ static inline void ss_emit(const ss_event *ev)
         if (!r)
             return;
     }
-    ss_ring_push(r, ev);
+    if (__builtin_expect(!ss_ring_try_push(r, ev), 0))
+        ss_rec_full(r, ev);
 }
 
 #endif

@@ -1,8 +1,9 @@
 /* ring.h — a single-producer / single-consumer ring of events.
  *
  * One per recording thread: the producer (the thread itself) never takes a
- * lock and never blocks; when the consumer (the trace writer) falls behind,
- * push fails and the event is counted as dropped, never silently lost. */
+ * lock and never blocks here; when the consumer (the trace writer) falls
+ * behind, try_push fails (the recorder then waits for room: ss_rec_full)
+ * and push counts the event as dropped, never silently lost. */
 #ifndef SS_RING_H
 #define SS_RING_H
 
@@ -26,22 +27,29 @@ int    ss_ring_init(ss_ring *r, size_t capacity_pow2); /* 0, or -1 (bad size / n
 void   ss_ring_free(ss_ring *r);
 size_t ss_ring_pop(ss_ring *r, ss_event *out, size_t max); /* consumer side */
 
-/* producer side: 1 if stored, 0 if dropped */
-static inline int ss_ring_push(ss_ring *r, const ss_event *ev)
+/* producer side: 1 if stored, 0 if the ring is full (nothing counted) */
+static inline int ss_ring_try_push(ss_ring *r, const ss_event *ev)
 {
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
     if (t - r->head_seen > r->mask) {
         r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
-        if (t - r->head_seen > r->mask) {
-            atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+        if (t - r->head_seen > r->mask)
             return 0;
-        }
     }
     r->slots[t & r->mask] = *ev;
     atomic_store_explicit(&r->tail, t + 1, memory_order_release);
     atomic_store_explicit(&r->pushed, atomic_load_explicit(&r->pushed, memory_order_relaxed) + 1,
                           memory_order_relaxed);
     return 1;
+}
+
+/* producer side: 1 if stored, 0 if dropped (and counted) */
+static inline int ss_ring_push(ss_ring *r, const ss_event *ev)
+{
+    if (ss_ring_try_push(r, ev))
+        return 1;
+    atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+    return 0;
 }
 
 #endif

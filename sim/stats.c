@@ -219,6 +219,10 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         break;
     case SS_API_OP_COMPLETE: s->completions++; break;
     case SS_API_CPU_WORK: s->cpu_work_ns += ev->t1 - ev->t0; break;
+    case SS_API_TRACE_WAIT:
+        s->trace_waits++;
+        s->trace_wait_ns += ev->t1 - ev->t0;
+        break;
     case SS_API_REFUSED: r->refused++; break;
     case SS_API_MSG_POST:
     case SS_API_MSG_DISPATCH: on_message(&r->msgs, ev); break;
@@ -378,6 +382,10 @@ static void print_run(FILE *f, const ss_run_stats *r)
     print_side_row(f, "CPU sys (ms)", "%14.2f", s->sys_ns / 1e6, c->sys_ns / 1e6);
     print_side_row(f, "events recorded", "%14.0f", (double)s->events, (double)c->events);
     print_side_row(f, "events dropped", "%14.0f", (double)s->dropped, (double)c->dropped);
+    if (s->trace_waits || c->trace_waits) { /* the recorder, not the model, held threads */
+        print_side_row(f, "recorder waits (full)", "%14.0f", (double)s->trace_waits, (double)c->trace_waits);
+        print_side_row(f, "  time (ms)", "%14.2f", s->trace_wait_ns / 1e6, c->trace_wait_ns / 1e6);
+    }
     if (r->has_end)
         fprintf(f, "  process CPU for the run: user %.2f ms, sys %.2f ms\n", r->end.user_ns / 1e6, r->end.sys_ns / 1e6);
     print_calls(f, "server", s);
@@ -434,6 +442,8 @@ static void json_side(ss_jw *w, const char *k, const ss_side *s)
     ss_jw_kuint(w, "cpu_sys_ns", s->sys_ns);
     ss_jw_kuint(w, "events", s->events);
     ss_jw_kuint(w, "dropped", s->dropped);
+    ss_jw_kuint(w, "trace_waits", s->trace_waits);
+    ss_jw_kuint(w, "trace_wait_ns", s->trace_wait_ns);
     ss_jw_key(w, "calls_by_api");
     ss_jw_obj(w);
     for (int a = 1; a < SS_API_COUNT; a++)

@@ -25,6 +25,7 @@ typedef struct ss_side {
     uint64_t threads, thread_span_ns;  /* threads seen; sum of their first..last event spans */
     uint64_t user_ns, sys_ns;       /* CPU time of the side's threads */
     uint64_t events, dropped;
+    uint64_t trace_waits, trace_wait_ns; /* the recorder held a thread: its ring was full */
 } ss_side;
 
 /* async-select's message queue: posts matched to dispatches by id */

@@ -29,11 +29,11 @@ static void *emitter(void *arg)
     return NULL;
 }
 
-static const char *record_with_ring(int runs, size_t ring_events)
+static const char *record_with_ring(int runs, size_t ring_events, int full_wait_ms)
 {
     const char *path = tu_tmpfile(".sstrace");
     char err[256];
-    ss_rec_opts ro = {ring_events, 1};
+    ss_rec_opts ro = {ring_events, 1, full_wait_ms};
     assert_int_equal(ss_rec_open(path, &ro, err, sizeof err), 0);
     for (int r = 0; r < runs; r++) {
         ss_kv kv[] = {{"clients", "4"}};
@@ -52,11 +52,11 @@ static const char *record_with_ring(int runs, size_t ring_events)
 }
 
 /* a ring big enough that a burst of PER_THREAD events cannot overflow it */
-static const char *record_synthetic(int runs) { return record_with_ring(runs, 32768); }
+static const char *record_synthetic(int runs) { return record_with_ring(runs, 32768, 0); }
 
 typedef struct tally {
     int runs, run_ends, threads, thread_ends;
-    uint64_t events, bad_fields, dropped;
+    uint64_t events, bad_fields, dropped, trace_waits;
     uint64_t next[8][THREADS]; /* next expected i per run/thread */
     uint64_t last_t1;
     int out_of_order;
@@ -85,6 +85,10 @@ static void t_rend(void *ud, const ss_run_end_info *e)
 static void t_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
 {
     tally *t = ud;
+    if (ev->api == SS_API_TRACE_WAIT) { /* the recorder held the thread: not an emitted event */
+        t->trace_waits += ev->t1 >= ev->t0 && ev->sock == -1;
+        return;
+    }
     t->events++;
     if (ev->t1 < t->last_t1)
         t->out_of_order++;
@@ -226,6 +230,29 @@ static void not_a_trace_is_refused(void **state)
 
 /* The format's compactness target: at most 16 bytes per event on the
  * default workload (20 clients x 200 messages of 512 bytes). */
+/* The same burst into the same tiny rings, with the default policy: a
+ * thread whose ring is full waits for the writer instead of dropping, so
+ * every event arrives intact, and each wait is in the trace as trace_wait. */
+static void full_ring_waits_and_loses_nothing(void **state)
+{
+    (void)state;
+    const char *path = record_with_ring(1, 64, 0);
+    tally t;
+    ss_scan_result res;
+    char err[256];
+    assert_int_equal(scan(path, 0, &t, &res, err), 0);
+    assert_int_equal(t.dropped, 0);
+    assert_int_equal(t.events, THREADS * PER_THREAD);
+    assert_int_equal(t.bad_fields, 0);
+    assert_true(t.trace_waits > 0);
+    print_message("64-event rings, %d x %d events: %llu trace waits, 0 dropped\n", THREADS, PER_THREAD,
+                  (unsigned long long)t.trace_waits);
+    ss_stats st;
+    assert_int_equal(ss_stats_load(path, &st, err, sizeof err), 0);
+    assert_int_equal(st.runs[0].server.trace_waits + st.runs[0].client.trace_waits, t.trace_waits);
+    ss_stats_free(&st);
+}
+
 static void compact_on_default_workload(void **state)
 {
     (void)state;
@@ -242,8 +269,9 @@ static void compact_on_default_workload(void **state)
 }
 
 /* The default workload of the model that records fastest (the nonblocking
- * server spins on EWOULDBLOCK: a million events a second) loses nothing
- * when the writer has real-time priority, as it does for root. */
+ * server spins on EWOULDBLOCK: a million events a second) loses nothing:
+ * the writer runs at real-time priority where allowed, and a thread whose
+ * ring fills waits for it anyway (trace_wait). */
 static void spinning_server_drops_nothing(void **state)
 {
     (void)state;
@@ -251,14 +279,13 @@ static void spinning_server_drops_nothing(void **state)
     ss_workload_result res;
     ss_stats st;
     tu_record("nonblocking", NULL, &w, &res, &st, 1);
-    uint64_t dropped = st.runs[0].server.dropped + st.runs[0].client.dropped;
-    print_message("nonblocking default workload: %llu events, %llu dropped, writer %s\n",
-                  (unsigned long long)(st.runs[0].server.events + st.runs[0].client.events),
-                  (unsigned long long)dropped, ss_rec_writer_realtime() ? "real-time" : "normal priority");
+    const ss_side *s = &st.runs[0].server, *c = &st.runs[0].client;
+    print_message("nonblocking default workload: %llu events, %llu dropped, %llu trace waits (%.2f ms), writer %s\n",
+                  (unsigned long long)(s->events + c->events), (unsigned long long)(s->dropped + c->dropped),
+                  (unsigned long long)(s->trace_waits + c->trace_waits), (s->trace_wait_ns + c->trace_wait_ns) / 1e6,
+                  ss_rec_writer_realtime() ? "real-time" : "normal priority");
+    assert_int_equal(s->dropped + c->dropped, 0);
     ss_stats_free(&st);
-    if (!ss_rec_writer_realtime())
-        skip(); /* no permission for real-time priority: drops are possible, and counted */
-    assert_int_equal(dropped, 0);
 }
 
 /* A ring far too small for a burst: what does not fit is counted per thread,
@@ -266,7 +293,7 @@ static void spinning_server_drops_nothing(void **state)
 static void overflow_is_counted_not_silent(void **state)
 {
     (void)state;
-    const char *path = record_with_ring(1, 64);
+    const char *path = record_with_ring(1, 64, -1); /* drop at once, never wait */
     tally t;
     ss_scan_result res;
     char err[256];
@@ -287,6 +314,7 @@ int main(void)
         cmocka_unit_test(damaged_chunk_stops_with_warning),
         cmocka_unit_test(not_a_trace_is_refused),
         cmocka_unit_test(overflow_is_counted_not_silent),
+        cmocka_unit_test(full_ring_waits_and_loses_nothing),
         cmocka_unit_test(compact_on_default_workload),
         cmocka_unit_test(spinning_server_drops_nothing),
     };

@@ -123,7 +123,7 @@ static void lazy_rule_agrees_with_exact_readings(void **state)
         for (int think = 0; think <= 1; think++) {
             const char *path = tu_tmpfile(".sstrace");
             char err[256];
-            ss_rec_opts ro = {0, 2};
+            ss_rec_opts ro = {0, 2, 0};
             assert_int_equal(ss_rec_open(path, &ro, err, sizeof err), 0);
             ss_workload_opts w = tu_workload(8, think ? 20 : 150, 512);
             w.think_ms = think ? 1 : 0;

@@ -57,7 +57,7 @@ const char *tu_record(const char *name, const ss_model_opts *mo, const ss_worklo
     assert_non_null(m);
     const char *path = tu_tmpfile(".sstrace");
     char err[512];
-    ss_rec_opts ro = {0, 1};
+    ss_rec_opts ro = {0, 1, 0};
     assert_int_equal(ss_rec_open(path, &ro, err, sizeof err), 0);
     ss_model_opts none = {0};
     int rc = ss_run_one(m, mo ? mo : &none, w, NULL, res, err, sizeof err);
@@ -186,7 +186,7 @@ void tu_server_start(tu_server *t, const char *name, const ss_model_opts *mo)
     assert_non_null(m);
     t->path = tu_tmpfile(".sstrace");
     char err[512];
-    ss_rec_opts ro = {0, 1};
+    ss_rec_opts ro = {0, 1, 0};
     assert_int_equal(ss_rec_open(t->path, &ro, err, sizeof err), 0);
     ss_run_info info = {m->name, m->mechanism, NULL, 0};
     ss_run_begin(&info);

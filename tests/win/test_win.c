@@ -213,7 +213,7 @@ static int record(const char *model, int clients, int messages, const char *path
     if (!m)
         return -1;
     char err[300];
-    ss_rec_opts ro = {0, 1};
+    ss_rec_opts ro = {0, 1, 0};
     if (ss_rec_open(path, &ro, err, sizeof err) != 0) {
         CHECK(0, "%s", err);
         return -1;
