@@ -58,7 +58,14 @@ size=$(wc -c <"$T/a.sstrace")
 head -c $((size / 2)) "$T/a.sstrace" >"$T/cut.sstrace"
 check_bad "$T/cut.sstrace" "cut off"
 python3 -c "
-import sys; b = bytearray(open(sys.argv[1], 'rb').read()); b[len(b) // 3] ^= 0x5a
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+# flip a byte inside the first events chunk's payload (docs/trace-format.md):
+# its CRC fails. A flip in a header could read as a cut-off file instead.
+off = struct.unpack_from('<H', b, 10)[0]
+while b[off:off + 4] != b'EVTS':
+    off += 12 + struct.unpack_from('<I', b, off + 4)[0]
+b[off + 12 + struct.unpack_from('<I', b, off + 4)[0] // 2] ^= 0x5a
 open(sys.argv[2], 'wb').write(b)" "$T/a.sstrace" "$T/corrupt.sstrace"
 check_bad "$T/corrupt.sstrace" "damaged"
 [ -s "$T/bad.png" ] || fail "a damaged trace should still be drawn as far as it goes"

@@ -119,7 +119,7 @@ static void damaged_files_say_why(void **state)
     vw_session_free(&s);
 
     const char *bad = tu_tmpfile(".sstrace");
-    copy_prefix(make_trace(), bad, -1, size / 3);
+    copy_prefix(make_trace(), bad, -1, tu_events_payload_byte(make_trace(), size / 3));
     assert_int_equal(vw_session_load(&s, bad, err, sizeof err), 0);
     assert_non_null(strstr(s.warning, "damaged"));
     vw_session_free(&s);

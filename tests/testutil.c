@@ -365,3 +365,25 @@ int tu_threads_calling(const tu_trace *t, int role, int api)
     }
     return n;
 }
+
+/* An offset in the middle of the payload of the first events chunk at or
+ * after `from` (docs/trace-format.md): flipping it fails that chunk's CRC,
+ * where a flip in a chunk header could read as a file cut off instead. */
+long tu_events_payload_byte(const char *path, long from)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    unsigned char h[12];
+    long off = 16;
+    while (fseek(f, off, SEEK_SET) == 0 && fread(h, 1, sizeof h, f) == sizeof h) {
+        long len = (long)h[4] | (long)h[5] << 8 | (long)h[6] << 16 | (long)h[7] << 24;
+        if (off >= from && memcmp(h, "EVTS", 4) == 0 && len > 2) {
+            fclose(f);
+            return off + 12 + len / 2;
+        }
+        off += 12 + len;
+    }
+    fclose(f);
+    fail_msg("no events chunk after byte %ld", from);
+    return -1;
+}

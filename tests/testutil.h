@@ -93,4 +93,9 @@ static inline const tu_thread *tu_thread_of(const tu_trace *t, const tu_event *e
 /* how many threads of a role recorded api at least once */
 int tu_threads_calling(const tu_trace *t, int role, int api);
 
+/* An offset in the middle of the payload of the first EVTS chunk at or
+ * after `from` in a trace file: a byte whose flip fails that chunk's CRC
+ * (a flip in a chunk header could read as a cut-off file instead). */
+long tu_events_payload_byte(const char *path, long from);
+
 #endif
