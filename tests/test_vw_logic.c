@@ -150,6 +150,12 @@ static void captions_explain_from_the_tables(void **state)
     vw_ev wb = *e;
     wb.err = SS_E_WOULDBLOCK;
     assert_non_null(strstr(vw_caption_explain(&wb, VW_LANG_EN), "WSAEWOULDBLOCK"));
+    vw_ev tw = *e; /* the recorder's own wait is named as such, and drawn as a wait */
+    tw.api = SS_API_TRACE_WAIT;
+    tw.flags = 0;
+    assert_non_null(strstr(vw_caption_explain(&tw, VW_LANG_EN), "recorder"));
+    assert_non_null(strstr(vw_caption_explain(&tw, VW_LANG_KO), "기록기"));
+    assert_int_equal(vw_ev_cat(&tw), VW_CAT_WAIT);
     assert_non_null(strstr(vw_caption_model("select", VW_LANG_EN), "64"));
     assert_non_null(strstr(vw_caption_model("iocp", VW_LANG_KO), "완료 포트"));
     char facts[256];
