@@ -253,13 +253,19 @@ static void full_ring_waits_and_loses_nothing(void **state)
     ss_stats_free(&st);
 }
 
+/* `sockscope run`'s default workload (20 clients x 200 echoes of 512 B) */
+static const char *record_default(const char *model, ss_stats *st)
+{
+    ss_workload_opts w = tu_workload(20, 200, 512);
+    ss_workload_result res;
+    return tu_record(model, NULL, &w, &res, st, 1);
+}
+
 static void compact_on_default_workload(void **state)
 {
     (void)state;
-    ss_workload_opts w = tu_workload(20, 200, 512);
-    ss_workload_result res;
     ss_stats st;
-    const char *path = tu_record("epoll", NULL, &w, &res, &st, 1);
+    const char *path = record_default("epoll", &st);
     uint64_t events = st.runs[0].server.events + st.runs[0].client.events;
     double per = (double)file_size(path) / (double)events;
     print_message("epoll default workload: %llu events, %.2f bytes/event\n", (unsigned long long)events, per);
@@ -275,10 +281,8 @@ static void compact_on_default_workload(void **state)
 static void spinning_server_drops_nothing(void **state)
 {
     (void)state;
-    ss_workload_opts w = tu_workload(20, 200, 512);
-    ss_workload_result res;
     ss_stats st;
-    tu_record("nonblocking", NULL, &w, &res, &st, 1);
+    record_default("nonblocking", &st);
     const ss_side *s = &st.runs[0].server, *c = &st.runs[0].client;
     print_message("nonblocking default workload: %llu events, %llu dropped, %llu trace waits (%.2f ms), writer %s\n",
                   (unsigned long long)(s->events + c->events), (unsigned long long)(s->dropped + c->dropped),
