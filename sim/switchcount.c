@@ -1,9 +1,13 @@
 #include "sim/switchcount.h"
 
+#include <linux/bpf.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 long ss_sw_read_rusage(void)
@@ -12,11 +16,6 @@ long ss_sw_read_rusage(void)
     getrusage(RUSAGE_THREAD, &ru);
     return ru.ru_nvcsw;
 }
-
-#include <linux/bpf.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 
 #define NSLOT 65536 /* power of two: slot = tid & (NSLOT - 1) */
 
@@ -29,7 +28,7 @@ static struct {
 } B = {.map_fd = -1, .prog_fd = -1, .tp_fd = -1};
 
 static _Thread_local const volatile uint64_t *my_slot;
-static _Thread_local int my_gen, my_tid;  /* my_gen: 0 = not looked up; -1 = no slot */
+static _Thread_local int my_state, my_tid;  /* 0 = not looked up, 1 = my_slot, -1 = no slot */
 
 static long sys_bpf(int cmd, union bpf_attr *a) { return syscall(__NR_bpf, cmd, a, sizeof *a); }
 
@@ -133,17 +132,17 @@ const char *ss_sw_source(void) { return atomic_load(&B.attached) ? "bpf sched_sw
 /* this thread's slot, claimed on first use */
 static const volatile uint64_t *slot(void)
 {
-    if (my_gen)
-        return my_gen > 0 ? my_slot : NULL;
+    if (my_state)
+        return my_state > 0 ? my_slot : NULL;
     my_tid = (int)syscall(SYS_gettid);
     int free_ = 0, i = my_tid & (NSLOT - 1);
     if (atomic_compare_exchange_strong(&B.owner[i], &free_, my_tid) || free_ == my_tid) {
         my_slot = &B.count[i];
-        my_gen = 1;
+        my_state = 1;
     } else {
-        my_gen = -1; /* another live thread's id has the same low bits */
+        my_state = -1; /* another live thread's id has the same low bits */
     }
-    return my_gen > 0 ? my_slot : NULL;
+    return my_state > 0 ? my_slot : NULL;
 }
 
 long ss_sw_read(void)
@@ -158,11 +157,11 @@ long ss_sw_read(void)
 
 void ss_sw_thread_end(void)
 {
-    if (my_gen > 0) {
+    if (my_state > 0) {
         int me = my_tid;
         atomic_compare_exchange_strong(&B.owner[my_tid & (NSLOT - 1)], &me, 0);
     }
-    my_gen = 0;
+    my_state = 0;
     my_slot = NULL;
 }
 
