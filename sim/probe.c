@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/epoll.h>
@@ -35,8 +34,6 @@ int ss_fd_is_nonblocking(int fd)
         return 0;
     return (atomic_load_explicit(&nb_bits[fd >> 6], memory_order_relaxed) >> (fd & 63)) & 1;
 }
-
-static long thread_nvcsw(void) { return ss_sw_read(); }
 
 /* Did a blocking call really wait? It did iff the thread made a voluntary
  * context switch during the call: the kernel put it to sleep. We count
@@ -80,7 +77,7 @@ void ss_probe_enter(ss_probe *p, int may_block)
     int chain_ok = wc.valid && p->t0 - wc.last_exit <= wait_floor();
     long fresh = 0;
     if (!chain_ok || ss_rec_detect_waits == 2) {
-        fresh = thread_nvcsw();
+        fresh = ss_sw_read();
         p->t0 = ss_ticks();
     }
     if (!chain_ok) {
@@ -110,7 +107,7 @@ int ss_probe_waited(ss_probe *p, uint64_t t1)
         wc.last_exit = t1;
         return 0;
     }
-    long now = thread_nvcsw();
+    long now = ss_sw_read();
     int exact = now != p->nvcsw, lazy = long_call && now != p->nvcsw_lazy;
     if (long_call)
         wc.nvcsw = now;

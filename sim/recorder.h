@@ -29,7 +29,7 @@ typedef struct ss_run_info {
 } ss_run_info;
 
 typedef struct ss_rec_opts {
-    size_t ring_events;     /* per-thread ring capacity (power of two); 0 = default 65536 */
+    size_t ring_events;     /* per-thread ring capacity (power of two); 0 = default 16384 */
     int detect_waits;       /* whether blocking calls really waited: 0 off, 1 on (lazy),
                                2 verify (read around every call, flag lazy misses) */
     int full_wait_ms;       /* a thread whose ring is full waits this long for the writer

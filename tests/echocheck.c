@@ -80,10 +80,10 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* Bytes queued for the client to read, waiting (bounded) until the count has
- * stood still for `quiet_ms`: nothing more is arriving, so the server's
- * sends have filled its own 4 KiB send buffer and the client's window. */
-static int queued_when_quiet(int fd, int quiet_ms)
+/* Waits (bounded) until the bytes queued for the client to read have stood
+ * still for `quiet_ms`: nothing more is arriving, so the server's sends have
+ * filled its own 4 KiB send buffer and the client's window. */
+static void wait_until_quiet(int fd, int quiet_ms)
 {
     int last = -1, still = 0;
     for (int waited = 0; waited < 3000 && still < quiet_ms; waited += 2) {
@@ -93,7 +93,6 @@ static int queued_when_quiet(int fd, int quiet_ms)
         last = q;
         usleep(2000);
     }
-    return last;
 }
 
 /* Read n bytes in pauses: before each 4 KiB, let the pipeline fill up and
@@ -105,7 +104,7 @@ static size_t paused_read(int fd, unsigned char *p, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        queued_when_quiet(fd, 20);
+        wait_until_quiet(fd, 20);
         size_t want = n - got < 4096 ? n - got : 4096;
         ssize_t r = ss_recv(fd, p + got, want, 0);
         if (r <= 0)
