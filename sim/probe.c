@@ -51,8 +51,7 @@ int ss_fd_is_nonblocking(int fd)
 
 typedef struct wait_cache {
     long nvcsw;          /* the count when it was last known */
-    uint64_t last_exit;  /* ticks at the end of the last probed call */
-    int valid;
+    ss_wait_chain chain;
 } wait_cache;
 
 static _Thread_local wait_cache wc;
@@ -74,7 +73,7 @@ void ss_probe_enter(ss_probe *p, int may_block)
     p->t0 = ss_ticks();
     if (!may_block || !ss_rec_detect_waits)
         return;
-    int chain_ok = wc.valid && p->t0 - wc.last_exit <= wait_floor();
+    int chain_ok = ss_chain_holds(&wc.chain, p->t0, wait_floor());
     long fresh = 0;
     if (!chain_ok || ss_rec_detect_waits == 2) {
         fresh = ss_sw_read();
@@ -82,7 +81,7 @@ void ss_probe_enter(ss_probe *p, int may_block)
     }
     if (!chain_ok) {
         wc.nvcsw = fresh;
-        wc.valid = 1;
+        wc.chain.valid = 1;
     }
     p->nvcsw_lazy = wc.nvcsw;
     p->nvcsw = ss_rec_detect_waits == 2 ? fresh : wc.nvcsw;
@@ -95,27 +94,15 @@ int ss_probe_waited(ss_probe *p, uint64_t t1)
 {
     if (!ss_rec_detect_waits)
         return 0;
-    int long_call = t1 - p->t0 > wait_floor();
-    if (!p->may_block) { /* any probed call: short ones keep the chain */
-        if (long_call)
-            wc.valid = 0;
-        else
-            wc.last_exit = t1;
+    int long_call = t1 - p->t0 > wait_floor(), verify = ss_rec_detect_waits == 2;
+    if (ss_chain_skip(&wc.chain, p->may_block, long_call, verify, t1))
         return 0;
-    }
-    if (!long_call && ss_rec_detect_waits != 2) {
-        wc.last_exit = t1;
-        return 0;
-    }
     long now = ss_sw_read();
     int exact = now != p->nvcsw, lazy = long_call && now != p->nvcsw_lazy;
     if (long_call)
         wc.nvcsw = now;
-    wc.last_exit = ss_ticks();
-    int flags = (ss_rec_detect_waits == 2 ? exact : lazy) ? SS_EV_WAITED : 0;
-    if (ss_rec_detect_waits == 2 && exact != lazy)
-        flags |= SS_EV_WAIT_MISSED;
-    return flags;
+    wc.chain.last_exit = ss_ticks();
+    return ss_wait_flags(lazy, exact, verify);
 }
 
 /* The common shape of a probed call: enter, call, keep errno, exit. */

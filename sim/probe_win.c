@@ -168,8 +168,7 @@ const char *ss_win_wait_method(void)
 
 typedef struct wait_cache {
     uint64_t cycles, ticks; /* a reading: thread cycles at QPC ticks */
-    uint64_t last_exit;     /* ticks at the end of the last probed call */
-    int valid;
+    ss_wait_chain chain;
 } wait_cache;
 static _Thread_local wait_cache wc;
 
@@ -188,7 +187,7 @@ void ss_probe_enter(ss_probe *p, int may_block)
     p->t0 = ss_ticks();
     if (!detect)
         return;
-    int chain_ok = wc.valid && p->t0 - wc.last_exit <= floor_ticks;
+    int chain_ok = ss_chain_holds(&wc.chain, p->t0, floor_ticks);
     if (!chain_ok || ss_rec_detect_waits == 2) {
         exact_cycles = thread_cycles();
         exact_ticks = ss_ticks();
@@ -197,7 +196,7 @@ void ss_probe_enter(ss_probe *p, int may_block)
     if (!chain_ok) {
         wc.cycles = exact_cycles;
         wc.ticks = exact_ticks;
-        wc.valid = 1;
+        wc.chain.valid = 1;
     }
     entry_cycles = wc.cycles;
     entry_ticks = wc.ticks;
@@ -214,29 +213,17 @@ int ss_probe_waited(ss_probe *p, uint64_t t1)
 {
     if (!ss_rec_detect_waits || !waits_known)
         return 0;
-    int long_call = t1 - p->t0 > floor_ticks;
-    if (!p->may_block) {
-        if (long_call)
-            wc.valid = 0;
-        else
-            wc.last_exit = t1;
+    int long_call = t1 - p->t0 > floor_ticks, verify = ss_rec_detect_waits == 2;
+    if (ss_chain_skip(&wc.chain, p->may_block, long_call, verify, t1))
         return 0;
-    }
-    if (!long_call && ss_rec_detect_waits != 2) {
-        wc.last_exit = t1;
-        return 0;
-    }
     uint64_t c = thread_cycles(), now = ss_ticks();
     int lazy = long_call && off_cpu(entry_cycles, entry_ticks, c, now);
-    int exact = ss_rec_detect_waits == 2 ? off_cpu(exact_cycles, exact_ticks, c, now) : lazy;
+    int exact = verify ? off_cpu(exact_cycles, exact_ticks, c, now) : lazy;
     wc.cycles = c;
     wc.ticks = now;
-    wc.valid = 1;
-    wc.last_exit = ss_ticks();
-    int flags = (ss_rec_detect_waits == 2 ? exact : lazy) ? SS_EV_WAITED : 0;
-    if (ss_rec_detect_waits == 2 && exact != lazy)
-        flags |= SS_EV_WAIT_MISSED;
-    return flags;
+    wc.chain.valid = 1;
+    wc.chain.last_exit = ss_ticks();
+    return ss_wait_flags(lazy, exact, verify);
 }
 
 
