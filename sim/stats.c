@@ -82,27 +82,49 @@ static ss_msg_slot *msg_find(ss_msg_stats *m, uint64_t id)
     return NULL;
 }
 
-static int msg_put(ss_msg_stats *m, const ss_msg_slot *v)
+static void msg_insert(ss_msg_stats *m, const ss_msg_slot *v)
 {
-    if ((m->n + 1) * 2 > m->cap) { /* keep it half empty: short probes */
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        ss_msg_slot *old = m->pending, *t = calloc(cap, sizeof *t);
-        if (!t)
-            return -1;
-        size_t oldcap = m->cap;
-        m->pending = t;
-        m->cap = cap;
-        m->n = 0;
-        for (size_t i = 0; i < oldcap; i++)
-            if (old[i].id)
-                msg_put(m, &old[i]);
-        free(old);
-    }
     size_t i = msg_home(m, v->id);
     while (m->pending[i].id)
         i = (i + 1) & (m->cap - 1);
     m->pending[i] = *v;
     m->n++;
+}
+
+/* A new table of `cap` slots holding the entries no older than `since`. */
+static int msg_rehash(ss_msg_stats *m, size_t cap, uint64_t since)
+{
+    ss_msg_slot *old = m->pending, *t = calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    size_t oldcap = m->cap;
+    m->pending = t;
+    m->cap = cap;
+    m->n = 0;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].id && old[i].t >= since)
+            msg_insert(m, &old[i]);
+    free(old);
+    return 0;
+}
+
+/* The other half of a message is at most one writer pass away in the file
+ * (milliseconds), so an entry a second older than the newest time read
+ * never finds it: on Windows the kernel's posts are not recorded at all.
+ * Such entries are let go before the table grows, so it holds about one
+ * second of messages, whatever the file's length. */
+#define MSG_MATCH_WINDOW_NS 1000000000ull
+
+static int msg_put(ss_msg_stats *m, const ss_msg_slot *v)
+{
+    if ((m->n + 1) * 2 > m->cap) { /* keep it half empty: short probes */
+        uint64_t since = m->latest > MSG_MATCH_WINDOW_NS ? m->latest - MSG_MATCH_WINDOW_NS : 0;
+        if (m->cap && msg_rehash(m, m->cap, since) != 0)
+            return -1;
+        if ((m->n + 1) * 2 > m->cap && msg_rehash(m, m->cap ? m->cap * 2 : 64, 0) != 0)
+            return -1;
+    }
+    msg_insert(m, v);
     return 0;
 }
 
@@ -146,6 +168,8 @@ static void on_message(ss_msg_stats *m, const ss_event *ev)
     } else {
         m->posted++;
     }
+    if (ev->t0 > m->latest)
+        m->latest = ev->t0;
     ss_msg_slot me = {ev->id, ev->t0, dispatch ? m->ui_end : 0, ev->aux, dispatch};
     ss_msg_slot *other = msg_find(m, ev->id);
     if (other && other->dispatched != dispatch) {
@@ -354,13 +378,17 @@ static void print_run(FILE *f, const ss_run_stats *r)
     if (r->refused)
         fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
     const ss_msg_stats *m = &r->msgs;
-    if (m->posted)
-        fprintf(f, "  message queue: %llu posted, %llu dispatched (%llu UI); socket messages waited p50 %.1f us, "
-                   "p99 %.1f us, max %.1f us; %llu of %llu waited while UI work ran\n",
-                (unsigned long long)m->posted, (unsigned long long)m->dispatched, (unsigned long long)m->ui,
-                ss_hist_pct(&m->socket_delay, 50) / 1e3, ss_hist_pct(&m->socket_delay, 99) / 1e3,
-                m->socket_delay.count ? m->socket_delay.max / 1e3 : 0.0, (unsigned long long)m->behind_ui,
-                (unsigned long long)m->socket_delay.count);
+    if (m->posted || m->dispatched) {
+        fprintf(f, "  message queue: %llu posted, %llu dispatched (%llu UI); ", (unsigned long long)m->posted,
+                (unsigned long long)m->dispatched, (unsigned long long)m->ui);
+        if (m->socket_delay.count)
+            fprintf(f, "socket messages waited p50 %.1f us, p99 %.1f us, max %.1f us; %llu of %llu waited while UI "
+                       "work ran\n", ss_hist_pct(&m->socket_delay, 50) / 1e3, ss_hist_pct(&m->socket_delay, 99) / 1e3,
+                    m->socket_delay.max / 1e3, (unsigned long long)m->behind_ui,
+                    (unsigned long long)m->socket_delay.count);
+        else
+            fprintf(f, "socket messages not timed: their posts are not in the trace (posted by the kernel)\n");
+    }
     const ss_side *s = &r->server, *c = &r->client;
     fprintf(f, "  %-24s%14s%14s\n", "", "server", "clients");
     print_side_row(f, "threads", "%14.0f", (double)s->threads, (double)c->threads);
@@ -487,7 +515,7 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
         ss_jw_kuint(&w, "p99", ss_hist_pct(&r->latency, 99));
         ss_jw_kuint(&w, "max", r->latency.count ? r->latency.max : 0);
         ss_jw_end_obj(&w);
-        if (r->msgs.posted) {
+        if (r->msgs.posted || r->msgs.dispatched) {
             const ss_msg_stats *m = &r->msgs;
             ss_jw_key(&w, "messages");
             ss_jw_obj(&w);

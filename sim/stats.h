@@ -37,6 +37,7 @@ typedef struct ss_msg_stats {
     struct ss_msg_slot *pending;
     size_t cap, n;
     uint64_t ui_end;                   /* end of the latest UI handling read so far */
+    uint64_t latest;                   /* the newest message time read so far */
 } ss_msg_stats;
 
 typedef struct ss_run_stats {

@@ -9,6 +9,7 @@
 #include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/recorder.h"
+#include "sim/stats.h"
 #include "sim/trace_reader.h"
 #include "testutil.h"
 
@@ -253,6 +254,43 @@ static void full_ring_waits_and_loses_nothing(void **state)
     ss_stats_free(&st);
 }
 
+/* Window messages whose posts are not in the trace (Windows: the kernel
+ * posts them): `stats` says they are not timed, and the table that matches
+ * posts to dispatches holds about a second of them, not the whole file. */
+static void unmatched_messages_stay_bounded(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    const char *path = tu_tmpfile(".sstrace");
+    char err[256];
+    ss_rec_opts ro = {1 << 17, 0, 0};
+    assert_int_equal(ss_rec_open(path, &ro, err, sizeof err), 0);
+    ss_run_info info = {"async-select", "dispatches only", NULL, 0};
+    ss_run_begin(&info);
+    ss_thread_begin(SS_ROLE_SERVER, "window procedure");
+    uint64_t t = ss_ticks(), step = (uint64_t)(100000 / ss_clock_ns_per_tick()) + 1; /* 100 µs apart: 10 s */
+    for (int i = 1; i <= N; i++, t += step)
+        ss_note(SS_API_MSG_DISPATCH, 5, 0, 0, (uint64_t)i, SS_NE_READ, 0, t, t + 1);
+    ss_thread_end();
+    ss_run_end();
+    assert_int_equal(ss_rec_close(err, sizeof err), 0);
+    ss_stats st;
+    assert_int_equal(ss_stats_load(path, &st, err, sizeof err), 0);
+    const ss_msg_stats *m = &st.runs[0].msgs;
+    assert_int_equal(m->dispatched, N);
+    assert_int_equal(m->socket_delay.count, 0);
+    print_message("%d unmatched dispatches over 10 s: the table holds %zu (%zu slots)\n", N, m->n, m->cap);
+    assert_true(m->cap <= 65536); /* ~10,000 a second, kept half empty */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ss_stats_print(f, &st);
+    fclose(f);
+    assert_non_null(strstr(text, "socket messages not timed"));
+    free(text);
+    ss_stats_free(&st);
+}
+
 /* `sockscope run`'s default workload (20 clients x 200 echoes of 512 B) */
 static const char *record_default(const char *model, ss_stats *st)
 {
@@ -319,6 +357,7 @@ int main(void)
         cmocka_unit_test(not_a_trace_is_refused),
         cmocka_unit_test(overflow_is_counted_not_silent),
         cmocka_unit_test(full_ring_waits_and_loses_nothing),
+        cmocka_unit_test(unmatched_messages_stay_bounded),
         cmocka_unit_test(compact_on_default_workload),
         cmocka_unit_test(spinning_server_drops_nothing),
     };
