@@ -26,7 +26,5 @@ const char *vw_caption_explain(const vw_ev *e, vw_lang lang);
 void vw_caption_facts(const vw_ev *e, const char *thread, vw_lang lang, char *out, size_t n);
 /* The model's strengths and weaknesses; a generic line for unknown models. */
 const char *vw_caption_model(const char *model, vw_lang lang);
-/* Names of the categories, for the legend. */
-const char *vw_label(const char *key, vw_lang lang);
 
 #endif

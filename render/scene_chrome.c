@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "render/caption.h"
+#include "render/ui_text.h"
 #include "render/scene_int.h"
 
 void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg)

@@ -10,6 +10,7 @@
 
 #include "render/counters.h"
 #include "render/scene_int.h"
+#include "render/ui_text.h"
 
 #define DETAIL_EVENTS 3000   /* walk a lane's visible events only below this */
 #define TRAVEL_WALL_S 0.35   /* a packet takes this long on screen to travel... */
