@@ -68,7 +68,7 @@ void ss_standin_begin(ss_standin *s);
  * does on Windows (SS_EV_KERNEL for a kernel entry, SS_EV_ASYNC...);
  * may_block: it is a wait (SS_EV_WAITED is added when the machinery slept).
  * impl is the Linux call that did the work: the one that slept, else the
- * first kernel entry, else s->impl, else 0 (it stayed in user space). */
+ * last kernel entry, else s->impl, else 0 (it stayed in user space). */
 void ss_standin_end(ss_standin *s, int win_api, int sock, uint64_t arg, int64_t ret, int err, uint64_t id,
                     uint32_t aux, int flags, int may_block);
 void ss_emul_begin(void);

@@ -23,8 +23,9 @@ static int role_flags(int api, int flags)
 {
     if (!emul.depth)
         return flags;
+    /* the Linux call that did the work: the one that slept, else the last */
     if ((flags & SS_EV_KERNEL) && !(flags & SS_EV_STANDIN) &&
-        (!emul.impl || ((flags & SS_EV_WAITED) && !(emul.flags & SS_EV_WAITED))))
+        (!(emul.flags & SS_EV_WAITED) || (flags & SS_EV_WAITED)))
         emul.impl = (uint16_t)api;
     emul.flags |= (uint8_t)(flags & SS_EV_WAITED);
     return flags | SS_EV_EMUL;
