@@ -17,6 +17,7 @@
 #include "sim/recorder.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/scenario_claims.h"
 #include "sim/server.h"
 #include "sim/stats.h"
 #include "sim/stopsig.h"
@@ -374,15 +375,22 @@ static int run_scenario(const run_args *a, ss_scenario *sc)
     return -1;
 }
 
-static void print_caption(const ss_scenario *sc)
+/* the captions' language: Korean when LC_ALL (or LANG) starts with ko */
+static const char *caption_lang(void)
 {
     const char *lang = getenv("LC_ALL") && *getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
-    int ko = lang && strncmp(lang, "ko", 2) == 0 && sc->caption_ko[0];
-    const char *caption = ko ? sc->caption_ko : sc->caption_en;
+    return lang && strncmp(lang, "ko", 2) == 0 ? "ko" : "en";
+}
+
+/* before the run: the caption, its measured figures not known yet ("…") */
+static void print_caption(const ss_scenario *sc)
+{
+    char caption[4096];
+    ss_caption_fill(sc, NULL, caption_lang(), caption, sizeof caption);
     fprintf(stderr, "scenario %s%s%s\n", sc->name[0] ? sc->name : sc->path, caption[0] ? ": " : "", caption);
 }
 
-static int print_comparison(const run_args *a, int rc)
+static int print_comparison(const run_args *a, const ss_scenario *sc, int rc)
 {
     char err[ERRLEN];
     ss_stats st;
@@ -395,6 +403,10 @@ static int print_comparison(const run_args *a, int rc)
         ss_stats_print_table(stdout, &st);
         printf("\ntrace: %s  (details: sockscope stats %s; Perfetto: sockscope export %s --format chrome -o out.json)\n",
                a->trace, a->trace, a->trace);
+        if (a->scenario) { /* the caption filled from this run, and whether each claim held */
+            printf("\n");
+            ss_claims_print(stdout, sc, &st, caption_lang());
+        }
     }
     ss_stats_free(&st);
     return rc;
@@ -406,10 +418,14 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
     ss_stopsig_ignore_sigpipe();
     if (ss_rec_open(a->trace, &a->ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
-    ss_kv facts[] = {{"scenario", sc->name[0] ? sc->name : sc->path}};
+    /* the CPU count is recorded so that claims about it (iocp: 2 x CPUs
+     * workers) are checked against the machine the run was made on */
+    char cpus[16];
+    snprintf(cpus, sizeof cpus, "%d", ss_claim_cpus(NULL));
+    ss_kv facts[] = {{"scenario", sc->name[0] ? sc->name : sc->path}, {"cpus", cpus}};
     if (a->scenario) {
         sc->w.facts = facts;
-        sc->w.nfacts = 1;
+        sc->w.nfacts = 2;
     }
     int rc = SS_EXIT_OK;
     for (int i = 0; i < n; i++) {
@@ -423,7 +439,7 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
     }
     if (ss_rec_close(err, ERRLEN) != 0)
         return fail(SS_EXIT_FAIL, "%s", err);
-    return print_comparison(a, rc);
+    return print_comparison(a, sc, rc);
 }
 
 static int cmd_run(int argc, char **argv)

@@ -306,9 +306,7 @@ static int word_width(const char *w, size_t n)
     return cols;
 }
 
-/* Print text after `lead` (first line) / `indent` (the others), breaking at
- * spaces so that no line passes `width` columns. */
-static void wrap(FILE *f, const char *lead, const char *indent, const char *text, int width)
+void ss_explain_wrap(FILE *f, const char *lead, const char *indent, const char *text, int width)
 {
     int col = word_width(lead, strlen(lead)), start = word_width(indent, strlen(indent));
     fputs(lead, f);
@@ -347,7 +345,7 @@ static void list(FILE *f, const char *heading, const char *const *items, int wid
 {
     fprintf(f, "\n%s:\n", heading);
     for (int i = 0; i < MAXITEMS && items[i]; i++)
-        wrap(f, "  - ", "    ", items[i], width);
+        ss_explain_wrap(f, "  - ", "    ", items[i], width);
 }
 
 static void requirements(FILE *f, const labels *lb, const char *req, int width)
@@ -357,7 +355,7 @@ static void requirements(FILE *f, const labels *lb, const char *req, int width)
         int a = req[i] == 'y' ? 0 : req[i] == 'n' ? 1 : 2;
         char line[256];
         snprintf(line, sizeof line, "%s: %s", lb->reqs[i], lb->answer[a]);
-        wrap(f, "  - ", "    ", line, width);
+        ss_explain_wrap(f, "  - ", "    ", line, width);
     }
 }
 
@@ -373,17 +371,17 @@ int ss_explain(FILE *f, const char *model, const char *lang, int width)
     char line[400];
     fprintf(f, "%s: %s\n", e->model, t->title);
     snprintf(line, sizeof line, "%s: %s", lb->source, t->source);
-    wrap(f, "", "  ", line, width);
+    ss_explain_wrap(f, "", "  ", line, width);
     snprintf(line, sizeof line, "%s: %s", lb->windows, e->windows);
-    wrap(f, "", "  ", line, width);
+    ss_explain_wrap(f, "", "  ", line, width);
     snprintf(line, sizeof line, "%s: %s", lb->here, m ? m->mechanism : lb->absent);
-    wrap(f, "", "  ", line, width);
+    ss_explain_wrap(f, "", "  ", line, width);
     fprintf(f, "\n%s:\n", lb->how);
-    wrap(f, "  ", "  ", t->how, width);
+    ss_explain_wrap(f, "  ", "  ", t->how, width);
     if (e->returns) {
         fprintf(f, "\n%s:\n", lb->returns);
         for (int i = 0; i < 4; i++)
-            wrap(f, "  - ", "    ", lb->table11_1[i], width);
+            ss_explain_wrap(f, "  - ", "    ", lb->table11_1[i], width);
     }
     list(f, lb->pros, t->pros, width);
     list(f, lb->cons, t->cons, width);
