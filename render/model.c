@@ -105,6 +105,8 @@ void vw_lane_push(vw_lane *l, const ss_event *ev)
     e->dur_enc = vw_dur_encode(ev->t1 > ev->t0 ? ev->t1 - ev->t0 : 0);
     e->ret = ev->ret > INT32_MAX ? INT32_MAX : ev->ret < INT32_MIN ? INT32_MIN : (int32_t)ev->ret;
     e->sock = ev->sock;
+    if (ev->sock < 0 && (ev->api == SS_API_SELECT || ev->api == SS_API_POLL || ev->api == SS_API_WSA_WAIT))
+        e->sock = -2 - (int32_t)(ev->arg < 1000000 ? ev->arg : 1000000); /* vw_ev_watched */
     e->api = (uint8_t)(ev->api < 256 ? ev->api : 0);
     e->sub = (uint8_t)(ev->aux < 256 ? ev->aux : 255);
     e->err = (uint8_t)((ev->err & 0x7f) | ((ev->flags & SS_EV_STANDIN) && !ev->impl ? VW_EV_USERSPACE : 0));
