@@ -601,7 +601,7 @@ static int claim_key(ss_scenario *sc, const char *section, const char *key, cons
  * placeholder (captions' too) naming known models and figures. */
 static int check_claims(const ss_scenario *sc, char *err, size_t n)
 {
-    char why[400];
+    char why[512];
     static const char *const captions[] = {"caption_en", "caption_ko"};
     for (int l = 0; l < 2; l++) {
         const char *text = l ? sc->caption_ko : sc->caption_en;

@@ -151,13 +151,14 @@ int ss_claim_cpus(const ss_stats *st)
 typedef struct xp {
     const char *s;
     size_t i;
-    const ss_scenario *sc; /* checking a file: names only */
+    const ss_scenario *sc; /* checking a file (names only), or before the run (with pre) */
     const ss_stats *st;    /* evaluating: the run's figures */
+    int pre;               /* before the run: variables from sc, figures unknown */
     int prec;              /* decimals to show the value with: the first figure's (-1: none yet) */
     int integral;          /* only whole numbers so far */
     char missing[160];     /* why the value cannot be measured ("" = it can) */
     int nonfinite;         /* a side was not a finite number (a division by 0) */
-    char err[300];
+    char err[512];
 } xp;
 
 static int is_name_char(char c, int dash) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (dash && c == '-'); }
@@ -216,6 +217,11 @@ static int model_figure(xp *x, const char *model, const char *fig, double *v)
     if (x->prec < 0)
         x->prec = f->prec;
     x->integral = 0;
+    if (x->pre) { /* before the run */
+        *v = NAN;
+        snprintf(x->missing, sizeof x->missing, "not measured yet");
+        return 0;
+    }
     if (!x->st) { /* checking a file */
         *v = 1;
         return known_model(x->sc, model, why, sizeof why) ? 0 : xfail(x, "%s%s", why, "");
@@ -241,6 +247,12 @@ static int variable(xp *x, const char *name, double *v)
     if (x->prec < 0)
         x->prec = 0;
     *v = 1;
+    if (x->pre) { /* before the run: the scenario's own values */
+        const ss_scenario *sc = x->sc;
+        double vals[] = {ss_claim_cpus(NULL), sc->w.clients, sc->w.messages, sc->w.idle, sc->mo.cpu_work_us};
+        *v = vals[k];
+        return 0;
+    }
     if (!x->st)
         return 0;
     if (k == 0)
@@ -537,7 +549,7 @@ typedef struct check_ctx {
 static int check_hole(void *ud, const char *expr)
 {
     check_ctx *c = ud;
-    char why[300];
+    char why[512];
     if (ss_claim_check_syntax(c->sc, expr, 0, why, sizeof why) == 0)
         return 0;
     snprintf(c->err, c->n, "in {%s}: %s", expr, why);
@@ -573,7 +585,8 @@ void ss_claim_eval(const ss_claim *c, const ss_stats *st, ss_claim_result *out)
 
 /* --- the filled caption ------------------------------------------------------------------ */
 typedef struct fill_ctx {
-    const ss_stats *st;
+    const ss_scenario *sc;
+    const ss_stats *st; /* NULL: before the run */
     char *out;
     size_t n, len;
 } fill_ctx;
@@ -599,15 +612,15 @@ static void fill_lit(void *ud, const char *s, size_t n) { put(ud, s, n); }
 static int fill_hole(void *ud, const char *expr)
 {
     fill_ctx *f = ud;
-    char num[40] = "…";
-    if (f->st) {
-        xp x = {.s = expr, .st = f->st};
-        double v;
-        int prec;
-        if (single(&x, &v, &prec) != 0 || x.missing[0])
-            v = NAN;
-        fmt_num(v, prec, num, sizeof num);
-    }
+    char num[40];
+    xp x = {.s = expr, .st = f->st, .sc = f->sc, .pre = !f->st};
+    double v;
+    int prec = 0;
+    if (single(&x, &v, &prec) != 0 || x.missing[0])
+        v = NAN;
+    fmt_num(v, prec, num, sizeof num);
+    if (!f->st && isnan(v)) /* a figure not measured yet */
+        snprintf(num, sizeof num, "…");
     put(f, num, strlen(num));
     return 0;
 }
@@ -630,7 +643,7 @@ static const char *caption_of(const ss_scenario *sc, int li)
 static const char *claim_sentence(const ss_claim *c, const ss_stats *st, int li)
 {
     if (!st)
-        return c->holds[li];
+        return ""; /* before the run nothing is claimed */
     ss_claim_result res;
     ss_claim_eval(c, st, &res);
     return res.verdict == SS_CLAIM_HOLDS ? c->holds[li] : res.verdict == SS_CLAIM_FAILS ? c->otherwise[li] : "";
@@ -638,7 +651,7 @@ static const char *claim_sentence(const ss_claim *c, const ss_stats *st, int li)
 
 size_t ss_caption_fill(const ss_scenario *sc, const ss_stats *st, const char *lang, char *out, size_t n)
 {
-    fill_ctx f = {st, out, n, 0};
+    fill_ctx f = {sc, st, out, n, 0};
     int li = lang_index(lang);
     if (n)
         out[0] = 0;
@@ -663,7 +676,7 @@ void ss_claims_print(FILE *f, const ss_scenario *sc, const ss_stats *st, const c
     char *text = malloc(8192);
     if (!text)
         return;
-    fill_ctx fc = {st, text, 8192, 0};
+    fill_ctx fc = {sc, st, text, 8192, 0};
     text[0] = 0;
     fill_text(&fc, caption_of(sc, li));
     fprintf(f, head[li][0], sc->name[0] ? sc->name : sc->path);

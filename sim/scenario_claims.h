@@ -43,8 +43,10 @@ void ss_claim_eval(const ss_claim *c, const ss_stats *st, ss_claim_result *out);
 /* The caption in lang ("en" or "ko"): the scenario's caption, then each
  * claim's sentence (the supported one when it holds, the other when it
  * does not; left out when it cannot be measured), placeholders filled from
- * st ("n/a" for a model that was not run). NULL st fills "…". Returns the
- * length (the text is cut at n - 1 bytes, on a character boundary). */
+ * st ("n/a" for a model that was not run). With st NULL, the caption
+ * before the run: the scenario's own values (clients, cpu_us...), "…" for
+ * figures, and no claim. Returns the length (the text is cut at n - 1
+ * bytes, on a character boundary). */
 size_t ss_caption_fill(const ss_scenario *sc, const ss_stats *st, const char *lang, char *out, size_t n);
 
 /* What `sockscope run --scenario` prints after its table: the filled
