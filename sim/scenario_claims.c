@@ -699,7 +699,9 @@ void ss_claims_print(FILE *f, const ss_scenario *sc, const ss_stats *st, const c
         ss_claim_eval(&sc->claims[i], st, &r);
         const char *v = verdict[li][r.verdict];
         fprintf(f, "  [%s] %s: %s", v, sc->claims[i].name, sc->claims[i].check);
-        fprintf(f, r.verdict == SS_CLAIM_UNMEASURED ? " (%s)\n" : "   measured: %s\n",
-                r.verdict == SS_CLAIM_UNMEASURED ? r.why : r.shown);
+        if (r.verdict == SS_CLAIM_UNMEASURED)
+            fprintf(f, " (%s)\n", r.why);
+        else
+            fprintf(f, "   %s: %s\n", li == KO ? "측정값" : "measured", r.shown);
     }
 }
