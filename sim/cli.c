@@ -370,6 +370,11 @@ static int run_scenario(const run_args *a, ss_scenario *sc)
             return fail(SS_EXIT_USAGE, "%s", err);
     }
     ss_scenario_scale(sc, a->scale);
+    if (a->scale != 1 && sc->scale_mode != SS_SCALE_ALL && !a->quiet) /* say why --scale did less than asked */
+        fprintf(stderr, "sockscope: note: --scale %s in this scenario ([clients] scale = %s: its lesson needs %s)\n",
+                sc->scale_mode == SS_SCALE_NONE ? "changes nothing" : "shrinks the messages only",
+                sc->scale_mode == SS_SCALE_NONE ? "none" : "messages",
+                sc->scale_mode == SS_SCALE_NONE ? "its full size" : "every client");
     if (ss_scenario_validate(sc, err, ERRLEN) != 0)
         return fail(SS_EXIT_USAGE, "%s", err);
     return -1;

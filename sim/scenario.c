@@ -40,6 +40,7 @@ typedef struct keydef {
 
 static const char *const client_modes[] = {"auto", "threads", "events", NULL}; /* ss_client_mode */
 static const char *const completions[] = {"events", "routines", NULL};        /* SS_COMPLETION_* */
+static const char *const scale_modes[] = {"all", "messages", "none", NULL};      /* SS_SCALE_* */
 
 #define SC(f) B_SCEN, offsetof(ss_scenario, f), sizeof(((ss_scenario *)0)->f)
 #define WK(f) B_WORK, offsetof(ss_workload_opts, f), 0
@@ -77,9 +78,9 @@ static const keydef keys[] = {
      K_BOOL, WK(hold_open), 0, 0, NULL},
     {{"clients", "expect_refusals", "expect-refusals", NULL,
       "a client closed before its first reply is refused, not failed"}, K_BOOL, WK(expect_refusals), 0, 0, NULL},
-    {{"clients", "scale_count", NULL, "true|false",
-      "false: --scale leaves count and idle alone, only messages shrink (the lesson needs every client)"}, K_BOOL,
-     SC(scale_count), 0, 0, NULL},
+    {{"clients", "scale", NULL, "all|messages|none",
+      "what --scale may shrink: all, only messages (the lesson needs every client), or none"}, K_ENUM,
+     SC(scale_mode), 0, 0, scale_modes},
     {{"special", "slow", "slow-clients", "N", "clients that trickle their bytes"}, K_INT, SP(slow), 0, 100000, NULL},
     {{"special", "slow_chunk", "slow-chunk", "BYTES", "slow clients: bytes per trickle (default 16)"}, K_INT,
      SP(slow_chunk), 1, 1 << 20, NULL},
@@ -152,7 +153,6 @@ void ss_scenario_defaults(ss_scenario *sc)
     sc->w.special.slow_delay_ms = 5;
     sc->w.special.hold_ms = 500;
     sc->w.special.nonreading_rcvbuf = 4096;
-    sc->scale_count = 1;
 }
 
 /* --- values -------------------------------------------------------------------- */
@@ -764,12 +764,12 @@ static int scaled(int v, double f, int floor)
 
 void ss_scenario_scale(ss_scenario *sc, double f)
 {
-    if (!(f > 0) || f == 1)
+    if (!(f > 0) || f == 1 || sc->scale_mode == SS_SCALE_NONE)
         return;
     ss_workload_opts *w = &sc->w;
     const ss_special_opts *s = &w->special;
     int special = s->slow + s->nonreading + s->reset + s->halfclose;
-    if (sc->scale_count) {
+    if (sc->scale_mode == SS_SCALE_ALL) {
         w->clients = scaled(w->clients, f, special + 1);
         w->idle = w->idle ? scaled(w->idle, f, 1) : 0;
     }

@@ -19,6 +19,9 @@
 #define SS_SCEN_MAX_KEYS 64
 #define SS_SCEN_MAX_CLAIMS 12
 
+/* [clients] scale: what --scale may shrink without changing the lesson */
+enum { SS_SCALE_ALL = 0, SS_SCALE_MESSAGES = 1, SS_SCALE_NONE = 2 };
+
 /* A claim of the caption, checked against every run of the scenario
  * (sim/scenario_claims.h; docs/scenarios.md): a comparison of measured
  * figures, such as "iocp:threads <= 2 * cpus + 1", the sentence it
@@ -39,7 +42,7 @@ typedef struct ss_scenario {
     int nmodels;
     ss_model_opts mo;
     ss_workload_opts w;       /* host 127.0.0.1 */
-    int scale_count;          /* 0: --scale leaves [clients] count and idle alone (the lesson needs them) */
+    int scale_mode;           /* what --scale shrinks: SS_SCALE_ALL, _MESSAGES or _NONE ([clients] scale) */
     ss_claim claims[SS_SCEN_MAX_CLAIMS];
     int nclaims;
     char path[512];           /* the file it came from ("" = flags only) */
@@ -62,9 +65,9 @@ int ss_scenario_set(ss_scenario *sc, const char *section, const char *key, const
 int ss_scenario_validate(const ss_scenario *sc, char *err, size_t n);
 
 /* Scale-down knob for quick runs and tests: clients, idle connections and
- * messages times f (at least 1, and at least one ordinary client); clients
- * and idle connections stay as they are when the file says
- * `scale_count = false`. */
+ * messages times f (at least 1, and at least one ordinary client); only the
+ * messages when the file says `scale = messages`, nothing with `scale =
+ * none`. */
 void ss_scenario_scale(ss_scenario *sc, double f);
 
 /* --- the key table, for the command line ----------------------------------- */

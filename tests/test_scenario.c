@@ -34,7 +34,7 @@ static const char every_key[] =
     "rcvbuf = 8192\n"
     "hold_open = yes\n"
     "expect_refusals = on\n"
-    "scale_count = no\n"
+    "scale = messages\n"
     "[special]\n"
     "slow = 1\n"
     "slow_chunk = 8\n"
@@ -124,7 +124,7 @@ static void every_key_reaches_its_field(void **state)
     assert_true(w->link.latency_ms == 25 && w->link.jitter_ms == 5);
     assert_true(w->link.bandwidth_bps == 10e6);
     assert_int_equal(w->link.threads, 3);
-    assert_int_equal(sc.scale_count, 0);
+    assert_int_equal(sc.scale_mode, SS_SCALE_MESSAGES);
     assert_int_equal(sc.nclaims, 1);
     const ss_claim *c = &sc.claims[0];
     assert_string_equal(c->name, "demo");
@@ -537,16 +537,21 @@ static void captions_are_filled_from_the_run(void **state)
     free(st.runs);
 }
 
-static void scale_count_false_keeps_the_crowd(void **state)
+static void scale_keeps_what_the_lesson_needs(void **state)
 {
     (void)state;
     ss_scenario sc;
     char err[600];
-    assert_int_equal(parse(&sc, "[clients]\ncount = 100\nidle = 500\nmessages = 50\nscale_count = false\n", err), 0);
+    assert_int_equal(parse(&sc, "[clients]\ncount = 100\nidle = 500\nmessages = 50\nscale = messages\n", err), 0);
     ss_scenario_scale(&sc, 0.1);
     assert_int_equal(sc.w.clients, 100);
     assert_int_equal(sc.w.idle, 500);
     assert_int_equal(sc.w.messages, 5);
+    assert_int_equal(parse(&sc, "[clients]\ncount = 100\nidle = 500\nmessages = 50\nscale = none\n", err), 0);
+    ss_scenario_scale(&sc, 0.1);
+    assert_true(sc.w.clients == 100 && sc.w.idle == 500 && sc.w.messages == 50);
+    assert_int_equal(parse(&sc, "[clients]\nscale = some\n", err), -1);
+    assert_non_null(strstr(err, "t.ini:2: [clients] scale expects all, messages or none, got 'some'"));
 }
 
 /* --- fuzz: random edits of a valid file must never crash the parser ------- */
@@ -661,7 +666,7 @@ int main(void)
         cmocka_unit_test(every_preset_parses_with_both_captions),
         cmocka_unit_test(claims_are_checked_against_the_figures),
         cmocka_unit_test(captions_are_filled_from_the_run),
-        cmocka_unit_test(scale_count_false_keeps_the_crowd),
+        cmocka_unit_test(scale_keeps_what_the_lesson_needs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
