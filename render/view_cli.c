@@ -130,17 +130,18 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
 }
 
 /* view range and playhead: --at (default: the middle for a picture, the
- * end for a slide — everything in full colour —, the start for a window)
- * and --zoom around it */
+ * start for a window) and --zoom around it. A slide without --at has its
+ * playhead at the end, everything in full colour, and zooms on the middle. */
 static void place(vw_app *app, const view_opts *o)
 {
-    vw_anim_seek(&app->a, (o->at >= 0 ? o->at : o->slide ? 1 : 0.5) * app->a.end);
+    double at = o->at >= 0 ? o->at : 0.5;
+    vw_anim_seek(&app->a, (o->at < 0 && o->slide ? 1 : at) * app->a.end);
     if (o->panel > app->s.nruns)
         vw_app_set_message(app, "--panel %d: the traces hold %d runs", o->panel, app->s.nruns);
     app->first_panel = o->panel > 0 ? o->panel - 1 : 0;
     if (o->zoom > 1) {
         double span = app->a.end / o->zoom;
-        vw_view_set(&app->v, app->a.t - span / 2, app->a.t + span / 2);
+        vw_view_set(&app->v, at * app->a.end - span / 2, at * app->a.end + span / 2);
     }
 }
 

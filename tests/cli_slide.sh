@@ -31,6 +31,9 @@ cmp -s "$T/view.png" "$T/ko.png" || fail "view --screenshot --slide and export -
 # --at still picks the moment on a slide
 "$BIN" export "$T/a.sstrace" --format svg --slide --at 0.5 -o "$T/half.svg" 2>/dev/null || fail "--slide --at"
 grep -q 'fill-opacity="0.282"' "$T/half.svg" || fail "--slide --at 0.5 should leave the rest of the run pale"
+# zoomed without --at: the middle of the run, still all in full colour
+"$BIN" export "$T/a.sstrace" --format svg --slide --zoom 8 -o "$T/zoom.svg" 2>/dev/null || fail "--slide --zoom"
+! grep -q 'fill-opacity="0.282"' "$T/zoom.svg" || fail "--slide --zoom 8 should be all in full colour"
 check no-chrome
 check no-overlap
 
