@@ -15,9 +15,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 check() { python3 "$HERE/slide_pictures.py" "$1" "$T" || fail "$1"; }
 
 # every kind of lane: threads, the kernel's operations, the message queue, clients
-"$BIN" run --model all --clients 3 --messages 20 --trace "$T/a.sstrace" --quiet >/dev/null 2>&1 ||
-    "$BIN" run --model select,epoll,async-select --clients 3 --messages 20 --trace "$T/a.sstrace" --quiet >/dev/null 2>&1 ||
-    fail "recording a trace"
+"$BIN" run --model all --clients 3 --messages 20 --trace "$T/a.sstrace" --quiet >/dev/null 2>"$T/err" ||
+    "$BIN" run --model select,epoll,async-select --clients 3 --messages 20 --trace "$T/a.sstrace" --quiet >/dev/null 2>>"$T/err" ||
+    fail "recording a trace: $(tail -5 "$T/err")"
 
 for lang in ko en; do
     "$BIN" export "$T/a.sstrace" --format png --slide --lang $lang -o "$T/$lang.png" 2>"$T/err" || fail "slide png: $(cat "$T/err")"
