@@ -1,5 +1,7 @@
 /* The fonts sockscope ships draw every character the viewer can show (each
- * string literal in render/ and models/, the presets' captions), and
+ * string literal in render/, models/ and sim/ — call, error, thread names
+ * and mechanisms reach the screen through the trace — and the presets'
+ * captions), and
  * fontset.c measures text exactly as SDL_ttf does — so the SVG's glyph
  * outlines take the room the layout measured for the PNG. */
 #include <stdio.h>
@@ -144,6 +146,7 @@ static int setup(void **state)
         fprintf(stderr, "%s\n", err);
     scan_dir(&drawn, "render", ".c", c_strings);
     scan_dir(&drawn, "models", ".c", c_strings);
+    scan_dir(&drawn, "sim", ".c", c_strings);
     scan_dir(&drawn, "assets/scenarios", ".ini", ini_values);
     /* edge cases of the box arithmetic, and the characters the fallback is for */
     static const char *const extra[] = {"", " ", "  ", "j", "Ag한", "CPU µs", "µ", "…", "x…", "/", "_", "ff", "AV",
