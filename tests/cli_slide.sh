@@ -71,6 +71,13 @@ cmp -s "$T/stdout2.png" "$T/ko.png" || fail "view --screenshot - differs from th
 (cd "$T/cwd" && "$BIN" export "$T/a.sstrace" --format svg --slide -o - >"$T/stdout.svg" 2>/dev/null) || fail "export svg -o -"
 cmp -s "$T/stdout.svg" "$T/en.svg" || fail "the SVG on standard output differs from the file"
 [ -z "$(ls -A "$T/cwd")" ] || fail "writing to standard output left files: $(ls -A "$T/cwd")"
+# a picture is not written to a terminal (script(1) gives the command one)
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$BIN' export '$T/a.sstrace' --format png --slide -o -" /dev/null >"$T/tty.out" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "standard output is a terminal" "$T/tty.out" ||
+        fail "-o - on a terminal: exit $rc, $(head -c 200 "$T/tty.out")"
+fi
 
 # bad uses: a clear message and exit code 2; an unwritable path: 1, nothing left behind
 expect() { # CODE WORDS COMMAND...
