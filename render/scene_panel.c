@@ -240,7 +240,8 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
         draw_containers(c, l, i, j, b->y, b->h);
         lane_arrows(c, r, pb, b->lane, i, j);
     }
-    highlight_current(c, l, b->y, b->h);
+    if (c->show_playhead)
+        highlight_current(c, l, b->y, b->h);
     c->grey = 0;
 }
 
@@ -400,7 +401,7 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
     static const char *const btn[3] = {"up", "down", "x"};
     static const int ids[3] = {VW_Z_UP, VW_Z_DOWN, VW_Z_REMOVE};
     int bx = c->app->w - 8;
-    for (int i = 2; i >= 0; i--) {
+    for (int i = 2; i >= 0 && !c->app->slide; i--) {
         int bw = vw_text_w(c->d, VW_FONT_SMALL, btn[i]) + 10;
         bx -= bw + 4;
         vw_frame(c->d, bx, t->y + 2, bw, t->h - 4, VW_C_TEXT_DIM, 1);
