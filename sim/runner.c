@@ -11,7 +11,7 @@
 #include "sim/server.h"
 #include "sim/util.h"
 
-#define MAX_PARAMS 24
+#define MAX_PARAMS 28
 
 static void progress(void *ud, long done, long total)
 {
@@ -42,10 +42,16 @@ static void param(params *p, const char *key, const char *fmt, ...)
     p->n++;
 }
 
-/* The classic six parameters always; the scenario's only when they differ
- * from the classic workload, so a plain run records what it always did. */
-static void describe(params *p, const ss_model_opts *mo, const ss_workload_opts *w)
+/* Where the run is recorded first (server.h), then the classic six
+ * parameters always; the scenario's only when they differ from the classic
+ * workload, so a plain run records what it always did. */
+static void describe(params *p, const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w)
 {
+    ss_origin o;
+    ss_server_origin(m, &o);
+    param(p, "platform", "%s", o.platform);
+    param(p, "winsock", "%s", o.winsock);
+    param(p, "waits", "%s", o.waits);
     param(p, "clients", "%d", w->clients);
     param(p, "messages", "%d", w->messages);
     if (w->sizes.nlist > 0 || w->sizes.max > 0)
@@ -129,7 +135,7 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     if (check_fds(w, err, errlen) != 0)
         return SS_EXIT_ENV;
     params p = {.n = 0};
-    describe(&p, mo, w);
+    describe(&p, m, mo, w);
     ss_run_info info = {m->name, m->mechanism, p.kv, p.n};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_SERVER, "main");

@@ -361,15 +361,51 @@ static void print_calls(FILE *f, const char *who, const ss_side *s)
     fprintf(f, "%s\n", any ? "" : " (none)");
 }
 
+/* The run parameters that say where a run was recorded (sim/server.h): on
+ * their own line, not among the workload's. */
+static int is_origin_key(const char *k)
+{
+    return strcmp(k, "platform") == 0 || strcmp(k, "winsock") == 0 || strcmp(k, "waits") == 0;
+}
+
+/* Older traces do not say where they were recorded: then nothing is said. */
+static void print_origin(FILE *f, const ss_run_meta *m)
+{
+    const char *platform = ss_run_param(m, "platform"), *winsock = ss_run_param(m, "winsock"),
+               *waits = ss_run_param(m, "waits");
+    if (!platform)
+        return;
+    fprintf(f, "  recorded on: %s", platform);
+    if (winsock)
+        fprintf(f, ", winsock %s", winsock);
+    if (waits)
+        fprintf(f, ", waits %s", waits);
+    if (strncmp(platform, "wine", 4) == 0)
+        fprintf(f, " (Wine's Winsock on Linux sockets: the timings are Wine's, not Windows')");
+    else if (winsock && strcmp(winsock, "stand-in") == 0)
+        fprintf(f, " (a Linux stand-in for the Winsock model: see the mechanism)");
+    fputc('\n', f);
+}
+
+/* "really waited" is a measurement only where the run says waits were measured */
+static int waits_unmeasured(const ss_run_meta *m)
+{
+    const char *w = ss_run_param(m, "waits");
+    return w && strcmp(w, "measured") != 0;
+}
+
 static void print_run(FILE *f, const ss_run_stats *r)
 {
     fprintf(f, "run %u: %s — %s\n", r->meta.id, r->meta.model, r->meta.mechanism);
-    if (r->meta.nparams) {
-        fprintf(f, "  workload:");
-        for (int i = 0; i < r->meta.nparams; i++)
-            fprintf(f, " %s=%s", r->meta.params[i][0], r->meta.params[i][1]);
-        fputc('\n', f);
+    print_origin(f, &r->meta);
+    int workload = 0;
+    for (int i = 0; i < r->meta.nparams; i++) {
+        if (is_origin_key(r->meta.params[i][0]))
+            continue;
+        fprintf(f, "%s %s=%s", workload++ ? "" : "  workload:", r->meta.params[i][0], r->meta.params[i][1]);
     }
+    if (workload)
+        fputc('\n', f);
     fprintf(f, "  duration %.3f s%s, requests %llu ok / %llu failed, %.0f req/s\n", ss_run_seconds(r),
             r->has_end ? "" : " (incomplete run)", (unsigned long long)r->requests_ok,
             (unsigned long long)r->requests_failed, ss_run_rps(r));
@@ -397,7 +433,10 @@ static void print_run(FILE *f, const ss_run_stats *r)
     print_side_row(f, "user/kernel transitions", "%14.0f", (double)s->transitions, (double)c->transitions);
     print_side_row(f, "  per request", "%14.2f", ss_per_request(r, s->transitions), ss_per_request(r, c->transitions));
     print_side_row(f, "blocking calls", "%14.0f", (double)s->blocking_calls, (double)c->blocking_calls);
-    print_side_row(f, "  really waited", "%14.0f", (double)s->waited_calls, (double)c->waited_calls);
+    if (waits_unmeasured(&r->meta)) /* not 0: unknown */
+        fprintf(f, "  %-24s%14s%14s\n", "  really waited", "not measured", "not measured");
+    else
+        print_side_row(f, "  really waited", "%14.0f", (double)s->waited_calls, (double)c->waited_calls);
     print_side_row(f, "time blocked (ms)", "%14.2f", s->blocked_ns / 1e6, c->blocked_ns / 1e6);
     print_side_row(f, "  % of thread time", "%14.1f", ss_side_blocked_pct(s), ss_side_blocked_pct(c));
     print_side_row(f, "would-block returns", "%14.0f", (double)s->wouldblock, (double)c->wouldblock);
