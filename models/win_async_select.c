@@ -20,11 +20,12 @@
  * the sockets' — is shown by --ui-rate N, as on Linux: a "ui input" thread
  * posts N ordinary messages (WM_UI) a second to the same window, each taking
  * --ui-cost-us of the procedure's time, and socket messages queue behind
- * them. That thread plays the user: on Windows the system's input thread
- * posts input messages, not the program, so its posts are recorded as
- * msg_post events (id = message number, aux = SS_MSG_UI) without a kernel
- * entry, and the procedure's handling as a msg_dispatch span with the same
- * id, as the Linux model records them. */
+ * them. That thread plays the user and the rest of Windows (control role,
+ * not counted as the model's): the system's input thread posts input
+ * messages, not the program, so its posts are recorded as msg_post events
+ * (id = message number, aux = SS_MSG_UI) without a kernel entry, and the
+ * procedure's handling as a msg_dispatch span with the same id, as the
+ * Linux model records them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <winsock2.h>
@@ -185,7 +186,7 @@ static void process_socket_message(asel *A, HWND hwnd, WPARAM wParam, LPARAM lPa
 static DWORD WINAPI ui_main(void *arg)
 {
     ui_source *u = arg;
-    ss_thread_begin(SS_ROLE_SERVER, "ui input");
+    ss_thread_begin(SS_ROLE_CONTROL, "ui input"); /* the user and the rest of Windows, as on Linux */
     HANDLE timer = CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION, TIMER_ALL_ACCESS);
     if (!timer)
         timer = CreateWaitableTimerExW(NULL, NULL, 0, TIMER_ALL_ACCESS);

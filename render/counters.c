@@ -36,7 +36,7 @@ void vw_counters_at(const vw_run *r, double t, vw_counters *c)
         return;
     uint64_t tt = (uint64_t)t;
     for (int i = 0; i < r->nserver; i++)
-        if (r->lanes[i].role != SS_ROLE_RELAY)
+        if (vw_lane_is_model(&r->lanes[i])) /* not the stand-in's emulation, not sockscope's own */
             lane_counts(&r->lanes[i], tt, c);
     c->requests = vw_u64_upper(r->req_end, r->nreq, tt);
     /* the last latency sample taken by t */

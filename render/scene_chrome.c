@@ -125,7 +125,7 @@ static int facts_line(const vw_app *app, int p, char *out, size_t n, const vw_ev
         return -1;
     }
     *ev = &run->lanes[lane].ev[idx];
-    vw_caption_facts(*ev, run->lanes[lane].name, app->lang, facts, sizeof facts);
+    vw_caption_facts(run, *ev, run->lanes[lane].name, app->lang, facts, sizeof facts);
     snprintf(out, n, "[%s] %s", run->model, facts);
     return 0;
 }
@@ -143,8 +143,13 @@ void vw_sc_caption(vw_sc *c)
     int y = r->y + 6, x = r->x + 12, w = r->w - 24;
     facts_line(app, p, line, sizeof line, &e);
     y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_C_PACKET, 1, line);
-    if (e)
-        y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_RGB(0xff, 0xff, 0xff), 2, vw_caption_explain(e, app->lang));
+    int lane;
+    size_t idx;
+    if (e && vw_caption_pick(&app->s.runs[p], app->a.t, &lane, &idx) == 0) {
+        char text[2048];
+        vw_caption_explain(&app->s.runs[p], lane, idx, app->lang, text, sizeof text);
+        y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_RGB(0xff, 0xff, 0xff), 2, text);
+    }
     y += wrapped(c, x, y + 2, w, VW_FONT_NORMAL, VW_RGB(0xd8, 0xe4, 0xf0), 2, vw_caption_model(app->s.runs[p].model, app->lang));
     /* the other panels at the same instant, one line each (Tab moves the focus) */
     for (int k = 1; k < app->s.nruns && k <= 2; k++) {
@@ -284,12 +289,20 @@ static void tip_event(const vw_run *r, const vw_hit *h, char lines[8][160], int 
     char t0[32], dur[32];
     vw_fmt_ns((double)e->t0, t0, sizeof t0);
     vw_fmt_ns((double)vw_ev_dur(e), dur, sizeof dur);
+    char label[96];
+    vw_ev_label(r, e, VW_LANG_EN, label, sizeof label);
     if (e->api == SS_API_OP_SUBMIT || e->api == SS_API_OP_COMPLETE)
-        snprintf(lines[(*n)++], 160, "%s: %s   (%s)", ss_api_name(e->api), ss_api_name(e->sub), l->name);
+        snprintf(lines[(*n)++], 160, "%.80s: %.20s   (%.40s)", label, ss_api_name(e->sub), l->name);
     else
-        snprintf(lines[(*n)++], 160, "%s()   (%s)", e->api == SS_API_REQUEST ? "request" : ss_api_name(e->api), l->name);
-    snprintf(lines[(*n)++], 160, "socket %d   result %d%s%s", e->sock, e->ret, e->err ? "  " : "",
-             e->err ? ss_err_name(e->err) : "");
+        snprintf(lines[(*n)++], 160, "%.100s   (%.40s)", label, l->name);
+    if (l->kind == VW_LANE_EMUL || (e->flags & SS_EV_EMUL))
+        snprintf(lines[(*n)++], 160, "Linux stand-in machinery: not the Windows program's, counted apart");
+    if (vw_ev_watched(e) >= 0)
+        snprintf(lines[(*n)++], 160, "over %d sockets   result %d%s%s", vw_ev_watched(e), e->ret,
+                 vw_ev_err(e) ? "  " : "", vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
+    else
+        snprintf(lines[(*n)++], 160, "socket %d   result %d%s%s", e->sock, e->ret, vw_ev_err(e) ? "  " : "",
+                 vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, "at %s   took %s", t0, dur);
     char waits[32]; /* "did not sleep" only where sleeping was measured (sim/server.h) */
     vw_param_value(r->params, "waits", waits, sizeof waits);

@@ -104,7 +104,7 @@ static void draw_single(vw_sc *c, const vw_run *r, const vw_lane *l, const vw_se
     rect_split(c, s->x0, s->x1, y, h, event_color(r, e));
     int w = s->x1 - s->x0;
     if (w > 46 && h >= vw_text_h(c->d, VW_FONT_SMALL)) {
-        const char *name = e->api == SS_API_REQUEST ? "request" : ss_api_name(e->api);
+        const char *name = vw_ev_name(e); /* the role's name: a stand-in's Windows call as Windows names it */
         if (vw_text_w(c->d, VW_FONT_SMALL, name) < w - 6)
             vw_text(c->d, s->x0 + 3, y + (h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL,
                     VW_RGB(0xff, 0xff, 0xff), VW_ALIGN_LEFT, name);

@@ -20,7 +20,7 @@ static const char *const api_names[SS_API_COUNT] = {
     [SS_API_EVENT_CREATE] = "event_create", [SS_API_EVENT_SET] = "event_set",
     [SS_API_EVENT_RESET] = "event_reset", [SS_API_EVENT_CLOSE] = "event_close",
     [SS_API_PACKET_POST] = "packet_post", [SS_API_ROUTINE] = "routine",
-    [SS_API_ENUM_EVENTS] = "enum_network_events", [SS_API_TRACE_WAIT] = "trace_wait",
+    [SS_API_ENUM_EVENTS] = "enum_network_events", [SS_API_TRACE_WAIT] = "trace_wait", [SS_API_FD_SETS] = "fd_sets",
     [SS_API_WSA_ASYNC_SELECT] = "WSAAsyncSelect", [SS_API_GET_MESSAGE] = "GetMessage",
     [SS_API_WSA_CREATE_EVENT] = "WSACreateEvent", [SS_API_WSA_CLOSE_EVENT] = "WSACloseEvent",
     [SS_API_WSA_EVENT_SELECT] = "WSAEventSelect", [SS_API_WSA_WAIT] = "WSAWaitForMultipleEvents",
@@ -105,6 +105,18 @@ const char *ss_role_name(int role)
     case SS_ROLE_CLIENT: return "client";
     case SS_ROLE_CONTROL: return "control";
     case SS_ROLE_RELAY: return "relay";
+    case SS_ROLE_EMUL: return "emulation";
     default: return "?";
     }
+}
+
+const char *ss_event_name(int api, int aux, int flags)
+{
+    /* On Windows an overlapped WSARecv/WSASend is an op_submit that entered
+     * the kernel; a stand-in's modelled one is flagged SS_EV_STANDIN. */
+    if (api == SS_API_OP_SUBMIT && (flags & (SS_EV_KERNEL | SS_EV_STANDIN))) {
+        if (aux == SS_API_RECV) return "WSARecv";
+        if (aux == SS_API_SEND) return "WSASend";
+    }
+    return ss_api_name(api);
 }
