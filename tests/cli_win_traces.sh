@@ -44,6 +44,7 @@ for r in runs:
     where = p.get("platform", "")
     assert where.startswith(("wine ", "windows ")), f"{model}: recorded on '{where}'"
     assert p.get("winsock") == "real", f"{model}: winsock={p.get('winsock')}"
+    assert r.get("stand_in") is False, f"{model}: counted as a Linux stand-in"
     if where.startswith("wine "):
         assert p.get("waits") == "unknown", f"{model}: waits={p.get('waits')} under Wine"
         assert r["server"]["waited_calls"] == 0 and r["clients"]["waited_calls"] == 0, f"{model}: waits claimed"

@@ -40,6 +40,7 @@ typedef struct run_facts {
     uint64_t completions, in_routine, after_gqcs, after_overlapped_result;
     uint64_t sleep_ex_routine_returns;
     uint64_t waited, dropped_events, refused;
+    uint64_t standin_flags;           /* events flagged stand-in or emulation (none on Winsock) */
     int max_events_per_wait;          /* the widest WSAWaitForMultipleEvents */
     int roles[MAX_THREADS];
     uint16_t last_api[MAX_THREADS];   /* each thread's previous event */
@@ -111,15 +112,14 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     assert_true(thread < MAX_THREADS);
     if (ev->flags & SS_EV_WAITED)
         r->waited++;
+    r->standin_flags += (ev->flags & (SS_EV_STANDIN | SS_EV_EMUL)) != 0;
     if (r->roles[thread] != SS_ROLE_SERVER && r->roles[thread] != SS_ROLE_CONTROL)
         return;
     r->calls[ev->api]++;
     switch (ev->api) {
-    case SS_API_OP_SUBMIT:
-        if (ev->flags & SS_EV_KERNEL) {
-            r->wsarecv += ev->aux == SS_API_RECV;
-            r->wsasend += ev->aux == SS_API_SEND;
-        }
+    case SS_API_OP_SUBMIT: /* an overlapped submission that entered the kernel: named as Windows names it */
+        r->wsarecv += strcmp(ss_event_name(ev->api, (int)ev->aux, ev->flags), "WSARecv") == 0;
+        r->wsasend += strcmp(ss_event_name(ev->api, (int)ev->aux, ev->flags), "WSASend") == 0;
         break;
     case SS_API_OP_COMPLETE:
         r->completions++;
@@ -200,6 +200,9 @@ static void check_origin_and_result(const char *file, const run_facts *r)
     if (strncmp(platform, "wine ", 5) != 0 && strncmp(platform, "windows ", 8) != 0)
         fail_msg("%s run %u (%s): recorded on '%s', not Windows or Wine", file, r->meta.id, r->meta.model, platform);
     assert_string_equal(param(r, "winsock"), "real");
+    assert_int_equal(r->standin_flags, 0); /* nothing in a Winsock run plays a Windows part */
+    for (int i = 0; i < r->nthreads; i++)
+        assert_int_not_equal(r->roles[i], SS_ROLE_EMUL);
     if (strncmp(platform, "wine ", 5) == 0) {
         /* Wine cannot tell whether a call slept: the run says so, and claims no wait */
         assert_string_equal(param(r, "waits"), "unknown");
