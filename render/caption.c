@@ -18,11 +18,21 @@ int vw_lang_parse(const char *s, vw_lang *out)
 }
 
 /* --- picking the event --------------------------------------------------------- */
+/* What a caption prefers at an instant: work in progress (a call that is
+ * not sleeping, computation, a message being handled), then a wait in
+ * progress, then whatever happened last. */
+static int pick_rank(const vw_ev *e, uint64_t t)
+{
+    if (vw_ev_end(e) < t || vw_ev_dur(e) == 0)
+        return 0;
+    return vw_ev_cat(e) == VW_CAT_WAIT ? 1 : 2;
+}
+
 int vw_caption_pick(const vw_run *r, double t, int *lane, size_t *idx)
 {
     if (t < 0)
         return -1;
-    int found = 0, best_running = 0;
+    int found = 0, best_rank = 0;
     uint64_t best_t0 = 0, tt = (uint64_t)t;
     for (int i = 0; i < r->nserver; i++) {
         const vw_lane *l = &r->lanes[i];
@@ -32,11 +42,11 @@ int vw_caption_pick(const vw_run *r, double t, int *lane, size_t *idx)
         if (!k)
             continue;
         const vw_ev *e = &l->ev[k - 1];
-        int running = vw_ev_end(e) >= tt && vw_ev_dur(e) > 0;
-        /* prefer something happening now; among equals, the most recent */
-        if (!found || (running && !best_running) || (running == best_running && e->t0 > best_t0)) {
+        int rank = pick_rank(e, tt);
+        /* among equals, the most recent */
+        if (!found || rank > best_rank || (rank == best_rank && e->t0 > best_t0)) {
             found = 1;
-            best_running = running;
+            best_rank = rank;
             best_t0 = e->t0;
             *lane = i;
             *idx = k - 1;
@@ -507,14 +517,15 @@ void vw_ev_label(const vw_run *r, const vw_ev *e, vw_lang lang, char *out, size_
     if (carries_net_events(e->api))
         net_events(e->sub, ne, sizeof ne);
     int impl = vw_ev_impl(r, e);
-    const char *here = impl < 0 ? ""
-                       : impl == 0 ? (lang == VW_LANG_KO ? " — 여기서는 커널 진입 없음" : " — no kernel entry here")
-                                   : NULL;
-    if (here)
-        snprintf(out, n, "%s%s%s%s", name, ne[0] ? " " : "", ne, here);
+    const char *sep = ne[0] ? " " : "";
+    if (impl < 0)
+        snprintf(out, n, "%s%s%s", name, sep, ne);
+    else if (impl == 0)
+        snprintf(out, n, "%s%s%s (%s)", name, sep, ne, lang == VW_LANG_KO ? "여기서는 커널 진입 없음" : "no kernel entry here");
+    else if (lang == VW_LANG_KO)
+        snprintf(out, n, "%s%s%s (여기서는 %s)", name, sep, ne, ss_api_name(impl));
     else
-        snprintf(out, n, "%s%s%s — %s%s", name, ne[0] ? " " : "", ne, ss_api_name(impl),
-                 lang == VW_LANG_KO ? " (여기서)" : " here");
+        snprintf(out, n, "%s%s%s (%s here)", name, sep, ne, ss_api_name(impl));
 }
 
 void vw_caption_facts(const vw_run *r, const vw_ev *e, const char *thread, vw_lang lang, char *out, size_t n)
@@ -524,16 +535,16 @@ void vw_caption_facts(const vw_run *r, const vw_ev *e, const char *thread, vw_la
     vw_ev_label(r, e, lang, what, sizeof what);
     int watched = vw_ev_watched(e);
     if (watched >= 0)
-        snprintf(where, sizeof where, lang == VW_LANG_KO ? " 소켓 %d개 대상," : " over %d sockets,", watched);
+        snprintf(where, sizeof where, lang == VW_LANG_KO ? ", 소켓 %d개 대상" : ", over %d sockets", watched);
     else if (e->sock >= 0)
-        snprintf(where, sizeof where, lang == VW_LANG_KO ? " 소켓 %d," : " socket %d,", e->sock);
+        snprintf(where, sizeof where, lang == VW_LANG_KO ? ", 소켓 %d" : ", socket %d", e->sock);
     const char *res = e->ret < 0 ? ss_err_name(vw_ev_err(e)) : "";
     const char *slept = (e->flags & SS_EV_WAITED) ? (lang == VW_LANG_KO ? ", 대기함" : ", slept") : "";
     if (lang == VW_LANG_KO)
-        snprintf(out, n, "%s — %s%s 결과 %d%s%s, %s%s", thread, what, where, e->ret, res[0] ? " " : "", res, dur,
+        snprintf(out, n, "%s — %s%s, 결과 %d%s%s, %s%s", thread, what, where, e->ret, res[0] ? " " : "", res, dur,
                  slept);
     else
-        snprintf(out, n, "%s — %s%s result %d%s%s, %s%s", thread, what, where, e->ret, res[0] ? " " : "", res, dur,
+        snprintf(out, n, "%s — %s%s, result %d%s%s, %s%s", thread, what, where, e->ret, res[0] ? " " : "", res, dur,
                  slept);
 }
 

@@ -29,6 +29,14 @@ const char *vw_ev_name(const vw_ev *e)
     return e->api == SS_API_REQUEST ? "request" : ss_event_name(e->api, e->sub, e->flags);
 }
 
+int vw_run_has_emul(const vw_run *r)
+{
+    for (int i = 0; i < r->nserver; i++)
+        if (r->lanes[i].kind == VW_LANE_EMUL)
+            return 1;
+    return 0;
+}
+
 int vw_ev_impl(const vw_run *r, const vw_ev *e)
 {
     if (!(e->flags & SS_EV_STANDIN))
@@ -196,8 +204,25 @@ static int cmp_lane(const void *a, const void *b)
     return x->thread_idx < y->thread_idx ? -1 : x->thread_idx > y->thread_idx;
 }
 
+/* sockscope's own threads (the runner, a stop watcher) are shown only when
+ * they hold something of the run's story (a simulated UI's posts) */
+static void drop_empty_control_lanes(vw_run *r)
+{
+    int k = 0;
+    for (int i = 0; i < r->nlanes; i++) {
+        vw_lane *l = &r->lanes[i];
+        if (l->kind == VW_LANE_THREAD && l->role == SS_ROLE_CONTROL && l->n == 0) {
+            free(l->ev);
+            continue;
+        }
+        r->lanes[k++] = *l;
+    }
+    r->nlanes = k;
+}
+
 void vw_run_finish(vw_run *r)
 {
+    drop_empty_control_lanes(r);
     qsort(r->lanes, (size_t)r->nlanes, sizeof *r->lanes, cmp_lane);
     r->nserver = 0;
     uint64_t last = 0;

@@ -160,6 +160,8 @@ static inline uint64_t vw_op_dur(const vw_op *o) { vw_ev e = {.dur_enc = o->dur}
 static inline uint64_t vw_op_end(const vw_op *o) { return o->t0 + vw_op_dur(o); }
 uint32_t vw_dur_encode(uint64_t ns);
 vw_cat   vw_ev_cat(const vw_ev *e);
+/* The run is a Linux stand-in's: it has emulation lanes. */
+int vw_run_has_emul(const vw_run *r);
 /* The lane counts for the model and may be captioned. */
 static inline int vw_lane_is_model(const vw_lane *l) { return l->kind == VW_LANE_THREAD && l->role == SS_ROLE_SERVER; }
 static inline int vw_ev_err(const vw_ev *e) { return e->err & 0x7f; }

@@ -82,7 +82,12 @@ void vw_sc_legend(vw_sc *c)
     x = legend_item(c, x, y, h, VW_C_PACKET, "completion", 1);
     x = legend_item(c, x, y, h, VW_C_INFLIGHT, "inflight", 0);
     x = legend_item(c, x, y, h, VW_C_MESSAGE, "message", 0);
-    legend_item(c, x, y, h, VW_C_REQUEST, "request", 0);
+    x = legend_item(c, x, y, h, VW_C_REQUEST, "request", 0);
+    for (int i = 0; i < c->app->s.nruns; i++)
+        if (vw_run_has_emul(&c->app->s.runs[i])) {
+            legend_item(c, x, y, h, VW_C_EMUL, "emul", 0);
+            break;
+        }
 }
 
 typedef struct wrap_ctx {

@@ -40,6 +40,8 @@ static int clampi(double x, int lo, int hi) { return x < lo ? lo : x > hi ? hi :
 static void rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col)
 {
     int ph = (int)c->ph_x;
+    if (c->grey)
+        col = vw_grey(col);
     if (x1 <= ph) {
         vw_fill(c->d, x0, y, x1 - x0, h, col);
     } else if (x0 >= ph) {
@@ -227,6 +229,7 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
 {
     const vw_lane *l = &r->lanes[b->lane];
     int X0 = c->v->x0, X1 = c->v->x0 + c->v->w;
+    c->grey = l->kind == VW_LANE_EMUL; /* the stand-in's machinery, not the model */
     vw_fill(c->d, X0, b->y, X1 - X0, b->h, VW_C_IDLE);
     int a0 = clampi(vw_view_px(c->v, (double)l->first), X0, X1), a1 = clampi(vw_view_px(c->v, (double)l->last), X0, X1);
     rect_split(c, a0, a1, b->y, b->h, VW_C_ALIVE);
@@ -238,6 +241,7 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
         lane_arrows(c, r, pb, b->lane, i, j);
     }
     highlight_current(c, l, b->y, b->h);
+    c->grey = 0;
 }
 
 static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)

@@ -24,6 +24,7 @@ static const label LABELS[] = {
     {"completion", {"completion packet", "완료 패킷"}},
     {"message", {"window message", "윈도우 메시지"}},
     {"request", {"client request", "클라이언트 요청"}},
+    {"emul", {"stand-in kernel side (Linux)", "대역의 커널 쪽 (리눅스)"}},
     {"inflight", {"async op in flight", "진행 중인 비동기 작업"}},
     {"kernel_lane", {"kernel: async ops", "커널: 비동기 작업"}},
     {"msg_lane", {"message queue", "메시지 큐"}},

@@ -169,7 +169,7 @@ static void captions_explain_from_the_tables(void **state)
     assert_non_null(strstr(vw_caption_model("iocp", VW_LANG_KO), "완료 포트"));
     char facts[256];
     vw_caption_facts(r, e, "main", VW_LANG_EN, facts, sizeof facts);
-    assert_non_null(strstr(facts, "recv socket 7, result 512"));
+    assert_non_null(strstr(facts, "recv, socket 7, result 512"));
     vw_caption_facts(r, &r->lanes[0].ev[0], "main", VW_LANG_EN, facts, sizeof facts);
     assert_null(strstr(facts, "socket -1")); /* a wait over many sockets says how many */
     assert_int_equal(vw_caption_pick(r, -1, &lane, &idx), -1);
