@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/caption.h"
+#include "render/model.h"
 #include "render/ui_text.h"
 #include "sim/trace_reader.h"
 #include "testutil.h"
@@ -391,6 +393,57 @@ static void test_every_shipped_trace_is_checked(void **state)
     assert_int_equal(found, (int)(sizeof SHIPPED / sizeof SHIPPED[0]));
 }
 
+/* --- the viewer names them as the lecture does -------------------------------- */
+typedef struct seen {
+    const char *want;
+    int found;
+} seen;
+
+/* Every label and caption of the model's lanes of one run, against the words wanted. */
+static void viewer_words(const char *trace, int run, seen *w, size_t nw)
+{
+    char path[1024], err[512], label[256], text[2048];
+    trace_path(trace, path, sizeof path);
+    vw_session s = {0};
+    if (vw_session_load(&s, path, err, sizeof err) != 0)
+        fail_msg("%s: %s", path, err);
+    assert_true(run < s.nruns);
+    const vw_run *r = &s.runs[run];
+    for (int l = 0; l < r->nlanes; l++) {
+        if (!vw_lane_is_model(&r->lanes[l]))
+            continue;
+        for (size_t i = 0; i < r->lanes[l].n; i++) {
+            const vw_ev *e = &r->lanes[l].ev[i];
+            vw_ev_label(r, e, VW_LANG_EN, label, sizeof label);
+            assert_null(strstr(label, " here)")); /* no Linux call behind a Winsock call */
+            vw_caption_explain(r, l, i, VW_LANG_EN, text, sizeof text);
+            for (size_t k = 0; k < nw; k++)
+                w[k].found |= strstr(label, w[k].want) != NULL || strstr(text, w[k].want) != NULL;
+        }
+    }
+    for (size_t k = 0; k < nw; k++)
+        if (!w[k].found)
+            fail_msg("win-%s run %d (%s): the viewer never says '%s'", trace, run + 1, r->model, w[k].want);
+    vw_session_free(&s);
+}
+
+static void test_viewer_names_winsock_calls(void **state)
+{
+    (void)state;
+    seen as[] = {{"WSAAsyncSelect", 0}, {"GetMessage", 0}, {"DispatchMessage", 0}, {"msg_dispatch FD_ACCEPT", 0},
+                 {"msg_dispatch FD_READ", 0}, {"msg_dispatch FD_WRITE", 0}, {"msg_dispatch FD_CLOSE", 0},
+                 {"msg_dispatch UI", 0}};
+    viewer_words("async-select-busy-ui", 0, as, sizeof as / sizeof as[0]);
+    seen es[] = {{"WSAEventSelect", 0}, {"WSAWaitForMultipleEvents", 0}, {"WSAEnumNetworkEvents", 0}};
+    viewer_words("event-select-64-limit", 0, es, sizeof es / sizeof es[0]);
+    seen ov[] = {{"WSARecv", 0}, {"WSASend", 0}, {"SleepEx", 0}};
+    viewer_words("overlapped-both-ways", 0, ov, sizeof ov / sizeof ov[0]);
+    seen oe[] = {{"WSARecv", 0}, {"WSAWaitForMultipleEvents", 0}, {"WSAGetOverlappedResult", 0}};
+    viewer_words("overlapped-both-ways", 1, oe, sizeof oe / sizeof oe[0]);
+    seen io[] = {{"CreateIoCompletionPort", 0}, {"GetQueuedCompletionStatus", 0}, {"WSARecv", 0}, {"WSASend", 0}};
+    viewer_words("threads-vs-iocp-cpu-work", 1, io, sizeof io / sizeof io[0]);
+}
+
 /* --- runs recorded here say where too ---------------------------------------- */
 static void recorded_here(const char *model, const char *winsock)
 {
@@ -467,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_select_64_limit),
         cmocka_unit_test(test_overlapped_both_ways),
         cmocka_unit_test(test_threads_vs_iocp),
+        cmocka_unit_test(test_viewer_names_winsock_calls),
         cmocka_unit_test(test_linux_runs_say_where),
         cmocka_unit_test(test_viewer_origin_text),
     };
