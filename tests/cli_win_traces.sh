@@ -63,6 +63,19 @@ PY
     fi
 done
 
+# the Chrome export of the closing comparison names every Windows call of the chapter
+cc=$src/assets/traces/win-closing-comparison.sstrace
+"$bin" export "$cc" --format chrome -o "$tmp/cc.json" 2>"$tmp/err" || fail "export chrome: $(cat "$tmp/err")"
+python3 - "$tmp/cc.json" <<'PY' || fail "chrome export: see above"
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {e.get("name") for e in (d["traceEvents"] if isinstance(d, dict) else d) if e.get("ph") == "X"}
+want = {"WSAAsyncSelect", "GetMessage", "WSAEventSelect", "WSAWaitForMultipleEvents", "WSAEnumNetworkEvents",
+        "WSARecv", "WSASend", "SleepEx", "WSAGetOverlappedResult", "WSAResetEvent", "CreateIoCompletionPort",
+        "GetQueuedCompletionStatus", "PostQueuedCompletionStatus"}
+assert want <= names, f"missing {sorted(want - names)}"
+PY
+
 # the viewer: a picture, and the panel titles say where each run was recorded
 if "$bin" view --help >/dev/null 2>&1; then
     t=$src/assets/traces/win-async-select-busy-ui.sstrace
