@@ -483,8 +483,7 @@ void vw_caption_explain(const vw_run *r, int lane, size_t idx, vw_lang lang, cha
 }
 
 /* --- names and facts ---------------------------------------------------------- */
-/* the network events of a message or event call: "FD_READ|FD_WRITE" */
-static void net_events(unsigned bits, char *out, size_t n)
+void vw_net_events(unsigned bits, char *out, size_t n)
 {
     static const struct { unsigned bit; const char *name; } ne[] = {
         {SS_NE_ACCEPT, "FD_ACCEPT"}, {SS_NE_READ, "FD_READ"}, {SS_NE_WRITE, "FD_WRITE"},
@@ -515,7 +514,7 @@ void vw_ev_label(const vw_run *r, const vw_ev *e, vw_lang lang, char *out, size_
     const char *name = vw_ev_name(e);
     char ne[64] = "";
     if (carries_net_events(e->api))
-        net_events(e->sub, ne, sizeof ne);
+        vw_net_events(e->sub, ne, sizeof ne);
     int impl = vw_ev_impl(r, e);
     const char *sep = ne[0] ? " " : "";
     if (impl < 0)

@@ -31,6 +31,9 @@ void vw_caption_facts(const vw_run *r, const vw_ev *e, const char *thread, vw_la
  * network events it carried, and for a stand-in's Windows call the Linux
  * call that played it ("GetQueuedCompletionStatus — futex_wait here"). */
 void vw_ev_label(const vw_run *r, const vw_ev *e, vw_lang lang, char *out, size_t n);
+/* The network events (table 11-8) of a message or event code: "FD_READ",
+ * "FD_READ|FD_WRITE"; "UI" for an ordinary window message (VW_SUB_BIG). */
+void vw_net_events(unsigned bits, char *out, size_t n);
 /* The model's strengths and weaknesses; a generic line for unknown models. */
 const char *vw_caption_model(const char *model, vw_lang lang);
 /* What the grey emulation lanes of a Linux stand-in are. */

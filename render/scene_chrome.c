@@ -326,8 +326,11 @@ static void tip_op(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
     vw_fmt_ns((double)vw_op_dur(op), dur, sizeof dur);
     if (h->kind == VW_HIT_OP)
         snprintf(lines[(*n)++], 160, "asynchronous %s on socket %d", ss_api_name(op->api), op->sock);
-    else
-        snprintf(lines[(*n)++], 160, "window message %u on socket %d", op->api, op->sock);
+    else {
+        char ne[64];
+        vw_net_events(op->api, ne, sizeof ne);
+        snprintf(lines[(*n)++], 160, "window message %s on socket %d", ne[0] ? ne : "?", op->sock);
+    }
     snprintf(lines[(*n)++], 160, "%s at %s, %s %s", h->kind == VW_HIT_OP ? "submitted" : "posted", t0,
              op->open ? "never completed; open for" : "in flight for", dur);
     const char *from = op->lane_from < r->nlanes ? r->lanes[op->lane_from].name : "?";

@@ -244,6 +244,15 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
     c->grey = 0;
 }
 
+/* a message wide enough for it names its network event (FD_READ...) */
+static void message_label(vw_sc *c, const vw_op *op, int x0, int x1, int y, int h)
+{
+    char ne[64];
+    vw_net_events(op->api, ne, sizeof ne);
+    if (ne[0] && h >= vw_text_h(c->d, VW_FONT_SMALL) - 2 && vw_text_w(c->d, VW_FONT_SMALL, ne) < x1 - x0 - 4)
+        vw_text(c->d, x0 + 2, y + (h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL, VW_C_TEXT, VW_ALIGN_LEFT, ne);
+}
+
 static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
 {
     int X0 = c->v->x0, X1 = c->v->x0 + c->v->w, rh = b->h / VW_OP_ROWS;
@@ -255,6 +264,8 @@ static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
             continue;
         int y = rh >= 2 ? b->y + op->row * rh : b->y, h = rh >= 2 ? rh - 1 : b->h;
         rect_split(c, x0, x1 > x0 ? x1 : x0 + 1, y, h, op->ret_neg ? VW_C_WAIT : col);
+        if (col == VW_C_MESSAGE)
+            message_label(c, op, x0, x1, y, h);
         if (op->depth && x1 < X1) { /* the completion queue when it was taken: taller = more packets */
             int qh = op->depth * b->h / (VW_OP_ROWS * 2) + 1;
             qh = qh > b->h ? b->h : qh;
