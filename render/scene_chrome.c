@@ -314,9 +314,12 @@ static void tip_event(const vw_run *r, const vw_hit *h, char lines[8][160], int 
         snprintf(lines[(*n)++], 160, "socket %d   result %d%s%s", e->sock, e->ret, vw_ev_err(e) ? "  " : "",
                  vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, "at %s   took %s", t0, dur);
+    char waits[32]; /* "did not sleep" only where sleeping was measured (sim/server.h) */
+    vw_param_value(r->params, "waits", waits, sizeof waits);
+    const char *no_wait = waits[0] && strcmp(waits, "measured") != 0 ? ", sleep not measured here" : ", did not sleep";
     snprintf(lines[(*n)++], 160, "%s%s%s", (e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry",
              (e->flags & SS_EV_MAYBLOCK) ? ", could block" : "",
-             (e->flags & SS_EV_WAITED) ? ", the thread slept (blocked)" : (e->flags & SS_EV_MAYBLOCK) ? ", did not sleep" : "");
+             (e->flags & SS_EV_WAITED) ? ", the thread slept (blocked)" : (e->flags & SS_EV_MAYBLOCK) ? no_wait : "");
 }
 
 static void tip_op(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)

@@ -412,8 +412,11 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
     char title[1024];
     snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
     int x = 8 + vw_text_fit(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, title, bx - 18) + 14;
-    /* a warning first, where a cut title cannot hide it */
-    snprintf(title, sizeof title, "%s%s   %s", r->dropped ? "(events were dropped)   " : "", r->mechanism, r->params);
+    /* a warning first, where a cut title cannot hide it; then where the run was recorded */
+    char origin[160];
+    const char *params = vw_run_origin(r->params, r->mechanism, c->app->lang, origin, sizeof origin);
+    snprintf(title, sizeof title, "%s%s%s%s   %s", r->dropped ? "(events were dropped)   " : "", origin,
+             origin[0] ? "   " : "", r->mechanism, params);
     vw_text_fit(c->d, x, t->y + 3 + (vw_text_h(c->d, VW_FONT_NORMAL) - vw_text_h(c->d, VW_FONT_SMALL)) / 2,
                 VW_FONT_SMALL, VW_C_TEXT_DIM, title, bx - 10 - x);
 }

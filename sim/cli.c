@@ -163,8 +163,11 @@ static int cmd_serve(int argc, char **argv)
         return fail(SS_EXIT_ENV, "%s", err);
     char dur[32];
     snprintf(dur, sizeof dur, "%g", duration);
-    ss_kv params[] = {{"mode", "serve"}, {"bind", bind}, {"duration_s", dur}};
-    ss_run_info info = {m->name, m->mechanism, params, 3};
+    ss_origin o; /* where the run is recorded: first, as in every run (server.h) */
+    ss_server_origin(m, &o);
+    ss_kv params[] = {{"platform", o.platform}, {"winsock", o.winsock}, {"waits", o.waits},
+                      {"mode", "serve"}, {"bind", bind}, {"duration_s", dur}};
+    ss_run_info info = {m->name, m->mechanism, params, 6};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_CONTROL, "runner"); /* sockscope's: starts, drives and stops the run */
     int bound = 0;
