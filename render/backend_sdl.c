@@ -35,6 +35,7 @@ struct vw_backend {
     text_entry cache[TEXT_CACHE];
     int ncache;
     int w, h;
+    SDL_Rect windowed;      /* where the window was before full screen */
 };
 
 const char *vw_font_path(void)
@@ -434,12 +435,32 @@ int vw_backend_poll(vw_backend *b, vw_input *in)
     return 0;
 }
 
+/* Full screen as the desktop's size. The window is also moved and sized by
+ * hand, both ways: without a window manager (Xvfb, kiosks) X11 ignores the
+ * full-screen request while SDL believes the window grew, so frames were laid
+ * out for a size the window never had and their top rows fell off screen. */
 void vw_backend_fullscreen(vw_backend *b, int on)
 {
-    if (b->win)
-        SDL_SetWindowFullscreen(b->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-    if (b->win)
-        SDL_GetRendererOutputSize(b->ren, &b->w, &b->h);
+    if (!b->win)
+        return;
+    int full = (SDL_GetWindowFlags(b->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
+    SDL_Rect disp;
+    if (on && !full) {
+        SDL_GetWindowPosition(b->win, &b->windowed.x, &b->windowed.y);
+        SDL_GetWindowSize(b->win, &b->windowed.w, &b->windowed.h);
+        if (SDL_GetDisplayBounds(SDL_GetWindowDisplayIndex(b->win), &disp) == 0) {
+            SDL_SetWindowPosition(b->win, disp.x, disp.y);
+            SDL_SetWindowSize(b->win, disp.w, disp.h);
+        }
+        SDL_SetWindowFullscreen(b->win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+    } else if (!on && full) {
+        SDL_SetWindowFullscreen(b->win, 0);
+        if (b->windowed.w > 0) {
+            SDL_SetWindowSize(b->win, b->windowed.w, b->windowed.h);
+            SDL_SetWindowPosition(b->win, b->windowed.x, b->windowed.y);
+        }
+    }
+    SDL_GetRendererOutputSize(b->ren, &b->w, &b->h);
 }
 
 void vw_backend_size(vw_backend *b, int *w, int *h)
