@@ -185,17 +185,15 @@ int vw_wrap(vw_draw *d, vw_font f, const char *s, int max_w, void (*line)(void *
     return lines;
 }
 
-int vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, int max_w)
+/* s, or its longest whole-character prefix that fits max_w with an
+ * ellipsis, in buf (found by bisection over character boundaries: a
+ * measure is costly) */
+static const char *fit_text(vw_draw *d, vw_font f, const char *s, int max_w, char buf[1024])
 {
-    if (max_w <= 0)
-        return 0;
     if (vw_text_w(d, f, s) <= max_w)
-        return vw_text(d, x, y, f, c, VW_ALIGN_LEFT, s);
-    /* the longest whole-character prefix that fits with the ellipsis,
-     * found by bisection over character boundaries (a measure is costly) */
-    char buf[1024];
+        return s;
     size_t cut[1024], nc = 0;
-    for (size_t n = 0; s[n] && n + 8 < sizeof buf; n += u8len(s + n))
+    for (size_t n = 0; s[n] && n + 8 < 1024; n += u8len(s + n))
         cut[nc++] = n;
     size_t lo = 0, hi = nc; /* prefix of cut[lo] bytes fits; of cut[hi] does not (or hi == nc) */
     while (hi - lo > 1) {
@@ -209,5 +207,20 @@ int vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, i
     }
     memcpy(buf, s, cut[lo]);
     memcpy(buf + cut[lo], "\xe2\x80\xa6", 4);
-    return vw_text(d, x, y, f, c, VW_ALIGN_LEFT, buf);
+    return buf;
+}
+
+int vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, int max_w)
+{
+    return vw_text_fit_in(d, x, y, f, c, s, max_w, VW_ALIGN_LEFT);
+}
+
+int vw_text_fit_in(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, int max_w, int align)
+{
+    if (max_w <= 0)
+        return 0;
+    char buf[1024];
+    const char *t = fit_text(d, f, s, max_w, buf);
+    int ax = align == VW_ALIGN_RIGHT ? x + max_w : align == VW_ALIGN_CENTER ? x + max_w / 2 : x;
+    return vw_text(d, ax, y, f, c, align, t);
 }
