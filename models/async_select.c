@@ -24,11 +24,16 @@
  * What backs it on Linux:
  *  - the queue is SDL2's event queue (SDL_PushEvent, a registered user
  *    event type); the procedure takes only that type (SDL_PeepEvents);
- *  - GetMessage's sleep is an SDL semaphore posted once per message: with
- *    no window, SDL_WaitEventTimeout would poll the queue every 1 ms and add
+ *  - GetMessage sleeps on a futex counting queued messages: with no
+ *    window, SDL_WaitEventTimeout would poll the queue every 1 ms and add
  *    that delay to every message, which Windows' GetMessage does not;
- *  - the kernel side of WSAAsyncSelect is the epoll notifier of netevent.c;
- *    its epoll calls are recorded as extra transitions.
+ *  - the kernel side of WSAAsyncSelect is the epoll notifier of netevent.c.
+ * Recording follows the roles (sim/probe.h): WSAAsyncSelect, GetMessage,
+ * the procedure's own PostMessage and DispatchMessage are the model's
+ * calls; the notifier (its epoll calls and the posts it makes for Winsock)
+ * and the futex under GetMessage are emulation. The "ui input" thread
+ * plays the user and the rest of Windows (control role): it is neither the
+ * model nor the stand-in.
  * A message carries the socket's descriptor and a serial number, so a
  * message still queued for a closed socket whose descriptor number was
  * reused is recognised and ignored (the textbook's GetSocketInfo lookup). */
@@ -46,6 +51,7 @@
 #include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/recorder.h"
+#include "sim/sync.h"
 
 #define GETMESSAGE_SLICE_MS 100 /* the procedure re-checks stop this often when idle */
 
@@ -61,7 +67,7 @@ typedef struct as {
     ss_ne ne;
     asock listener;
     Uint32 wm_socket;   /* the registered SDL event type of our messages */
-    SDL_sem *wake;      /* one post per queued message: GetMessage sleeps on it */
+    _Atomic uint32_t queued; /* messages posted and not yet taken: GetMessage sleeps on it */
     _Atomic uint64_t seq;
     asock **byfd;       /* the procedure's socket table, by descriptor */
     int nbyfd;
@@ -77,9 +83,11 @@ typedef struct msg {
 } msg;
 
 /* --- the queue --------------------------------------------------------------- */
-/* PostMessage. The message fields ride in the SDL user event: code = lParam's
- * event, data1 = wParam (the socket), windowID = its serial, data2 = id. */
-static void post(as *A, int fd, uint32_t serial, unsigned code)
+/* PostMessage, step one: the message into the queue. Its fields ride in
+ * the SDL user event: code = lParam's event, data1 = wParam (the socket),
+ * windowID = its serial, data2 = id. Returns the id, or 0 when the queue
+ * was full. */
+static uint64_t enqueue(as *A, int fd, uint32_t serial, unsigned code)
 {
     uint64_t id = atomic_fetch_add(&A->seq, 1) + 1;
     SDL_Event e;
@@ -89,28 +97,77 @@ static void post(as *A, int fd, uint32_t serial, unsigned code)
     e.user.windowID = serial;
     e.user.data1 = (void *)(intptr_t)fd;
     e.user.data2 = (void *)(uintptr_t)id;
-    uint64_t t0 = ss_ticks(); /* before the push: the dispatch may start at once */
-    int ok = SDL_PushEvent(&e) == 1;
-    ss_note(SS_API_MSG_POST, fd, 0, ok ? 0 : -1, id, code, ok ? 0 : SS_EV_FAILED, t0, ss_ticks());
-    if (ok)
-        SDL_SemPost(A->wake);
-    else
+    if (SDL_PushEvent(&e) != 1) {
         fprintf(stderr, "async-select: message queue full (%s); a message is lost\n", SDL_GetError());
+        return 0;
+    }
+    return id;
 }
 
-/* GetMessage: 1 with a message, 0 after an idle slice. */
+/* Step two, after the post is recorded (the dispatch may start at once):
+ * count it, and wake GetMessage if it sleeps on an empty queue. */
+static void signal_queued(as *A)
+{
+    if (atomic_fetch_add(&A->queued, 1) == 0) {
+        ss_emul_begin();
+        ss_futex_wake(&A->queued, 1);
+        ss_emul_end();
+    }
+}
+
+/* A message posted by Winsock (the notifier, emulation) or by the user (the
+ * ui thread). */
+static void post(as *A, int fd, uint32_t serial, unsigned code)
+{
+    uint64_t t0 = ss_ticks(), id = enqueue(A, fd, serial, code);
+    ss_note(SS_API_MSG_POST, fd, 0, id ? 0 : -1, id, code, id ? 0 : SS_EV_FAILED, t0, ss_ticks());
+    if (id)
+        signal_queued(A);
+}
+
+/* The window procedure's own PostMessage (the textbook re-posts FD_READ):
+ * a Windows call, one kernel entry there. */
+static void post_message(as *A, int fd, uint32_t serial, unsigned code)
+{
+    ss_standin call;
+    ss_standin_begin(&call);
+    uint64_t id = enqueue(A, fd, serial, code);
+    ss_standin_end(&call, SS_API_MSG_POST, fd, 0, id ? 0 : -1, id ? 0 : ENOBUFS, id, code, SS_EV_KERNEL, 0);
+    if (id)
+        signal_queued(A);
+}
+
+/* GetMessage: 1 with a message, 0 when stop was requested. It sleeps as
+ * long as the queue is empty (the stand-in looks up every
+ * GETMESSAGE_SLICE_MS for the stop flag, inside the one call). */
 static int get_message(as *A, msg *m)
 {
-    if (SDL_SemWaitTimeout(A->wake, GETMESSAGE_SLICE_MS) != 0)
-        return 0;
+    ss_standin call;
+    ss_standin_begin(&call);
     SDL_Event e;
-    if (SDL_PeepEvents(&e, 1, SDL_GETEVENT, A->wm_socket, A->wm_socket) != 1)
-        return 0;
-    m->fd = (int)(intptr_t)e.user.data1;
-    m->serial = e.user.windowID;
-    m->code = (unsigned)e.user.code;
-    m->id = (uint64_t)(uintptr_t)e.user.data2;
-    return 1;
+    int got = 0;
+    while (!ss_stop_requested(A->srv)) {
+        uint32_t n = atomic_load(&A->queued);
+        if (n == 0) {
+            ss_futex_wait(&A->queued, 0, GETMESSAGE_SLICE_MS);
+            continue;
+        }
+        if (SDL_PeepEvents(&e, 1, SDL_GETEVENT, A->wm_socket, A->wm_socket) == 1) {
+            atomic_fetch_sub(&A->queued, 1);
+            got = 1;
+            break;
+        }
+        SDL_Delay(0); /* counted but not yet visible: the poster is between its two steps */
+    }
+    if (got) {
+        m->fd = (int)(intptr_t)e.user.data1;
+        m->serial = e.user.windowID;
+        m->code = (unsigned)e.user.code;
+        m->id = (uint64_t)(uintptr_t)e.user.data2;
+    }
+    ss_standin_end(&call, SS_API_GET_MESSAGE, got && m->code < SS_MSG_UI ? m->fd : -1, 0, got, 0, 0,
+                   got ? m->code : 0, SS_EV_KERNEL, 1);
+    return got;
 }
 
 /* --- the notifier's side (netevent ops) ------------------------------------ */
@@ -191,7 +248,7 @@ static void on_write(as *A, asock *c)
         remove_socket(A, c);
     } else if (rc > 0 && c->recvdelayed) {
         c->recvdelayed = 0;
-        post(A, c->ne.fd, c->serial, SS_NE_READ); /* the textbook's PostMessage(FD_READ) */
+        post_message(A, c->ne.fd, c->serial, SS_NE_READ); /* the textbook's PostMessage(FD_READ) */
     }
 }
 
@@ -211,9 +268,11 @@ static void on_read(as *A, asock *c)
         on_write(A, c);
 }
 
+/* An ordinary window message (paint, input): the procedure's time, not a
+ * request's (the CPU work is marked with the UI message code). */
 static void on_ui_message(as *A)
 {
-    ss_cpu_work(-1, A->srv->opts.ui_cost_us ? A->srv->opts.ui_cost_us : SS_UI_COST_US);
+    ss_cpu_work_for(-1, A->srv->opts.ui_cost_us ? A->srv->opts.ui_cost_us : SS_UI_COST_US, SS_MSG_UI);
 }
 
 /* Returns 1 on WM_QUIT. */
@@ -274,7 +333,7 @@ static void sleep_until(as *A, uint64_t deadline)
 static void *ui_main(void *arg)
 {
     ui_source *u = arg;
-    ss_thread_begin(SS_ROLE_SERVER, "ui input");
+    ss_thread_begin(SS_ROLE_CONTROL, "ui input"); /* the user and the rest of Windows */
     uint64_t period = 1000000000ull / (uint64_t)u->rate, next = ss_mono_ns() + period;
     while (!atomic_load(&u->A->quit)) {
         sleep_until(u->A, next);
@@ -307,15 +366,14 @@ static int async_select_available(char *why, size_t n)
 
 static int start(as *A)
 {
-    static const ss_ne_ops ops = {deliver, post_quit, release};
+    static const ss_ne_ops ops = {deliver, post_quit, release, SS_API_WSA_ASYNC_SELECT};
     char why[200];
     if (sdl_open(why, sizeof why) != 0) {
         fprintf(stderr, "async-select: %s\n", why);
         return -1;
     }
     A->wm_socket = SDL_RegisterEvents(1); /* WM_SOCKET = WM_USER + 1 */
-    A->wake = SDL_CreateSemaphore(0);
-    if (A->wm_socket == (Uint32)-1 || !A->wake) {
+    if (A->wm_socket == (Uint32)-1) {
         fprintf(stderr, "async-select: cannot set up the message queue: %s\n", SDL_GetError());
         return -1;
     }
@@ -334,8 +392,6 @@ static void finish(as *A)
     ss_ne_finish(&A->ne);
     if (A->wm_socket != (Uint32)-1)
         SDL_FlushEvent(A->wm_socket); /* messages posted after WM_QUIT */
-    if (A->wake)
-        SDL_DestroySemaphore(A->wake);
     SDL_QuitSubSystem(SDL_INIT_EVENTS);
     SDL_TLSCleanup(); /* SDL's per-thread error buffer: this thread ends after serve() */
 }
@@ -358,9 +414,9 @@ static int async_select_serve(ss_server *s)
 const ss_model ss_model_async_select = {
     .name = "async-select",
     .family = SS_FAMILY_SYNC,
-    .mechanism = "network events posted as messages into an SDL2 event queue by an epoll notifier thread "
-                 "(stand-in for Winsock's kernel side), drained by one window-procedure thread "
-                 "(SDL semaphore + SDL_PeepEvents as GetMessage); --ui-rate adds UI messages to the same queue",
+    .mechanism = "Linux stand-in: network events posted as messages into an SDL2 event queue by an epoll notifier "
+                 "thread (emulation of Winsock's kernel side), drained by one window-procedure thread "
+                 "(futex + SDL_PeepEvents as GetMessage); --ui-rate adds UI messages to the same queue",
     .summary = "WSAAsyncSelect: socket events as window messages; UI and sockets share one procedure",
     .available = async_select_available,
     .serve = async_select_serve,

@@ -26,7 +26,7 @@ typedef struct iter {
 static void *stop_watcher(void *arg)
 {
     iter *I = arg;
-    ss_thread_begin(SS_ROLE_SERVER, "stop watcher");
+    ss_thread_begin(SS_ROLE_CONTROL, "stop watcher"); /* sockscope's, not the textbook's */
     struct pollfd p = {.fd = I->srv->stop_fd, .events = POLLIN};
     while (ss_poll(&p, 1, -1) < 0 && errno == EINTR) {}
     pthread_mutex_lock(&I->lock);

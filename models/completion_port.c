@@ -5,7 +5,6 @@
 
 #include "sim/clock.h"
 #include "sim/probe.h"
-#include "sim/probe_uring.h"
 #include "sim/recorder.h"
 
 #define INITIAL_CAP 64
@@ -126,10 +125,9 @@ int ss_port_get(ss_port *p, ss_port_waiter *self, ss_packet *out, int timeout_ms
     *out = p->q[p->head];
     self->running = 1;
     p->running++;
-    unsigned depth = p->len--;
+    out->depth = p->len--;
     p->head = (p->head + 1) % p->cap;
     ss_lock_release(&p->lock);
-    ss_uring_note_complete(out->op, out->api, out->sock, out->bytes, depth);
     return 1;
 }
 

@@ -7,10 +7,11 @@
  * a few hot threads do the work while the rest stay asleep).
  *
  * Recorded: a post (SS_API_PACKET_POST, arg = queue depth after it) by the
- * posting thread; a dequeue (SS_API_OP_COMPLETE, arg = queue depth when
- * taken, id = operation) by the worker that took it; a wake-up
- * (futex_wake + SS_API_WAKEUP naming the woken worker); a worker's sleep
- * (futex_wait).
+ * posting thread; a wake-up (futex_wake + SS_API_WAKEUP naming the woken
+ * worker); a worker's sleep (futex_wait). The dequeue is the caller's to
+ * record (GetQueuedCompletionStatus and its packet: models/iocp.c), since
+ * only it knows which gets a Windows program would make. All of it is the
+ * stand-in's machinery: callers record it as emulation (sim/probe.h).
  *
  * The concurrency value of CreateIoCompletionPort (0 = as many as CPUs) is
  * kept the way Windows keeps it: a post wakes a sleeping worker only while
@@ -31,6 +32,7 @@ typedef struct ss_packet {
     int api;          /* SS_API_RECV / SS_API_SEND ... */
     int sock;         /* for the record */
     int bytes;        /* bytes transferred, or -errno */
+    unsigned depth;   /* set by ss_port_get: packets queued when this one was taken */
 } ss_packet;
 
 /* One per worker thread: where it sleeps while it waits in the port. */

@@ -19,23 +19,24 @@
  *  - WSAWaitForMultipleEvents is poll(2) on at most 64 of them;
  *  - the kernel side of WSAEventSelect (record the event, signal the object,
  *    then stay quiet until recv/send/accept re-enables it) is the epoll
- *    notifier thread of netevent.c. On Windows that work happens inside the
- *    kernel; here its epoll_wait/epoll_ctl calls and the eventfd writes are
- *    extra user/kernel transitions, and they are recorded as such.
- * Every report of network events is an SS_API_EVENT_SIGNAL event (aux = the
- * events; flagged SS_EV_KERNEL when it really wrote the eventfd, not when
- * the object was already set); WSAEnumNetworkEvents calls are
- * SS_API_ENUM_EVENTS with the events taken in aux; each socket's
- * WSACreateEvent / WSACloseEvent are SS_API_EVENT_CREATE / _CLOSE. */
+ *    notifier thread of netevent.c.
+ * Recording follows the roles (sim/probe.h, models/standin.h): the Windows
+ * calls (WSACreateEvent, WSAEventSelect, WSAWaitForMultipleEvents,
+ * WSAEnumNetworkEvents, WSASetEvent/WSAResetEvent on a waiter's control
+ * event, WSACloseEvent) are stand-in calls over the eventfd/poll calls that
+ * play them, which are emulation, as is everything the notifier does
+ * (epoll_wait, epoll_ctl, and each report: an SS_API_EVENT_SIGNAL, aux =
+ * the events, flagged SS_EV_KERNEL when it really wrote the eventfd, not
+ * when the object was already set). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "models/model.h"
 #include "models/netevent.h"
+#include "models/standin.h"
 #include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/recorder.h"
@@ -77,8 +78,9 @@ typedef struct es {
     _Atomic int quit;
 } es;
 
-/* One event-object call: a write (signal) or a read (reset), recorded as
- * one kernel entry with the network events it concerned. */
+/* The notifier's signal of an event object (a write) or the read that
+ * resets it inside WSAEnumNetworkEvents: one kernel entry, recorded with
+ * the network events it concerned. */
 static void eventfd_call(int api, int efd, int sock, unsigned events)
 {
     uint64_t v = 1, t0 = ss_ticks();
@@ -116,10 +118,14 @@ static void wake_all(void *ud)
     pthread_mutex_unlock(&E->lock);
 }
 
+/* The eventfd's close, once the notifier cannot signal it any more: the
+ * program's WSACloseEvent was recorded when it closed the socket. */
 static void release(ss_ne_sock *ns)
 {
     esock *s = (esock *)ns;
-    ss_event_close(s->efd); /* WSACloseEvent */
+    ss_emul_begin();
+    ss_event_close(s->efd);
+    ss_emul_end();
     free(s);
 }
 
@@ -130,7 +136,7 @@ static esock *new_esock(int fd)
     if (!s)
         return NULL;
     s->si.fd = fd;
-    s->efd = ss_event_create(); /* WSACreateEvent */
+    s->efd = ss_sw_create_event();
     if (s->efd < 0) {
         free(s);
         return NULL;
@@ -141,12 +147,15 @@ static esock *new_esock(int fd)
 /* WSAEnumNetworkEvents: take the recorded events and reset the object. */
 static unsigned enum_network_events(es *E, esock *s)
 {
+    ss_standin call;
+    ss_standin_begin(&call);
     ss_ne_lock(&E->ne);
     unsigned ev = s->recorded;
     s->recorded = 0;
     s->signalled = 0;
-    eventfd_call(SS_API_ENUM_EVENTS, s->efd, s->ne.fd, ev);
+    eventfd_call(SS_API_EVENT_RESET, s->efd, s->ne.fd, ev);
     ss_ne_unlock(&E->ne);
+    ss_standin_end(&call, SS_API_WSA_ENUM_EVENTS, s->ne.fd, 0, (int64_t)ev, 0, 0, ev, SS_EV_KERNEL, 0);
     return ev;
 }
 
@@ -157,7 +166,7 @@ static waiter *new_waiter(es *E, int idx)
         return NULL;
     w->E = E;
     w->idx = idx;
-    w->ctl = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    w->ctl = ss_sw_create_event(); /* the waiter's control event */
     if (w->ctl < 0) {
         free(w);
         return NULL;
@@ -168,7 +177,7 @@ static waiter *new_waiter(es *E, int idx)
 
 static void free_waiter(waiter *w)
 {
-    close(w->ctl);
+    ss_sw_close_event(w->ctl, -1);
     pthread_mutex_destroy(&w->lock);
     free(w);
 }
@@ -202,8 +211,14 @@ static void close_member(es *E, waiter *w, int i)
     pthread_mutex_lock(&w->lock);
     w->count--;
     pthread_mutex_unlock(&w->lock);
-    if (s != &E->listener)
-        ss_ne_closesocket(&E->ne, &s->ne);
+    if (s == &E->listener)
+        return;
+    /* closesocket + WSACloseEvent; the eventfd itself closes once the
+     * notifier has let go of the socket (release()) */
+    ss_ne_closesocket(&E->ne, &s->ne);
+    ss_standin call;
+    ss_standin_begin(&call);
+    ss_standin_end(&call, SS_API_WSA_CLOSE_EVENT, s->ne.fd, 0, 0, 0, 0, 0, SS_EV_KERNEL, 0);
 }
 
 static void *waiter_main(void *arg);
@@ -216,7 +231,7 @@ static int place(es *E, waiter *self, esock *s)
         if (!hand_over(E->w[i], s))
             continue;
         if (E->w[i] != self)
-            eventfd_call(SS_API_EVENT_SIGNAL, E->w[i]->ctl, -1, 0);
+            ss_sw_set_event(E->w[i]->ctl, -1);
         return 0;
     }
     waiter *w = E->nw < MAX_WAITERS ? new_waiter(E, E->nw) : NULL;
@@ -231,7 +246,7 @@ static int place(es *E, waiter *self, esock *s)
     E->w[E->nw++] = w;
     pthread_mutex_unlock(&E->lock);
     if (atomic_load(&E->quit)) /* the notifier's wake-up may have missed it */
-        eventfd_call(SS_API_EVENT_SIGNAL, w->ctl, -1, 0);
+        ss_sw_set_event(w->ctl, -1);
     return 0;
 }
 
@@ -253,7 +268,7 @@ static void accept_one(es *E, waiter *self)
     }
     if (place(E, self, s) != 0) {
         uint64_t t = ss_ticks();
-        ss_note(SS_API_REFUSED, fd, (uint64_t)MAX_WAITERS * PER_WAITER, -1, 0, SS_API_POLL, 0, t, t);
+        ss_note(SS_API_REFUSED, fd, (uint64_t)MAX_WAITERS * PER_WAITER, -1, 0, SS_API_WSA_WAIT, 0, t, t);
         ss_ne_closesocket(&E->ne, &s->ne);
     }
 }
@@ -288,12 +303,7 @@ static int wait_for_events(waiter *w, struct pollfd *pfd)
     pfd[0] = (struct pollfd){.fd = w->ctl, .events = POLLIN};
     for (int i = 0; i < w->n; i++)
         pfd[1 + i] = (struct pollfd){.fd = w->member[i]->efd, .events = POLLIN};
-    if (ss_poll(pfd, (nfds_t)(1 + w->n), -1) < 0)
-        return -1;
-    for (int i = 0; i <= w->n; i++)
-        if (pfd[i].revents)
-            return i;
-    return -1;
+    return ss_sw_wait_events(pfd, 1 + w->n, -1);
 }
 
 static void waiter_loop(waiter *w)
@@ -309,7 +319,7 @@ static void waiter_loop(waiter *w)
             continue;
         }
         if (i == 0) {
-            eventfd_call(SS_API_EVENT_RESET, w->ctl, -1, 0);
+            ss_sw_reset_event(w->ctl, -1);
             continue;
         }
         esock *s = w->member[i - 1];
@@ -347,11 +357,11 @@ static void close_all(es *E)
 
 static int start(es *E, waiter *w0)
 {
-    static const ss_ne_ops ops = {deliver, wake_all, release};
+    static const ss_ne_ops ops = {deliver, wake_all, release, SS_API_WSA_EVENT_SELECT};
     if (ss_ne_init(&E->ne, E->srv, &ops, E) != 0)
         return -1;
     E->listener.si.fd = E->srv->listen_fd;
-    E->listener.efd = ss_event_create(); /* the listening socket's WSACreateEvent */
+    E->listener.efd = ss_sw_create_event();
     if (E->listener.efd < 0 || ss_ne_register(&E->ne, &E->listener.ne, E->srv->listen_fd, SS_NE_ACCEPT, 1) != 0)
         return -1;
     hand_over(w0, &E->listener);
@@ -377,15 +387,15 @@ static int event_select_serve(ss_server *s)
     for (int k = 0; k < E.nw; k++)
         free_waiter(E.w[k]);
     if (E.listener.efd >= 0)
-        ss_event_close(E.listener.efd);
+        ss_sw_close_event(E.listener.efd, s->listen_fd);
     return rc;
 }
 
 const ss_model ss_model_event_select = {
     .name = "event-select",
     .family = SS_FAMILY_SYNC,
-    .mechanism = "an eventfd per socket as its event object, signalled by an epoll notifier thread "
-                 "(stand-in for Winsock's kernel side); each waiting thread poll(2)s <=64 eventfds "
+    .mechanism = "Linux stand-in: an eventfd per socket as its event object, signalled by an epoll notifier "
+                 "thread (emulation of Winsock's kernel side); each waiting thread poll(2)s <=64 eventfds "
                  "(WSA_MAXIMUM_WAIT_EVENTS), one more thread per 63 sockets",
     .summary = "WSAEventSelect: event objects per socket, 64 per wait, so threads grow with sockets",
     .serve = event_select_serve,

@@ -61,7 +61,7 @@ static int arm_io(ur *U, conn *c, int api)
         return -1;
     c->api = api;
     c->op = ++U->next_op;
-    ss_uring_prep_echo(sqe, &c->e, c->fd, api, c->op);
+    ss_uring_note_submit(c->op, api, c->fd, ss_uring_prep_echo(sqe, &c->e, c->fd, api));
     io_uring_sqe_set_data(sqe, c);
     return 0;
 }

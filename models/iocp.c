@@ -1,20 +1,26 @@
 /* iocp — the textbook's CompletionPortTCPServer on Linux. The main (serve)
- * thread accepts with a blocking accept and associates each socket with
- * the port (its completion key is its SOCKETINFO, here a conn); a worker
- * posts the first WSARecv (see associate()). Worker threads (2 x CPUs by default, --workers N) wait in
- * GetQueuedCompletionStatus; for each packet they do the textbook's step:
- * 0 bytes or an error closes the socket; a receive is echoed with WSASend;
- * a send completion resends the remainder or posts the next WSARecv. One
- * operation is outstanding per socket, so one worker at a time owns it.
+ * thread accepts with a blocking accept, associates each socket with the
+ * port (CreateIoCompletionPort; its completion key is its SOCKETINFO, here
+ * a conn) and posts its first WSARecv. Worker threads (2 x CPUs by default,
+ * --workers N) wait in GetQueuedCompletionStatus; for each packet they do
+ * the textbook's step: 0 bytes or an error closes the socket; a receive is
+ * echoed with WSASend; a send completion resends the remainder or posts
+ * the next WSARecv. One operation is outstanding per socket, so one worker
+ * at a time owns it.
  *
- * The port: operations are SQEs on one io_uring (prepared under a lock,
- * then one io_uring_enter per WSARecv/WSASend, as Windows makes one call
- * each; none with --sqpoll). A "port" thread stands in for the kernel's I/O
- * manager: it sleeps in io_uring_enter, turns each CQE into a completion
- * packet and posts it to the user-space queue of models/completion_port.c,
- * from which workers dequeue (LIFO wake-ups, each packet exactly once).
- * The price of a port in user space: the port thread's wait and a futex
- * wake/wait pair per packet a sleeping worker takes, all recorded. */
+ * The stand-in (Linux has no completion port): operations are SQEs on one
+ * io_uring, pushed with one io_uring_enter per WSARecv/WSASend (none with
+ * --sqpoll); a "port" thread plays the kernel's I/O manager: it sleeps in
+ * io_uring_enter, turns each CQE into a completion packet and posts it to
+ * the user-space queue of models/completion_port.c, from which workers
+ * dequeue (LIFO wake-ups over futexes, each packet exactly once).
+ *
+ * Recording follows the roles (sim/probe.h): the Windows calls —
+ * CreateIoCompletionPort, WSARecv/WSASend, GetQueuedCompletionStatus,
+ * PostQueuedCompletionStatus — are recorded as stand-in calls over the
+ * machinery that plays them; that machinery (the port thread, the queue's
+ * futexes and locks, the io_uring_enter under a WSASend, the hand-over of
+ * a new socket's first WSARecv to a worker) is recorded as emulation. */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -67,17 +73,16 @@ typedef struct iocp {
     int nworkers;
 } iocp;
 
-/* WSARecv / WSASend: one operation on the socket, completing on the port.
- * Only the SQE preparation is under the lock; the kernel entry is not, so
- * workers do not queue behind each other's sends. */
-static int post_io(iocp *P, conn *c, int api)
+/* Put the operation c->api (id c->op) on the ring: the SQE preparation
+ * under the lock, the kernel entry after it, so that workers do not queue
+ * behind each other's sends. Returns the operation's length, or -1. */
+static int push_io(iocp *P, conn *c)
 {
     ss_lock_acquire(&P->sq_lock);
     struct io_uring_sqe *sqe = ss_uring_get_sqe(&P->ring, P->sqpoll);
+    unsigned len = 0;
     if (sqe) {
-        c->api = api;
-        c->op = atomic_fetch_add(&P->next_op, 1) + 1;
-        ss_uring_prep_echo(sqe, &c->e, c->fd, api, c->op);
+        len = ss_uring_prep_echo(sqe, &c->e, c->fd, c->api);
         io_uring_sqe_set_data(sqe, c);
         ss_uring_publish(&P->ring);
     }
@@ -87,7 +92,23 @@ static int post_io(iocp *P, conn *c, int api)
     int rc = ss_uring_push(&P->ring, P->sqpoll, 1);
     if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) /* published: a later entry takes it */
         fprintf(stderr, "iocp: io_uring_enter failed: %s\n", strerror(-rc));
-    return 0;
+    return (int)len;
+}
+
+/* WSARecv / WSASend: one operation on the socket, completing on the port;
+ * on Windows one kernel entry, here the ring's machinery. */
+static int post_io(iocp *P, conn *c, int api)
+{
+    int fd = c->fd; /* once pushed, c belongs to whichever worker takes its completion */
+    uint64_t op = atomic_fetch_add(&P->next_op, 1) + 1;
+    c->api = api;
+    c->op = op;
+    ss_standin s;
+    ss_standin_begin(&s);
+    int len = push_io(P, c);
+    ss_standin_end(&s, SS_API_OP_SUBMIT, fd, len > 0 ? (uint64_t)len : 0, len < 0 ? -1 : 0, 0, op, (uint32_t)api,
+                   SS_EV_KERNEL | SS_EV_ASYNC, 0);
+    return len < 0 ? -1 : 0;
 }
 
 static void drop(iocp *P, conn *c)
@@ -98,35 +119,73 @@ static void drop(iocp *P, conn *c)
     ss_lock_release(&P->live_lock);
     ss_conn_closed(P->srv, c->fd);
     free(c);
-    if (atomic_fetch_sub(&P->nlive, 1) == 1 && ss_stop_requested(P->srv))
+    if (atomic_fetch_sub(&P->nlive, 1) == 1 && ss_stop_requested(P->srv)) {
+        ss_emul_begin(); /* the textbook's main thread would poll; this wakes it */
         ss_futex_wake(&P->nlive, INT_MAX);
+        ss_emul_end();
+    }
 }
 
-/* CreateIoCompletionPort(sock, hcp, key, 0) + the first WSARecv, which a
- * worker issues: the accepting thread hands the new socket over as a packet
- * (PostQueuedCompletionStatus). It must not touch the ring itself: io_uring
- * finishes an operation as task work of the thread that submitted it, and
- * that would interrupt and restart the blocking accept behind the probes'
- * back (a kernel entry strace counts as another accept). */
+/* CreateIoCompletionPort(sock, hcp, key, 0) and the first WSARecv, as
+ * the textbook's main thread makes them. The stand-in cannot push that
+ * WSARecv from here: io_uring finishes an operation as task work of the
+ * thread that submitted it, which would interrupt and restart the blocking
+ * accept behind the probes' back (a kernel entry strace counts as another
+ * accept). So a worker pushes it: the socket is handed over as a packet on
+ * the port, emulation that Windows does not need. */
 static void associate(iocp *P, int fd)
 {
+    ss_standin s;
+    ss_standin_begin(&s);
     conn *c = calloc(1, sizeof *c);
+    ss_standin_end(&s, SS_API_IOCP_CREATE, fd, 0, c ? 0 : -1, c ? 0 : ENOMEM, 0, 0, SS_EV_KERNEL, 0);
     if (!c) {
         ss_conn_closed(P->srv, fd);
         return;
     }
     c->fd = fd;
     atomic_fetch_add(&P->nlive, 1);
+    ss_standin_begin(&s);
     ss_lock_acquire(&P->live_lock);
     c->next = P->live;
     if (P->live) P->live->prev = c;
     P->live = c;
     ss_lock_release(&P->live_lock);
-    c->op = atomic_fetch_add(&P->next_op, 1) + 1;
-    ss_uring_note_submit(c->op, SS_API_ACCEPT, fd, 0);
-    ss_packet pk = {.key = c, .op = c->op, .api = SS_API_ACCEPT, .sock = fd, .bytes = 0};
-    if (ss_port_post(&P->port, &pk) != 0)
+    uint64_t op = atomic_fetch_add(&P->next_op, 1) + 1;
+    c->api = SS_API_RECV;
+    c->op = op;
+    /* the hand-over packet carries no operation id: it is not the WSARecv's completion */
+    ss_packet pk = {.key = c, .op = 0, .api = SS_API_ACCEPT, .sock = fd, .bytes = 0};
+    int posted = ss_port_post(&P->port, &pk) == 0; /* from here c is the workers' */
+    ss_standin_end(&s, SS_API_OP_SUBMIT, fd, SS_BUFSIZE, posted ? 0 : -1, posted ? 0 : ENOMEM, op, SS_API_RECV,
+                   SS_EV_KERNEL | SS_EV_ASYNC, 0);
+    if (!posted)
         drop(P, c);
+}
+
+/* GetQueuedCompletionStatus(hcp, ..., INFINITE): the next completion
+ * packet, or -1 once the port is closed. The stand-in wakes up every
+ * GQCS_TIMEOUT_MS and takes hand-over packets (a new socket's first
+ * WSARecv, see associate()); a Windows worker would sleep on through both,
+ * so they are inside the one call. */
+static int get_completion(worker *w, ss_packet *pk)
+{
+    iocp *P = w->P;
+    ss_standin s;
+    ss_standin_begin(&s);
+    int r;
+    for (;;) {
+        r = ss_port_get(&P->port, &w->waiter, pk, GQCS_TIMEOUT_MS);
+        if (r == 0)
+            continue; /* timed out: the port closes when the server stops */
+        if (r < 0 || pk->api != SS_API_ACCEPT)
+            break;
+        conn *c = pk->key; /* a hand-over: push the WSARecv the main thread posted */
+        if (push_io(P, c) < 0)
+            drop(P, c);
+    }
+    ss_standin_end(&s, SS_API_IOCP_GET, r > 0 ? pk->sock : -1, 0, r > 0 ? pk->bytes : 0, 0, 0, 0, SS_EV_KERNEL, 1);
+    return r;
 }
 
 static void *worker_main(void *arg)
@@ -137,13 +196,10 @@ static void *worker_main(void *arg)
     ss_thread_begin(SS_ROLE_SERVER, name);
     w->waiter.thread = ss_thread_index();
     ss_packet pk;
-    int r;
-    while ((r = ss_port_get(&w->P->port, &w->waiter, &pk, GQCS_TIMEOUT_MS)) >= 0) {
-        if (r == 0)
-            continue; /* timed out: the port closes when the server stops */
+    while (get_completion(w, &pk) > 0) {
         conn *c = pk.key;
-        int next = pk.api == SS_API_ACCEPT ? SS_API_RECV /* a new socket: its first WSARecv */
-                                           : ss_echo_step(w->P->srv, c->fd, &c->e, pk.api, pk.bytes);
+        ss_uring_note_complete(pk.op, pk.api, pk.sock, pk.bytes, pk.depth);
+        int next = ss_echo_step(w->P->srv, c->fd, &c->e, pk.api, pk.bytes);
         if (!next || post_io(w->P, c, next) != 0)
             drop(w->P, c);
     }
@@ -175,7 +231,7 @@ static int reap(iocp *P)
 static void *porter_main(void *arg)
 {
     iocp *P = arg;
-    ss_thread_begin(SS_ROLE_SERVER, "port");
+    ss_emul_thread_begin("port");
     int quit = 0;
     while (!quit) {
         int rc = ss_uring_wait(&P->ring, P->sqpoll ? SS_URING_SQPOLL_SPIN_US : 0);
@@ -199,6 +255,7 @@ static void drain(iocp *P)
         ss_shutdown(c->fd, SHUT_RDWR);
     ss_lock_release(&P->live_lock);
     uint32_t n;
+    ss_emul_begin(); /* the stand-in's own shutdown: its waits, the port thread's stop */
     while ((n = atomic_load(&P->nlive)) > 0)
         ss_futex_wait(&P->nlive, n, DRAIN_WAIT_MS);
     ss_lock_acquire(&P->sq_lock);
@@ -213,7 +270,16 @@ static void drain(iocp *P)
         ss_uring_push(&P->ring, P->sqpoll, 1);
     if (P->porter_running)
         pthread_join(P->porter, NULL);
-    ss_port_close(&P->port);
+    ss_emul_end();
+    /* The textbook ends its workers with one null packet each
+     * (PostQueuedCompletionStatus); closing the port does that here. */
+    for (int i = 0; i < P->nworkers; i++) {
+        ss_standin s;
+        ss_standin_begin(&s);
+        if (i == 0)
+            ss_port_close(&P->port);
+        ss_standin_end(&s, SS_API_IOCP_POST, -1, 0, 0, 0, 0, 0, SS_EV_KERNEL, 0);
+    }
     for (int i = 0; i < P->nworkers; i++)
         pthread_join(P->workers[i].thread, NULL);
 }
@@ -244,8 +310,14 @@ static int iocp_serve(ss_server *s)
     iocp P = {.srv = s, .sqpoll = s->opts.sqpoll};
     P.nworkers = s->opts.workers > 0 ? s->opts.workers : 2 * cpus(); /* the textbook: 2 x CPUs */
     P.workers = calloc((size_t)P.nworkers, sizeof *P.workers);
+    /* CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0): a ring and a queue */
+    ss_standin call;
+    ss_standin_begin(&call);
     int rc = ss_uring_init(&P.ring, RING_ENTRIES, P.sqpoll);
-    if (rc < 0 || !P.workers || ss_port_init(&P.port, cpus()) != 0) {
+    int ok = rc >= 0 && P.workers && ss_port_init(&P.port, cpus()) == 0;
+    ss_standin_end(&call, SS_API_IOCP_CREATE, -1, (uint64_t)cpus(), ok ? 0 : -1, ok ? 0 : rc < 0 ? -rc : ENOMEM, 0,
+                   0, SS_EV_KERNEL, 0);
+    if (!ok) {
         fprintf(stderr, "iocp: cannot create the completion port: %s\n", rc < 0 ? strerror(-rc) : "out of memory");
         if (rc >= 0)
             io_uring_queue_exit(&P.ring);
@@ -269,8 +341,8 @@ static int iocp_serve(ss_server *s)
 const ss_model ss_model_iocp = {
     .name = "iocp",
     .family = SS_FAMILY_ASYNC,
-    .mechanism = "io_uring SQEs for WSARecv/WSASend; a port thread posts each CQE as a packet to a user-space "
-                 "futex queue; 2 x CPUs workers dequeue it (LIFO wake)",
+    .mechanism = "Linux stand-in: io_uring SQEs carry WSARecv/WSASend; a port thread (emulation) posts each CQE "
+                 "as a packet to a user-space futex queue; 2 x CPUs workers dequeue it (LIFO wake)",
     .summary = "CompletionPortTCPServer: a few workers serve every socket; CPU work overlaps I/O",
     .available = ss_uring_available,
     .serve = iocp_serve,

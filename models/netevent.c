@@ -45,14 +45,18 @@ static void update_interest(ss_ne *ne, ss_ne_sock *s)
         s->interest = want;
 }
 
+/* The re-enabling effect of accept/recv/send: Winsock's kernel does it
+ * inside the call; here it is the stand-in's epoll_ctl, emulation. */
 static void reenable(ss_ne *ne, ss_ne_sock *s, unsigned events)
 {
+    ss_emul_begin();
     pthread_mutex_lock(&ne->lock);
     if (!s->dead) {
         s->enabled |= events;
         update_interest(ne, s);
     }
     pthread_mutex_unlock(&ne->lock);
+    ss_emul_end();
 }
 
 /* What a readiness means as network events (lock held). A hang-up or an
@@ -98,7 +102,7 @@ static void release_graveyard(ss_ne *ne)
 static void *notifier_main(void *arg)
 {
     ss_ne *ne = arg;
-    ss_thread_begin(SS_ROLE_SERVER, "notifier");
+    ss_emul_thread_begin("notifier");
     struct epoll_event evs[MAX_EVENTS];
     int stop = 0;
     while (!stop) {
@@ -130,13 +134,17 @@ int ss_ne_init(ss_ne *ne, ss_server *srv, const ss_ne_ops *ops, void *ud)
     ne->srv = srv;
     ne->ops = *ops;
     ne->ud = ud;
+    ss_emul_begin();
     ne->epfd = ss_epoll_create();
+    int rc = -1;
     if (ne->epfd < 0) {
         fprintf(stderr, "notifier: epoll_create1() failed: %s\n", strerror(errno));
-        return -1;
+    } else {
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &stop_tag};
+        rc = ss_epoll_ctl(ne->epfd, EPOLL_CTL_ADD, srv->stop_fd, &ev);
     }
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &stop_tag};
-    return ss_epoll_ctl(ne->epfd, EPOLL_CTL_ADD, srv->stop_fd, &ev);
+    ss_emul_end();
+    return rc;
 }
 
 int ss_ne_start(ss_ne *ne)
@@ -152,14 +160,18 @@ void ss_ne_finish(ss_ne *ne)
     if (ne->started)
         pthread_join(ne->thread, NULL);
     ne->started = 0;
+    ss_emul_begin();
     release_graveyard(ne);
     if (ne->epfd >= 0)
         ss_close(ne->epfd);
+    ss_emul_end();
     pthread_mutex_destroy(&ne->lock);
 }
 
 int ss_ne_register(ss_ne *ne, ss_ne_sock *s, int fd, unsigned events, int listening)
 {
+    ss_standin call;
+    ss_standin_begin(&call);
     ss_set_nonblocking(fd, 1); /* WSAAsyncSelect/WSAEventSelect do this themselves */
     pthread_mutex_lock(&ne->lock);
     s->fd = fd;
@@ -169,6 +181,8 @@ int ss_ne_register(ss_ne *ne, ss_ne_sock *s, int fd, unsigned events, int listen
     struct epoll_event ev = {.events = s->interest, .data.ptr = s};
     s->in_epoll = ss_epoll_ctl(ne->epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
     pthread_mutex_unlock(&ne->lock);
+    ss_standin_end(&call, ne->ops.register_api, fd, events, s->in_epoll ? 0 : -1, s->in_epoll ? 0 : EINVAL, 0,
+                   events, SS_EV_KERNEL, 0);
     return s->in_epoll ? 0 : -1;
 }
 

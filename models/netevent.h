@@ -18,7 +18,9 @@
  * readiness into the network events it means, disables them, and hands them
  * to the model's deliver function. The re-enabling calls below put the event
  * back into the epoll interest (epoll_ctl). Every one of these epoll calls is
- * recorded: they are the real cost of the models on Linux. */
+ * recorded, as emulation (sim/probe.h): they are the stand-in's cost, not
+ * the Winsock program's. The notifier is an emulation thread; a
+ * registration is recorded as the Windows call it plays (ops.register_api). */
 #ifndef SS_NETEVENT_H
 #define SS_NETEVENT_H
 
@@ -44,6 +46,7 @@ typedef struct ss_ne_ops {
     void (*on_stop)(void *ud);
     /* Free a closed socket; called once the notifier can no longer hold it. */
     void (*release)(ss_ne_sock *s);
+    int register_api; /* SS_API_WSA_ASYNC_SELECT or SS_API_WSA_EVENT_SELECT */
 } ss_ne_ops;
 
 typedef struct ss_ne {
@@ -62,7 +65,7 @@ int  ss_ne_start(ss_ne *ne);   /* starts the notifier thread; it ends when stop 
 void ss_ne_finish(ss_ne *ne);  /* joins the notifier, releases closed sockets, closes epoll */
 
 /* WSAAsyncSelect / WSAEventSelect: make fd non-blocking and report `events`
- * for it. -1 if epoll refused it. */
+ * for it, recorded as that Windows call. -1 if epoll refused it. */
 int  ss_ne_register(ss_ne *ne, ss_ne_sock *s, int fd, unsigned events, int listening);
 /* closesocket: no more reports, close fd; s is released later. */
 void ss_ne_closesocket(ss_ne *ne, ss_ne_sock *s);

@@ -8,19 +8,25 @@
  * events (default): every socket has an event object (OVERLAPPED.hEvent,
  *   an eventfd). Each operation is a recv/send SQE hard-linked to a write
  *   of 1 to that eventfd, so the kernel signals the event when the
- *   operation is over. The thread waits on its events with one poll()
- *   (WSAWaitForMultipleEvents: at most 64 per wait, slot 0 being the
+ *   operation is over. The thread waits on its events with
+ *   WSAWaitForMultipleEvents (at most 64 per wait, slot 0 being the
  *   new-socket event, so 63 sockets per thread; more sockets start another
  *   thread), resets each signalled event (WSAResetEvent) and takes the
- *   operation's result from its ring (WSAGetOverlappedResult).
+ *   operation's result (WSAGetOverlappedResult).
  * routines: each operation names a completion routine. The thread sits in
- *   an alertable wait (SleepEx / WaitForSingleObjectEx): io_uring_enter
- *   waiting for CQEs on the thread's own ring; each CQE runs its routine in
- *   that thread, which posts the next WSARecv/WSASend. One thread serves
- *   every socket, as in the book.
+ *   an alertable wait (SleepEx); each completion runs its routine in that
+ *   thread, which posts the next WSARecv/WSASend. One thread serves every
+ *   socket, as in the book.
  *
- * Either way each thread owns one io_uring, and everything it prepares in
- * one round goes to the kernel in one io_uring_enter. */
+ * The stand-in (Linux has no overlapped sockets): each thread owns one
+ * io_uring, and everything it prepares in one round goes to the kernel in
+ * one io_uring_enter; the events are eventfds and the wait is poll(2)
+ * (models/standin.h); the alertable wait is io_uring_enter waiting for
+ * CQEs, whose routines run after it returns. Recording follows the roles
+ * (sim/probe.h): WSARecv/WSASend, WSAWaitForMultipleEvents, WSAResetEvent,
+ * WSAGetOverlappedResult, SleepEx and the hand-over signal are the model's
+ * calls; the io_uring_enter calls, the eventfd/poll calls under them and
+ * the new-socket poll on the ring (routines) are emulation. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -29,6 +35,7 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
+#include "models/standin.h"
 #include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/probe_uring.h"
@@ -90,8 +97,11 @@ static void on_echo_done(issuer *I, conn *c, int res);
 static int issue(issuer *I, conn *c, int api)
 {
     unsigned need = I->O->routines ? 1 : 2; /* a link must not straddle a submit */
-    if (io_uring_sq_space_left(&I->ring) < need)
+    if (io_uring_sq_space_left(&I->ring) < need) {
+        ss_emul_begin();
         ss_uring_submit(&I->ring, 0);
+        ss_emul_end();
+    }
     if (io_uring_sq_space_left(&I->ring) < need)
         return -1;
     struct io_uring_sqe *sqe = io_uring_get_sqe(&I->ring);
@@ -99,8 +109,14 @@ static int issue(issuer *I, conn *c, int api)
     c->api = api;
     c->op = atomic_fetch_add(&I->O->next_op, 1) + 1;
     c->routine = on_echo_done;
-    ss_uring_prep_echo(sqe, &c->e, c->fd, api, c->op);
+    unsigned len = ss_uring_prep_echo(sqe, &c->e, c->fd, api);
     io_uring_sqe_set_data(sqe, c);
+    /* WSARecv/WSASend: a kernel entry on Windows; here an SQE, pushed with
+     * the round's io_uring_enter (emulation) */
+    ss_standin call;
+    ss_standin_begin(&call);
+    call.impl = SS_API_URING_ENTER;
+    ss_standin_end(&call, SS_API_OP_SUBMIT, c->fd, len, 0, 0, c->op, (uint32_t)api, SS_EV_KERNEL | SS_EV_ASYNC, 0);
     if (sig) {
         sqe->flags |= IOSQE_IO_HARDLINK; /* signal even after a short or failed operation */
         io_uring_prep_write(sig, c->evfd, &one, sizeof one, 0);
@@ -115,7 +131,7 @@ static void discard(issuer *I, conn *c)
 {
     ss_conn_closed(I->O->srv, c->fd);
     if (c->evfd >= 0)
-        ss_event_close(c->evfd);
+        ss_sw_close_event(c->evfd, c->fd);
     free(c);
     atomic_fetch_sub(&I->assigned, 1);
 }
@@ -156,15 +172,17 @@ static int add_conn(issuer *I, conn *c)
  * its outstanding operation completes and the thread can finish. */
 static void take_incoming(issuer *I)
 {
+    ss_emul_begin();
     ss_lock_acquire(&I->lock);
     conn *list = I->incoming;
     I->incoming = NULL;
     int quit = I->quit;
     ss_lock_release(&I->lock);
+    ss_emul_end();
     while (list) {
         conn *c = list;
         list = c->next;
-        c->evfd = I->O->routines ? -1 : ss_event_create();
+        c->evfd = I->O->routines ? -1 : ss_sw_create_event();
         if ((!I->O->routines && c->evfd < 0) || add_conn(I, c) != 0)
             discard(I, c);
         else if (issue(I, c, SS_API_RECV) != 0)
@@ -207,6 +225,8 @@ static void reap_results(issuer *I)
  * operation's CQE, so the result is normally there already. */
 static int get_result(issuer *I, conn *c)
 {
+    ss_standin call;
+    ss_standin_begin(&call);
     reap_results(I);
     while (!c->done) {
         int rc = ss_uring_wait(&I->ring, 0);
@@ -216,6 +236,8 @@ static int get_result(issuer *I, conn *c)
         }
         reap_results(I);
     }
+    ss_standin_end(&call, SS_API_WSA_GET_OVERLAPPED, c->fd, 0, c->res < 0 ? -1 : c->res, c->res < 0 ? -c->res : 0,
+                   0, 0, SS_EV_KERNEL, 0);
     ss_uring_note_complete(c->op, c->api, c->fd, c->res, (unsigned)I->ndone);
     c->done = 0;
     I->ndone--;
@@ -225,11 +247,14 @@ static int get_result(issuer *I, conn *c)
 static void on_event(issuer *I, conn *c)
 {
     note_signal(c->evfd, c->op, c->api);
-    ss_event_reset(c->evfd);
+    ss_sw_reset_event(c->evfd, c->fd);
     on_echo_done(I, c, get_result(I, c));
 }
 
-/* One WSAWaitForMultipleEvents round: slot 0 is the new-socket event. */
+/* One WSAWaitForMultipleEvents round: slot 0 is the new-socket event. The
+ * wait reports the lowest signalled event; the book's loop then looks at
+ * the others too (a zero-timeout scan would be another call each: the
+ * stand-in's one poll already reported them all). */
 static void wait_events(issuer *I)
 {
     struct pollfd pf[MAX_WAIT];
@@ -238,7 +263,7 @@ static void wait_events(issuer *I)
     pf[n++] = (struct pollfd){.fd = I->newsock, .events = POLLIN};
     for (int i = 0; i < I->nconns && n < MAX_WAIT; i++)
         pf[n++] = (struct pollfd){.fd = I->conns[i]->evfd, .events = POLLIN};
-    if (ss_poll(pf, (nfds_t)n, WAIT_MS) <= 0)
+    if (ss_sw_wait_events(pf, n, -1) < 0)
         return;
     for (int i = 1; i < n; i++)
         if (pf[i].revents)
@@ -247,7 +272,7 @@ static void wait_events(issuer *I)
         on_event(I, ready[i]);
     if (pf[0].revents) {
         note_signal(I->newsock, 0, SS_API_ACCEPT);
-        ss_event_reset(I->newsock);
+        ss_sw_reset_event(I->newsock, -1);
         take_incoming(I);
     }
 }
@@ -255,22 +280,40 @@ static void wait_events(issuer *I)
 static void events_loop(issuer *I)
 {
     while (!I->closing || I->nconns > 0) {
+        ss_emul_begin();
         ss_uring_submit(&I->ring, 0); /* this round's WSARecv/WSASend, in one entry */
+        ss_emul_end();
         wait_events(I);
     }
 }
 
 /* --- completion routines --------------------------------------------------- */
-/* WaitForSingleObjectEx on the new-socket event, as an operation on the ring. */
+/* The stand-in's way to see new sockets from inside the alertable wait: a
+ * poll of the new-socket event as an operation on the ring (emulation;
+ * Windows queues an APC to the thread instead). */
 static void arm_newsock(issuer *I)
 {
+    ss_emul_begin();
     struct io_uring_sqe *sqe = ss_uring_get_sqe(&I->ring, 0);
-    if (!sqe)
-        return;
-    io_uring_prep_poll_add(sqe, I->newsock, POLLIN);
-    io_uring_sqe_set_data64(sqe, TAG_NEWSOCK);
-    I->newsock_op = atomic_fetch_add(&I->O->next_op, 1) + 1;
-    ss_uring_note_submit(I->newsock_op, SS_API_POLL, I->newsock, 0);
+    if (sqe) {
+        io_uring_prep_poll_add(sqe, I->newsock, POLLIN);
+        io_uring_sqe_set_data64(sqe, TAG_NEWSOCK);
+        I->newsock_op = atomic_fetch_add(&I->O->next_op, 1) + 1;
+        ss_uring_note_submit(I->newsock_op, SS_API_POLL, I->newsock, 0);
+    }
+    ss_emul_end();
+}
+
+/* New sockets were handed over: the APC the accepting thread queued. */
+static void on_newsock(issuer *I, int res, unsigned depth)
+{
+    ss_emul_begin();
+    ss_uring_note_complete(I->newsock_op, SS_API_POLL, I->newsock, res, depth);
+    ss_event_reset(I->newsock);
+    ss_emul_end();
+    take_incoming(I);
+    if (!I->closing) /* after quit no socket comes: leave nothing in flight */
+        arm_newsock(I);
 }
 
 /* Back from the alertable wait: run the routines queued to this thread. */
@@ -281,12 +324,7 @@ static void run_routines(issuer *I)
     io_uring_for_each_cqe(&I->ring, head, cqe) {
         unsigned d = depth - seen++;
         if (io_uring_cqe_get_data64(cqe) == TAG_NEWSOCK) {
-            ss_uring_note_complete(I->newsock_op, SS_API_POLL, I->newsock, cqe->res, d);
-            note_signal(I->newsock, I->newsock_op, SS_API_ACCEPT);
-            ss_event_reset(I->newsock);
-            take_incoming(I);
-            if (!I->closing) /* after quit no socket comes: leave nothing in flight */
-                arm_newsock(I);
+            on_newsock(I, cqe->res, d);
             continue;
         }
         conn *c = io_uring_cqe_get_data(cqe);
@@ -299,11 +337,23 @@ static void run_routines(issuer *I)
     io_uring_cq_advance(&I->ring, seen);
 }
 
+/* SleepEx(INFINITE, TRUE): the alertable wait, here one io_uring_enter
+ * that also pushes the WSARecv/WSASend the routines posted. */
+static int alertable_wait(issuer *I)
+{
+    ss_standin call;
+    ss_standin_begin(&call);
+    int rc = ss_uring_submit_and_wait(&I->ring, 0, 0);
+    ss_standin_end(&call, SS_API_SLEEP_EX, -1, UINT32_MAX, rc < 0 ? -1 : 0xc0 /* WAIT_IO_COMPLETION */,
+                   rc < 0 ? -rc : 0, 0, 0, SS_EV_KERNEL, 1);
+    return rc;
+}
+
 static void routines_loop(issuer *I)
 {
     arm_newsock(I);
     while (!I->closing || I->nconns > 0) {
-        int rc = ss_uring_submit_and_wait(&I->ring, 0, 0); /* SleepEx(INFINITE, TRUE) */
+        int rc = alertable_wait(I);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             fprintf(stderr, "overlapped: io_uring_enter failed: %s\n", strerror(-rc));
             break;
@@ -319,7 +369,9 @@ static void *issuer_main(void *arg)
     char name[32];
     snprintf(name, sizeof name, "issuer %d", I->idx);
     ss_thread_begin(SS_ROLE_SERVER, name);
+    ss_emul_begin(); /* the stand-in's own ring */
     int rc = ss_uring_init(&I->ring, I->O->routines ? ROUTINES_RING : EVENTS_RING, 0);
+    ss_emul_end();
     if (rc < 0) {
         fprintf(stderr, "overlapped: io_uring_setup failed: %s\n", strerror(-rc));
         atomic_store(&I->failed, 1); /* what was handed over already is closed at stop */
@@ -328,7 +380,7 @@ static void *issuer_main(void *arg)
             routines_loop(I);
         else
             events_loop(I);
-        io_uring_queue_exit(&I->ring); /* cancels what is left if the loop failed */
+        io_uring_queue_exit(&I->ring); /* cancels what is left if the loop failed; not probed */
     }
     while (I->nconns > 0)
         drop(I, I->conns[I->nconns - 1]);
@@ -343,10 +395,10 @@ static issuer *start_issuer(ov *O)
     issuer *I = calloc(1, sizeof *I);
     if (!I)
         return NULL;
-    *I = (issuer){.O = O, .idx = O->nthreads, .newsock = ss_event_create()};
+    *I = (issuer){.O = O, .idx = O->nthreads, .newsock = ss_sw_create_event()};
     if (I->newsock < 0 || pthread_create(&I->thread, NULL, issuer_main, I) != 0) {
         if (I->newsock >= 0)
-            ss_event_close(I->newsock);
+            ss_sw_close_event(I->newsock, -1);
         free(I);
         return NULL;
     }
@@ -379,21 +431,25 @@ static void hand_over(ov *O, int fd)
     c->fd = fd;
     c->evfd = -1;
     atomic_fetch_add(&I->assigned, 1);
+    ss_emul_begin();
     ss_lock_acquire(&I->lock);
     c->next = I->incoming;
     I->incoming = c;
     ss_lock_release(&I->lock);
-    ss_event_set(I->newsock); /* WSASetEvent: "a new socket is waiting" */
+    ss_emul_end();
+    ss_sw_set_event(I->newsock, fd); /* WSASetEvent: "a new socket is waiting" */
 }
 
 static void stop_issuers(ov *O)
 {
     for (int i = 0; i < O->nthreads; i++) {
         issuer *I = O->threads[i];
+        ss_emul_begin();
         ss_lock_acquire(&I->lock);
         I->quit = 1;
         ss_lock_release(&I->lock);
-        ss_event_set(I->newsock);
+        ss_emul_end();
+        ss_sw_set_event(I->newsock, -1);
     }
     for (int i = 0; i < O->nthreads; i++) {
         issuer *I = O->threads[i];
@@ -402,7 +458,7 @@ static void stop_issuers(ov *O)
             next = c->next;
             discard(I, c);
         }
-        ss_event_close(I->newsock);
+        ss_sw_close_event(I->newsock, -1);
         free(I->conns);
         free(I);
     }
@@ -420,8 +476,8 @@ static int ov_serve(ss_server *s)
 const ss_model ss_model_overlapped = {
     .name = "overlapped",
     .family = SS_FAMILY_ASYNC,
-    .mechanism = "an io_uring per issuing thread; events: each SQE hard-linked to a write to the socket's eventfd, "
-                 "poll() on <=64; routines: CQEs run in the io_uring_enter wait",
+    .mechanism = "Linux stand-in: an io_uring per issuing thread; events: each SQE hard-linked to a write to the "
+                 "socket's eventfd, poll() on <=64; routines: CQEs run after the io_uring_enter wait",
     .summary = "table 11-5 Overlapped: WSARecv/WSASend complete later, in the thread that issued them",
     .available = ss_uring_available,
     .serve = ov_serve,

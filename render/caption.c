@@ -26,6 +26,8 @@ int vw_caption_pick(const vw_run *r, double t, int *lane, size_t *idx)
     uint64_t best_t0 = 0, tt = (uint64_t)t;
     for (int i = 0; i < r->nserver; i++) {
         const vw_lane *l = &r->lanes[i];
+        if (!vw_lane_is_model(l))
+            continue; /* captions teach the model, never the stand-in's machinery */
         size_t k = vw_lane_lower(l, tt + 1);
         if (!k)
             continue;
@@ -199,7 +201,7 @@ static const text2 *api_text(int api)
 const char *vw_caption_explain(const vw_ev *e, vw_lang lang)
 {
     static _Thread_local char buf[1024];
-    if (e->err == SS_E_WOULDBLOCK)
+    if (vw_ev_err(e) == SS_E_WOULDBLOCK)
         return pick(&T_WOULDBLOCK, lang);
     const char *base = pick(api_text(e->api), lang);
     if (!(e->flags & SS_EV_WAITED))
@@ -216,7 +218,7 @@ void vw_caption_facts(const vw_ev *e, const char *thread, vw_lang lang, char *ou
         snprintf(what, sizeof what, "%s: %s", ss_api_name(e->api), ss_api_name(e->sub));
     else
         snprintf(what, sizeof what, "%s()", ss_api_name(e->api));
-    const char *res = e->ret < 0 ? ss_err_name(e->err) : "";
+    const char *res = e->ret < 0 ? ss_err_name(vw_ev_err(e)) : "";
     const char *slept = (e->flags & SS_EV_WAITED) ? (lang == VW_LANG_KO ? ", 대기함" : ", slept") : "";
     if (lang == VW_LANG_KO)
         snprintf(out, n, "%s — %s 소켓 %d, 결과 %d%s%s, %s%s", thread, what, e->sock, e->ret, res[0] ? " " : "", res,

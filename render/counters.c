@@ -9,8 +9,9 @@
 #include "render/timeline.h"
 #include "render/ui_text.h"
 
-/* the lanes whose calls are the server's: the relay is the network's */
-static int counted(const vw_lane *l) { return l->role != SS_ROLE_RELAY; }
+/* the lanes whose calls are the model's: not a stand-in's emulation, not
+ * sockscope's own threads, not the relay */
+static int counted(const vw_lane *l) { return vw_lane_is_model(l); }
 
 /* --- the index ------------------------------------------------------------- */
 static void index_free(vw_cindex *x)
@@ -33,7 +34,7 @@ static int lane_blocks(const vw_lane *l, vw_cblk **out)
     for (size_t i = 0; i < l->n; i++) {
         if (i % VW_BLOCK == 0)
             b[i / VW_BLOCK] = acc;
-        acc.wouldblock += l->ev[i].err == SS_E_WOULDBLOCK;
+        acc.wouldblock += vw_ev_err(&l->ev[i]) == SS_E_WOULDBLOCK;
         acc.refused += l->ev[i].api == SS_API_REFUSED;
     }
     if (l->n % VW_BLOCK == 0)
@@ -161,7 +162,7 @@ static void lane_counts(const vw_lane *l, const vw_cblk *blk, uint64_t t, vw_cou
         from = 0; /* no index: every event (small runs, tests) */
     }
     for (size_t k = from; k < i; k++) {
-        c->wouldblock += l->ev[k].err == SS_E_WOULDBLOCK;
+        c->wouldblock += vw_ev_err(&l->ev[k]) == SS_E_WOULDBLOCK;
         c->refused += l->ev[k].api == SS_API_REFUSED;
     }
     uint64_t last = l->last < t ? l->last : t, alive = last > l->first ? last - l->first : 0;

@@ -24,6 +24,18 @@ int vw_ev_is_call(const vw_ev *e)
     return (e->flags & SS_EV_KERNEL) && e->api != SS_API_URING_ENTER && e->api != SS_API_URING_SETUP;
 }
 
+const char *vw_ev_name(const vw_ev *e)
+{
+    return e->api == SS_API_REQUEST ? "request" : ss_event_name(e->api, e->sub, e->flags);
+}
+
+int vw_ev_impl(const vw_run *r, const vw_ev *e)
+{
+    if (!(e->flags & SS_EV_STANDIN))
+        return -1;
+    return (e->err & VW_EV_USERSPACE) ? 0 : r->impl[e->api < SS_API_COUNT ? e->api : 0];
+}
+
 vw_cat vw_ev_cat(const vw_ev *e)
 {
     switch (e->api) {
@@ -74,7 +86,7 @@ vw_lane *vw_run_lane(vw_run *r, uint32_t thread_idx, int role, const char *name)
     memset(l, 0, sizeof *l);
     l->thread_idx = thread_idx;
     l->role = role;
-    l->kind = role == SS_ROLE_CLIENT ? VW_LANE_CLIENT : VW_LANE_THREAD;
+    l->kind = role == SS_ROLE_CLIENT ? VW_LANE_CLIENT : role == SS_ROLE_EMUL ? VW_LANE_EMUL : VW_LANE_THREAD;
     l->first = UINT64_MAX;
     snprintf(l->name, sizeof l->name, "%s", name);
     return l;
@@ -95,7 +107,7 @@ void vw_lane_push(vw_lane *l, const ss_event *ev)
     e->sock = ev->sock;
     e->api = (uint8_t)(ev->api < 256 ? ev->api : 0);
     e->sub = (uint8_t)(ev->aux < 256 ? ev->aux : 255);
-    e->err = ev->err;
+    e->err = (uint8_t)((ev->err & 0x7f) | ((ev->flags & SS_EV_STANDIN) && !ev->impl ? VW_EV_USERSPACE : 0));
     e->flags = ev->flags;
     if (l->n && l->ev[l->n - 1].t0 > e->t0)
         l->unsorted = 1;
@@ -167,12 +179,18 @@ static void lane_finish(vw_lane *l)
     }
 }
 
+/* the model's lanes, the stand-in's, sockscope's own, then the clients */
+static int lane_rank(const vw_lane *l)
+{
+    return l->kind == VW_LANE_CLIENT ? 3 : l->kind == VW_LANE_EMUL ? 1 : vw_lane_is_model(l) ? 0 : 2;
+}
+
 static int cmp_lane(const void *a, const void *b)
 {
     const vw_lane *x = a, *y = b;
-    int cx = x->kind == VW_LANE_CLIENT, cy = y->kind == VW_LANE_CLIENT;
-    if (cx != cy)
-        return cx - cy;
+    int rx = lane_rank(x), ry = lane_rank(y);
+    if (rx != ry)
+        return rx - ry;
     return x->thread_idx < y->thread_idx ? -1 : x->thread_idx > y->thread_idx;
 }
 

@@ -21,9 +21,13 @@ typedef struct vw_ev {
     int32_t sock;
     uint8_t api;   /* ss_api */
     uint8_t sub;   /* the operation's API for OP_SUBMIT/OP_COMPLETE, message code otherwise */
-    uint8_t err;   /* ss_err */
+    uint8_t err;   /* ss_err, and VW_EV_USERSPACE (see vw_ev_impl) */
     uint8_t flags; /* SS_EV_* */
 } vw_ev;
+
+/* vw_ev.err's top bit: a stand-in's Windows call (SS_EV_STANDIN) that its
+ * machinery did without entering the kernel (a packet already queued). */
+#define VW_EV_USERSPACE 0x80
 
 /* Drawing/timing category of an event on a thread lane. */
 typedef enum vw_cat {
@@ -45,7 +49,14 @@ typedef struct vw_prefix {
     uint32_t calls, transitions, completions, instants;
 } vw_prefix;
 
-typedef enum vw_lane_kind { VW_LANE_THREAD = 0, VW_LANE_CLIENT } vw_lane_kind;
+/* Thread lanes are the model's (role server), a Linux stand-in's
+ * emulation (VW_LANE_EMUL: its emulation threads, and one lane gathering
+ * the emulation calls made on the model's own threads), or sockscope's own
+ * (control: the runner, a stop watcher, a simulated UI). Only the model's
+ * lanes count and are captioned. Lanes are sorted in that order, clients
+ * last. */
+typedef enum vw_lane_kind { VW_LANE_THREAD = 0, VW_LANE_EMUL, VW_LANE_CLIENT } vw_lane_kind;
+#define VW_INLINE_EMUL_THREAD 0xfffffffeu /* thread_idx of the lane of inline emulation calls */
 
 typedef struct vw_lane {
     char name[48];
@@ -96,8 +107,9 @@ typedef struct vw_run {
     char source[256];    /* the file it came from */
     uint64_t duration;   /* ns, from the run end record or the last event */
     uint64_t work_end;   /* ns when the clients finished (run note), 0 if unknown */
-    vw_lane *lanes;      /* server lanes (by thread index), then client lanes */
-    int nlanes, nserver, capl;
+    vw_lane *lanes;      /* model lanes (by thread index), emulation, control, then clients */
+    int nlanes, nserver, capl; /* nserver: every lane before the clients */
+    uint8_t impl[SS_API_COUNT]; /* a stand-in's Windows call -> the Linux call that played it */
     vw_oplane kernel, msgs;
     uint64_t *req_end;   /* finish times of successful requests, sorted */
     size_t nreq;
@@ -144,6 +156,14 @@ static inline uint64_t vw_op_dur(const vw_op *o) { vw_ev e = {.dur_enc = o->dur}
 static inline uint64_t vw_op_end(const vw_op *o) { return o->t0 + vw_op_dur(o); }
 uint32_t vw_dur_encode(uint64_t ns);
 vw_cat   vw_ev_cat(const vw_ev *e);
+/* The lane counts for the model and may be captioned. */
+static inline int vw_lane_is_model(const vw_lane *l) { return l->kind == VW_LANE_THREAD && l->role == SS_ROLE_SERVER; }
+static inline int vw_ev_err(const vw_ev *e) { return e->err & 0x7f; }
+/* The name of an event in its model ("GetQueuedCompletionStatus",
+ * "WSARecv", "recv"), and for a stand-in's Windows call the Linux call
+ * that did it here (0: none, it stayed in user space; -1: not a stand-in). */
+const char *vw_ev_name(const vw_ev *e);
+int      vw_ev_impl(const vw_run *r, const vw_ev *e);
 int      vw_ev_is_call(const vw_ev *e);       /* counted as a socket call (sim/stats.h) */
 
 /* first index i with ev[i].t0 >= t (n if none) */

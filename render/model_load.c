@@ -128,8 +128,12 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     char name[32];
     snprintf(name, sizeof name, "thread %u", thread);
     vw_lane *l = vw_run_lane(r, thread, SS_ROLE_SERVER, name);
+    if (l && (ev->flags & SS_EV_EMUL) && l->kind == VW_LANE_THREAD) /* a stand-in's call on a model thread */
+        l = vw_run_lane(r, VW_INLINE_EMUL_THREAD, SS_ROLE_EMUL, "stand-in, in model threads");
     if (!l)
         return;
+    if ((ev->flags & SS_EV_STANDIN) && ev->impl && ev->api < SS_API_COUNT && ev->impl < 256)
+        r->impl[ev->api] = (uint8_t)ev->impl;
     if (l->kind == VW_LANE_CLIENT) {
         /* the clients band shows requests; their socket calls stay in the file */
         if (ev->api == SS_API_REQUEST) {
@@ -139,6 +143,8 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         return;
     }
     vw_lane_push(l, ev);
+    if ((ev->flags & SS_EV_EMUL) && ev->api != SS_API_MSG_POST)
+        return; /* the stand-in's own operations are not the model's in flight */
     switch (ev->api) {
     case SS_API_OP_SUBMIT: push_half(&lr->sub, ev->id, ev->t0, thread, ev, ev->aux); break;
     case SS_API_OP_COMPLETE:

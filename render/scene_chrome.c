@@ -401,8 +401,8 @@ static void tip_event(const vw_run *r, const vw_hit *h, vw_lang lang, char lines
         snprintf(lines[(*n)++], 160, "%s: %s   (%s)", ss_api_name(e->api), ss_api_name(e->sub), l->name);
     else
         snprintf(lines[(*n)++], 160, "%s()   (%s)", e->api == SS_API_REQUEST ? "request" : ss_api_name(e->api), l->name);
-    snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, e->err ? "  " : "",
-             e->err ? ss_err_name(e->err) : "");
+    snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, vw_ev_err(e) ? "  " : "",
+             vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, vw_label("tip_at_fmt", lang), t0, dur);
     snprintf(lines[(*n)++], 160, "%s%s%s", vw_label((e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry", lang),
              (e->flags & SS_EV_MAYBLOCK) ? vw_label(", could block", lang) : "",

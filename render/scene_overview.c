@@ -22,7 +22,7 @@ static void server_state(vw_sc *c, const vw_run *r, double *acc)
     int w = v->w;
     for (int i = 0; i < r->nserver; i++) {
         const vw_lane *l = &r->lanes[i];
-        if (l->role == SS_ROLE_RELAY || !l->n)
+        if (!vw_lane_is_model(l) || !l->n) /* the model's threads, as its counters */
             continue;
         int a0 = (int)floor(vw_view_px(v, (double)l->first)) - v->x0, a1 = (int)ceil(vw_view_px(v, (double)l->last)) - v->x0;
         for (int x = a0 < 0 ? 0 : a0; x < a1 && x < w; x++)
@@ -59,7 +59,7 @@ static void state_band(vw_sc *c, const vw_run *r, const vw_box *b)
     server_state(c, r, acc);
     double n = 0;
     for (int i = 0; i < r->nserver; i++)
-        n += r->lanes[i].role != SS_ROLE_RELAY;
+        n += vw_lane_is_model(&r->lanes[i]);
     static const vw_rgba col[SH_N] = {VW_C_WAIT, VW_C_KERNEL, VW_C_USER, VW_C_ALIVE};
     int prev[SH_N] = {-1, -1, -1, -1}, start = 0;
     for (int x = 0; x <= w; x++) {

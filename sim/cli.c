@@ -166,7 +166,7 @@ static int cmd_serve(int argc, char **argv)
     ss_kv params[] = {{"mode", "serve"}, {"bind", bind}, {"duration_s", dur}};
     ss_run_info info = {m->name, m->mechanism, params, 3};
     ss_run_begin(&info);
-    ss_thread_begin(SS_ROLE_SERVER, "main");
+    ss_thread_begin(SS_ROLE_CONTROL, "runner"); /* sockscope's: starts, drives and stops the run */
     int bound = 0;
     ss_server_handle *h = ss_server_start(m, &mo, bind, (int)port, &bound, err, ERRLEN);
     if (!h) {

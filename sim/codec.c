@@ -127,8 +127,8 @@ uint32_t ss_crc32(const void *p, size_t n) { return (uint32_t)crc32(0L, p, (uInt
 
 /* Event layout: api (varint), flags (u8), presence bits (u8), t0 delta (zigzag),
  * duration (varint), then each present field: sock (zigzag), ret (zigzag),
- * arg (varint), id (varint), aux (varint), err (u8). */
-enum { P_SOCK = 1, P_RET = 2, P_ARG = 4, P_ID = 8, P_AUX = 16, P_ERR = 32 };
+ * arg (varint), id (varint), aux (varint), err (u8), impl (varint, version 2). */
+enum { P_SOCK = 1, P_RET = 2, P_ARG = 4, P_ID = 8, P_AUX = 16, P_ERR = 32, P_IMPL = 64 };
 
 static uint8_t *put_uv_raw(uint8_t *p, uint64_t v)
 {
@@ -152,7 +152,8 @@ void ss_encode_event(ss_buf *b, const ss_event *ev, uint64_t *prev_t0)
     if (b->oom)
         return;
     uint8_t present = (ev->sock != -1 ? P_SOCK : 0) | (ev->ret ? P_RET : 0) | (ev->arg ? P_ARG : 0) |
-                      (ev->id ? P_ID : 0) | (ev->aux ? P_AUX : 0) | (ev->err ? P_ERR : 0);
+                      (ev->id ? P_ID : 0) | (ev->aux ? P_AUX : 0) | (ev->err ? P_ERR : 0) |
+                      (ev->impl ? P_IMPL : 0);
     uint8_t *p = b->p + b->len;
     p = put_uv_raw(p, ev->api);
     *p++ = ev->flags;
@@ -166,6 +167,7 @@ void ss_encode_event(ss_buf *b, const ss_event *ev, uint64_t *prev_t0)
     if (present & P_ID) p = put_uv_raw(p, ev->id);
     if (present & P_AUX) p = put_uv_raw(p, ev->aux);
     if (present & P_ERR) *p++ = ev->err;
+    if (present & P_IMPL) p = put_uv_raw(p, ev->impl);
     b->len = (size_t)(p - b->p);
 }
 
@@ -185,8 +187,10 @@ int ss_decode_event(ss_cur *c, ss_event *ev, uint64_t *prev_t0)
     if (present & P_ID) ev->id = ss_get_uv(c);
     if (present & P_AUX) ev->aux = (uint32_t)ss_get_uv(c);
     if (present & P_ERR) ev->err = ss_get_u8(c);
-    if (c->bad || api == 0 || api >= 0x10000 || (present & ~0x3f))
+    uint64_t impl = (present & P_IMPL) ? ss_get_uv(c) : 0;
+    if (c->bad || api == 0 || api >= 0x10000 || impl >= 0x10000 || (present & ~0x7f))
         return -1;
+    ev->impl = (uint16_t)impl;
     ev->api = (uint16_t)api;
     return 0;
 }

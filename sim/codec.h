@@ -10,7 +10,8 @@
 #include "sim/event.h"
 
 #define SS_TRACE_MAGIC "SSTRACE\0"
-#define SS_TRACE_VERSION 1
+#define SS_TRACE_VERSION 2        /* written; readers take 1 (no stand-in roles) and 2 */
+#define SS_TRACE_VERSION_MIN 1
 #define SS_FILE_HEADER_SIZE 16
 #define SS_CHUNK_HEADER_SIZE 12
 #define SS_CHUNK_MAX_PAYLOAD (16u << 20)

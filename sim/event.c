@@ -105,6 +105,18 @@ const char *ss_role_name(int role)
     case SS_ROLE_CLIENT: return "client";
     case SS_ROLE_CONTROL: return "control";
     case SS_ROLE_RELAY: return "relay";
+    case SS_ROLE_EMUL: return "emulation";
     default: return "?";
     }
+}
+
+const char *ss_event_name(int api, int aux, int flags)
+{
+    /* On Windows an overlapped WSARecv/WSASend is an op_submit that entered
+     * the kernel; a stand-in's modelled one is flagged SS_EV_STANDIN. */
+    if (api == SS_API_OP_SUBMIT && (flags & (SS_EV_KERNEL | SS_EV_STANDIN))) {
+        if (aux == SS_API_RECV) return "WSARecv";
+        if (aux == SS_API_SEND) return "WSASend";
+    }
+    return ss_api_name(api);
 }

@@ -69,6 +69,15 @@ enum {
     SS_EV_ASYNC   = 1 << 3, /* part of an asynchronous operation (submit or completion) */
     SS_EV_FAILED  = 1 << 4, /* ret < 0 / the request failed verification */
     SS_EV_WAIT_MISSED = 1 << 5, /* verification mode only: the lazy wait rule disagreed */
+    /* Honest stand-ins (DESIGN.md): on Linux a few Windows models are played
+     * by machinery that Windows keeps in its kernel. Every event has a role: */
+    SS_EV_EMUL    = 1 << 6, /* a real call (or note) of that machinery: a notifier or port
+                               thread, a futex under a user-space queue, an io_uring_enter
+                               that carries a WSARecv. Counted apart, never charged to the model */
+    SS_EV_STANDIN = 1 << 7, /* the Windows call the model makes, as its stand-in made it: api
+                               names the Windows call, flags say what that call does on Windows
+                               (KERNEL: one transition); no Linux call itself, impl names the one
+                               that did the work (the EMUL events inside its span) */
 };
 
 typedef struct ss_event {
@@ -81,7 +90,8 @@ typedef struct ss_event {
     uint16_t api;      /* ss_api */
     uint8_t  err;      /* ss_err */
     uint8_t  flags;    /* SS_EV_* */
-    uint32_t pad_;
+    uint16_t impl;     /* SS_EV_STANDIN: the Linux call that did the work (0: none, user space) */
+    uint16_t pad_;
 } ss_event;
 
 /* Winsock's network events (table 11-8), with Winsock's bit values. They are
@@ -98,7 +108,13 @@ enum {
 };
 
 /* Thread roles, recorded per thread. */
-typedef enum ss_role { SS_ROLE_SERVER = 0, SS_ROLE_CLIENT = 1, SS_ROLE_CONTROL = 2, SS_ROLE_RELAY = 3 } ss_role;
+/* SS_ROLE_EMUL: a server-side thread that exists only because a Linux
+ * stand-in plays the Windows kernel's part (async-select's and
+ * event-select's notifier, the completion port's port thread): all of its
+ * events are emulation (SS_EV_EMUL). */
+typedef enum ss_role {
+    SS_ROLE_SERVER = 0, SS_ROLE_CLIENT = 1, SS_ROLE_CONTROL = 2, SS_ROLE_RELAY = 3, SS_ROLE_EMUL = 4
+} ss_role;
 
 const char *ss_api_name(int api);      /* "recv", "epoll_wait", ... ("?" if unknown) */
 int         ss_api_from_name(const char *name); /* -1 if unknown */
@@ -107,5 +123,13 @@ int         ss_api_is_socket_call(int api); /* counted in "socket calls" */
 const char *ss_err_name(int err);      /* "EWOULDBLOCK", ... */
 int         ss_err_from_errno(int e);
 const char *ss_role_name(int role);
+/* The name an event is known by in its model: a stand-in's Windows call
+ * (SS_EV_STANDIN) and a Windows trace's overlapped submit are WSARecv /
+ * WSASend; everything else its API name. */
+const char *ss_event_name(int api, int aux, int flags);
+/* Counted as the model's own work: not emulation (sim/stats.h). */
+static inline int ss_ev_is_model(int flags) { return !(flags & SS_EV_EMUL); }
+/* A call the OS really made (what strace counts): not a modelled Windows call. */
+static inline int ss_ev_is_real(int flags) { return !(flags & SS_EV_STANDIN); }
 
 #endif

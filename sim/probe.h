@@ -44,8 +44,44 @@ int     ss_epoll_wait(int ep, struct epoll_event *evs, int max, int timeout_ms);
 void ss_note(int api, int sock, uint64_t arg, int64_t ret, uint64_t id, uint32_t aux,
              int flags, uint64_t t0, uint64_t t1);
 
+/* --- honest stand-ins (DESIGN.md) ------------------------------------------
+ * On Linux, async-select, event-select, overlapped and iocp play Windows
+ * calls with machinery of their own. A Windows call the model makes is
+ * bracketed by ss_standin_begin/end: every event the thread records in
+ * between is that machinery's (SS_EV_EMUL), and the end records the Windows
+ * call itself (SS_EV_STANDIN) over the whole span, so that names, captions
+ * and counters follow the role, never the Linux call. Emulation outside any
+ * Windows call (a hand-over to another thread, a wake-up) is bracketed by
+ * ss_emul_begin/end; a thread that is all emulation (a notifier, a port
+ * thread) starts with ss_emul_thread_begin. Scopes nest: a Windows call
+ * made inside emulation is emulation too. */
+typedef struct ss_standin {
+    uint64_t t0;
+    uint16_t impl;         /* the caller may name the Linux call that does the work
+                              when it happens outside the span (a batched io_uring_enter) */
+    uint8_t outer_flags;   /* the enclosing scope's tracking, restored at the end */
+    uint16_t outer_impl;
+} ss_standin;
+
+void ss_standin_begin(ss_standin *s);
+/* Records the Windows call win_api over [begin, now]. flags: what the call
+ * does on Windows (SS_EV_KERNEL for a kernel entry, SS_EV_ASYNC...);
+ * may_block: it is a wait (SS_EV_WAITED is added when the machinery slept).
+ * impl is the Linux call that did the work: the one that slept, else the
+ * last kernel entry, else s->impl, else 0 (it stayed in user space). */
+void ss_standin_end(ss_standin *s, int win_api, int sock, uint64_t arg, int64_t ret, int err, uint64_t id,
+                    uint32_t aux, int flags, int may_block);
+void ss_emul_begin(void);
+void ss_emul_end(void);
+void ss_emul_thread_begin(const char *name); /* ss_thread_begin(SS_ROLE_EMUL, name), all emulation */
+/* SS_EV_EMUL when the calling thread is inside emulation, else 0. */
+int  ss_emul_flag(void);
+
 /* Spin for about `us` microseconds of real computation, recorded as CPU work. */
 void ss_cpu_work(int sock, unsigned us);
+/* The same, for work that is not a request's: aux says whose (SS_MSG_UI:
+ * the window procedure handling an ordinary window message). */
+void ss_cpu_work_for(int sock, unsigned us, uint32_t aux);
 
 /* Is fd known to be in non-blocking mode (set through ss_set_nonblocking)? */
 int  ss_fd_is_nonblocking(int fd);

@@ -150,11 +150,11 @@ void ss_uring_note_complete(uint64_t id, int api, int sock, int res, unsigned de
     ss_event ev = {.t0 = t, .t1 = t, .ret = res, .arg = depth, .id = id, .sock = sock,
                    .aux = (uint32_t)api, .api = SS_API_OP_COMPLETE,
                    .err = (uint8_t)(res < 0 ? ss_err_from_errno(-res) : 0),
-                   .flags = (uint8_t)(SS_EV_ASYNC | (res < 0 ? SS_EV_FAILED : 0))};
+                   .flags = (uint8_t)(SS_EV_ASYNC | (res < 0 ? SS_EV_FAILED : 0) | ss_emul_flag())};
     ss_emit(&ev);
 }
 
-void ss_uring_prep_echo(struct io_uring_sqe *sqe, ss_echo *e, int fd, int api, uint64_t id)
+unsigned ss_uring_prep_echo(struct io_uring_sqe *sqe, ss_echo *e, int fd, int api)
 {
     char *buf;
     unsigned len;
@@ -163,5 +163,5 @@ void ss_uring_prep_echo(struct io_uring_sqe *sqe, ss_echo *e, int fd, int api, u
         io_uring_prep_recv(sqe, fd, buf, len, 0);
     else
         io_uring_prep_send(sqe, fd, buf, len, MSG_NOSIGNAL);
-    ss_uring_note_submit(id, api, fd, len);
+    return len;
 }

@@ -51,8 +51,9 @@ void ss_uring_note_submit(uint64_t id, int api, int sock, uint64_t len);
 void ss_uring_note_complete(uint64_t id, int api, int sock, int res, unsigned depth);
 
 /* Prepare the echo operation `api` (SS_API_RECV into the buffer, or
- * SS_API_SEND of what is still to be echoed) on fd and record its
- * submission as operation id. The caller sets the SQE's user data. */
-void ss_uring_prep_echo(struct io_uring_sqe *sqe, ss_echo *e, int fd, int api, uint64_t id);
+ * SS_API_SEND of what is still to be echoed) on fd; returns its length.
+ * The caller sets the SQE's user data and records the submission: an
+ * op_submit (ss_uring_note_submit), or a stand-in's WSARecv/WSASend. */
+unsigned ss_uring_prep_echo(struct io_uring_sqe *sqe, ss_echo *e, int fd, int api);
 
 #endif

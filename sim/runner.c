@@ -132,7 +132,7 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     describe(&p, mo, w);
     ss_run_info info = {m->name, m->mechanism, p.kv, p.n};
     ss_run_begin(&info);
-    ss_thread_begin(SS_ROLE_SERVER, "main");
+    ss_thread_begin(SS_ROLE_CONTROL, "runner"); /* sockscope's: starts, drives and stops the run */
 
     if (pg && !pg->quiet && !pg->tty)
         fprintf(stderr, "[%d/%d] %s: %d clients x %d messages of %d bytes...\n", pg->index, pg->count, m->name,

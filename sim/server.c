@@ -19,15 +19,48 @@ struct ss_server_handle {
     int stop_pipe[2];
     pthread_t thread;
     int rc;
+    /* the listener, set up by the server thread: the program's own
+     * socket/bind/listen, in the thread that then serves, as the
+     * textbook's main() does */
+    const char *host;
+    int port, bound_port;
+    char err[256];
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int ready;
 };
+
+static void listener_ready(ss_server_handle *h)
+{
+    pthread_mutex_lock(&h->lock);
+    h->ready = 1;
+    pthread_cond_signal(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+}
 
 static void *server_main(void *arg)
 {
     ss_server_handle *h = arg;
     ss_thread_begin(SS_ROLE_SERVER, h->model->name);
-    h->rc = h->model->serve(&h->s);
+    h->s.listen_fd = ss_listen_on(h->host, h->port, 4096, h->s.opts.rcvbuf, h->s.opts.sndbuf, &h->bound_port,
+                                  h->err, sizeof h->err);
+    int listening = h->s.listen_fd >= 0;
+    listener_ready(h); /* h belongs to the starter until it has seen this: touch nothing after a failure */
+    if (listening) {
+        h->rc = h->model->serve(&h->s);
+        ss_close(h->s.listen_fd);
+    }
     ss_thread_end();
     return NULL;
+}
+
+static void free_handle(ss_server_handle *h)
+{
+    close(h->stop_pipe[0]);
+    close(h->stop_pipe[1]);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->cond);
+    free(h);
 }
 
 ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, const char *host,
@@ -39,6 +72,8 @@ ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, 
         return NULL;
     }
     h->model = m;
+    h->host = host;
+    h->port = port;
     if (opts)
         h->s.opts = *opts;
     if (pipe(h->stop_pipe) != 0) {
@@ -49,21 +84,26 @@ ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, 
     fcntl(h->stop_pipe[0], F_SETFD, FD_CLOEXEC);
     fcntl(h->stop_pipe[1], F_SETFD, FD_CLOEXEC);
     h->s.stop_fd = h->stop_pipe[0];
-    h->s.listen_fd = ss_listen_on(host, port, 4096, h->s.opts.rcvbuf, h->s.opts.sndbuf, bound_port, err, n);
-    if (h->s.listen_fd < 0) {
-        close(h->stop_pipe[0]);
-        close(h->stop_pipe[1]);
-        free(h);
-        return NULL;
-    }
+    h->s.listen_fd = -1;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->cond, NULL);
     if (pthread_create(&h->thread, NULL, server_main, h) != 0) {
         snprintf(err, n, "cannot start the server thread");
-        ss_close(h->s.listen_fd);
-        close(h->stop_pipe[0]);
-        close(h->stop_pipe[1]);
-        free(h);
+        free_handle(h);
         return NULL;
     }
+    pthread_mutex_lock(&h->lock);
+    while (!h->ready)
+        pthread_cond_wait(&h->cond, &h->lock);
+    pthread_mutex_unlock(&h->lock);
+    if (h->s.listen_fd < 0) {
+        pthread_join(h->thread, NULL);
+        snprintf(err, n, "%s", h->err);
+        free_handle(h);
+        return NULL;
+    }
+    if (bound_port)
+        *bound_port = h->bound_port;
     return h;
 }
 
@@ -83,9 +123,6 @@ int ss_server_join(ss_server_handle *h)
 {
     pthread_join(h->thread, NULL);
     int rc = h->rc;
-    ss_close(h->s.listen_fd);
-    close(h->stop_pipe[0]);
-    close(h->stop_pipe[1]);
-    free(h);
+    free_handle(h);
     return rc;
 }

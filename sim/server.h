@@ -6,8 +6,9 @@
 
 typedef struct ss_server_handle ss_server_handle;
 
-/* Listens on host:port (probed calls on the calling thread), then runs the
- * model's serve() on a new thread registered as "server". */
+/* Starts the model's thread (registered as "server", named after the
+ * model), which listens on host:port — the program's socket/bind/listen —
+ * and runs serve(); returns once it listens, or NULL with err. */
 ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, const char *host,
                                   int port, int *bound_port, char *err, size_t n);
 ss_server *ss_server_state(ss_server_handle *h);
@@ -15,7 +16,8 @@ ss_server *ss_server_state(ss_server_handle *h);
  * down so a thread blocked in accept() returns. Call from a normal thread
  * (it records the shutdown), not from a signal handler. */
 void ss_server_request_stop(ss_server_handle *h);
-/* Waits for serve() to return, closes the listener; returns serve()'s result. */
+/* Waits for serve() to return (the server thread closes its listener);
+ * returns serve()'s result. */
 int ss_server_join(ss_server_handle *h);
 
 #endif

@@ -24,6 +24,12 @@ struct ss_server_handle {
     ss_win_stop_fn hook;
     void *hook_arg;
     int rc;
+    /* the listener, set up by the server thread (the program's own
+     * socket/bind/listen, as in the textbook's main()) */
+    const char *host;
+    int port, bound_port;
+    char err[256];
+    HANDLE ready;          /* set once the thread listens, or failed to */
 };
 
 static ss_server_handle *handle_of(ss_server *s) { return (ss_server_handle *)s; }
@@ -32,10 +38,25 @@ static DWORD WINAPI server_main(void *arg)
 {
     ss_server_handle *h = arg;
     ss_thread_begin(SS_ROLE_SERVER, h->model->name);
-    h->rc = h->model->serve(&h->s);
-    ss_win_on_stop(&h->s, NULL, NULL);
+    h->s.listen_fd = ss_listen_on(h->host, h->port, SOMAXCONN, h->s.opts.rcvbuf, h->s.opts.sndbuf, &h->bound_port,
+                                  h->err, sizeof h->err);
+    int listening = h->s.listen_fd >= 0;
+    SetEvent(h->ready);
+    if (listening) {
+        h->rc = h->model->serve(&h->s);
+        ss_win_on_stop(&h->s, NULL, NULL);
+        ss_close(h->s.listen_fd);
+    }
     ss_thread_end();
     return 0;
+}
+
+static void free_handle(ss_server_handle *h)
+{
+    if (h->ready)
+        CloseHandle(h->ready);
+    DeleteCriticalSection(&h->hook_lock);
+    free(h);
 }
 
 ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, const char *host, int port,
@@ -50,23 +71,29 @@ ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, 
     if (opts)
         h->s.opts = *opts;
     h->s.stop_fd = -1;
+    h->s.listen_fd = -1;
+    h->host = host;
+    h->port = port;
     InitializeCriticalSection(&h->hook_lock);
     /* every run says how "really waited" was decided (or that it was not) */
     ss_run_note("wait detection", ss_win_wait_method());
-    h->s.listen_fd = ss_listen_on(host, port, SOMAXCONN, h->s.opts.rcvbuf, h->s.opts.sndbuf, bound_port, err, n);
-    if (h->s.listen_fd < 0) {
-        DeleteCriticalSection(&h->hook_lock);
-        free(h);
-        return NULL;
-    }
-    h->thread = CreateThread(NULL, 0, server_main, h, 0, NULL);
+    h->ready = CreateEvent(NULL, TRUE, FALSE, NULL);
+    h->thread = h->ready ? CreateThread(NULL, 0, server_main, h, 0, NULL) : NULL;
     if (!h->thread) {
         snprintf(err, n, "cannot start the server thread (error %lu)", GetLastError());
-        ss_close(h->s.listen_fd);
-        DeleteCriticalSection(&h->hook_lock);
-        free(h);
+        free_handle(h);
         return NULL;
     }
+    WaitForSingleObject(h->ready, INFINITE);
+    if (h->s.listen_fd < 0) {
+        WaitForSingleObject(h->thread, INFINITE);
+        CloseHandle(h->thread);
+        snprintf(err, n, "%s", h->err);
+        free_handle(h);
+        return NULL;
+    }
+    if (bound_port)
+        *bound_port = h->bound_port;
     return h;
 }
 
@@ -142,8 +169,6 @@ int ss_server_join(ss_server_handle *h)
     WaitForSingleObject(h->thread, INFINITE);
     CloseHandle(h->thread);
     int rc = h->rc;
-    ss_close(h->s.listen_fd);
-    DeleteCriticalSection(&h->hook_lock);
-    free(h);
+    free_handle(h);
     return rc;
 }

@@ -37,12 +37,21 @@ static int grow_threads(ss_run_stats *r, uint32_t idx)
     return 0;
 }
 
-static ss_side *side_of(ss_run_stats *r, uint32_t thread)
+static int role_of(const ss_run_stats *r, uint32_t thread)
 {
-    int role = thread < r->capthreads ? r->roles[thread] : SS_ROLE_SERVER;
-    if (role == SS_ROLE_RELAY)
-        return NULL; /* the link emulator is neither server nor client */
-    return role == SS_ROLE_CLIENT ? &r->client : &r->server;
+    return thread < r->capthreads ? r->roles[thread] : SS_ROLE_SERVER;
+}
+
+/* The side a thread's events count for (flags: the event's): see stats.h. */
+static ss_side *side_of(ss_run_stats *r, uint32_t thread, int flags)
+{
+    switch (role_of(r, thread)) {
+    case SS_ROLE_CLIENT: return &r->client;
+    case SS_ROLE_EMUL: return &r->emul;
+    case SS_ROLE_SERVER: return (flags & SS_EV_EMUL) ? &r->emul : &r->server;
+    case SS_ROLE_CONTROL: return &r->control;
+    default: return NULL; /* the relay is neither server nor client */
+    }
 }
 
 static void on_run_begin(void *ud, const ss_run_meta *m)
@@ -57,6 +66,7 @@ static void on_run_begin(void *ud, const ss_run_meta *m)
     r->meta = *m;
     ss_hist_init(&r->latency);
     ss_hist_init(&r->msgs.socket_delay);
+    ss_hist_init(&r->emul_inline);
 }
 
 /* --- async-select's messages -------------------------------------------------
@@ -188,7 +198,7 @@ static void on_thread(void *ud, const ss_thread_meta *t)
     r->roles[t->idx] = t->role;
     if (t->idx >= r->nthreads)
         r->nthreads = t->idx + 1;
-    ss_side *s = side_of(r, t->idx);
+    ss_side *s = side_of(r, t->idx, 0);
     if (s)
         s->threads++;
 }
@@ -223,9 +233,15 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         return;
     if (ev->t0 < r->first[thread]) r->first[thread] = ev->t0;
     if (ev->t1 > r->last[thread]) r->last[thread] = ev->t1;
-    ss_side *s = side_of(r, thread);
+    /* the message queue and the requests, whoever recorded them */
+    if (ev->api == SS_API_MSG_POST || ev->api == SS_API_MSG_DISPATCH)
+        on_message(&r->msgs, ev);
+    ss_side *s = side_of(r, thread, ev->flags);
     if (!s)
         return;
+    if (s == &r->emul && role_of(r, thread) == SS_ROLE_SERVER && (ev->flags & SS_EV_KERNEL) &&
+        !(ev->flags & SS_EV_WAITED))
+        ss_hist_add(&r->emul_inline, ev->t1 - ev->t0);
     s->events++;
     if (ev->api < SS_API_COUNT)
         s->calls[ev->api]++;
@@ -248,8 +264,6 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         s->trace_wait_ns += ev->t1 - ev->t0;
         break;
     case SS_API_REFUSED: r->refused++; break;
-    case SS_API_MSG_POST:
-    case SS_API_MSG_DISPATCH: on_message(&r->msgs, ev); break;
     case SS_API_REQUEST:
         if (ev->flags & SS_EV_FAILED) {
             r->requests_failed++;
@@ -267,7 +281,7 @@ static void on_thread_end(void *ud, const ss_thread_end_info *t)
     ss_run_stats *r = find_run(ud, t->run);
     if (!r)
         return;
-    ss_side *s = side_of(r, t->idx);
+    ss_side *s = side_of(r, t->idx, 0);
     if (!s)
         return;
     s->user_ns += t->user_ns;
@@ -284,13 +298,27 @@ static void on_run_end(void *ud, const ss_run_end_info *e)
     r->has_end = 1;
 }
 
+/* The emulation calls on the model's threads ran on the model's CPU
+ * time: move their estimate over (system time first: they are kernel
+ * entries). */
+static void move_inline_cpu(ss_run_stats *r)
+{
+    uint64_t ns = r->emul_inline.count * ss_hist_pct(&r->emul_inline, 50), from_sys = ns < r->server.sys_ns ? ns : r->server.sys_ns;
+    uint64_t from_user = ns - from_sys < r->server.user_ns ? ns - from_sys : r->server.user_ns;
+    r->server.sys_ns -= from_sys;
+    r->server.user_ns -= from_user;
+    r->emul.sys_ns += from_sys;
+    r->emul.user_ns += from_user;
+}
+
 static void finish_run(ss_run_stats *r)
 {
     for (uint32_t i = 0; i < r->nthreads && i < r->capthreads; i++) {
-        ss_side *s = side_of(r, i);
+        ss_side *s = side_of(r, i, 0);
         if (s && r->last[i] > r->first[i] && r->first[i] != UINT64_MAX)
             s->thread_span_ns += r->last[i] - r->first[i];
     }
+    move_inline_cpu(r);
     if (!r->has_end) { /* cut-off recording: the run lasted at least until its last event */
         for (uint32_t i = 0; i < r->nthreads && i < r->capthreads; i++)
             if (r->last[i] > r->end.duration_ns)
@@ -340,14 +368,34 @@ double ss_per_request(const ss_run_stats *r, uint64_t v)
     return r->requests_ok ? (double)v / (double)r->requests_ok : 0;
 }
 
+int ss_run_has_emul(const ss_run_stats *r) { return r->emul.events > 0 || r->emul.threads > 0; }
+
 /* --- text output ----------------------------------------------------------- */
-static void print_side_row(FILE *f, const char *label, const char *fmt, double a, double b)
+/* The columns of a run's table: the model's side, the clients, and for a
+ * Linux stand-in its emulation. */
+typedef struct cols {
+    const ss_side *side[3];
+    int n;
+} cols;
+
+static void print_side_row(FILE *f, const cols *c, const char *label, const char *fmt, const double *v)
 {
     fprintf(f, "  %-24s", label);
-    fprintf(f, fmt, a);
-    fprintf(f, fmt, b);
+    for (int i = 0; i < c->n; i++)
+        fprintf(f, fmt, v[i]);
     fputc('\n', f);
 }
+
+/* One row: the figure get() of each column's side. */
+#define ROW(label, fmt, expr)                                   \
+    do {                                                        \
+        double v_[3];                                           \
+        for (int i_ = 0; i_ < c.n; i_++) {                      \
+            const ss_side *s = c.side[i_];                      \
+            v_[i_] = (double)(expr);                            \
+        }                                                       \
+        print_side_row(f, &c, label, fmt, v_);                  \
+    } while (0)
 
 static void print_calls(FILE *f, const char *who, const ss_side *s)
 {
@@ -359,6 +407,54 @@ static void print_calls(FILE *f, const char *who, const ss_side *s)
             any = 1;
         }
     fprintf(f, "%s\n", any ? "" : " (none)");
+}
+
+static void print_messages(FILE *f, const ss_msg_stats *m)
+{
+    if (!m->posted && !m->dispatched)
+        return;
+    fprintf(f, "  message queue: %llu posted, %llu dispatched (%llu UI); ", (unsigned long long)m->posted,
+            (unsigned long long)m->dispatched, (unsigned long long)m->ui);
+    if (m->socket_delay.count)
+        fprintf(f, "socket messages waited p50 %.1f us, p99 %.1f us, max %.1f us; %llu of %llu waited while UI "
+                   "work ran\n", ss_hist_pct(&m->socket_delay, 50) / 1e3, ss_hist_pct(&m->socket_delay, 99) / 1e3,
+                m->socket_delay.max / 1e3, (unsigned long long)m->behind_ui,
+                (unsigned long long)m->socket_delay.count);
+    else
+        fprintf(f, "socket messages not timed: their posts are not in the trace (posted by the kernel)\n");
+}
+
+static void print_sides(FILE *f, const ss_run_stats *r)
+{
+    cols c = {{&r->server, &r->client, &r->emul}, ss_run_has_emul(r) ? 3 : 2};
+    fprintf(f, "  %-24s%14s%14s%s\n", "", c.n == 3 ? "model (Windows)" : "server", "clients",
+            c.n == 3 ? "     emulation" : "");
+    ROW("threads", "%14.0f", s->threads);
+    ROW("socket calls", "%14.0f", s->socket_calls);
+    ROW("  per request", "%14.2f", ss_per_request(r, s->socket_calls));
+    ROW("user/kernel transitions", "%14.0f", s->transitions);
+    ROW("  per request", "%14.2f", ss_per_request(r, s->transitions));
+    ROW("blocking calls", "%14.0f", s->blocking_calls);
+    ROW("  really waited", "%14.0f", s->waited_calls);
+    ROW("time blocked (ms)", "%14.2f", s->blocked_ns / 1e6);
+    ROW("  % of thread time", "%14.1f", ss_side_blocked_pct(s));
+    ROW("would-block returns", "%14.0f", s->wouldblock);
+    ROW("failed calls", "%14.0f", s->errors);
+    ROW("async submissions", "%14.0f", s->submissions);
+    ROW("completion packets", "%14.0f", s->completions);
+    ROW("bytes received", "%14.0f", s->bytes_in);
+    ROW("bytes sent", "%14.0f", s->bytes_out);
+    ROW("CPU user (ms)", "%14.2f", s->user_ns / 1e6);
+    ROW("CPU sys (ms)", "%14.2f", s->sys_ns / 1e6);
+    ROW("events recorded", "%14.0f", s->events);
+    ROW("events dropped", "%14.0f", s->dropped);
+    if (r->server.trace_waits || r->client.trace_waits || r->emul.trace_waits) { /* the recorder held threads */
+        ROW("recorder waits (full)", "%14.0f", s->trace_waits);
+        ROW("  time (ms)", "%14.2f", s->trace_wait_ns / 1e6);
+    }
+    if (c.n == 3)
+        fprintf(f, "  (a Linux stand-in: \"model\" counts the calls the Windows program makes, each as Windows makes "
+                   "it; \"emulation\" is the machinery that plays Winsock's kernel side here: docs/comparison.md)\n");
 }
 
 static void print_run(FILE *f, const ss_run_stats *r)
@@ -377,47 +473,19 @@ static void print_run(FILE *f, const ss_run_stats *r)
             ss_hist_pct(&r->latency, 99) / 1e3, r->latency.count ? r->latency.max / 1e3 : 0.0);
     if (r->refused)
         fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
-    const ss_msg_stats *m = &r->msgs;
-    if (m->posted || m->dispatched) {
-        fprintf(f, "  message queue: %llu posted, %llu dispatched (%llu UI); ", (unsigned long long)m->posted,
-                (unsigned long long)m->dispatched, (unsigned long long)m->ui);
-        if (m->socket_delay.count)
-            fprintf(f, "socket messages waited p50 %.1f us, p99 %.1f us, max %.1f us; %llu of %llu waited while UI "
-                       "work ran\n", ss_hist_pct(&m->socket_delay, 50) / 1e3, ss_hist_pct(&m->socket_delay, 99) / 1e3,
-                    m->socket_delay.max / 1e3, (unsigned long long)m->behind_ui,
-                    (unsigned long long)m->socket_delay.count);
-        else
-            fprintf(f, "socket messages not timed: their posts are not in the trace (posted by the kernel)\n");
-    }
-    const ss_side *s = &r->server, *c = &r->client;
-    fprintf(f, "  %-24s%14s%14s\n", "", "server", "clients");
-    print_side_row(f, "threads", "%14.0f", (double)s->threads, (double)c->threads);
-    print_side_row(f, "socket calls", "%14.0f", (double)s->socket_calls, (double)c->socket_calls);
-    print_side_row(f, "  per request", "%14.2f", ss_per_request(r, s->socket_calls), ss_per_request(r, c->socket_calls));
-    print_side_row(f, "user/kernel transitions", "%14.0f", (double)s->transitions, (double)c->transitions);
-    print_side_row(f, "  per request", "%14.2f", ss_per_request(r, s->transitions), ss_per_request(r, c->transitions));
-    print_side_row(f, "blocking calls", "%14.0f", (double)s->blocking_calls, (double)c->blocking_calls);
-    print_side_row(f, "  really waited", "%14.0f", (double)s->waited_calls, (double)c->waited_calls);
-    print_side_row(f, "time blocked (ms)", "%14.2f", s->blocked_ns / 1e6, c->blocked_ns / 1e6);
-    print_side_row(f, "  % of thread time", "%14.1f", ss_side_blocked_pct(s), ss_side_blocked_pct(c));
-    print_side_row(f, "would-block returns", "%14.0f", (double)s->wouldblock, (double)c->wouldblock);
-    print_side_row(f, "failed calls", "%14.0f", (double)s->errors, (double)c->errors);
-    print_side_row(f, "async submissions", "%14.0f", (double)s->submissions, (double)c->submissions);
-    print_side_row(f, "completion packets", "%14.0f", (double)s->completions, (double)c->completions);
-    print_side_row(f, "bytes received", "%14.0f", (double)s->bytes_in, (double)c->bytes_in);
-    print_side_row(f, "bytes sent", "%14.0f", (double)s->bytes_out, (double)c->bytes_out);
-    print_side_row(f, "CPU user (ms)", "%14.2f", s->user_ns / 1e6, c->user_ns / 1e6);
-    print_side_row(f, "CPU sys (ms)", "%14.2f", s->sys_ns / 1e6, c->sys_ns / 1e6);
-    print_side_row(f, "events recorded", "%14.0f", (double)s->events, (double)c->events);
-    print_side_row(f, "events dropped", "%14.0f", (double)s->dropped, (double)c->dropped);
-    if (s->trace_waits || c->trace_waits) { /* the recorder, not the model, held threads */
-        print_side_row(f, "recorder waits (full)", "%14.0f", (double)s->trace_waits, (double)c->trace_waits);
-        print_side_row(f, "  time (ms)", "%14.2f", s->trace_wait_ns / 1e6, c->trace_wait_ns / 1e6);
+    print_messages(f, &r->msgs);
+    print_sides(f, r);
+    if (r->control.threads) {
+        fprintf(f, "  sockscope's own threads (runner, stop watcher, simulated UI input; not counted above): %llu\n",
+                (unsigned long long)r->control.threads);
+        print_calls(f, "  their", &r->control);
     }
     if (r->has_end)
         fprintf(f, "  process CPU for the run: user %.2f ms, sys %.2f ms\n", r->end.user_ns / 1e6, r->end.sys_ns / 1e6);
-    print_calls(f, "server", s);
-    print_calls(f, "client", c);
+    print_calls(f, ss_run_has_emul(r) ? "model" : "server", &r->server);
+    if (ss_run_has_emul(r))
+        print_calls(f, "emulation", &r->emul);
+    print_calls(f, "client", &r->client);
     for (int i = 0; i < r->end.nnotes; i++)
         fprintf(f, "  note: %s = %s\n", r->end.notes[i][0], r->end.notes[i][1]);
 }
@@ -433,19 +501,40 @@ void ss_stats_print(FILE *f, const ss_stats *st)
         fprintf(f, "(the trace holds no runs)\n");
 }
 
+/* One row per run. For a Linux stand-in the model's columns are its
+ * Windows program's (see stats.h); the emulation's transitions per
+ * request, threads and CPU follow in their own columns (0 elsewhere). */
 void ss_stats_print_table(FILE *f, const ss_stats *st)
 {
-    fprintf(f, "%-18s %9s %9s %9s %8s %7s %9s %9s %9s %8s %7s\n", "model", "req/s", "trans/req",
-            "calls/req", "blocked%", "threads", "CPU ms", "p50 us", "p99 us", "packets", "dropped");
+    fprintf(f, "%-18s %9s %9s %9s %8s %7s %9s | %9s %5s %8s | %9s %9s %8s %7s\n", "model", "req/s", "trans/req",
+            "calls/req", "blocked%", "threads", "CPU ms", "emul t/r", "emul", "emul CPU", "p50 us", "p99 us",
+            "packets", "dropped");
     for (int i = 0; i < st->nruns; i++) {
         const ss_run_stats *r = &st->runs[i];
-        const ss_side *s = &r->server;
-        fprintf(f, "%-18s %9.0f %9.2f %9.2f %8.1f %7llu %9.1f %9.1f %9.1f %8llu %7llu\n", r->meta.model,
-                ss_run_rps(r), ss_per_request(r, s->transitions), ss_per_request(r, s->socket_calls),
+        const ss_side *s = &r->server, *e = &r->emul;
+        fprintf(f, "%-18s %9.0f %9.2f %9.2f %8.1f %7llu %9.1f | %9.2f %5llu %8.1f | %9.1f %9.1f %8llu %7llu\n",
+                r->meta.model, ss_run_rps(r), ss_per_request(r, s->transitions), ss_per_request(r, s->socket_calls),
                 ss_side_blocked_pct(s), (unsigned long long)s->threads, (s->user_ns + s->sys_ns) / 1e6,
+                ss_per_request(r, e->transitions), (unsigned long long)e->threads, (e->user_ns + e->sys_ns) / 1e6,
                 ss_hist_pct(&r->latency, 50) / 1e3, ss_hist_pct(&r->latency, 99) / 1e3,
-                (unsigned long long)s->completions, (unsigned long long)(s->dropped + r->client.dropped));
+                (unsigned long long)s->completions,
+                (unsigned long long)(s->dropped + r->client.dropped + e->dropped));
     }
+    for (int i = 0; i < st->nruns; i++)
+        if (ss_run_has_emul(&st->runs[i])) {
+            fprintf(f, "(Linux stand-ins: their model columns count what the Windows program makes; \"emul\" is "
+                       "the machinery playing Winsock's kernel side: transitions/request, threads, CPU ms)\n");
+            break;
+        }
+}
+
+static void json_calls(ss_jw *w, const ss_side *s)
+{
+    ss_jw_obj(w);
+    for (int a = 1; a < SS_API_COUNT; a++)
+        if (s->calls[a])
+            ss_jw_kuint(w, ss_api_name(a), s->calls[a]);
+    ss_jw_end_obj(w);
 }
 
 static void json_side(ss_jw *w, const char *k, const ss_side *s)
@@ -473,11 +562,7 @@ static void json_side(ss_jw *w, const char *k, const ss_side *s)
     ss_jw_kuint(w, "trace_waits", s->trace_waits);
     ss_jw_kuint(w, "trace_wait_ns", s->trace_wait_ns);
     ss_jw_key(w, "calls_by_api");
-    ss_jw_obj(w);
-    for (int a = 1; a < SS_API_COUNT; a++)
-        if (s->calls[a])
-            ss_jw_kuint(w, ss_api_name(a), s->calls[a]);
-    ss_jw_end_obj(w);
+    json_calls(w, s);
     ss_jw_end_obj(w);
 }
 
@@ -531,7 +616,14 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
         }
         ss_jw_kuint(&w, "process_cpu_user_ns", r->end.user_ns);
         ss_jw_kuint(&w, "process_cpu_sys_ns", r->end.sys_ns);
+        ss_jw_key(&w, "stand_in");
+        ss_jw_bool(&w, ss_run_has_emul(r));
+        ss_jw_kuint(&w, "control_threads", r->control.threads);
+        ss_jw_key(&w, "control_calls_by_api");
+        json_calls(&w, &r->control);
         json_side(&w, "server", &r->server);
+        json_side(&w, "emulation", &r->emul);
+        ss_jw_knum(&w, "emulation_transitions_per_request", ss_per_request(r, r->emul.transitions), 3);
         json_side(&w, "clients", &r->client);
         ss_jw_end_obj(&w);
     }

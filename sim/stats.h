@@ -40,11 +40,24 @@ typedef struct ss_msg_stats {
     uint64_t latest;                   /* the newest message time read so far */
 } ss_msg_stats;
 
+/* Sides of a run. `server` is the model as its Windows program (or its
+ * POSIX one) would run: every server event that is not emulation, a
+ * stand-in's Windows calls counted as Windows makes them. `emul` is what a
+ * Linux stand-in needed on top (emulation threads, and SS_EV_EMUL events
+ * on the model's threads): its calls, transitions, threads and CPU. The
+ * CPU of emulation calls made on the model's own threads cannot be read
+ * per call; it is estimated as their number times the median duration of
+ * those that did not sleep (a duration also holds time the thread was
+ * preempted, the median mostly does not) and moved from `server` to
+ * `emul`. Threads of sockscope's own (control: the runner, the stop
+ * watcher, a simulated UI) are counted apart in `control`; the relay
+ * belongs to none. */
 typedef struct ss_run_stats {
     ss_run_meta meta;
     ss_run_end_info end;
     int has_end;
-    ss_side server, client;
+    ss_side server, client, emul, control;
+    ss_hist emul_inline;            /* durations of emulation kernel entries on model threads */
     uint64_t requests_ok, requests_failed, refused;
     ss_msg_stats msgs;
     ss_hist latency;
@@ -68,6 +81,7 @@ double ss_run_seconds(const ss_run_stats *r);
 double ss_run_rps(const ss_run_stats *r);
 double ss_side_blocked_pct(const ss_side *s);
 double ss_per_request(const ss_run_stats *r, uint64_t v);
+int    ss_run_has_emul(const ss_run_stats *r); /* a Linux stand-in: emulation was recorded */
 
 void ss_stats_print(FILE *f, const ss_stats *st);
 void ss_stats_print_table(FILE *f, const ss_stats *st); /* one row per run */

@@ -231,9 +231,9 @@ static int read_header(FILE *f, const char *path, char *err, size_t errlen)
         return -1;
     }
     unsigned version = hdr[8] | hdr[9] << 8, hsize = hdr[10] | hdr[11] << 8;
-    if (version != SS_TRACE_VERSION) {
-        snprintf(err, errlen, "'%s' is trace format version %u; this sockscope reads version %d", path,
-                 version, SS_TRACE_VERSION);
+    if (version < SS_TRACE_VERSION_MIN || version > SS_TRACE_VERSION) {
+        snprintf(err, errlen, "'%s' is trace format version %u; this sockscope reads versions %d to %d", path,
+                 version, SS_TRACE_VERSION_MIN, SS_TRACE_VERSION);
         return -1;
     }
     if (hsize < SS_FILE_HEADER_SIZE || fseek(f, (long)hsize, SEEK_SET) != 0) {

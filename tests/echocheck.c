@@ -185,9 +185,9 @@ long ec_reenable_violations(const char *trace, int api, long *reads)
     for (size_t i = 0; i < t.n; i++) {
         const ss_event *ev = &t.ev[i].ev;
         const tu_thread *th = tu_thread_of(&t, &t.ev[i]);
-        if (th->role != SS_ROLE_SERVER)
+        if (th->role != SS_ROLE_SERVER && th->role != SS_ROLE_EMUL)
             continue;
-        if (ev->api == api && strcmp(th->name, "notifier") == 0) {
+        if (ev->api == api && th->role == SS_ROLE_EMUL && strcmp(th->name, "notifier") == 0) {
             if (ev->aux <= 0x3f) /* network events, not SS_MSG_QUIT */
                 on_report(r, ev->sock, ev->aux);
         } else {

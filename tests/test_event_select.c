@@ -44,8 +44,10 @@ static void es_reenabling_rule(void **state)
     check_reenabling(ec_partial_sends("event-select", NULL)); /* FD_WRITE after short sends */
 }
 
-/* A manual-reset event: set (a real eventfd write) only when not set, reset
- * only by WSAEnumNetworkEvents, which never finds it unset. */
+/* A manual-reset event: set (a real eventfd write by the notifier, which
+ * plays Winsock's kernel side) only when not set, reset only by
+ * WSAEnumNetworkEvents, which never finds it unset. Every event object is
+ * created and closed by the program (WSACreateEvent / WSACloseEvent). */
 static void es_event_objects_set_and_reset(void **state)
 {
     (void)state;
@@ -57,19 +59,20 @@ static void es_event_objects_set_and_reset(void **state)
     long writes = 0, enums = 0, creates = 0, closes = 0;
     for (size_t i = 0; i < t.n; i++) {
         const ss_event *ev = &t.ev[i].ev;
-        if (tu_thread_of(&t, &t.ev[i])->role == SS_ROLE_SERVER) { /* WSACreateEvent / WSACloseEvent */
-            creates += ev->api == SS_API_EVENT_CREATE && ev->ret >= 0;
-            closes += ev->api == SS_API_EVENT_CLOSE && ev->ret == 0;
+        int role = tu_thread_of(&t, &t.ev[i])->role;
+        if (role == SS_ROLE_SERVER && (ev->flags & SS_EV_STANDIN)) { /* the program's calls */
+            creates += ev->api == SS_API_WSA_CREATE_EVENT && ev->ret >= 0;
+            closes += ev->api == SS_API_WSA_CLOSE_EVENT && ev->ret == 0;
         }
-        if (ev->sock < 0 || ev->sock >= 65536 || tu_thread_of(&t, &t.ev[i])->role != SS_ROLE_SERVER)
+        if (ev->sock < 0 || ev->sock >= 65536 || (role != SS_ROLE_SERVER && role != SS_ROLE_EMUL))
             continue;
-        if (ev->api == SS_API_EVENT_SIGNAL && (ev->flags & SS_EV_KERNEL)) {
+        if (ev->api == SS_API_EVENT_SIGNAL && role == SS_ROLE_EMUL && (ev->flags & SS_EV_KERNEL)) {
             assert_int_equal(set[ev->sock], 0);
             set[ev->sock] = 1;
             writes++;
-        } else if (ev->api == SS_API_EVENT_SIGNAL) {
+        } else if (ev->api == SS_API_EVENT_SIGNAL && role == SS_ROLE_EMUL) {
             assert_int_equal(set[ev->sock], 1); /* recorded only: the object was already set */
-        } else if (ev->api == SS_API_ENUM_EVENTS) {
+        } else if (ev->api == SS_API_WSA_ENUM_EVENTS && (ev->flags & SS_EV_STANDIN)) {
             assert_int_equal(set[ev->sock], 1);
             set[ev->sock] = 0;
             enums++;
@@ -79,7 +82,9 @@ static void es_event_objects_set_and_reset(void **state)
     }
     assert_true(writes > 0);
     assert_true(enums > 0);
-    assert_int_equal(creates, 8 + 1); /* one event object per client socket, one for the listener */
+    /* one event object per client socket, one for the listener, one for
+     * the waiting thread's control event */
+    assert_int_equal(creates, 8 + 1 + 1);
     assert_int_equal(closes, creates);
     tu_trace_free(&t);
 }
@@ -104,11 +109,13 @@ static void es_more_than_64_sockets(void **state)
     tu_server_stop(&srv, &st);
     tu_trace t;
     tu_trace_load(srv.path, &t);
-    int waiters = tu_threads_calling(&t, SS_ROLE_SERVER, SS_API_POLL);
-    print_message("event-select: %d waiting threads for %d clients, %llu server threads\n", waiters, N,
-                  (unsigned long long)st.runs[0].server.threads);
+    int waiters = tu_threads_calling(&t, SS_ROLE_SERVER, SS_API_WSA_WAIT);
+    print_message("event-select: %d waiting threads for %d clients, %llu model threads, %llu emulation\n",
+                  waiters, N, (unsigned long long)st.runs[0].server.threads,
+                  (unsigned long long)st.runs[0].emul.threads);
     assert_int_equal(waiters, 2);
-    assert_true(st.runs[0].server.threads >= 3); /* two waiters and the notifier */
+    assert_int_equal(st.runs[0].server.threads, 2); /* the two waiters */
+    assert_int_equal(st.runs[0].emul.threads, 1);   /* the notifier */
     assert_int_equal(st.runs[0].refused, 0);
     tu_trace_free(&t);
     ss_stats_free(&st);

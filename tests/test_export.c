@@ -40,7 +40,8 @@ static int setup(void **state)
     if (ss_stats_load(trace_path, &st, err, sizeof err) != 0)
         return -1;
     for (int i = 0; i < st.nruns; i++)
-        total_events += st.runs[i].server.events + st.runs[i].client.events;
+        total_events += st.runs[i].server.events + st.runs[i].client.events + st.runs[i].emul.events +
+                        st.runs[i].control.events;
     ss_stats_free(&st);
     return 0;
 }

@@ -74,7 +74,8 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
 {
     (void)run;
     opscan *s = ud;
-    if (thread >= MAX_THREADS || s->roles[thread] != SS_ROLE_SERVER)
+    /* the model's threads, and the stand-ins' emulation (a port thread) */
+    if (thread >= MAX_THREADS || (s->roles[thread] != SS_ROLE_SERVER && s->roles[thread] != SS_ROLE_EMUL))
         return;
     opinfo *o;
     switch (ev->api) {
