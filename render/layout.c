@@ -389,23 +389,23 @@ static int alike(const vw_run *r, const vw_box *a, const vw_box *b)
     return name_number(na, &la) >= 0 && name_number(nb, &lb) >= 0 && la == lb && strncmp(na, nb, la) == 0;
 }
 
+/* a lane's name, or an alike group's by its numbers' range: "conn 0–19"
+ * (threads are in creation order, so numbers may come in any order) */
 static void label_text(const vw_run *r, const vw_panel_box *pb, vw_lane_label *l, vw_lang lang)
 {
-    char a[96], b[96];
+    char a[96];
     const char *first = box_name(r, &pb->box[l->b0], lang, a, sizeof a);
-    const char *last = box_name(r, &pb->box[l->b1], lang, b, sizeof b);
     size_t plen;
-    int same = 1;
-    for (int k = l->b0; k < l->b1; k++)
-        same &= alike(r, &pb->box[k], &pb->box[k + 1]);
-    if (l->b0 == l->b1)
+    int lo = name_number(first, &plen), hi = lo;
+    for (int k = l->b0 + 1; k <= l->b1 && lo >= 0; k++) {
+        int v = name_number(r->lanes[pb->box[k].lane].name, &plen);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    if (l->b0 == l->b1 || lo < 0)
         snprintf(l->text, sizeof l->text, "%s", first);
-    else if (same && name_number(last, &plen) >= 0) /* "conn 0–19" */
-        snprintf(l->text, sizeof l->text, "%s–%d", first, name_number(last, &plen));
-    else if (l->b1 == l->b0 + 1)
-        snprintf(l->text, sizeof l->text, "%s, %s", first, last);
     else
-        snprintf(l->text, sizeof l->text, "%s … %s", first, last);
+        snprintf(l->text, sizeof l->text, "%.*s %d–%d", (int)plen, first, lo, hi);
 }
 
 static void span_of(const vw_panel_box *pb, vw_lane_label *l)
@@ -426,7 +426,8 @@ int vw_lane_labels(const vw_run *r, const vw_panel_box *pb, int th, vw_lang lang
         }
         for (int k = b; k <= e && n < max; k = tall ? k + 1 : e + 1) {
             out[n] = (vw_lane_label){k, tall ? k : e, 0, 0, ""};
-            span_of(pb, &out[n++]);
+            span_of(pb, &out[n]);
+            label_text(r, pb, &out[n++], lang);
         }
         b = e + 1;
     }
@@ -444,12 +445,13 @@ int vw_lane_labels(const vw_run *r, const vw_panel_box *pb, int th, vw_lang lang
         if (k > 0 && k < n - 1 && kt && (pb->box[out[k - 1].b1].kind == VW_BOX_THREAD) != (pb->box[out[k + 1].b0].kind == VW_BOX_THREAD))
             j = pb->box[out[k - 1].b1].kind == VW_BOX_THREAD ? k - 1 : k + 1;
         int lo = k < j ? k : j;
+        size_t len = strlen(out[lo].text); /* "main, clients 0–5" (cut when long: drawn cut to fit anyway) */
+        snprintf(out[lo].text + len, sizeof out->text - len, ", %.*s", (int)(sizeof out->text - len),
+                 out[lo + 1].text);
         out[lo].b1 = out[lo + 1].b1;
         span_of(pb, &out[lo]);
         memmove(&out[lo + 1], &out[lo + 2], (size_t)(n - lo - 2) * sizeof *out);
         n--;
     }
-    for (int i = 0; i < n; i++)
-        label_text(r, pb, &out[i], lang);
     return n;
 }

@@ -78,8 +78,8 @@ int  vw_layout_find(const vw_layout *L, int y, int *panel, int *box);
 
 /* Lane labels of a panel. A lane as tall as the text gets its own label;
  * thinner lanes are labelled as a group: consecutive threads named alike
- * ("conn 0".."conn 19") as "conn 0–19", anything else by its first and
- * last name. Each label's span (y, h) is at least th - 2 tall and spans do
+ * ("conn 0".."conn 19") as "conn 0–19"; a group still too thin joins a
+ * neighbour ("main, clients 0–5"). Each label's span (y, h) is at least th - 2 tall and spans do
  * not overlap, so labels centred in them never collide. */
 typedef struct vw_lane_label {
     int b0, b1;      /* boxes b0..b1 of the panel */

@@ -370,11 +370,16 @@ void vw_sc_minimap(vw_sc *c)
     const vw_rect *r = &app->L.minimap;
     vw_scene_minimap_cache(app);
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
-    int n = app->s.nruns, rh = n ? r->h / n : r->h;
+    /* a row per run; more runs than rows of a few pixels share one row (their mean) */
+    int n = app->s.nruns, rows = n > 4 ? 1 : n, rh = rows ? r->h / rows : r->h;
     int *h = malloc((size_t)(app->mm_w > 0 ? app->mm_w : 1) * sizeof *h);
-    for (int k = 0; k < n && app->mm && h; k++) {
-        for (int x = 0; x < app->mm_w; x++)
-            h[x] = app->mm[(size_t)k * (size_t)app->mm_w + (size_t)x] * (rh - 1) / 255;
+    for (int k = 0; k < rows && app->mm && h; k++) {
+        for (int x = 0; x < app->mm_w; x++) {
+            int sum = 0, m = rows == n ? 1 : n;
+            for (int j = 0; j < m; j++)
+                sum += app->mm[(size_t)(rows == n ? k : j) * (size_t)app->mm_w + (size_t)x];
+            h[x] = sum / m * (rh - 1) / 255;
+        }
         vw_sc_bars(c, r->x, h, app->mm_w, r->y + (k + 1) * rh, VW_C_KERNEL, 0);
     }
     free(h);

@@ -152,7 +152,7 @@ void vw_sc_strip(vw_sc *c, int p)
     if (vw_text_w(c->d, VW_FONT_SMALL, s) > tw)
         snprintf(s, sizeof s, "%s", vw_label(what, app->lang));
     vw_text_fit(c->d, 8, y + lh, VW_FONT_SMALL, VW_C_TEXT_DIM, s, tw);
-    vw_sc_counters(c, p, &pb->counters, c->f_counters, VW_FONT_SMALL);
+    vw_sc_counters(c, p, &pb->counters, c->f_counters, c->f_counters);
     if (p == app->focus) /* the strip the caption explains; Enter opens it */
         vw_frame(c->d, 1, pb->all.y, app->w - 2, pb->all.h, VW_C_SELECT, 2);
     vw_sc_zone(c, 0, pb->all.y, pb->title.w, pb->all.h, VW_Z_STRIP, p);

@@ -346,7 +346,7 @@ static void lane_labels(vw_sc *c, const vw_run *r, const vw_panel_box *pb)
     vw_font f = c->f_label;
     int n = vw_lane_labels(r, pb, vw_text_h(c->d, f), c->app->lang, lab, 64);
     for (int i = 0; i < n && f != VW_FONT_SMALL; i++)
-        if (strstr(lab[i].text, ", ") || strstr(lab[i].text, " … ")) {
+        if (strstr(lab[i].text, ", ")) {
             f = VW_FONT_SMALL;
             n = vw_lane_labels(r, pb, vw_text_h(c->d, f), c->app->lang, lab, 64);
             break;
@@ -503,5 +503,5 @@ void vw_sc_panel(vw_sc *c, int p)
     if (r->nevents == 0)
         vw_text(c->d, c->v->x0 + 8, pb->title.y + pb->title.h + 2, c->f_label, VW_C_TEXT_DIM, VW_ALIGN_LEFT,
                 vw_label("empty run", app->lang));
-    vw_sc_counters(c, p, &pb->counters, c->f_counters, VW_FONT_SMALL);
+    vw_sc_counters(c, p, &pb->counters, c->f_counters, c->f_counters);
 }
