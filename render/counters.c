@@ -269,34 +269,35 @@ int vw_ctr_order(const vw_counters *total, const vw_ctr *asked, int nasked, vw_c
 
 /* --- placing them ------------------------------------------------------------------ */
 typedef struct ctr_try {
-    int big, cols, stacked;
+    int big, cols;
 } ctr_try;
 
-/* Places as many counters as fit with one font, column count and style;
- * returns how many. */
-static int place(vw_draw *d, vw_lang lang, const vw_rect *box, vw_font f, int cols, int stacked, const vw_ctr *order,
-                 int n, vw_ctr_layout *out)
+/* Places as many counters as fit with one font and column count, in order;
+ * returns how many. A label and its value share a row; with two columns
+ * only the latency pair (the widest value) may take a whole row; with one,
+ * a counter too wide for its row puts its value on the row below. */
+static int place(vw_draw *d, vw_lang lang, const vw_rect *box, vw_font f, int cols, const vw_ctr *order, int n,
+                 vw_ctr_layout *out)
 {
     const int pad = 4, gap = 10;
-    int lh = vw_text_h(d, f), rows = box->h / lh, cw = (box->w - 2 * pad - (cols - 1) * gap) / cols;
+    int lh = vw_text_h(d, f), rows = box->h / lh, full = box->w - 2 * pad, cw = (full - (cols - 1) * gap) / cols;
     int row = 0, col = 0;
     out->font = f;
     out->n = 0;
     for (int i = 0; i < n; i++) {
         int lw = vw_text_w(d, f, vw_label(vw_ctr_key(order[i]), lang)), vw = vw_text_w(d, f, vw_ctr_sample(order[i]));
-        int full = box->w - 2 * pad, wide = 0;
-        if (stacked) {
-            if (lw > full || vw > full || row + 2 > rows)
+        int wide = 0, stacked = 0;
+        if (lw + gap + vw > cw) {
+            if (cols > 1 && order[i] == VW_CTR_LATENCY && lw + gap + vw <= full)
+                wide = 1;
+            else if (cols == 1 && lw <= full && vw <= full)
+                stacked = 1;
+            else
                 break;
-        } else if (lw + gap + vw > cw) {
-            /* only the latency pair, the widest value, may take a whole row of two columns */
-            if (cols == 1 || order[i] != VW_CTR_LATENCY || lw + gap + vw > full)
-                break;
-            wide = 1;
-            if (col)
-                row++, col = 0;
         }
-        if (row + (stacked ? 2 : 1) > rows)
+        if ((wide || stacked) && col)
+            row++, col = 0;
+        if (row + 1 + stacked > rows)
             break;
         int x = box->x + pad + col * (cw + gap), y = box->y + row * lh, w = wide || stacked ? full : cw;
         vw_ctr_cell *c = &out->cell[out->n++];
@@ -315,13 +316,13 @@ void vw_ctr_layout_build(vw_draw *d, vw_lang lang, const vw_rect *box, vw_font b
                          const vw_ctr *order, int n, vw_ctr_layout *out)
 {
     /* one column reads best; two only when they show more */
-    static const ctr_try tries[] = {{1, 1, 0}, {1, 2, 0}, {0, 1, 0}, {0, 2, 0}, {0, 1, 1}};
+    static const ctr_try tries[] = {{1, 1}, {1, 2}, {0, 1}, {0, 2}};
     vw_ctr_layout best = {small, 0, {{0}}}, cur;
     memset(out, 0, sizeof *out);
     if (box->w <= 0 || box->h <= 0)
         return;
     for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
-        int got = place(d, lang, box, tries[i].big ? big : small, tries[i].cols, tries[i].stacked, order, n, &cur);
+        int got = place(d, lang, box, tries[i].big ? big : small, tries[i].cols, order, n, &cur);
         if (got > best.n)
             best = cur;
         if (got == n)

@@ -95,9 +95,10 @@ typedef struct vw_ctr_layout {
     vw_ctr_cell cell[VW_NCTR];
 } vw_ctr_layout;
 
-/* Places counters order[0..n) in box: the larger font and two columns when
- * they fit, else one column, else the smaller font, else each label above
- * its value; as many as fit, in order, no two texts overlapping. */
+/* Places counters order[0..n) in box: the larger font in one column, or
+ * two when that shows more, else the smaller font likewise; a label too
+ * wide to share its row puts its value below it; as many as fit, in order,
+ * no two texts overlapping. */
 void vw_ctr_layout_build(vw_draw *d, vw_lang lang, const vw_rect *box, vw_font big, vw_font small,
                          const vw_ctr *order, int n, vw_ctr_layout *out);
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/counters.h"
+#include "render/preset.h"
 #include "render/ui_text.h"
 
 int vw_rect_has(const vw_rect *r, int x, int y) { return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h; }
@@ -58,8 +60,15 @@ static int add_box(vw_panel_box *p, vw_box_kind k, int lane, int y, double h)
 
 static int text_h(const vw_layout *L, vw_font f) { return L->o.line_h[f]; }
 static int title_h(const vw_layout *L) { return text_h(L, VW_FONT_NORMAL) + 6; }
-/* a counters box holds at least three rows of its smaller text */
-static int counters_need(const vw_layout *L) { return 3 * text_h(L, VW_FONT_SMALL) + 6; }
+/* A counters box holds at least three rows of its smaller text, and a row
+ * more for each counter beyond two that the run's preset asks about. */
+static int counters_need(const vw_layout *L, const vw_run *r)
+{
+    char name[64];
+    vw_ctr asked[VW_NCTR];
+    int n = r && vw_run_scenario(r, name, sizeof name) == 0 ? vw_preset_counters(name, asked, VW_NCTR) : 0;
+    return (n > 2 ? n + 1 : 3) * text_h(L, VW_FONT_SMALL) + 6;
+}
 
 /* a panel's lanes and gaps, at least as tall as its counters box */
 static int lanes_h(const vw_layout *L, const vw_run *r, double unit, int gap)
@@ -71,7 +80,7 @@ static int lanes_h(const vw_layout *L, const vw_run *r, double unit, int gap)
         h += box_h(unit * 1.2) + gap;
     if (r->nlanes > r->nserver)
         h += box_h(unit * 1.6) + gap;
-    int need = counters_need(L);
+    int need = counters_need(L, r);
     return h > need ? h : need;
 }
 
@@ -110,13 +119,14 @@ static double lane_unit(const vw_layout *L, const vw_session *s, int from, int t
     int fixed = (to - from) * (title_h(L) + 8) + nboxes * gap;
     double unit = (double)(L->plot.h - fixed) / units;
     /* panels shorter than their counters box take that height: share the rest */
-    int need = counters_need(L), extra = 0;
+    int extra = 0;
     for (int i = from; i < to; i++) {
-        double h = panel_units(&s->runs[i]) * unit;
+        double h = panel_units(&s->runs[i]) * unit, need = counters_need(L, &s->runs[i]);
         extra += h < need ? (int)(need - h) : 0;
     }
     unit = (double)(L->plot.h - fixed - extra) / units;
-    double maxu = L->o.lecture ? 44 : 30, minu = min_unit(L);
+    /* a panel opened alone from the overview takes the room the others left */
+    double maxu = L->o.open ? 96 : L->o.lecture ? 44 : 30, minu = min_unit(L);
     return unit > maxu ? maxu : unit < minu ? minu : unit;
 }
 
@@ -171,10 +181,36 @@ static void place_panels(vw_layout *L, const vw_session *s, int top, int bottom)
  * over a band of its queue, name on the left, counters on the right. */
 static int strip_min_h(const vw_layout *L) { return 2 * text_h(L, VW_FONT_SMALL) + 8; }
 
-static void place_strips(vw_layout *L, const vw_session *s, int top, int bottom)
+/* as tall as the counters a run's preset asks about need, in the strip's counters box */
+static int strip_counters_h(const vw_layout *L, vw_draw *d, const vw_run *r, int w)
+{
+    char name[64];
+    vw_ctr asked[VW_NCTR];
+    int n = vw_run_scenario(r, name, sizeof name) == 0 ? vw_preset_counters(name, asked, VW_NCTR) : 0;
+    if (!n)
+        return 0;
+    /* the fewest rows that hold them all (two columns when they fit) */
+    int lh = text_h(L, VW_FONT_SMALL);
+    for (int rows = 1; rows <= 2 * n; rows++) {
+        vw_rect box = {0, 0, w, rows * lh};
+        vw_ctr_layout cl;
+        vw_ctr_layout_build(d, L->o.lang, &box, VW_FONT_SMALL, VW_FONT_SMALL, asked, n, &cl);
+        if (cl.n == n)
+            return box.h + 2;
+    }
+    return 2 * n * lh + 2;
+}
+
+static void place_strips(vw_layout *L, vw_draw *d, const vw_session *s, int top, int bottom)
 {
     int gap = 4, n = s->nruns, room = bottom - top;
     int h = n ? room / n - gap : 0, maxh = L->o.lecture ? 130 : 90, minh = strip_min_h(L);
+    int cw = L->o.w - (L->plot.x + L->plot.w + 8) - 4;
+    for (int i = 0; i < n; i++) {
+        int need = strip_counters_h(L, d, &s->runs[i], cw);
+        minh = need > minh ? need : minh;
+    }
+    maxh = minh > maxh ? minh : maxh;
     h = h > maxh ? maxh : h < minh ? minh : h;
     int per_page = room / (h + gap) > 0 ? room / (h + gap) : 1;
     L->first = clampi(L->o.first, 0, n > per_page ? n - per_page : 0);
@@ -320,7 +356,7 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     int top = L->message.y + L->message.h;
     L->plot = (vw_rect){L->label_w, top, L->axis.w, bottom - top};
     if (o->overview && s->nruns)
-        place_strips(L, s, top, bottom);
+        place_strips(L, d, s, top, bottom);
     else
         place_panels(L, s, top, bottom);
 }

@@ -180,6 +180,27 @@ static const mech MECHS[] = {
               "작업자 스레드가 꺼낸다(LIFO 깨우기)"}},
     {"io_uring", {"io_uring (liburing): accept/recv/send as SQEs, CQEs reaped in batches; --sqpoll available",
                   "io_uring(liburing): accept/recv/send를 SQE로 제출하고 CQE를 묶어서 거둔다. --sqpoll 사용 가능"}},
+    /* the same stand-ins, as recorded since every call has a role (issue 9) */
+    {"async-select", {"Linux stand-in: network events posted as messages into an SDL2 event queue by an epoll notifier "
+                      "thread (emulation of Winsock's kernel side), drained by one window-procedure thread "
+                      "(futex + SDL_PeepEvents as GetMessage); --ui-rate adds UI messages to the same queue",
+                      "리눅스 대역: epoll 알림 스레드(윈속 커널 쪽의 에뮬레이션)가 네트워크 이벤트를 SDL2 이벤트 큐에 "
+                      "메시지로 넣고, 윈도우 프로시저 스레드 하나가 꺼내 처리한다(GetMessage 대신 futex + SDL_PeepEvents). "
+                      "--ui-rate는 같은 큐에 UI 메시지를 더한다"}},
+    {"event-select", {"Linux stand-in: an eventfd per socket as its event object, signalled by an epoll notifier "
+                      "thread (emulation of Winsock's kernel side); each waiting thread poll(2)s <=64 eventfds "
+                      "(WSA_MAXIMUM_WAIT_EVENTS), one more thread per 63 sockets",
+                      "리눅스 대역: 소켓마다 이벤트 객체로 eventfd 하나, epoll 알림 스레드(윈속 커널 쪽의 에뮬레이션)가 "
+                      "신호 상태로 만든다. 대기 스레드는 eventfd를 64개(WSA_MAXIMUM_WAIT_EVENTS)까지 poll(2)하고, 소켓 "
+                      "63개마다 스레드가 하나 더 생긴다"}},
+    {"overlapped", {"Linux stand-in: an io_uring per issuing thread; events: each SQE hard-linked to a write to the "
+                    "socket's eventfd, poll() on <=64; routines: CQEs run after the io_uring_enter wait",
+                    "리눅스 대역: 요청 스레드마다 io_uring 하나. 이벤트 방식: SQE마다 소켓 eventfd 쓰기를 하드 링크로 "
+                    "잇고 64개까지 poll(). 완료 루틴 방식: io_uring_enter 대기가 끝난 뒤 CQE를 처리한다"}},
+    {"iocp", {"Linux stand-in: io_uring SQEs carry WSARecv/WSASend; a port thread (emulation) posts each CQE "
+              "as a packet to a user-space futex queue; 2 x CPUs workers dequeue it (LIFO wake)",
+              "리눅스 대역: io_uring SQE가 WSARecv/WSASend를 나른다. 포트 스레드(에뮬레이션)가 CQE마다 패킷을 사용자 "
+              "공간 futex 큐에 넣고, CPU 수 x 2개의 작업자 스레드가 꺼낸다(LIFO 깨우기)"}},
     /* Winsock (models/win_*.c) */
     {"blocking-iterative", {"blocking Winsock accept/recv/send on one thread, one client at a time",
                             "스레드 하나에서 블로킹 윈속 accept/recv/send, 한 번에 클라이언트 하나"}},
