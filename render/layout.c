@@ -444,6 +444,21 @@ static void label_text(const vw_run *r, const vw_panel_box *pb, vw_lane_label *l
         snprintf(l->text, sizeof l->text, "%.*s %d–%d", (int)plen, first, lo, hi);
 }
 
+/* "main" + "clients 0–5" -> "main, clients 0–5", cut at a whole character
+ * when long (it is drawn cut to its column anyway) */
+static void join_text(char *dst, size_t size, const char *add)
+{
+    size_t len = strlen(dst), m = strlen(add);
+    if (len + 3 >= size)
+        return;
+    if (m > size - len - 3)
+        for (m = size - len - 3; m > 0 && ((unsigned char)add[m] & 0xc0) == 0x80;)
+            m--;
+    memcpy(dst + len, ", ", 2);
+    memmove(dst + len + 2, add, m);
+    dst[len + 2 + m] = 0;
+}
+
 static void span_of(const vw_panel_box *pb, vw_lane_label *l)
 {
     l->y = pb->box[l->b0].y;
@@ -481,9 +496,7 @@ int vw_lane_labels(const vw_run *r, const vw_panel_box *pb, int th, vw_lang lang
         if (k > 0 && k < n - 1 && kt && (pb->box[out[k - 1].b1].kind == VW_BOX_THREAD) != (pb->box[out[k + 1].b0].kind == VW_BOX_THREAD))
             j = pb->box[out[k - 1].b1].kind == VW_BOX_THREAD ? k - 1 : k + 1;
         int lo = k < j ? k : j;
-        size_t len = strlen(out[lo].text); /* "main, clients 0–5" (cut when long: drawn cut to fit anyway) */
-        snprintf(out[lo].text + len, sizeof out->text - len, ", %.*s", (int)(sizeof out->text - len),
-                 out[lo + 1].text);
+        join_text(out[lo].text, sizeof out->text, out[lo + 1].text);
         out[lo].b1 = out[lo + 1].b1;
         span_of(pb, &out[lo]);
         memmove(&out[lo + 1], &out[lo + 2], (size_t)(n - lo - 2) * sizeof *out);
