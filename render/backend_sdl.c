@@ -36,6 +36,7 @@ struct vw_backend {
     int ncache;
     int w, h;
     SDL_Rect windowed;      /* where the window was before full screen */
+    void *font_data;        /* the font file, read once: glyphs load from memory */
 };
 
 const char *vw_font_path(void)
@@ -55,9 +56,15 @@ static int open_fonts(vw_backend *b, char *err, size_t errlen)
         snprintf(err, errlen, "the font %s was not found (set SOCKSCOPE_ASSETS to the assets/ directory)", FONT_FILE);
         return -1;
     }
+    /* SDL_ttf keeps few glyphs, and Hangul has many: glyphs are loaded again
+     * and again, and from memory that costs no system calls */
+    size_t size = 0;
+    b->font_data = SDL_LoadFile(path, &size);
     for (int s = 0; s < 2; s++)
         for (int f = 0; f < VW_NFONTS; f++) {
-            b->font[s][f] = TTF_OpenFont(path, s ? font_px_lecture[f] : font_px_normal[f]);
+            int px = s ? font_px_lecture[f] : font_px_normal[f];
+            b->font[s][f] = b->font_data ? TTF_OpenFontRW(SDL_RWFromConstMem(b->font_data, (int)size), 1, px)
+                                         : TTF_OpenFont(path, px);
             if (!b->font[s][f]) {
                 snprintf(err, errlen, "cannot open the font %s: %s", path, TTF_GetError());
                 return -1;
@@ -150,6 +157,7 @@ void vw_backend_free(vw_backend *b)
         for (int f = 0; f < VW_NFONTS; f++)
             if (b->font[s][f])
                 TTF_CloseFont(b->font[s][f]);
+    SDL_free(b->font_data);
     if (b->ren) SDL_DestroyRenderer(b->ren);
     if (b->surf) SDL_FreeSurface(b->surf);
     if (b->win) {

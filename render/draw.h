@@ -34,6 +34,7 @@ typedef struct vw_draw {
     vw_measure_fn measure;
     void *measure_ud;
     int font_px[VW_NFONTS]; /* pixel sizes the backend uses for each font */
+    struct vw_measure_cache *mcache; /* widths already measured (draw.c) */
 } vw_draw;
 
 void vw_draw_init(vw_draw *d, vw_measure_fn measure, void *ud, const int font_px[VW_NFONTS]);
