@@ -45,10 +45,12 @@ static void accept_one(sel *S)
     ss_set_nonblocking(fd, 1);
 }
 
-/* Table 11-6: a socket with unsent bytes waits to write, otherwise to read. */
+/* Table 11-6: a socket with unsent bytes waits to write, otherwise to read.
+ * Recorded as fd_sets (table 11-7's FD_ZERO and FD_SET, in user space). */
 static int build_sets(sel *S, fd_set *rset, fd_set *wset)
 {
     ss_server *s = S->srv;
+    uint64_t t0 = ss_ticks();
     FD_ZERO(rset);
     FD_ZERO(wset);
     FD_SET(s->listen_fd, rset);
@@ -60,6 +62,7 @@ static int build_sets(sel *S, fd_set *rset, fd_set *wset)
         if (si->fd > maxfd)
             maxfd = si->fd;
     }
+    ss_note(SS_API_FD_SETS, -1, (uint64_t)S->set.n + 2, 0, 0, 0, 0, t0, ss_ticks());
     return maxfd;
 }
 

@@ -32,21 +32,19 @@ static void add(vw_capstrip *cs, vw_draw *d, int width, vw_font f, vw_cs_style s
         vw_wrap(d, f, s, width, add_line, &c);
 }
 
-/* "[model] thread — call(...)": the facts line of a panel at the playhead */
-static const vw_ev *facts_line(const vw_app *app, int p, char *out, size_t n)
+/* "[model] thread — call(...)": the facts line of a panel at the playhead;
+ * 0 and the event's lane and index, or -1 when nothing happened yet */
+static int facts_line(const vw_app *app, int p, char *out, size_t n, int *lane, size_t *idx)
 {
     const vw_run *run = &app->s.runs[p];
-    int lane;
-    size_t idx;
     char facts[400];
-    if (vw_caption_pick(run, app->a.t, &lane, &idx) != 0) {
+    if (vw_caption_pick(run, app->a.t, lane, idx) != 0) {
         snprintf(out, n, "[%s] %s", run->model, vw_label("press_play", app->lang));
-        return NULL;
+        return -1;
     }
-    const vw_ev *e = &run->lanes[lane].ev[idx];
-    vw_caption_facts(e, run->lanes[lane].name, app->lang, facts, sizeof facts);
+    vw_caption_facts(run, &run->lanes[*lane].ev[*idx], run->lanes[*lane].name, app->lang, facts, sizeof facts);
     snprintf(out, n, "[%s] %s", run->model, facts);
-    return e;
+    return 0;
 }
 
 static uint32_t hash_words(const vw_capstrip *cs)
@@ -72,17 +70,24 @@ static int fill(vw_capstrip *cs, vw_app *app, vw_draw *d, int width, vw_font big
         snprintf(line + k, sizeof line - k, "%s", vw_preset_caption(pr, app->lang));
         add(cs, d, width, body, VW_CS_SCENARIO, line);
     }
-    const vw_ev *e = facts_line(app, p, line, sizeof line);
+    int lane;
+    size_t idx;
+    int explains = facts_line(app, p, line, sizeof line, &lane, &idx) == 0;
     add(cs, d, width, big, VW_CS_FACTS, line);
-    if (e)
-        add(cs, d, width, big, VW_CS_EXPLAIN, vw_caption_explain(e, app->lang));
+    if (explains) {
+        char text[2048];
+        vw_caption_explain(r, lane, idx, app->lang, text, sizeof text);
+        add(cs, d, width, big, VW_CS_EXPLAIN, text);
+    }
     add(cs, d, width, body, VW_CS_MODEL, vw_caption_model(r->model, app->lang));
+    if (vw_run_has_emul(r)) /* what the grey lanes are */
+        add(cs, d, width, body, VW_CS_MODEL, vw_caption_emul_note(app->lang));
     /* the other panels at the same instant, one line each (Tab moves the focus) */
     for (int k = 1; k < app->s.nruns && k <= 2; k++) {
-        facts_line(app, (p + k) % app->s.nruns, line, sizeof line);
+        facts_line(app, (p + k) % app->s.nruns, line, sizeof line, &lane, &idx);
         add(cs, d, width, body, VW_CS_OTHER, line);
     }
-    return e != NULL;
+    return explains;
 }
 
 /* y of each line within its page, a small gap between paragraphs; pages of

@@ -19,12 +19,24 @@ int vw_lang_parse(const char *s, vw_lang *out); /* "en"/"ko": 0, else -1 */
  * Returns 0 and sets lane/idx, or -1 when nothing has happened yet. */
 int vw_caption_pick(const vw_run *r, double t, int *lane, size_t *idx);
 
-/* The explanation of an event (textbook wording), chosen by API and by
- * how the call went (waited, would block, failed, asynchronous). */
-const char *vw_caption_explain(const vw_ev *e, vw_lang lang);
-/* "recv(sock 7) -> 512 bytes, 3.2 µs, slept": the facts line */
-void vw_caption_facts(const vw_ev *e, const char *thread, vw_lang lang, char *out, size_t n);
+/* The explanation of event idx of lane (textbook wording), chosen by its
+ * role in the model, never by a stand-in's Linux call: a Windows call is
+ * explained as the Windows call; inside a message dispatch the message's
+ * network event and its function (table 11-9) come first. */
+void vw_caption_explain(const vw_run *r, int lane, size_t idx, vw_lang lang, char *out, size_t n);
+/* "worker 1 — GetQueuedCompletionStatus — futex_wait here socket 7, result
+ * 512, 3.2 µs, slept": the facts line */
+void vw_caption_facts(const vw_run *r, const vw_ev *e, const char *thread, vw_lang lang, char *out, size_t n);
+/* An event's label for hover text and facts: its name in the model, the
+ * network events it carried, and for a stand-in's Windows call the Linux
+ * call that played it ("GetQueuedCompletionStatus — futex_wait here"). */
+void vw_ev_label(const vw_run *r, const vw_ev *e, vw_lang lang, char *out, size_t n);
+/* The network events (table 11-8) of a message or event code: "FD_READ",
+ * "FD_READ|FD_WRITE"; "UI" for an ordinary window message (VW_SUB_BIG). */
+void vw_net_events(unsigned bits, char *out, size_t n);
 /* The model's strengths and weaknesses; a generic line for unknown models. */
 const char *vw_caption_model(const char *model, vw_lang lang);
+/* What the grey emulation lanes of a Linux stand-in are. */
+const char *vw_caption_emul_note(vw_lang lang);
 
 #endif

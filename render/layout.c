@@ -238,14 +238,15 @@ static void place_strips(vw_layout *L, vw_draw *d, const vw_session *s, int top,
 }
 
 /* --- measured parts -------------------------------------------------------------- */
-static const char *const LEGEND[VW_LEGEND_N] = {"user", "kernel", "wait", "idle", "completion", "inflight", "message", "request"};
+static const char *const LEGEND[VW_LEGEND_N] = {"user",     "kernel",  "wait",    "idle", "completion",
+                                                 "inflight", "message", "request", "emul"};
 
 /* legend items left to right in the label font, or the small one when that
  * keeps them on one row; onto a new row when the next does not fit */
-static int legend_rows(vw_layout *L, vw_draw *d, vw_font f, int place)
+static int legend_rows(vw_layout *L, vw_draw *d, vw_font f, int n, int place)
 {
     int lh = text_h(L, f), rowh = lh + 6, x = 12, row = 0, W = L->o.w;
-    for (int i = 0; i < VW_LEGEND_N; i++) {
+    for (int i = 0; i < n; i++) {
         int w = lh + 4 + 8 + vw_text_w(d, f, vw_label(LEGEND[i], L->o.lang));
         if (x > 12 && x + w > W - 8)
             row++, x = 12;
@@ -258,12 +259,17 @@ static int legend_rows(vw_layout *L, vw_draw *d, vw_font f, int place)
     return row + 1;
 }
 
-static int place_legend(vw_layout *L, vw_draw *d, int bottom)
+static int place_legend(vw_layout *L, vw_draw *d, const vw_session *s, int bottom)
 {
-    L->f_legend = legend_rows(L, d, L->f_label, 0) > 1 && legend_rows(L, d, VW_FONT_SMALL, 0) == 1 ? VW_FONT_SMALL : L->f_label;
-    int rows = legend_rows(L, d, L->f_legend, 1), h = rows * (text_h(L, L->f_legend) + 6);
+    int n = VW_LEGEND_N - 1;
+    for (int i = 0; i < s->nruns && n < VW_LEGEND_N; i++)
+        n += vw_run_has_emul(&s->runs[i]); /* a stand-in's grey lanes */
+    memset(L->legend_key, 0, sizeof L->legend_key);
+    L->f_legend = legend_rows(L, d, L->f_label, n, 0) > 1 && legend_rows(L, d, VW_FONT_SMALL, n, 0) == 1 ? VW_FONT_SMALL
+                                                                                                          : L->f_label;
+    int rows = legend_rows(L, d, L->f_legend, n, 1), h = rows * (text_h(L, L->f_legend) + 6);
     L->legend = (vw_rect){4, bottom - h, L->o.w - 8, h};
-    for (int i = 0; i < VW_LEGEND_N; i++)
+    for (int i = 0; i < n; i++)
         L->legend_item[i].y += L->legend.y + 3;
     return L->legend.y;
 }
@@ -339,7 +345,7 @@ void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
     L->message = (vw_rect){0, L->axis.y + L->axis.h, W, o->message ? o->line_h[o->lecture ? 2 : 1] + 10 : 0};
     int bottom = H;
     L->minimap = (vw_rect){L->label_w, bottom - (o->lecture ? 44 : 34), L->axis.w, o->lecture ? 36 : 28};
-    bottom = place_legend(L, d, L->minimap.y - 4) - 2;
+    bottom = place_legend(L, d, s, L->minimap.y - 4) - 2;
     L->caption = (vw_rect){4, bottom, W - 8, 0};
     if (o->lecture) {
         int others = s->nruns > 3 ? 2 : s->nruns > 1 ? s->nruns - 1 : 0;

@@ -50,7 +50,7 @@ typedef struct vw_layout_opts {
     int open;         /* 1 + the panel opened alone from the overview (0: none) */
 } vw_layout_opts;
 
-#define VW_LEGEND_N 8
+#define VW_LEGEND_N 9 /* the last, the stand-ins' grey, only when a run has it */
 
 typedef struct vw_layout {
     vw_layout_opts o;

@@ -29,6 +29,14 @@ const char *vw_ev_name(const vw_ev *e)
     return e->api == SS_API_REQUEST ? "request" : ss_event_name(e->api, e->sub, e->flags);
 }
 
+int vw_run_has_emul(const vw_run *r)
+{
+    for (int i = 0; i < r->nserver; i++)
+        if (r->lanes[i].kind == VW_LANE_EMUL)
+            return 1;
+    return 0;
+}
+
 int vw_ev_impl(const vw_run *r, const vw_ev *e)
 {
     if (!(e->flags & SS_EV_STANDIN))
@@ -105,6 +113,8 @@ void vw_lane_push(vw_lane *l, const ss_event *ev)
     e->dur_enc = vw_dur_encode(ev->t1 > ev->t0 ? ev->t1 - ev->t0 : 0);
     e->ret = ev->ret > INT32_MAX ? INT32_MAX : ev->ret < INT32_MIN ? INT32_MIN : (int32_t)ev->ret;
     e->sock = ev->sock;
+    if (ev->sock < 0 && (ev->api == SS_API_SELECT || ev->api == SS_API_POLL || ev->api == SS_API_WSA_WAIT))
+        e->sock = -2 - (int32_t)(ev->arg < 1000000 ? ev->arg : 1000000); /* vw_ev_watched */
     e->api = (uint8_t)(ev->api < 256 ? ev->api : 0);
     e->sub = (uint8_t)(ev->aux < 256 ? ev->aux : 255);
     e->err = (uint8_t)((ev->err & 0x7f) | ((ev->flags & SS_EV_STANDIN) && !ev->impl ? VW_EV_USERSPACE : 0));
@@ -194,8 +204,25 @@ static int cmp_lane(const void *a, const void *b)
     return x->thread_idx < y->thread_idx ? -1 : x->thread_idx > y->thread_idx;
 }
 
+/* sockscope's own threads (the runner, a stop watcher) are shown only when
+ * they hold something of the run's story (a simulated UI's posts) */
+static void drop_empty_control_lanes(vw_run *r)
+{
+    int k = 0;
+    for (int i = 0; i < r->nlanes; i++) {
+        vw_lane *l = &r->lanes[i];
+        if (l->kind == VW_LANE_THREAD && l->role == SS_ROLE_CONTROL && l->n == 0) {
+            free(l->ev);
+            continue;
+        }
+        r->lanes[k++] = *l;
+    }
+    r->nlanes = k;
+}
+
 void vw_run_finish(vw_run *r)
 {
+    drop_empty_control_lanes(r);
     qsort(r->lanes, (size_t)r->nlanes, sizeof *r->lanes, cmp_lane);
     r->nserver = 0;
     uint64_t last = 0;

@@ -25,6 +25,10 @@ typedef struct vw_ev {
     uint8_t flags; /* SS_EV_* */
 } vw_ev;
 
+/* vw_ev.sub for a code above 255: a window message that is not a socket
+ * message (SS_MSG_UI; WM_QUIT), the UI work that handles one. */
+#define VW_SUB_BIG 255
+
 /* vw_ev.err's top bit: a stand-in's Windows call (SS_EV_STANDIN) that its
  * machinery did without entering the kernel (a packet already queued). */
 #define VW_EV_USERSPACE 0x80
@@ -156,9 +160,14 @@ static inline uint64_t vw_op_dur(const vw_op *o) { vw_ev e = {.dur_enc = o->dur}
 static inline uint64_t vw_op_end(const vw_op *o) { return o->t0 + vw_op_dur(o); }
 uint32_t vw_dur_encode(uint64_t ns);
 vw_cat   vw_ev_cat(const vw_ev *e);
+/* The run is a Linux stand-in's: it has emulation lanes. */
+int vw_run_has_emul(const vw_run *r);
 /* The lane counts for the model and may be captioned. */
 static inline int vw_lane_is_model(const vw_lane *l) { return l->kind == VW_LANE_THREAD && l->role == SS_ROLE_SERVER; }
 static inline int vw_ev_err(const vw_ev *e) { return e->err & 0x7f; }
+/* A wait over many sockets (select, poll, WSAWaitForMultipleEvents) keeps
+ * how many it watched in sock, as -2 - n (it has no one socket). */
+static inline int vw_ev_watched(const vw_ev *e) { return e->sock <= -2 ? -2 - e->sock : -1; }
 /* The name of an event in its model ("GetQueuedCompletionStatus",
  * "WSARecv", "recv"), and for a stand-in's Windows call the Linux call
  * that did it here (0: none, it stayed in user space; -1: not a stand-in). */

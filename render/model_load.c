@@ -129,9 +129,9 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     snprintf(name, sizeof name, "thread %u", thread);
     vw_lane *l = vw_run_lane(r, thread, SS_ROLE_SERVER, name);
     if (l && (ev->flags & SS_EV_EMUL) && l->kind == VW_LANE_THREAD) /* a stand-in's call on a model thread */
-        l = vw_run_lane(r, VW_INLINE_EMUL_THREAD, SS_ROLE_EMUL, "stand-in, in model threads");
-    if (!l)
-        return;
+        l = vw_run_lane(r, VW_INLINE_EMUL_THREAD, SS_ROLE_EMUL, "stand-in calls");
+    if (!l || (l->role == SS_ROLE_CONTROL && ev->api != SS_API_MSG_POST))
+        return; /* sockscope's own threads: only a simulated UI's messages are the run's */
     if ((ev->flags & SS_EV_STANDIN) && ev->impl && ev->api < SS_API_COUNT && ev->impl < 256)
         r->impl[ev->api] = (uint8_t)ev->impl;
     if (l->kind == VW_LANE_CLIENT) {

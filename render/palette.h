@@ -29,6 +29,16 @@
 #define VW_C_TIP_BG    VW_RGBA(0xff, 0xff, 0xe8, 0xf4)
 #define VW_C_CAPTION   VW_RGB(0x10, 0x2a, 0x43)
 
+/* the same colour's grey (its luma): a Linux stand-in's emulation lanes,
+ * which keep the categories' lightness but not their hue */
+static inline vw_rgba vw_grey(vw_rgba c)
+{
+    unsigned r = (c >> 24) & 0xff, g = (c >> 16) & 0xff, b = (c >> 8) & 0xff;
+    unsigned y = (299 * r + 587 * g + 114 * b) / 1000;
+    return (vw_rgba)(y << 24 | y << 16 | y << 8 | (c & 0xffu));
+}
+#define VW_C_EMUL      VW_RGB(0x9a, 0x9a, 0x9a) /* the legend's swatch for emulation lanes */
+
 /* the same colour, lighter: events the playhead has not reached yet */
 static inline vw_rgba vw_future(vw_rgba c) { return (c & 0xffffff00u) | 0x48u; }
 

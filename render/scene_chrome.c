@@ -123,8 +123,8 @@ static void legend_item(vw_sc *c, const vw_rect *r, vw_rgba col, const char *key
 void vw_sc_legend(vw_sc *c)
 {
     const vw_layout *L = &c->app->L;
-    static const vw_rgba col[VW_LEGEND_N] = {VW_C_USER,   VW_C_KERNEL,   VW_C_WAIT,    VW_C_IDLE,
-                                             VW_C_PACKET, VW_C_INFLIGHT, VW_C_MESSAGE, VW_C_REQUEST};
+    static const vw_rgba col[VW_LEGEND_N] = {VW_C_USER,     VW_C_KERNEL,  VW_C_WAIT,    VW_C_IDLE, VW_C_PACKET,
+                                             VW_C_INFLIGHT, VW_C_MESSAGE, VW_C_REQUEST, VW_C_EMUL};
     for (int i = 0; i < VW_LEGEND_N; i++)
         if (L->legend_key[i])
             legend_item(c, &L->legend_item[i], col[i], L->legend_key[i], i == 4);
@@ -402,12 +402,20 @@ static void tip_event(const vw_run *r, const vw_hit *h, vw_lang lang, char lines
     char t0[32], dur[32];
     vw_fmt_ns((double)e->t0, t0, sizeof t0);
     vw_fmt_ns((double)vw_ev_dur(e), dur, sizeof dur);
+    char label[96];
+    vw_ev_label(r, e, lang, label, sizeof label);
     if (e->api == SS_API_OP_SUBMIT || e->api == SS_API_OP_COMPLETE)
-        snprintf(lines[(*n)++], 160, "%s: %s   (%s)", ss_api_name(e->api), ss_api_name(e->sub), l->name);
+        snprintf(lines[(*n)++], 160, "%.80s: %.20s   (%.40s)", label, ss_api_name(e->sub), l->name);
     else
-        snprintf(lines[(*n)++], 160, "%s()   (%s)", e->api == SS_API_REQUEST ? "request" : ss_api_name(e->api), l->name);
-    snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, vw_ev_err(e) ? "  " : "",
-             vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
+        snprintf(lines[(*n)++], 160, "%.100s   (%.40s)", label, l->name);
+    if (l->kind == VW_LANE_EMUL || (e->flags & SS_EV_EMUL))
+        snprintf(lines[(*n)++], 160, "%s", vw_label("tip_emul", lang));
+    if (vw_ev_watched(e) >= 0)
+        snprintf(lines[(*n)++], 160, vw_label("tip_watched_fmt", lang), vw_ev_watched(e), e->ret,
+                 vw_ev_err(e) ? "  " : "", vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
+    else
+        snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, vw_ev_err(e) ? "  " : "",
+                 vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, vw_label("tip_at_fmt", lang), t0, dur);
     snprintf(lines[(*n)++], 160, "%s%s%s", vw_label((e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry", lang),
              (e->flags & SS_EV_MAYBLOCK) ? vw_label(", could block", lang) : "",
@@ -424,10 +432,13 @@ static void tip_op(const vw_run *r, const vw_hit *h, vw_lang lang, char lines[8]
     char t0[32], dur[32];
     vw_fmt_ns((double)op->t0, t0, sizeof t0);
     vw_fmt_ns((double)vw_op_dur(op), dur, sizeof dur);
-    if (op_lane)
+    if (op_lane) {
         snprintf(lines[(*n)++], 160, vw_label("tip_async_fmt", lang), ss_api_name(op->api), op->sock);
-    else
-        snprintf(lines[(*n)++], 160, vw_label("tip_msg_fmt", lang), op->api, op->sock);
+    } else {
+        char ne[64];
+        vw_net_events(op->api, ne, sizeof ne);
+        snprintf(lines[(*n)++], 160, vw_label("tip_msg_fmt", lang), ne[0] ? ne : "?", op->sock);
+    }
     const char *when = op_lane ? (op->open ? "tip_sub_open_fmt" : "tip_sub_fmt") : (op->open ? "tip_post_open_fmt" : "tip_post_fmt");
     snprintf(lines[(*n)++], 160, vw_label(when, lang), t0, dur);
     const char *from = op->lane_from < r->nlanes ? r->lanes[op->lane_from].name : "?";

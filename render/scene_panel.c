@@ -40,6 +40,8 @@ static int clampi(double x, int lo, int hi) { return x < lo ? lo : x > hi ? hi :
 void vw_sc_rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col)
 {
     int ph = (int)c->ph_x;
+    if (c->grey)
+        col = vw_grey(col);
     if (x1 <= ph) {
         vw_fill(c->d, x0, y, x1 - x0, h, col);
     } else if (x0 >= ph) {
@@ -106,7 +108,7 @@ static void draw_single(vw_sc *c, const vw_run *r, const vw_lane *l, const vw_se
     rect_split(c, s->x0, s->x1, y, h, event_color(r, e));
     int w = s->x1 - s->x0;
     if (w > 46 && h >= vw_text_h(c->d, VW_FONT_SMALL)) {
-        const char *name = e->api == SS_API_REQUEST ? "request" : ss_api_name(e->api);
+        const char *name = vw_ev_name(e); /* the role's name: a stand-in's Windows call as Windows names it */
         if (vw_text_w(c->d, VW_FONT_SMALL, name) < w - 6)
             vw_text(c->d, s->x0 + 3, y + (h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL,
                     VW_RGB(0xff, 0xff, 0xff), VW_ALIGN_LEFT, name);
@@ -229,6 +231,7 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
 {
     const vw_lane *l = &r->lanes[b->lane];
     int X0 = c->v->x0, X1 = c->v->x0 + c->v->w;
+    c->grey = l->kind == VW_LANE_EMUL; /* the stand-in's machinery, not the model */
     vw_fill(c->d, X0, b->y, X1 - X0, b->h, VW_C_IDLE);
     int a0 = clampi(vw_view_px(c->v, (double)l->first), X0, X1), a1 = clampi(vw_view_px(c->v, (double)l->last), X0, X1);
     rect_split(c, a0, a1, b->y, b->h, VW_C_ALIVE);
@@ -240,6 +243,16 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
         lane_arrows(c, r, pb, b->lane, i, j);
     }
     highlight_current(c, l, b->y, b->h);
+    c->grey = 0;
+}
+
+/* a message wide enough for it names its network event (FD_READ...) */
+static void message_label(vw_sc *c, const vw_op *op, int x0, int x1, int y, int h)
+{
+    char ne[64];
+    vw_net_events(op->api, ne, sizeof ne);
+    if (ne[0] && h >= vw_text_h(c->d, VW_FONT_SMALL) - 2 && vw_text_w(c->d, VW_FONT_SMALL, ne) < x1 - x0 - 4)
+        vw_text(c->d, x0 + 2, y + (h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL, VW_C_TEXT, VW_ALIGN_LEFT, ne);
 }
 
 static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
@@ -253,6 +266,8 @@ static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
             continue;
         int y = rh >= 2 ? b->y + op->row * rh : b->y, h = rh >= 2 ? rh - 1 : b->h;
         rect_split(c, x0, x1 > x0 ? x1 : x0 + 1, y, h, op->ret_neg ? VW_C_WAIT : col);
+        if (col == VW_C_MESSAGE)
+            message_label(c, op, x0, x1, y, h);
         if (op->depth && x1 < X1) { /* the completion queue when it was taken: taller = more packets */
             int qh = op->depth * b->h / (VW_OP_ROWS * 2) + 1;
             qh = qh > b->h ? b->h : qh;

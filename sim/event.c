@@ -20,7 +20,7 @@ static const char *const api_names[SS_API_COUNT] = {
     [SS_API_EVENT_CREATE] = "event_create", [SS_API_EVENT_SET] = "event_set",
     [SS_API_EVENT_RESET] = "event_reset", [SS_API_EVENT_CLOSE] = "event_close",
     [SS_API_PACKET_POST] = "packet_post", [SS_API_ROUTINE] = "routine",
-    [SS_API_ENUM_EVENTS] = "enum_network_events", [SS_API_TRACE_WAIT] = "trace_wait",
+    [SS_API_ENUM_EVENTS] = "enum_network_events", [SS_API_TRACE_WAIT] = "trace_wait", [SS_API_FD_SETS] = "fd_sets",
     [SS_API_WSA_ASYNC_SELECT] = "WSAAsyncSelect", [SS_API_GET_MESSAGE] = "GetMessage",
     [SS_API_WSA_CREATE_EVENT] = "WSACreateEvent", [SS_API_WSA_CLOSE_EVENT] = "WSACloseEvent",
     [SS_API_WSA_EVENT_SELECT] = "WSAEventSelect", [SS_API_WSA_WAIT] = "WSAWaitForMultipleEvents",

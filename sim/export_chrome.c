@@ -147,8 +147,13 @@ static void on_thread(void *ud, const ss_thread_meta *t)
     ss_names_thread(&c->names, t);
     char name[96];
     snprintf(name, sizeof name, "%s [%s]", t->name, ss_role_name(t->role));
-    /* lanes: server threads first, then the relay (link emulation), then clients */
-    int sort = (int)t->idx + (t->role == SS_ROLE_CLIENT ? 100000 : t->role == SS_ROLE_RELAY ? 50000 : 0);
+    /* lanes: the model's threads first, then a stand-in's emulation, sockscope's own, the relay
+     * (link emulation), then clients */
+    int sort = (int)t->idx + (t->role == SS_ROLE_CLIENT    ? 100000
+                              : t->role == SS_ROLE_RELAY   ? 50000
+                              : t->role == SS_ROLE_CONTROL ? 40000
+                              : t->role == SS_ROLE_EMUL    ? 30000
+                                                           : 0);
     meta(c, "thread_name", (int)t->idx + 1, name, sort);
 }
 
@@ -170,6 +175,12 @@ static void slice_args(chrome *c, const ss_event *ev)
         ss_jw_kstr(&c->w, "operation", ss_api_name((int)ev->aux));
     if (ev->api == SS_API_OP_COMPLETE)
         ss_jw_kuint(&c->w, "queue_depth", ev->arg);
+    if (ev->flags & SS_EV_STANDIN) { /* a Windows call as the Linux stand-in made it */
+        ss_jw_kstr(&c->w, "role", "stand-in");
+        ss_jw_kstr(&c->w, "linux_call", ev->impl ? ss_api_name(ev->impl) : "none (user space)");
+    } else if (ev->flags & SS_EV_EMUL) {
+        ss_jw_kstr(&c->w, "role", "emulation");
+    }
     ss_jw_end_obj(&c->w);
 }
 
@@ -221,11 +232,18 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     const ss_thread_meta *t = ss_names_get(&c->names, thread);
     int server = !t || (t->role != SS_ROLE_CLIENT && t->role != SS_ROLE_RELAY); /* relay accepts are not the server's */
     int tid = (int)thread + 1;
-    const char *name = ss_api_name(ev->api);
+    const char *name = ss_event_name(ev->api, (int)ev->aux, ev->flags);
     char label[48];
+    if (ev->flags & SS_EV_EMUL) { /* the stand-in's machinery: its own category, not the model's story */
+        slice(c, tid, name, "emulation", ev);
+        return;
+    }
     switch (ev->api) {
     case SS_API_OP_SUBMIT:
-        snprintf(label, sizeof label, "submit: %s", ss_api_name((int)ev->aux));
+        if (ev->flags & (SS_EV_KERNEL | SS_EV_STANDIN))
+            snprintf(label, sizeof label, "%s", name); /* WSARecv / WSASend */
+        else
+            snprintf(label, sizeof label, "submit: %s", ss_api_name((int)ev->aux));
         slice(c, tid, label, "async", ev);
         snprintf(label, sizeof label, "%s (in flight)", ss_api_name((int)ev->aux));
         async_mark(c, "b", "async", label, KERNEL_TID, ev->t0, ev->id);
@@ -254,7 +272,8 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         async_mark(c, "e", "request", "request", tid, ev->t1, ev->id + 1);
         break;
     default:
-        slice(c, tid, name, ev->flags & SS_EV_KERNEL ? "socket" : "event", ev);
+        slice(c, tid, name, (ev->flags & SS_EV_STANDIN) ? "stand-in" : (ev->flags & SS_EV_KERNEL) ? "socket" : "event",
+              ev);
         if (server && ev->api == SS_API_ACCEPT && ev->ret >= 0)
             track_accept(c, ev->ret, ev->t1);
         if (server && ev->api == SS_API_CLOSE && is_server_conn_close(c, ev))

@@ -198,9 +198,25 @@ int ss_set_nonblocking(int fd, int on)
 
 static int tv_nonzero(const struct timeval *tv) { return !tv || tv->tv_sec || tv->tv_usec; }
 
+/* Sockets in any of the sets (the call's arg: how many it watches). */
+static uint64_t sockets_in(int nfds, const fd_set *r, const fd_set *w, const fd_set *e)
+{
+    uint64_t n = 0;
+    for (int fd = 0; fd < nfds && fd < FD_SETSIZE; fd++)
+        n += (r && FD_ISSET(fd, r)) || (w && FD_ISSET(fd, w)) || (e && FD_ISSET(fd, e));
+    return n;
+}
+
 int ss_select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
-    PROBED(SS_API_SELECT, -1, (uint64_t)nfds, tv_nonzero(tv), select(nfds, r, w, e, tv));
+    uint64_t watched = ss_recording() ? sockets_in(nfds, r, w, e) : 0;
+    uint32_t timeout = ss_select_timeout_kind(tv);
+    ss_probe p_;
+    ss_probe_enter(&p_, tv_nonzero(tv));
+    int r_ = select(nfds, r, w, e, tv);
+    int e_ = r_ < 0 ? errno : 0;
+    ss_probe_exit(&p_, SS_API_SELECT, -1, watched, r_, e_, SS_EV_KERNEL, 0, timeout);
+    errno = e_;
     return r_;
 }
 

@@ -30,7 +30,14 @@ int     ss_shutdown(int fd, int how);
 int     ss_setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int     ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
 int     ss_set_nonblocking(int fd, int on);  /* ioctl(FIONBIO), as the textbook's ioctlsocket */
+/* select: recorded with arg = the sockets in the sets and aux = the
+ * timeout's case (the chapter's three: SS_SELECT_*). */
 int     ss_select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv);
+enum { SS_SELECT_FOREVER = 0, SS_SELECT_POLL = 1, SS_SELECT_TIMED = 2 };
+static inline uint32_t ss_select_timeout_kind(const struct timeval *tv)
+{
+    return !tv ? SS_SELECT_FOREVER : (tv->tv_sec || tv->tv_usec) ? SS_SELECT_TIMED : SS_SELECT_POLL;
+}
 int     ss_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 #ifdef __linux__
 struct epoll_event;

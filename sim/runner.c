@@ -44,7 +44,7 @@ static void param(params *p, const char *key, const char *fmt, ...)
 
 /* The classic six parameters always; the scenario's only when they differ
  * from the classic workload, so a plain run records what it always did. */
-static void describe(params *p, const ss_model_opts *mo, const ss_workload_opts *w)
+static void describe(params *p, const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w)
 {
     param(p, "clients", "%d", w->clients);
     param(p, "messages", "%d", w->messages);
@@ -55,13 +55,17 @@ static void describe(params *p, const ss_model_opts *mo, const ss_workload_opts 
         param(p, "size", "%d", w->size);
     param(p, "think_ms", "%g", w->think_ms);
     param(p, "cpu_us", "%u", mo->cpu_work_us);
-    char workers[24] = "", ui[48] = "";
+    char workers[24] = "", ui[48] = "", setsize[24] = "";
+    if (mo->fd_setsize)
+        snprintf(setsize, sizeof setsize, "fd-setsize=%d", mo->fd_setsize);
     if (mo->workers)
         snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
     if (mo->ui_rate)
         snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate, mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
     param(p, "options", "%s%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "",
-          mo->completion == SS_COMPLETION_ROUTINES ? "routines " : "", workers, ui, mo->fd_setsize ? "fd-setsize" : "");
+          mo->completion == SS_COMPLETION_ROUTINES ? "routines " : "", workers, ui, setsize);
+    if (strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
+        param(p, "fd_setsize", "%d", mo->fd_setsize > 0 && mo->fd_setsize < FD_SETSIZE ? mo->fd_setsize : FD_SETSIZE);
     static const char *const connect[] = {"all", "stagger", "churn"};
     if (w->connect != SS_CONNECT_ALL)
         param(p, "connect", "%s %g", connect[w->connect], w->connect == SS_CONNECT_STAGGER ? w->stagger_ms : (double)w->churn_messages);
@@ -129,7 +133,7 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     if (check_fds(w, err, errlen) != 0)
         return SS_EXIT_ENV;
     params p = {.n = 0};
-    describe(&p, mo, w);
+    describe(&p, m, mo, w);
     ss_run_info info = {m->name, m->mechanism, p.kv, p.n};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_CONTROL, "runner"); /* sockscope's: starts, drives and stops the run */

@@ -134,8 +134,14 @@ static void round_trip_exact(void **state)
     assert_int_equal(scan(path, 1, &t, &res, err), 0);
     assert_int_equal(t.events, 2 * THREADS * PER_THREAD);
     assert_int_equal(t.bad_fields, 0);
-    assert_int_equal(t.out_of_order, 0);
-    assert_int_equal(res.late_events, 0);
+    /* A thread preempted for longer than the reader's slack (20 ms) between
+     * reading the clock and storing its event makes that event late: on a
+     * loaded machine that happens (seen with a load average of 9 on 2
+     * cores). What must hold is that every event out of order is counted. */
+    if (res.late_events)
+        print_message("ordered scan: %llu late events (machine under load)\n", (unsigned long long)res.late_events);
+    assert_int_equal(t.out_of_order, res.late_events);
+    assert_true(res.late_events * 100 <= t.events); /* rare: not a broken merge */
 }
 
 static long file_size(const char *path)

@@ -439,7 +439,7 @@ static void captions_grow_or_page(void **state)
     const vw_run *r = &app->s.runs[app->focus];
     assert_int_equal(vw_caption_pick(r, app->a.t, &lane, &idx), 0);
     char want[2048], got[4096] = "";
-    snprintf(want, sizeof want, "%s", vw_caption_explain(&r->lanes[lane].ev[idx], VW_LANG_KO));
+    vw_caption_explain(r, lane, idx, VW_LANG_KO, want, sizeof want);
     for (int i = 0; i < app->cap.n; i++)
         if (app->cap.line[i].style == VW_CS_EXPLAIN)
             strcat(got, vw_capstrip_text(&app->cap, i));

@@ -142,6 +142,13 @@ static void hover_finds_the_event(void **state)
     vw_session_free(&s);
 }
 
+static const char *explain(const vw_run *r, int lane, size_t idx, vw_lang lang)
+{
+    static char buf[2048];
+    vw_caption_explain(r, lane, idx, lang, buf, sizeof buf);
+    return buf;
+}
+
 static void captions_explain_from_the_tables(void **state)
 {
     (void)state;
@@ -151,25 +158,29 @@ static void captions_explain_from_the_tables(void **state)
     size_t idx;
     assert_int_equal(vw_caption_pick(r, 4500, &lane, &idx), 0);
     assert_int_equal(idx, 1);
-    const vw_ev *e = &r->lanes[lane].ev[idx];
-    assert_non_null(strstr(vw_caption_explain(e, VW_LANG_EN), "table 11-1"));
-    assert_non_null(strstr(vw_caption_explain(e, VW_LANG_KO), "표 11-1"));
-    assert_non_null(strstr(vw_caption_explain(&r->lanes[0].ev[0], VW_LANG_EN), "read set"));
-    assert_non_null(strstr(vw_caption_explain(&r->lanes[0].ev[0], VW_LANG_EN), "blocking call"));
-    vw_ev wb = *e;
-    wb.err = SS_E_WOULDBLOCK;
-    assert_non_null(strstr(vw_caption_explain(&wb, VW_LANG_EN), "WSAEWOULDBLOCK"));
-    vw_ev tw = *e; /* the recorder's own wait is named as such, and drawn as a wait */
-    tw.api = SS_API_TRACE_WAIT;
-    tw.flags = 0;
-    assert_non_null(strstr(vw_caption_explain(&tw, VW_LANG_EN), "recorder"));
-    assert_non_null(strstr(vw_caption_explain(&tw, VW_LANG_KO), "기록기"));
-    assert_int_equal(vw_ev_cat(&tw), VW_CAT_WAIT);
+    vw_ev *e = &r->lanes[lane].ev[idx];
+    assert_non_null(strstr(explain(r, lane, idx, VW_LANG_EN), "table 11-1"));
+    assert_non_null(strstr(explain(r, lane, idx, VW_LANG_KO), "표 11-1"));
+    assert_non_null(strstr(explain(r, 0, 0, VW_LANG_EN), "read set"));
+    assert_non_null(strstr(explain(r, 0, 0, VW_LANG_EN), "blocking call"));
+    assert_non_null(strstr(explain(r, 0, 0, VW_LANG_EN), "timeout is NULL")); /* select's first case */
+    vw_ev keep = *e;
+    e->err = SS_E_WOULDBLOCK;
+    assert_non_null(strstr(explain(r, lane, idx, VW_LANG_EN), "WSAEWOULDBLOCK"));
+    *e = keep;
+    e->api = SS_API_TRACE_WAIT; /* the recorder's own wait is named as such, and drawn as a wait */
+    e->flags = 0;
+    assert_non_null(strstr(explain(r, lane, idx, VW_LANG_EN), "recorder"));
+    assert_non_null(strstr(explain(r, lane, idx, VW_LANG_KO), "기록기"));
+    assert_int_equal(vw_ev_cat(e), VW_CAT_WAIT);
+    *e = keep;
     assert_non_null(strstr(vw_caption_model("select", VW_LANG_EN), "64"));
     assert_non_null(strstr(vw_caption_model("iocp", VW_LANG_KO), "완료 포트"));
     char facts[256];
-    vw_caption_facts(e, "main", VW_LANG_EN, facts, sizeof facts);
-    assert_non_null(strstr(facts, "recv() socket 7, result 512"));
+    vw_caption_facts(r, e, "main", VW_LANG_EN, facts, sizeof facts);
+    assert_non_null(strstr(facts, "recv, socket 7, result 512"));
+    vw_caption_facts(r, &r->lanes[0].ev[0], "main", VW_LANG_EN, facts, sizeof facts);
+    assert_null(strstr(facts, "socket -1")); /* a wait over many sockets says how many */
     assert_int_equal(vw_caption_pick(r, -1, &lane, &idx), -1);
     vw_lang l;
     assert_int_equal(vw_lang_parse("ko", &l), 0);
