@@ -318,18 +318,27 @@ static int counters_width(const vw_layout *L)
     return clampi(W / 6, 150, 260);
 }
 
+static void build(vw_layout *L, const vw_session *s, const vw_layout_opts *o, vw_draw *d);
+
 void vw_layout_build(vw_layout *L, const vw_session *s, const vw_layout_opts *o)
 {
-    L->o = *o;
-    vw_draw est;
-    vw_draw *d = o->d;
-    if (!d) { /* no font: an estimate at the sizes the line heights imply */
-        int px[VW_NFONTS];
-        for (int f = 0; f < VW_NFONTS; f++)
-            px[f] = o->line_h[f] * 3 / 4 > 0 ? o->line_h[f] * 3 / 4 : 12;
-        vw_draw_init(&est, NULL, NULL, px);
-        d = &est;
+    if (o->d) {
+        build(L, s, o, o->d);
+        return;
     }
+    /* no font: an estimate at the sizes the line heights imply */
+    int px[VW_NFONTS];
+    for (int f = 0; f < VW_NFONTS; f++)
+        px[f] = o->line_h[f] * 3 / 4 > 0 ? o->line_h[f] * 3 / 4 : 12;
+    vw_draw est;
+    vw_draw_init(&est, NULL, NULL, px);
+    build(L, s, o, &est);
+    vw_draw_free(&est);
+}
+
+static void build(vw_layout *L, const vw_session *s, const vw_layout_opts *o, vw_draw *d)
+{
+    L->o = *o;
     L->f_label = o->lecture ? VW_FONT_NORMAL : VW_FONT_SMALL;
     int W = o->w, H = o->h, small = o->line_h[0], normal = o->line_h[1], large = o->line_h[2];
     int nboxes = 0;
