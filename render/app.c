@@ -171,6 +171,7 @@ static void key_char(vw_app *app, int ch)
     case 'x':
         if (app->sel.kind) {
             vw_session_remove(&app->s, app->sel.run);
+            app->open = 0; /* the panels after it moved up */
             vw_app_session_changed(app);
         }
         break;

@@ -38,11 +38,21 @@ shot() { # NAME: the window's geometry, then the whole screen as it is shown
     xdotool getwindowgeometry "$WIN" | tr -s ' ' | sed -n 's/.*Position: \([0-9]*\),\([0-9]*\).*/\1 \2/p;s/.*Geometry: \([0-9]*\)x\([0-9]*\).*/\1 \2/p' >"$T/$1.geo"
     import -window root "$T/$1.png"
 }
+# wait (up to 20 s: a loaded machine is slow, the test does not time it)
+# until the window has the size asked for, then a moment for a frame
+wait_size() {
+    for i in $(seq 100); do
+        xdotool getwindowgeometry "$WIN" | grep -q "Geometry: $1" && break
+        sleep 0.2
+    done
+    sleep 1
+}
+SCREEN=$(xdpyinfo 2>/dev/null | sed -n 's/.*dimensions: *\([0-9]*x[0-9]*\).*/\1/p')
 xdotool key --window "$WIN" l
-sleep 1.5
+wait_size "${SCREEN:-1600x1000}"
 shot lecture
 xdotool key --window "$WIN" Escape
-sleep 1.5
+wait_size 1200x700
 shot back
 kill $VIEW 2>/dev/null
 wait $VIEW 2>/dev/null
