@@ -167,8 +167,8 @@ static int add_conn(issuer *I, conn *c)
     return 0;
 }
 
-/* The new-socket event fired: take the handed-over sockets (creating their
- * events), post their first WSARecv, and on quit shut every socket down so
+/* The new-socket event fired: take the handed-over sockets, post their
+ * first WSARecv, and on quit shut every socket down so
  * its outstanding operation completes and the thread can finish. */
 static void take_incoming(issuer *I)
 {
@@ -182,8 +182,7 @@ static void take_incoming(issuer *I)
     while (list) {
         conn *c = list;
         list = c->next;
-        c->evfd = I->O->routines ? -1 : ss_sw_create_event();
-        if ((!I->O->routines && c->evfd < 0) || add_conn(I, c) != 0)
+        if (add_conn(I, c) != 0)
             discard(I, c);
         else if (issue(I, c, SS_API_RECV) != 0)
             drop(I, c);
@@ -429,7 +428,16 @@ static void hand_over(ov *O, int fd)
         return;
     }
     c->fd = fd;
-    c->evfd = -1;
+    /* the socket's event object, created by the accepting thread as the
+     * book's AddSocketInfo does: out of descriptors, this socket goes */
+    c->evfd = O->routines ? -1 : ss_sw_create_event();
+    if (!O->routines && c->evfd < 0) {
+        ss_refusing(O->srv, "cannot create an event object (WSACreateEvent) for a new socket, out of descriptors: "
+                            "such sockets are closed");
+        free(c);
+        ss_conn_closed(O->srv, fd);
+        return;
+    }
     atomic_fetch_add(&I->assigned, 1);
     ss_emul_begin();
     ss_lock_acquire(&I->lock);

@@ -13,6 +13,8 @@
 void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg)
 {
     vw_app *app = c->app;
+    if (app->slide)
+        return; /* a picture: nothing to click */
     if (app->nzones < VW_MAX_ZONES)
         app->zones[app->nzones++] = (vw_zone){{x, y, w, h}, id, arg};
 }
@@ -36,6 +38,8 @@ static int centred_y(vw_sc *c, const vw_rect *r, vw_font f) { return r->y + (r->
 void vw_sc_header(vw_sc *c)
 {
     vw_app *app = c->app;
+    if (app->slide)
+        return;
     const vw_rect *r = &app->L.header;
     vw_lang lang = app->lang;
     const vw_rgba white = VW_RGB(0xff, 0xff, 0xff), soft = VW_RGB(0xd8, 0xe4, 0xf0);
@@ -74,9 +78,10 @@ static void axis_note(vw_sc *c, char *s, size_t n)
     const vw_app *app = c->app;
     const vw_layout *L = &app->L;
     s[0] = 0;
-    if (L->shown < L->npanels && !app->open)
-        snprintf(s, n, vw_label("panels_fmt", app->lang), L->first + 1, L->first + L->shown, L->npanels);
-    else if (app->overview_on)
+    if (L->shown < L->npanels && !app->open) /* a slide has no keys */
+        snprintf(s, n, vw_label(app->slide ? "panels_slide_fmt" : "panels_fmt", app->lang), L->first + 1,
+                 L->first + L->shown, L->npanels);
+    else if (app->overview_on && !app->slide)
         snprintf(s, n, vw_label("overview_fmt", app->lang), L->npanels);
 }
 
@@ -321,7 +326,7 @@ int vw_scene_form_height(vw_app *app, vw_draw *d, int w)
 void vw_sc_form(vw_sc *c)
 {
     const vw_rect *r = &c->app->L.form;
-    if (r->h <= 0)
+    if (r->h <= 0 || c->app->slide)
         return;
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
     vw_frame(c->d, r->x, r->y, r->w, r->h, VW_C_TEXT_DIM, 1);
@@ -368,6 +373,8 @@ void vw_sc_minimap(vw_sc *c)
 {
     vw_app *app = c->app;
     const vw_rect *r = &app->L.minimap;
+    if (app->slide)
+        return;
     vw_scene_minimap_cache(app);
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
     /* a row per run; more runs than rows of a few pixels share one row (their mean) */
@@ -417,11 +424,12 @@ static void tip_event(const vw_run *r, const vw_hit *h, vw_lang lang, char lines
         snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, vw_ev_err(e) ? "  " : "",
                  vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, vw_label("tip_at_fmt", lang), t0, dur);
+    char waits[32]; /* "did not sleep" only where sleeping was measured (sim/server.h) */
+    vw_param_value(r->params, "waits", waits, sizeof waits);
+    const char *no_wait = vw_label(waits[0] && strcmp(waits, "measured") != 0 ? ", not measured" : ", did not sleep", lang);
     snprintf(lines[(*n)++], 160, "%s%s%s", vw_label((e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry", lang),
              (e->flags & SS_EV_MAYBLOCK) ? vw_label(", could block", lang) : "",
-             (e->flags & SS_EV_WAITED)     ? vw_label(", slept", lang)
-             : (e->flags & SS_EV_MAYBLOCK) ? vw_label(", did not sleep", lang)
-                                           : "");
+             (e->flags & SS_EV_WAITED) ? vw_label(", slept", lang) : (e->flags & SS_EV_MAYBLOCK) ? no_wait : "");
 }
 
 static void tip_op(const vw_run *r, const vw_hit *h, vw_lang lang, char lines[8][160], int *n)
@@ -452,7 +460,7 @@ void vw_sc_tooltip(vw_sc *c)
 {
     vw_app *app = c->app;
     const vw_hit *h = &app->hover;
-    if (!h->kind || h->run >= app->s.nruns)
+    if (!h->kind || h->run >= app->s.nruns || app->slide)
         return;
     char lines[8][160];
     int n = 0;
@@ -498,7 +506,7 @@ void vw_sc_message(vw_sc *c)
 static void playhead(vw_sc *c)
 {
     const vw_rect *p = &c->app->L.plot;
-    if (c->ph_x < p->x || c->ph_x > p->x + p->w)
+    if (c->ph_x < p->x || c->ph_x > p->x + p->w || !c->show_playhead)
         return;
     int x = (int)c->ph_x;
     vw_fill(c->d, x - 1, c->app->L.axis.y, 2, p->y + p->h - c->app->L.axis.y, VW_C_PLAYHEAD);
@@ -511,6 +519,8 @@ void vw_scene_build(vw_app *app, vw_draw *d)
     c.f_label = app->lecture ? VW_FONT_NORMAL : VW_FONT_SMALL;
     c.f_body = app->lecture ? VW_FONT_LARGE : VW_FONT_NORMAL;
     c.ph_x = vw_view_px(&app->v, app->a.t);
+    /* a slide at the end (its default) shows a finished run, not a moment */
+    c.show_playhead = !(app->slide && app->a.t >= app->a.end);
     c.segcap = app->v.w * 3 + 16;
     c.seg = malloc((size_t)c.segcap * sizeof *c.seg);
     app->nzones = 0;

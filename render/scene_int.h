@@ -22,6 +22,7 @@ typedef struct vw_sc {
     int arrows_left;      /* arrow budget: dense views skip arrows */
     int dots_left;        /* travelling packets still allowed this frame */
     int lines;            /* lines written by a wrapping callback */
+    int show_playhead;    /* the playhead and the calls it crosses are marked */
     int grey;             /* drawing a stand-in's emulation lane: every colour as its grey */
 } vw_sc;
 

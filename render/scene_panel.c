@@ -242,7 +242,8 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
         draw_containers(c, l, i, j, b->y, b->h);
         lane_arrows(c, r, pb, b->lane, i, j);
     }
-    highlight_current(c, l, b->y, b->h);
+    if (c->show_playhead)
+        highlight_current(c, l, b->y, b->h);
     c->grey = 0;
 }
 
@@ -447,17 +448,21 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
     /* panel buttons, right to left: remove, move down, move up; back to the
      * overview when this panel was opened from it */
     int bx = c->app->w - 8;
-    bx = title_button(c, t, bx, "×", VW_Z_REMOVE, p) - 4;
-    bx = title_button(c, t, bx, "▼", VW_Z_DOWN, p) - 4;
-    bx = title_button(c, t, bx, "▲", VW_Z_UP, p) - 4;
-    if (c->app->open)
-        bx = title_button(c, t, bx, vw_label("opened", lang), VW_Z_BACK, 0) - 4;
+    if (!c->app->slide) { /* a picture for a slide has no buttons */
+        bx = title_button(c, t, bx, "×", VW_Z_REMOVE, p) - 4;
+        bx = title_button(c, t, bx, "▼", VW_Z_DOWN, p) - 4;
+        bx = title_button(c, t, bx, "▲", VW_Z_UP, p) - 4;
+        if (c->app->open)
+            bx = title_button(c, t, bx, vw_label("opened", lang), VW_Z_BACK, 0) - 4;
+    }
     char title[1024];
     snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
     int x = 8 + vw_text_fit(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, title, bx - 18) + 14;
-    /* a warning first, where a cut title cannot hide it */
-    snprintf(title, sizeof title, "%s%s%s   %s", r->dropped ? vw_label("dropped", lang) : "", r->dropped ? "   " : "",
-             vw_mechanism(r->model, r->mechanism, lang), r->params);
+    /* a warning first, where a cut title cannot hide it; then where the run was recorded */
+    char origin[160];
+    const char *params = vw_run_origin(r->params, r->mechanism, lang, origin, sizeof origin);
+    snprintf(title, sizeof title, "%s%s%s%s%s   %s", r->dropped ? vw_label("dropped", lang) : "", r->dropped ? "   " : "",
+             origin, origin[0] ? "   " : "", vw_mechanism(r->model, r->mechanism, lang), params);
     vw_text_fit(c->d, x, t->y + 3 + (vw_text_h(c->d, VW_FONT_NORMAL) - vw_text_h(c->d, VW_FONT_SMALL)) / 2,
                 VW_FONT_SMALL, VW_C_TEXT_DIM, title, bx - 10 - x);
 }

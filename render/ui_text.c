@@ -58,6 +58,7 @@ static const label LABELS[] = {
     {"keys_short", {"space play  ↑/↓ pace  P playhead  O overview  L lecture  K lang",
                     "스페이스 재생  ↑/↓ 속도  P 재생 위치  O 개요  L 강의  K 언어"}},
     {"panels_fmt", {"panels %d–%d of %d  PgUp/PgDn", "패널 %d–%d / %d  PgUp/PgDn"}},
+    {"panels_slide_fmt", {"panels %d–%d of %d", "패널 %d–%d / %d"}},
     {"overview_fmt", {"overview of %d runs: click a strip to open it  O panels", "실행 %d개 개요: 띠를 누르면 열린다  O 패널"}},
     {"opened", {"◀ overview", "◀ 개요"}},
     {"whole run", {"whole run", "전체"}},
@@ -85,6 +86,7 @@ static const label LABELS[] = {
     {", could block", {", could block", ", 블로킹 가능"}},
     {", slept", {", the thread slept (blocked)", ", 스레드가 잠듦(블로킹)"}},
     {", did not sleep", {", did not sleep", ", 잠들지 않음"}},
+    {", not measured", {", sleep not measured here", ", 잠들었는지 측정 안 됨"}},
     {"tip_async_fmt", {"asynchronous %s on socket %d", "비동기 %s, 소켓 %d"}},
     {"tip_msg_fmt", {"window message %s on socket %d", "윈도우 메시지 %s, 소켓 %d"}},
     {"tip_emul", {"Linux stand-in machinery: not the Windows program's, counted apart",
@@ -106,7 +108,7 @@ static const label LABELS[] = {
     {"messages", {"messages", "메시지"}},
     {"size", {"size", "크기"}},
     {"think ms", {"think ms", "대기 ms"}},
-    {"cpu us", {"CPU μs", "CPU μs"}}, /* Greek mu: the shipped font has no micro sign */
+    {"cpu us", {"CPU µs", "CPU µs"}}, /* the micro sign: drawn from the fallback font */
     {"latency ms", {"latency ms", "지연 ms"}},
     {"st_pick", {"pick models, or a preset, and press Run", "모델이나 프리셋을 고르고 실행을 누르세요"}},
     {"st_nopreset", {"no preset: the fields below are the whole workload", "프리셋 없음: 아래 값이 작업량 전부다"}},
@@ -236,4 +238,82 @@ const char *vw_mechanism(const char *model, const char *recorded, vw_lang lang)
         if (strcmp(MECHS[i].model, model) == 0 && strcmp(MECHS[i].t.en, recorded) == 0)
             return MECHS[i].t.ko;
     return recorded;
+}
+
+/* --- where a run was recorded ---------------------------------------------- */
+static int is_key_char(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
+
+/* does a " word=" start at p (p points at the space)? */
+static int next_key_at(const char *p)
+{
+    if (*p != ' ' || !is_key_char(p[1]))
+        return 0;
+    for (p++; is_key_char(*p); p++)
+        ;
+    return *p == '=';
+}
+
+void vw_param_value(const char *params, const char *key, char *out, size_t n)
+{
+    size_t kl = strlen(key);
+    out[0] = 0;
+    for (const char *p = params; (p = strstr(p, key)) != NULL; p += kl) {
+        if ((p != params && p[-1] != ' ') || p[kl] != '=')
+            continue;
+        const char *v = p + kl + 1, *e = v;
+        while (*e && !next_key_at(e))
+            e++;
+        snprintf(out, n, "%.*s", (int)(e - v), v);
+        return;
+    }
+}
+
+static const text2 T_WINE = {"recorded on Wine %s — timings are Wine's", "Wine %s에서 기록 — 시간은 Wine의 것"};
+static const text2 T_WINDOWS = {"recorded on Windows %s", "Windows %s에서 기록"};
+static const text2 T_STANDIN = {"Linux stand-in for Winsock", "리눅스 대체 구현(윈속 아님)"};
+static const text2 T_ON = {"recorded on %s", "%s에서 기록"};
+static const text2 T_NO_WAITS = {", waits not measured", ", 대기 여부 측정 안 됨"};
+
+/* params past the origin keys at its head */
+static const char *after_origin(const char *params)
+{
+    static const char *const keys[] = {"platform=", "winsock=", "waits="};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strncmp(params, keys[i], strlen(keys[i])) != 0)
+            continue;
+        while (*params && !next_key_at(params))
+            params++;
+        params += *params == ' ';
+    }
+    return params;
+}
+
+const char *vw_run_origin(const char *params, const char *mechanism, vw_lang lang, char *out, size_t n)
+{
+    char platform[96], winsock[32], waits[32];
+    vw_param_value(params, "platform", platform, sizeof platform);
+    vw_param_value(params, "winsock", winsock, sizeof winsock);
+    vw_param_value(params, "waits", waits, sizeof waits);
+    out[0] = 0;
+    if (!platform[0]) { /* an older trace: only what its mechanism says for certain */
+        if (strstr(mechanism, "stand-in"))
+            snprintf(out, n, "%s", pick(&T_STANDIN, lang));
+        return params;
+    }
+    const char *version = strchr(platform, ' ') ? strchr(platform, ' ') + 1 : "";
+    if (strncmp(platform, "wine", 4) == 0)
+        snprintf(out, n, pick(&T_WINE, lang), version);
+    else if (strncmp(platform, "windows", 7) == 0)
+        snprintf(out, n, pick(&T_WINDOWS, lang), version);
+    else if (strcmp(winsock, "stand-in") == 0)
+        snprintf(out, n, "%s", pick(&T_STANDIN, lang));
+    else if (strncmp(platform, "linux", 5) == 0)
+        snprintf(out, n, pick(&T_ON, lang), "Linux");
+    else
+        snprintf(out, n, pick(&T_ON, lang), platform);
+    if (waits[0] && strcmp(waits, "measured") != 0) {
+        size_t used = strlen(out);
+        snprintf(out + used, n - used, "%s", pick(&T_NO_WAITS, lang));
+    }
+    return after_origin(params);
 }

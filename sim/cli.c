@@ -163,8 +163,11 @@ static int cmd_serve(int argc, char **argv)
         return fail(SS_EXIT_ENV, "%s", err);
     char dur[32];
     snprintf(dur, sizeof dur, "%g", duration);
-    ss_kv params[] = {{"mode", "serve"}, {"bind", bind}, {"duration_s", dur}};
-    ss_run_info info = {m->name, m->mechanism, params, 3};
+    ss_origin o; /* where the run is recorded: first, as in every run (server.h) */
+    ss_server_origin(m, &o);
+    ss_kv params[] = {{"platform", o.platform}, {"winsock", o.winsock}, {"waits", o.waits},
+                      {"mode", "serve"}, {"bind", bind}, {"duration_s", dur}};
+    ss_run_info info = {m->name, m->mechanism, params, 6};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_CONTROL, "runner"); /* sockscope's: starts, drives and stops the run */
     int bound = 0;
@@ -519,6 +522,9 @@ static int cmd_export(int argc, char **argv)
         return fail(SS_EXIT_ENV, "%s", "this sockscope was built without SDL2/SDL2_ttf: png and svg export are unavailable");
 #endif
     }
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--slide") == 0)
+            return fail(SS_EXIT_USAGE, "%s", "--slide is for pictures: use it with --format png or svg");
     static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
                                        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *format = NULL, *out = NULL;
@@ -532,9 +538,11 @@ static int cmd_export(int argc, char **argv)
             printf("usage: sockscope export FILE --format chrome|csv|png|svg [-o OUT]\n\n"
                    "  chrome  Chrome Trace Event JSON: open in https://ui.perfetto.dev or chrome://tracing\n"
                    "  csv     one row per event (columns in docs/csv.md)\n"
-                   "  png     the viewer's timeline as a picture (no display needed; -o required)\n"
-                   "  svg     the same timeline as vector graphics, for slides and papers\n"
+                   "  png     the viewer's timeline as a picture (no display needed; -o required, - for stdout)\n"
+                   "  svg     the same timeline as vector graphics, for slides and papers (text as\n"
+                   "          glyph outlines: it shows the same on a machine without the fonts)\n"
                    "          png/svg options: --size WxH --at FRACTION --zoom F --lang ko|en --lecture\n"
+                   "          --slide (no header, keys, buttons or mini-map; the whole run in full colour)\n"
                    "Writes to OUT, or standard output when -o is missing or '-'.\n");
             return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope export --help'");

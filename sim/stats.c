@@ -409,6 +409,39 @@ static void print_calls(FILE *f, const char *who, const ss_side *s)
     fprintf(f, "%s\n", any ? "" : " (none)");
 }
 
+/* The run parameters that say where a run was recorded (sim/server.h): on
+ * their own line, not among the workload's. */
+static int is_origin_key(const char *k)
+{
+    return strcmp(k, "platform") == 0 || strcmp(k, "winsock") == 0 || strcmp(k, "waits") == 0;
+}
+
+/* Older traces do not say where they were recorded: then nothing is said. */
+static void print_origin(FILE *f, const ss_run_meta *m)
+{
+    const char *platform = ss_run_param(m, "platform"), *winsock = ss_run_param(m, "winsock"),
+               *waits = ss_run_param(m, "waits");
+    if (!platform)
+        return;
+    fprintf(f, "  recorded on: %s", platform);
+    if (winsock)
+        fprintf(f, ", winsock %s", winsock);
+    if (waits)
+        fprintf(f, ", waits %s", waits);
+    if (strncmp(platform, "wine", 4) == 0)
+        fprintf(f, " (Wine's Winsock on Linux sockets: the timings are Wine's, not Windows')");
+    else if (winsock && strcmp(winsock, "stand-in") == 0)
+        fprintf(f, " (a Linux stand-in for the Winsock model: see the mechanism)");
+    fputc('\n', f);
+}
+
+/* "really waited" is a measurement only where the run says waits were measured */
+static int waits_unmeasured(const ss_run_meta *m)
+{
+    const char *w = ss_run_param(m, "waits");
+    return w && strcmp(w, "measured") != 0;
+}
+
 static void print_messages(FILE *f, const ss_msg_stats *m)
 {
     if (!m->posted && !m->dispatched)
@@ -435,7 +468,14 @@ static void print_sides(FILE *f, const ss_run_stats *r)
     ROW("user/kernel transitions", "%14.0f", s->transitions);
     ROW("  per request", "%14.2f", ss_per_request(r, s->transitions));
     ROW("blocking calls", "%14.0f", s->blocking_calls);
-    ROW("  really waited", "%14.0f", s->waited_calls);
+    if (waits_unmeasured(&r->meta)) { /* not 0: unknown */
+        fprintf(f, "  %-24s", "  really waited");
+        for (int i = 0; i < c.n; i++)
+            fprintf(f, "%14s", "not measured");
+        fputc('\n', f);
+    } else {
+        ROW("  really waited", "%14.0f", s->waited_calls);
+    }
     ROW("time blocked (ms)", "%14.2f", s->blocked_ns / 1e6);
     ROW("  % of thread time", "%14.1f", ss_side_blocked_pct(s));
     ROW("would-block returns", "%14.0f", s->wouldblock);
@@ -460,12 +500,15 @@ static void print_sides(FILE *f, const ss_run_stats *r)
 static void print_run(FILE *f, const ss_run_stats *r)
 {
     fprintf(f, "run %u: %s — %s\n", r->meta.id, r->meta.model, r->meta.mechanism);
-    if (r->meta.nparams) {
-        fprintf(f, "  workload:");
-        for (int i = 0; i < r->meta.nparams; i++)
-            fprintf(f, " %s=%s", r->meta.params[i][0], r->meta.params[i][1]);
-        fputc('\n', f);
+    print_origin(f, &r->meta);
+    int workload = 0;
+    for (int i = 0; i < r->meta.nparams; i++) {
+        if (is_origin_key(r->meta.params[i][0]))
+            continue;
+        fprintf(f, "%s %s=%s", workload++ ? "" : "  workload:", r->meta.params[i][0], r->meta.params[i][1]);
     }
+    if (workload)
+        fputc('\n', f);
     fprintf(f, "  duration %.3f s%s, requests %llu ok / %llu failed, %.0f req/s\n", ss_run_seconds(r),
             r->has_end ? "" : " (incomplete run)", (unsigned long long)r->requests_ok,
             (unsigned long long)r->requests_failed, ss_run_rps(r));
