@@ -196,6 +196,10 @@ void vw_counters_at_x(const vw_run *r, const vw_cindex *x, double t, vw_counters
         c->p99_ns = r->lat[lo - 1].p99;
     }
     c->inflight = vw_ops_inflight(&r->kernel, t);
+    /* where sleeping was not measured (Wine), a call that slept looks busy */
+    char waits[32];
+    vw_param_value(r->params, "waits", waits, sizeof waits);
+    c->cpu_unknown = waits[0] && strcmp(waits, "measured") != 0;
 }
 
 void vw_counters_at(const vw_run *r, double t, vw_counters *c) { vw_counters_at_x(r, NULL, t, c); }
@@ -226,7 +230,12 @@ void vw_ctr_value(const vw_counters *c, vw_ctr k, char *out, int n)
     case VW_CTR_BLOCKED_PCT:
         snprintf(out, (size_t)n, "%.1f%%", c->alive_ns ? 100.0 * (double)c->blocked_ns / (double)c->alive_ns : 0.0);
         break;
-    case VW_CTR_CPU: vw_fmt_ns((double)c->cpu_ns, out, n); break;
+    case VW_CTR_CPU:
+        if (c->cpu_unknown)
+            snprintf(out, (size_t)n, "–");
+        else
+            vw_fmt_ns((double)c->cpu_ns, out, n);
+        break;
     case VW_CTR_WOULDBLOCK: snprintf(out, (size_t)n, "%llu", (unsigned long long)c->wouldblock); break;
     case VW_CTR_PACKETS: snprintf(out, (size_t)n, "%llu", (unsigned long long)c->completions); break;
     case VW_CTR_THREADS: snprintf(out, (size_t)n, "%llu", (unsigned long long)c->threads); break;

@@ -30,6 +30,7 @@ typedef struct vw_counters {
     uint64_t inflight;     /* asynchronous operations in flight */
     uint64_t alive_ns;     /* the server threads' lifetimes so far (blocked % is of this) */
     uint64_t cpu_ns;       /* on-CPU time so far, estimated: in calls that did not sleep, and CPU work */
+    int cpu_unknown;       /* the run could not tell sleeping calls (waits not measured): no estimate */
     uint64_t wouldblock;   /* calls that returned EWOULDBLOCK */
     uint64_t refused;      /* connections refused at a model's limit */
 } vw_counters;

@@ -220,6 +220,10 @@ static const mech MECHS[] = {
               "ioctlsocket(FIONBIO) 소켓에 WSAPoll (64개 제한 없음)"}},
     {"async-select", {"WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure",
                       "WSAAsyncSelect: FD_* 이벤트가 메시지 전용 윈도우의 프로시저에 윈도우 메시지로 온다"}},
+    {"async-select", {"WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure; "
+                      "--ui-rate adds UI messages to the same window",
+                      "WSAAsyncSelect: FD_* 이벤트가 메시지 전용 윈도우의 프로시저에 윈도우 메시지로 온다. --ui-rate는 "
+                      "같은 윈도우에 UI 메시지를 더한다"}},
     {"event-select", {"WSAEventSelect + WSAWaitForMultipleEvents (64 events per wait: 63 clients)",
                       "WSAEventSelect + WSAWaitForMultipleEvents (대기 한 번에 이벤트 64개: 클라이언트 63개)"}},
     {"overlapped", {"overlapped WSARecv/WSASend with completion routines, run as APCs in an alertable SleepEx",

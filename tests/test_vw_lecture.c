@@ -498,6 +498,22 @@ static void korean_everywhere(void **state)
             fail();
         }
     assert_string_equal(vw_mechanism("select", "something newer", VW_LANG_KO), "something newer");
+    /* and of every run in the shipped traces, the Winsock ones included */
+    static const char *const more[] = {"win-closing-comparison", "win-async-select-busy-ui", "win-event-select-64-limit",
+                                       "win-overlapped-both-ways", "win-select-64-limit", "win-threads-vs-iocp-cpu-work"};
+    for (size_t t = 0; t < TC_NPRESETS + sizeof more / sizeof more[0]; t++) {
+        vw_session s = {0};
+        char path[1024], err[256];
+        const char *name = t < TC_NPRESETS ? TC_PRESETS[t] : more[t - TC_NPRESETS];
+        assert_int_equal(vw_session_load(&s, tc_trace(name, path, sizeof path), err, sizeof err), 0);
+        for (int r = 0; r < s.nruns; r++)
+            if (strcmp(vw_mechanism(s.runs[r].model, s.runs[r].mechanism, VW_LANG_KO), s.runs[r].mechanism) == 0) {
+                print_error("%s: no Korean for %s's \"%s\" (render/ui_text.c, MECHS)\n", name, s.runs[r].model,
+                            s.runs[r].mechanism);
+                fail();
+            }
+        vw_session_free(&s);
+    }
     /* a tooltip */
     int p = app->L.first;
     const vw_panel_box *pb = &app->L.panels[p];
