@@ -81,7 +81,6 @@ struct issuer {
     conn *incoming;
     int quit, closing;
     _Atomic int assigned;    /* sockets handed to this thread and not yet closed */
-    _Atomic int failed;      /* its ring could not be set up: hand it nothing */
     conn **conns;            /* the thread's sockets */
     int nconns, capconns, ndone;
     uint64_t newsock_op;
@@ -368,19 +367,11 @@ static void *issuer_main(void *arg)
     char name[32];
     snprintf(name, sizeof name, "issuer %d", I->idx);
     ss_thread_begin(SS_ROLE_SERVER, name);
-    ss_emul_begin(); /* the stand-in's own ring */
-    int rc = ss_uring_init(&I->ring, I->O->routines ? ROUTINES_RING : EVENTS_RING, 0);
-    ss_emul_end();
-    if (rc < 0) {
-        fprintf(stderr, "overlapped: io_uring_setup failed: %s\n", strerror(-rc));
-        atomic_store(&I->failed, 1); /* what was handed over already is closed at stop */
-    } else {
-        if (I->O->routines)
-            routines_loop(I);
-        else
-            events_loop(I);
-        io_uring_queue_exit(&I->ring); /* cancels what is left if the loop failed; not probed */
-    }
+    if (I->O->routines)
+        routines_loop(I);
+    else
+        events_loop(I);
+    io_uring_queue_exit(&I->ring); /* cancels what is left if the loop failed; not probed */
     while (I->nconns > 0)
         drop(I, I->conns[I->nconns - 1]);
     ss_thread_end();
@@ -395,7 +386,16 @@ static issuer *start_issuer(ov *O)
     if (!I)
         return NULL;
     *I = (issuer){.O = O, .idx = O->nthreads, .newsock = ss_sw_create_event()};
-    if (I->newsock < 0 || pthread_create(&I->thread, NULL, issuer_main, I) != 0) {
+    /* its ring, set up here before any socket is handed over: out of
+     * descriptors, the accepting thread must learn it now, not the thread */
+    ss_emul_begin();
+    int rc = I->newsock < 0 ? -EMFILE : ss_uring_init(&I->ring, O->routines ? ROUTINES_RING : EVENTS_RING, 0);
+    ss_emul_end();
+    if (rc < 0 || pthread_create(&I->thread, NULL, issuer_main, I) != 0) {
+        ss_refusing(O->srv, "cannot set up an issuing thread's event object and ring (out of descriptors?): "
+                            "new sockets are closed");
+        if (rc >= 0)
+            io_uring_queue_exit(&I->ring);
         if (I->newsock >= 0)
             ss_sw_close_event(I->newsock, -1);
         free(I);
@@ -409,11 +409,8 @@ static issuer *start_issuer(ov *O)
 static issuer *pick(ov *O)
 {
     for (int i = 0; i < O->nthreads; i++)
-        if (!atomic_load(&O->threads[i]->failed) &&
-            (O->routines || atomic_load(&O->threads[i]->assigned) < MAX_WAIT - 1))
+        if (O->routines || atomic_load(&O->threads[i]->assigned) < MAX_WAIT - 1)
             return O->threads[i];
-    if (O->routines && O->nthreads > 0)
-        return NULL; /* the book's one alertable thread could not run */
     return start_issuer(O);
 }
 
@@ -462,7 +459,7 @@ static void stop_issuers(ov *O)
     for (int i = 0; i < O->nthreads; i++) {
         issuer *I = O->threads[i];
         pthread_join(I->thread, NULL);
-        for (conn *c = I->incoming, *next; c; c = next) { /* left if its thread failed early */
+        for (conn *c = I->incoming, *next; c; c = next) { /* handed over after its loop ended */
             next = c->next;
             discard(I, c);
         }

@@ -91,7 +91,8 @@ assert b[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", b[16:24]) == (1280
         python3 - "$tmp/$lang.svg" "$lang" <<'PY' || fail "svg ($lang): panel titles"
 import sys, xml.etree.ElementTree as ET
 ns = "{http://www.w3.org/2000/svg}"
-texts = [t.text or "" for t in ET.parse(sys.argv[1]).getroot().iter(ns + "text")]
+# text is drawn as glyph outlines; each text's words are its group's aria-label
+texts = [g.get("aria-label") for g in ET.parse(sys.argv[1]).getroot().iter(ns + "g") if g.get("aria-label") is not None]
 words = {"en": ("recorded on Wine 8", "timings are Wine's"), "ko": ("Wine 8", "에서 기록")}[sys.argv[2]]
 origin = [t for t in texts if all(w in t for w in words)]
 assert len(origin) == 2, f"expected the origin in both panel titles, got {origin}"
