@@ -208,7 +208,7 @@ void vw_counters_at(const vw_run *r, double t, vw_counters *c) { vw_counters_at_
 static const char *const KEYS[VW_NCTR] = {"calls", "transitions", "per_request", "blocked", "blocked_pct", "cpu",
                                           "wouldblock", "packets", "threads", "requests", "refused", "latency"};
 /* as wide as the values usually get: vw_fmt_ns gives four digits and a unit */
-static const char *const SAMPLES[VW_NCTR] = {"8888888", "8888888", "88.88", "888.8 ms", "100.0%", "888.8 ms",
+static const char *const SAMPLES[VW_NCTR] = {"8888888", "8888888", "88888", "888.8 ms", "100.0%", "888.8 ms",
                                              "8888888", "8888888", "8888", "8888888", "88888", "888.8 μs / 888.8 μs"};
 
 const char *vw_ctr_key(vw_ctr k) { return KEYS[k]; }
@@ -221,10 +221,12 @@ void vw_ctr_value(const vw_counters *c, vw_ctr k, char *out, int n)
     case VW_CTR_CALLS: snprintf(out, (size_t)n, "%llu", (unsigned long long)c->calls); break;
     case VW_CTR_TRANSITIONS: snprintf(out, (size_t)n, "%llu", (unsigned long long)c->transitions); break;
     case VW_CTR_PER_REQUEST:
-        if (c->requests)
-            snprintf(out, (size_t)n, "%.2f", (double)c->transitions / (double)c->requests);
-        else
+        if (c->requests) { /* three or four digits: 2.08, 32.0, 7476 (a spinning server early on) */
+            double v = (double)c->transitions / (double)c->requests;
+            snprintf(out, (size_t)n, v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v);
+        } else {
             snprintf(out, (size_t)n, "–");
+        }
         break;
     case VW_CTR_BLOCKED: vw_fmt_ns((double)c->blocked_ns, out, n); break;
     case VW_CTR_BLOCKED_PCT:

@@ -99,6 +99,17 @@ static void texts_never_collide(void **state)
                              sizes[s][1], lecture ? " lecture" : "");
                     open_preset(&f, TC_PRESETS[p], sizes[s][0], sizes[s][1], lecture, (vw_lang)lang, 0.5);
                     tc_assert_clean(&f.d, sizes[s][0], sizes[s][1], what);
+                    /* no counter's value is cut to fit its box */
+                    for (size_t k = 0; k < f.d.n; k++) {
+                        const vw_cmd *c = &f.d.cmd[k];
+                        const char *t = c->kind == VW_CMD_TEXT ? vw_cmd_text(&f.d, c) : "";
+                        size_t len = strlen(t);
+                        for (int q = 0; len >= 3 && q < f.app.L.npanels; q++)
+                            if (vw_rect_has(&f.app.L.panels[q].counters, c->x, c->y) && strcmp(t + len - 3, "…") == 0) {
+                                print_error("%s: a counter cut: \"%s\"\n", what, t);
+                                fail();
+                            }
+                    }
                     vw_ctr asked[VW_NCTR];
                     int nasked = vw_preset_counters(TC_PRESETS[p], asked, VW_NCTR);
                     for (int k = 0; k < nasked; k++) {
