@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "render/app.h"
@@ -311,25 +313,77 @@ static int frames(vw_app *app, view_opts *o, const char *dir)
     return rc;
 }
 
+/* Runs argv (no shell: names go to the program as they are); the exit
+ * status, 127 when the program is not there, or -1. */
+extern char **environ;
+
+static int run_program(char *const argv[])
+{
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (rc != 0)
+        return rc == ENOENT ? 127 : -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A private directory for the frames, in $TMPDIR: created fresh by
+ * mkdtemp (mode 0700), so nothing in it follows anyone's link. */
+static int frames_dir(char *dir, size_t n)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, n, "%s/sockscope-frames-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static void remove_frames(const char *dir, int n)
+{
+    char path[4200];
+    for (int i = 1; i <= n; i++) {
+        snprintf(path, sizeof path, "%s/frame_%05d.png", dir, i);
+        unlink(path);
+    }
+    if (rmdir(dir) != 0)
+        fprintf(stderr, "sockscope: could not remove %s: %s\n", dir, strerror(errno));
+}
+
 static int video(vw_app *app, view_opts *o, const char *out)
 {
-    if (system("command -v ffmpeg >/dev/null 2>&1") != 0)
+    char dir[4096], in[4200], rate[16], target[4200];
+    char *probe[] = {"ffmpeg", "-loglevel", "quiet", "-version", NULL};
+    if (run_program(probe) == 127)
         return fail(EXIT_ENV, "--video needs ffmpeg (apt-get install ffmpeg); --frames DIR writes PNG frames without it");
-    char dir[] = "/tmp/sockscope-frames-XXXXXX", cmd[8192];
-    if (!mkdtemp(dir))
-        return fail(EXIT_ENV, "cannot create a temporary directory for the frames");
+    if (frames_dir(dir, sizeof dir) != 0)
+        return fail(EXIT_ENV, "cannot create a temporary directory for the frames (set TMPDIR?)");
     int rc = frames(app, o, dir);
     if (rc == EXIT_OK) {
         int gif = strlen(out) > 4 && strcmp(out + strlen(out) - 4, ".gif") == 0;
-        snprintf(cmd, sizeof cmd,
-                 "ffmpeg -loglevel error -y -framerate %d -i '%s/frame_%%05d.png' %s '%s'", o->fps, dir,
-                 gif ? "-vf 'fps=15,scale=960:-1:flags=lanczos'" : "-pix_fmt yuv420p -vf 'scale=trunc(iw/2)*2:trunc(ih/2)*2'",
-                 out);
-        rc = system(cmd) == 0 ? EXIT_OK : fail(EXIT_FAIL, "ffmpeg failed to encode the video");
+        snprintf(in, sizeof in, "%s/frame_%%05d.png", dir);
+        snprintf(rate, sizeof rate, "%d", o->fps);
+        snprintf(target, sizeof target, "file:%s", out); /* a name starting with '-' is not an option */
+        char *argv[16] = {"ffmpeg", "-loglevel", "error", "-y", "-framerate", rate, "-i", in};
+        int k = 8;
+        if (gif) {
+            argv[k++] = "-vf";
+            argv[k++] = "fps=15,scale=960:-1:flags=lanczos";
+        } else { /* H.264 wants even sizes */
+            argv[k++] = "-pix_fmt";
+            argv[k++] = "yuv420p";
+            argv[k++] = "-vf";
+            argv[k++] = "scale=trunc(iw/2)*2:trunc(ih/2)*2";
+        }
+        argv[k++] = target;
+        argv[k] = NULL;
+        int st = run_program(argv);
+        rc = st == 0     ? EXIT_OK
+             : st == 127 ? fail(EXIT_ENV, "--video needs ffmpeg (apt-get install ffmpeg); --frames DIR writes PNG "
+                                          "frames without it")
+                         : fail(EXIT_FAIL, "ffmpeg failed to encode the video");
     }
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "sockscope: could not remove %s\n", dir);
+    remove_frames(dir, (int)(o->seconds * o->fps));
     if (rc == EXIT_OK)
         fprintf(stderr, "sockscope: wrote %s\n", out);
     return rc;
