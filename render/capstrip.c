@@ -63,7 +63,7 @@ static int fill(vw_capstrip *cs, vw_app *app, vw_draw *d, int width, vw_font big
     int p = app->focus < app->s.nruns ? app->focus : 0;
     const vw_run *r = &app->s.runs[p];
     char name[64], line[600];
-    const vw_preset *pr = vw_run_scenario(r, name, sizeof name) == 0 ? vw_preset_get(&app->presets, name) : NULL;
+    const vw_preset *pr = vw_run_scenario(r, name, sizeof name) == 0 ? vw_preset_get(&app->presets, name, r->source) : NULL;
     if (pr) {
         snprintf(line, sizeof line, vw_label("scenario_fmt", app->lang), pr->name);
         size_t k = strlen(line);

@@ -6,6 +6,8 @@
 
 #include "render/assets.h"
 #include "sim/scenario.h"
+#include "sim/scenario_claims.h"
+#include "sim/stats.h"
 
 int vw_run_scenario(const vw_run *r, char *name, size_t n)
 {
@@ -30,27 +32,42 @@ int vw_run_scenario(const vw_run *r, char *name, size_t n)
     return -1;
 }
 
-static void load(vw_preset *p, const char *name)
+/* The caption held to the run (sim/scenario_claims.h): its figures filled
+ * from the trace the runs came from, each claim's sentence as the run bore
+ * it out; without a readable trace, the caption before a run. */
+static void fill(vw_preset *p, const ss_scenario *sc, const char *source)
+{
+    ss_stats *st = calloc(1, sizeof *st);
+    char err[512];
+    int have = st && source && source[0] && ss_stats_load(source, st, err, sizeof err) == 0;
+    ss_caption_fill(sc, have ? st : NULL, "en", p->caption_en, sizeof p->caption_en);
+    ss_caption_fill(sc, have ? st : NULL, "ko", p->caption_ko, sizeof p->caption_ko);
+    if (have)
+        ss_stats_free(st);
+    free(st);
+}
+
+static void load(vw_preset *p, const char *name, const char *source)
 {
     char rel[128], path[1024], err[512];
     snprintf(p->name, sizeof p->name, "%s", name);
+    snprintf(p->source, sizeof p->source, "%s", source ? source : "");
     snprintf(rel, sizeof rel, "scenarios/%s.ini", name);
     ss_scenario *sc = calloc(1, sizeof *sc);
     p->found = sc && vw_asset_path(rel, path, sizeof path) && ss_scenario_load(sc, path, err, sizeof err) == 0;
-    if (p->found) {
-        snprintf(p->caption_en, sizeof p->caption_en, "%s", sc->caption_en);
-        snprintf(p->caption_ko, sizeof p->caption_ko, "%s", sc->caption_ko);
-    }
+    if (p->found)
+        fill(p, sc, source);
     free(sc);
 }
 
-const vw_preset *vw_preset_get(vw_preset_cache *pc, const char *name)
+const vw_preset *vw_preset_get(vw_preset_cache *pc, const char *name, const char *source)
 {
+    const char *src = source ? source : "";
     for (int i = 0; i < pc->n; i++)
-        if (strcmp(pc->p[i].name, name) == 0)
+        if (strcmp(pc->p[i].name, name) == 0 && strcmp(pc->p[i].source, src) == 0)
             return pc->p[i].found ? &pc->p[i] : NULL;
     vw_preset *p = &pc->p[pc->n < VW_PRESET_CACHE ? pc->n++ : VW_PRESET_CACHE - 1];
-    load(p, name);
+    load(p, name, src);
     return p->found ? p : NULL;
 }
 

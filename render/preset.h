@@ -13,7 +13,8 @@
 
 typedef struct vw_preset {
     char name[64];
-    char caption_en[1024], caption_ko[1024];
+    char source[256];    /* the trace whose runs fill the caption's figures ("" none) */
+    char caption_en[2048], caption_ko[2048];
     int found;           /* 0: no such preset in assets/scenarios */
 } vw_preset;
 
@@ -26,9 +27,11 @@ typedef struct vw_preset_cache {
 /* The scenario name in a run's parameters: 0, or -1 when the run was not
  * recorded from a scenario. */
 int vw_run_scenario(const vw_run *r, char *name, size_t n);
-/* The preset called name, read once from assets/scenarios; NULL when it is
+/* The preset called name, read once from assets/scenarios, its caption
+ * filled from the runs of the trace `source` (sim/scenario_claims.h: the
+ * measured figures, each claim as the run bore it out); NULL when it is
  * not there. */
-const vw_preset *vw_preset_get(vw_preset_cache *pc, const char *name);
+const vw_preset *vw_preset_get(vw_preset_cache *pc, const char *name, const char *source);
 const char *vw_preset_caption(const vw_preset *p, vw_lang lang);
 /* The counters the caption of preset `name` asks about; returns the count
  * (0 for an unknown name). */

@@ -395,11 +395,12 @@ static void presets_name_their_counters_and_captions(void **state)
     snprintf(r.params, sizeof r.params, "clients=6");
     assert_int_equal(vw_run_scenario(&r, name, sizeof name), -1);
     vw_preset_cache pc = {0};
-    const vw_preset *pr = vw_preset_get(&pc, "closing-comparison");
+    const vw_preset *pr = vw_preset_get(&pc, "closing-comparison", NULL); /* no trace: the caption before a run */
     assert_non_null(pr);
     assert_non_null(strstr(vw_preset_caption(pr, VW_LANG_EN), "closing comparison"));
     assert_non_null(strstr(vw_preset_caption(pr, VW_LANG_KO), "마지막 비교"));
-    assert_null(vw_preset_get(&pc, "no-such-preset"));
+    assert_null(strchr(vw_preset_caption(pr, VW_LANG_EN), '{')); /* no placeholder left */
+    assert_null(vw_preset_get(&pc, "no-such-preset", NULL));
 }
 
 /* Lecture mode shows the preset's caption for a trace recorded from it. */
@@ -409,8 +410,10 @@ static void preset_caption_is_on_screen(void **state)
     for (int lang = 0; lang < 2; lang++) {
         frame f;
         open_preset(&f, "wan-link", 1280, 720, 1, (vw_lang)lang, 0.3);
-        vw_preset_cache pc = {0};
-        const char *cap = vw_preset_caption(vw_preset_get(&pc, "wan-link"), (vw_lang)lang);
+        vw_preset_cache pc = {0}; /* the caption held to the runs on screen: their trace fills it */
+        const char *cap = vw_preset_caption(vw_preset_get(&pc, "wan-link", f.app.s.runs[0].source), (vw_lang)lang);
+        assert_null(strchr(cap, '{'));
+        assert_null(strstr(cap, "…")); /* every figure measured */
         char head[32];
         snprintf(head, sizeof head, "%.12s", cap); /* its first words, on the strip's first line */
         assert_true(tc_drew(&f.d, head));
@@ -457,7 +460,9 @@ static void captions_grow_or_page(void **state)
     norm(want);
     norm(got);
     assert_string_equal(got, want);
-    assert_int_equal(app->cap.npages, 1);
+    /* the preset's caption, filled with what the run measured, may take a
+     * second page at this size: the strip then grows to its limit */
+    assert_true(app->cap.npages >= 1);
     assert_true(app->L.caption.h >= app->cap.h);
     /* a strip that may not grow pages instead, with a mark, and C turns the page */
     vw_capstrip cs;
