@@ -64,11 +64,12 @@ static int fill(vw_capstrip *cs, vw_app *app, vw_draw *d, int width, vw_font big
     const vw_run *r = &app->s.runs[p];
     char name[64], line[600];
     const vw_preset *pr = vw_run_scenario(r, name, sizeof name) == 0 ? vw_preset_get(&app->presets, name, r->source) : NULL;
-    if (pr) {
-        snprintf(line, sizeof line, vw_label("scenario_fmt", app->lang), pr->name);
-        size_t k = strlen(line);
-        snprintf(line + k, sizeof line - k, "%s", vw_preset_caption(pr, app->lang));
-        add(cs, d, width, body, VW_CS_SCENARIO, line);
+    if (pr) { /* the whole caption: a filled one runs to a few hundred characters */
+        char scen[sizeof pr->caption_en + 128];
+        snprintf(scen, sizeof scen, vw_label("scenario_fmt", app->lang), pr->name);
+        size_t k = strlen(scen);
+        snprintf(scen + k, sizeof scen - k, "%s", vw_preset_caption(pr, app->lang));
+        add(cs, d, width, body, VW_CS_SCENARIO, scen);
     }
     int lane;
     size_t idx;
