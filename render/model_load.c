@@ -187,12 +187,12 @@ static int cmp_half(const void *a, const void *b)
     return x->t < y->t ? -1 : x->t > y->t;
 }
 
+/* a lane's position for an operation's end (UINT16_MAX: none, or past what
+ * an operation can name) */
 static int lane_index(const vw_run *r, uint32_t thread)
 {
-    for (int i = 0; i < r->nlanes; i++)
-        if (r->lanes[i].thread_idx == thread)
-            return i;
-    return UINT16_MAX;
+    int k = vw_run_lane_index(r, thread);
+    return k >= 0 && k < UINT16_MAX ? k : UINT16_MAX;
 }
 
 static void add_op(vw_oplane *o, const half *a, const half *b, const vw_run *r)
