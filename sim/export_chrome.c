@@ -30,6 +30,7 @@ typedef struct chrome {
     uint32_t run;
     long open_conns, inflight;
     uint8_t *accepted; /* bitmap: fds the server accepted and has not closed */
+    size_t accepted_bytes; /* as far as the highest fd accepted so far (a run uses few) */
     open_ops ops;
     uint64_t last_ts;  /* latest event time of the run, to close a cut-off run */
 } chrome;
@@ -138,7 +139,8 @@ static void on_run(void *ud, const ss_run_meta *m)
     c->run = m->id;
     c->open_conns = c->inflight = 0;
     c->last_ts = 0;
-    memset(c->accepted, 0, MAX_TRACKED_FD / 8);
+    if (c->accepted)
+        memset(c->accepted, 0, c->accepted_bytes);
     char name[128];
     snprintf(name, sizeof name, "run %u: %s", m->id, m->model);
     meta(c, "process_name", -1, name, (int)m->id);
@@ -212,7 +214,7 @@ static void async_mark(chrome *c, const char *ph, const char *cat, const char *n
 
 static int is_server_conn_close(chrome *c, const ss_event *ev)
 {
-    if (ev->sock < 0 || ev->sock >= MAX_TRACKED_FD)
+    if (ev->sock < 0 || (size_t)ev->sock >> 3 >= c->accepted_bytes)
         return 0;
     uint8_t bit = (uint8_t)(1u << (ev->sock & 7));
     int was = (c->accepted[ev->sock >> 3] & bit) != 0;
@@ -224,6 +226,15 @@ static void track_accept(chrome *c, int64_t fd, uint64_t ts)
 {
     if (fd < 0 || fd >= MAX_TRACKED_FD)
         return;
+    if ((size_t)fd >> 3 >= c->accepted_bytes) { /* grow to the fd, zeroed; without memory it goes untracked */
+        size_t n = ((size_t)fd >> 3) + 1 > c->accepted_bytes * 2 ? ((size_t)fd >> 3) + 1 : c->accepted_bytes * 2;
+        uint8_t *p = realloc(c->accepted, n);
+        if (!p)
+            return;
+        memset(p + c->accepted_bytes, 0, n - c->accepted_bytes);
+        c->accepted = p;
+        c->accepted_bytes = n;
+    }
     c->accepted[fd >> 3] |= (uint8_t)(1u << (fd & 7));
     counter(c, "open connections", ts, ++c->open_conns);
 }
@@ -305,11 +316,6 @@ int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *er
 {
     chrome c;
     memset(&c, 0, sizeof c);
-    c.accepted = calloc(MAX_TRACKED_FD / 8, 1);
-    if (!c.accepted) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
     ss_jw_init(&c.w, out, 0);
     ss_jw_obj(&c.w);
     ss_jw_kstr(&c.w, "displayTimeUnit", "ns");

@@ -69,6 +69,16 @@ static int check_thread(scan *s, uint64_t idx)
     return -1;
 }
 
+/* Durations and CPU times are ns, as event times: none past SS_TRACE_MAX_NS,
+ * so that sums and the viewer's arithmetic on them stay in range. */
+static int check_time(scan *s, const char *what, uint64_t ns)
+{
+    if (ns <= SS_TRACE_MAX_NS)
+        return 0;
+    snprintf(s->why, sizeof s->why, "a %s of %llu ns, past the limit of 2^62", what, (unsigned long long)ns);
+    return -1;
+}
+
 static int node_less(const node *a, const node *b)
 {
     return a->t1 != b->t1 ? a->t1 < b->t1 : a->seq < b->seq;
@@ -159,9 +169,9 @@ static int take_slot(scan *s, size_t *slot)
         return 0;
     }
     size_t need = s->npool + 1;
-    if (reserve(&s->pool, &s->cappool, need, sizeof *s->pool, 8192) != 0 ||
-        reserve(&s->heap, &s->capheap, need, sizeof *s->heap, 8192) != 0 ||
-        reserve(&s->freeslots, &s->capfree, need, sizeof *s->freeslots, 8192) != 0) {
+    if (reserve(&s->pool, &s->cappool, need, sizeof *s->pool, 256) != 0 ||
+        reserve(&s->heap, &s->capheap, need, sizeof *s->heap, 256) != 0 ||
+        reserve(&s->freeslots, &s->capfree, need, sizeof *s->freeslots, 256) != 0) {
         snprintf(s->why, sizeof s->why, "out of memory ordering %llu events", (unsigned long long)need);
         return -1;
     }
@@ -290,7 +300,8 @@ static int parse_chunk(scan *s, uint32_t type, ss_cur *c)
         t.sys_ns = ss_get_uv(c);
         t.events = ss_get_uv(c);
         t.dropped = ss_get_uv(c);
-        if (c->bad || check_run(s, run) != 0 || check_thread(s, idx) != 0)
+        if (c->bad || check_run(s, run) != 0 || check_thread(s, idx) != 0 ||
+            check_time(s, "thread CPU time", t.user_ns) != 0 || check_time(s, "thread CPU time", t.sys_ns) != 0)
             return -1;
         t.run = (uint32_t)run;
         t.idx = (uint32_t)idx;
@@ -317,7 +328,8 @@ static int parse_chunk(scan *s, uint32_t type, ss_cur *c)
         r->user_ns = ss_get_uv(c);
         r->sys_ns = ss_get_uv(c);
         read_kv(c, &r->nnotes, r->notes);
-        int bad = c->bad || check_run(s, run) != 0;
+        int bad = c->bad || check_run(s, run) != 0 || check_time(s, "run duration", r->duration_ns) != 0 ||
+                  check_time(s, "run CPU time", r->user_ns) != 0 || check_time(s, "run CPU time", r->sys_ns) != 0;
         r->run = (uint32_t)run;
         if (!bad) {
             flush_upto(s, UINT64_MAX);
