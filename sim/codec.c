@@ -34,7 +34,7 @@ void ss_buf_free(ss_buf *b)
 void ss_put_bytes(ss_buf *b, const void *p, size_t n)
 {
     ss_buf_reserve(b, n);
-    if (b->oom)
+    if (b->oom || !n) /* nothing to copy (p may be NULL: memcpy must not see it) */
         return;
     memcpy(b->p + b->len, p, n);
     b->len += n;
