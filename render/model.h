@@ -128,7 +128,9 @@ typedef struct vw_run {
 typedef struct vw_session {
     vw_run *runs;
     int nruns, capr;
-    char warning[512];   /* the last load warning (truncated/corrupt file) */
+    char warning[512];   /* the last load warning (truncated/corrupt file, runs without an end) */
+    int damaged;         /* the last load's file was cut off or failed a check (bad input); runs
+                            without an end record alone are readable, only incomplete */
     uint64_t nevents;       /* events held (client calls other than requests are not) */
     uint64_t trace_events;  /* events read from the files */
 } vw_session;

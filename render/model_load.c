@@ -332,6 +332,7 @@ int vw_session_load(vw_session *s, const char *path, char *err, size_t errlen)
     }
     free(L.lr);
     s->trace_events += res.events;
+    s->damaged = rc == 0 && (res.corrupt || res.truncated);
     if (rc != 0)
         return -1;
     if (res.warning[0])

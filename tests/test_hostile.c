@@ -544,6 +544,34 @@ static void viewer_run_without_lanes(void **state)
     vw_session_free(&s);
 }
 
+/* A run without its end record is incomplete, not damaged: the viewer warns
+ * but does not call it bad input; a cut-off file is damaged. */
+static void viewer_incomplete_is_not_damaged(void **state)
+{
+    (void)state;
+    ss_buf f = {0};
+    put_header(&f);
+    runb(&f, 1);
+    thrd(&f, 1, 0, SS_ROLE_SERVER);
+    uint64_t t0[] = {1000, 2000};
+    evts(&f, 1, 0, SS_API_RECV, t0, 2, 10);
+    size_t whole = f.len;
+    ss_buf cut = {0};
+    ss_put_bytes(&cut, f.p, whole - 3);
+    vw_session s;
+    memset(&s, 0, sizeof s);
+    char err[256];
+    assert_int_equal(vw_session_load(&s, write_trace(&f), err, sizeof err), 0);
+    assert_false(s.damaged);
+    assert_non_null(strstr(s.warning, "no end record"));
+    assert_int_equal(s.runs[0].nevents, 2);
+    vw_session_free(&s);
+    assert_int_equal(vw_session_load(&s, write_trace(&cut), err, sizeof err), 0);
+    assert_true(s.damaged);
+    assert_non_null(strstr(s.warning, "cut off"));
+    vw_session_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +590,7 @@ int main(void)
         cmocka_unit_test(merge_orders_across_many_barriers),
         cmocka_unit_test(merge_releases_at_barriers_and_counts_late),
         cmocka_unit_test(viewer_run_without_lanes),
+        cmocka_unit_test(viewer_incomplete_is_not_damaged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
