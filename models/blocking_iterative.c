@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "models/model.h"
 #include "sim/probe.h"
@@ -64,15 +63,9 @@ static int iterative_serve(ss_server *s)
         fprintf(stderr, "blocking-iterative: cannot start the stop watcher thread\n");
         return -1;
     }
-    while (!ss_stop_requested(s)) {
-        int fd = ss_accept_conn(s);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE) { /* out of fds: wait for some to close */
-                struct timespec nap = {0, 10 * 1000 * 1000};
-                nanosleep(&nap, NULL);
-            }
-            continue; /* at stop, the listening socket is shut down and accept fails */
-        }
+    /* out of fds, accept waits for one (model.h's gate); at stop, the
+     * listening socket is shut down and accept fails */
+    for (int fd; (fd = ss_accept_next(s)) >= 0;) {
         if (set_current(&I, fd))
             ss_echo_blocking(s, fd);
         finish_current(&I);

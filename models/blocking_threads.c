@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "models/model.h"
 #include "sim/probe.h"
@@ -83,17 +82,7 @@ static int bt_serve(ss_server *s)
 {
     bt_state st = {.lock = PTHREAD_MUTEX_INITIALIZER, .all_gone = PTHREAD_COND_INITIALIZER};
     int id = 0;
-    while (!ss_stop_requested(s)) {
-        int fd = ss_accept_conn(s);
-        if (fd < 0) {
-            if (ss_stop_requested(s))
-                break;
-            if (errno == EMFILE || errno == ENFILE) { /* out of fds: let clients finish */
-                struct timespec nap = {0, 10 * 1000 * 1000};
-                nanosleep(&nap, NULL);
-            }
-            continue;
-        }
+    for (int fd; (fd = ss_accept_next(s)) >= 0;) { /* out of fds, it waits for one (model.h's gate) */
         if (spawn(&st, s, fd, id++) != 0) {
             fprintf(stderr, "blocking-threads: cannot start a thread for a new client; closing it\n");
             ss_conn_closed(s, fd);

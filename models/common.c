@@ -1,10 +1,13 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "models/model.h"
+#include "sim/clock.h"
 #include "sim/probe.h"
+#include "sim/recorder.h"
 
 int ss_stop_requested(const ss_server *s) { return atomic_load(&s->stopping); }
 
@@ -19,26 +22,77 @@ void ss_conn_closed(ss_server *s, int fd)
 {
     atomic_fetch_sub(&s->conns_open, 1);
     ss_close(fd);
+    atomic_fetch_add(&s->conns_closed, 1); /* after the close: a descriptor is free */
+}
+
+void ss_refusing(ss_server *s, const char *why)
+{
+    if (atomic_exchange(&s->gate.said, 1))
+        return;
+    fprintf(stderr, "sockscope: the server refuses new work: %s\n", why);
+    ss_run_note("refusing", why);
+}
+
+static void gate_close(ss_server *s)
+{
+    atomic_store(&s->gate.closed_conns, atomic_load(&s->conns_closed));
+    atomic_store(&s->gate.closed_at_ns, ss_mono_ns());
+    atomic_store(&s->gate.closed, 1);
+    ss_refusing(s, "out of file descriptors (EMFILE): it stops accepting until a connection closes, "
+                   "retrying every 250 ms");
+}
+
+void ss_accept_failed(ss_server *s, int err)
+{
+    if (err == EMFILE || err == ENFILE)
+        gate_close(s);
 }
 
 int ss_accept_conn(ss_server *s)
 {
     int fd = ss_accept(s->listen_fd, NULL, NULL);
-    if (fd >= 0)
+    if (fd >= 0) {
         ss_conn_opened(s, fd);
+    } else {
+        int e = errno;
+        ss_accept_failed(s, e);
+        errno = e;
+    }
     return fd;
+}
+
+int ss_accept_open(ss_server *s)
+{
+    if (!atomic_load(&s->gate.closed))
+        return 1;
+    if (atomic_load(&s->conns_closed) != atomic_load(&s->gate.closed_conns) ||
+        ss_mono_ns() - atomic_load(&s->gate.closed_at_ns) >= SS_ACCEPT_RETRY_MS * 1000000ull) {
+        atomic_store(&s->gate.closed, 0);
+        return 1;
+    }
+    return 0;
+}
+
+int ss_accept_wait_ms(ss_server *s, int timeout_ms)
+{
+    if (!atomic_load(&s->gate.closed))
+        return timeout_ms;
+    uint64_t waited = (ss_mono_ns() - atomic_load(&s->gate.closed_at_ns)) / 1000000;
+    int left = waited >= SS_ACCEPT_RETRY_MS ? 0 : SS_ACCEPT_RETRY_MS - (int)waited;
+    return timeout_ms >= 0 && timeout_ms < left ? timeout_ms : left + 1;
 }
 
 int ss_accept_next(ss_server *s)
 {
     while (!ss_stop_requested(s)) {
+        if (!ss_accept_open(s)) { /* out of descriptors: wait for one, without calling accept */
+            struct timespec nap = {0, 10 * 1000 * 1000};
+            nanosleep(&nap, NULL);
+            continue;
+        }
         int fd = ss_accept_conn(s);
         if (fd >= 0)
             return fd;
-        if (!ss_stop_requested(s) && (errno == EMFILE || errno == ENFILE)) {
-            struct timespec nap = {0, 10 * 1000 * 1000};
-            nanosleep(&nap, NULL);
-        }
     }
     return -1;
 }

@@ -31,6 +31,7 @@ static char listen_tag, stop_tag; /* epoll data for the two special fds */
 typedef struct ep {
     ss_server *srv;
     int epfd, et;
+    int listener_off;  /* out of descriptors: the listener is out of the interest list for a while */
     conn *live;
 } ep;
 
@@ -93,12 +94,23 @@ static int service(ep *E, conn *c)
     }
 }
 
+/* The listener in or out of the interest list (the accept gate, model.h). */
+static void listen_interest(ep *E, int on)
+{
+    struct epoll_event ev = {.events = on ? EPOLLIN : 0, .data.ptr = &listen_tag};
+    if (ss_epoll_ctl(E->epfd, EPOLL_CTL_MOD, E->srv->listen_fd, &ev) == 0)
+        E->listener_off = !on;
+}
+
 static void accept_all(ep *E)
 {
     for (;;) {
         int fd = ss_accept_conn(E->srv);
-        if (fd < 0)
-            return; /* EWOULDBLOCK: the backlog is empty (or out of fds: retry next time) */
+        if (fd < 0) {
+            if (!ss_accept_open(E->srv)) /* out of descriptors: stop watching until one frees */
+                listen_interest(E, 0);
+            return; /* EWOULDBLOCK: the backlog is empty */
+        }
         conn *c = calloc(1, sizeof *c);
         if (!c) {
             ss_conn_closed(E->srv, fd);
@@ -131,7 +143,9 @@ static int epoll_serve(ss_server *s)
     struct epoll_event evs[MAX_EVENTS];
     int stop = 0;
     while (!stop && !ss_stop_requested(s)) {
-        int n = ss_epoll_wait(E.epfd, evs, MAX_EVENTS, -1);
+        if (E.listener_off && ss_accept_open(s))
+            listen_interest(&E, 1);
+        int n = ss_epoll_wait(E.epfd, evs, MAX_EVENTS, E.listener_off ? ss_accept_wait_ms(s, -1) : -1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

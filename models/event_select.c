@@ -214,11 +214,12 @@ static void close_member(es *E, waiter *w, int i)
     if (s == &E->listener)
         return;
     /* closesocket + WSACloseEvent; the eventfd itself closes once the
-     * notifier has let go of the socket (release()) */
+     * notifier has let go of the socket (release()), which frees s */
+    int fd = s->ne.fd;
     ss_ne_closesocket(&E->ne, &s->ne);
     ss_standin call;
     ss_standin_begin(&call);
-    ss_standin_end(&call, SS_API_WSA_CLOSE_EVENT, s->ne.fd, 0, 0, 0, 0, 0, SS_EV_KERNEL, 0);
+    ss_standin_end(&call, SS_API_WSA_CLOSE_EVENT, fd, 0, 0, 0, 0, 0, SS_EV_KERNEL, 0);
 }
 
 static void *waiter_main(void *arg);
@@ -257,7 +258,8 @@ static void accept_one(es *E, waiter *self)
         return;
     esock *s = new_esock(fd);
     if (!s) {
-        fprintf(stderr, "event-select: cannot create an event object for a new client; closing it\n");
+        ss_refusing(E->srv, "cannot create an event object (WSACreateEvent) for a new client, out of descriptors: "
+                            "such clients are closed");
         ss_conn_closed(E->srv, fd);
         return;
     }

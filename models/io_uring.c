@@ -34,12 +34,15 @@ typedef struct ur {
     conn *live;
     uint64_t accept_op, stop_op;
     int accept_pending;
+    int accept_deferred;          /* out of descriptors: the next accept waits (model.h's gate) */
+    struct __kernel_timespec retry; /* ... at most this long: a timeout operation */
 } ur;
 
 /* user_data: the conn pointer, or one of these tags for the special ops */
 #define TAG_ACCEPT ((uint64_t)1)
 #define TAG_STOP ((uint64_t)2)
 #define TAG_CANCEL ((uint64_t)3)
+#define TAG_RETRY ((uint64_t)4)
 
 static int arm_accept(ur *U)
 {
@@ -66,16 +69,41 @@ static int arm_io(ur *U, conn *c, int api)
     return 0;
 }
 
+/* Out of descriptors: no accept until a connection closes or the gate's
+ * retry time has passed (a timeout operation wakes the ring then). */
+static void defer_accept(ur *U)
+{
+    struct io_uring_sqe *sqe = ss_uring_get_sqe(&U->ring, U->sqpoll);
+    U->accept_deferred = 1;
+    if (!sqe)
+        return;
+    int ms = ss_accept_wait_ms(U->srv, -1);
+    U->retry = (struct __kernel_timespec){.tv_sec = ms / 1000, .tv_nsec = (long long)(ms % 1000) * 1000000};
+    io_uring_prep_timeout(sqe, &U->retry, 0, 0);
+    io_uring_sqe_set_data64(sqe, TAG_RETRY);
+}
+
+static void resume_accept(ur *U)
+{
+    if (U->accept_deferred && !U->accept_pending && !ss_stop_requested(U->srv) && ss_accept_open(U->srv)) {
+        U->accept_deferred = 0;
+        arm_accept(U);
+    }
+}
+
 static void drop(ur *U, conn *c)
 {
     if (c->prev) c->prev->next = c->next; else U->live = c->next;
     if (c->next) c->next->prev = c->prev;
     ss_conn_closed(U->srv, c->fd);
     free(c);
+    resume_accept(U); /* a descriptor is free */
 }
 
 static void on_accept(ur *U, int res)
 {
+    if (res < 0)
+        ss_accept_failed(U->srv, -res);
     if (res >= 0) {
         ss_conn_opened(U->srv, res);
         conn *c = calloc(1, sizeof *c);
@@ -92,8 +120,12 @@ static void on_accept(ur *U, int res)
                 drop(U, c);
         }
     }
-    if (!ss_stop_requested(U->srv))
+    if (ss_stop_requested(U->srv))
+        return;
+    if (ss_accept_open(U->srv))
         arm_accept(U);
+    else
+        defer_accept(U);
 }
 
 /* One completion on a connection: the textbook's recvbytes/sendbytes logic. */
@@ -117,6 +149,10 @@ static int reap(ur *U)
             stop = 1;
         } else if (tag == TAG_CANCEL) {
             continue; /* the cancel request's own CQE; the accept reports itself */
+        } else if (tag == TAG_RETRY) {
+            resume_accept(U);
+            if (U->accept_deferred && !ss_stop_requested(U->srv))
+                defer_accept(U); /* still out of descriptors: wait again */
         } else if (tag == TAG_ACCEPT) {
             U->accept_pending = 0;
             ss_uring_note_complete(U->accept_op, SS_API_ACCEPT, U->srv->listen_fd, cqe->res, d);

@@ -84,6 +84,7 @@ static int push_io(iocp *P, conn *c)
     if (sqe) {
         len = ss_uring_prep_echo(sqe, &c->e, c->fd, c->api);
         io_uring_sqe_set_data(sqe, c);
+        ss_uring_handoff(c); /* to the port thread, through the kernel */
         ss_uring_publish(&P->ring);
     }
     ss_lock_release(&P->sq_lock);
@@ -220,6 +221,7 @@ static int reap(iocp *P)
             continue;
         }
         conn *c = io_uring_cqe_get_data(cqe);
+        ss_uring_takeover(c);
         ss_packet pk = {.key = c, .op = c->op, .api = c->api, .sock = c->fd, .bytes = cqe->res};
         if (ss_port_post(&P->port, &pk) != 0)
             fprintf(stderr, "iocp: out of memory queueing a completion packet; its socket stalls\n");

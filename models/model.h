@@ -14,6 +14,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SS_BUFSIZE 512
 
@@ -35,6 +36,20 @@ typedef struct ss_model_opts {
 enum { SS_COMPLETION_EVENTS = 0, SS_COMPLETION_ROUTINES = 1 };
 #define SS_UI_COST_US 300
 
+/* Out of descriptors: when accept fails with EMFILE/ENFILE the listening
+ * socket stays readable, and a model that keeps watching it spins. The
+ * gate closes instead: the model stops watching the listener until a
+ * connection closes (a descriptor frees) or SS_ACCEPT_RETRY_MS pass, as
+ * nginx and libuv back off. The first time, the server says so on stderr
+ * and in the trace (a run note). */
+#define SS_ACCEPT_RETRY_MS 250
+typedef struct ss_accept_gate {
+    _Atomic int closed;
+    _Atomic long closed_conns;    /* conns_closed when it closed */
+    _Atomic uint64_t closed_at_ns;
+    _Atomic int said;             /* the refusal was reported */
+} ss_accept_gate;
+
 typedef struct ss_server {
     int listen_fd;
     int stop_fd;              /* becomes readable when stop is requested */
@@ -42,6 +57,8 @@ typedef struct ss_server {
     ss_model_opts opts;
     _Atomic long conns_open;  /* live connections, for progress */
     _Atomic long conns_total;
+    _Atomic long conns_closed;
+    ss_accept_gate gate;
 } ss_server;
 
 typedef struct ss_model {
@@ -64,7 +81,17 @@ void ss_model_names(char *out, size_t n); /* "a, b, c" for error messages */
 int  ss_stop_requested(const ss_server *s);
 void ss_conn_opened(ss_server *s, int fd);   /* counts a new connection */
 void ss_conn_closed(ss_server *s, int fd);   /* counts and closes */
-int  ss_accept_conn(ss_server *s);           /* accept + ss_conn_opened; -1 with errno */
+int  ss_accept_conn(ss_server *s);           /* accept + ss_conn_opened; -1 with errno (EMFILE closes the gate) */
+void ss_accept_failed(ss_server *s, int err); /* an accept made elsewhere (io_uring) failed with err */
+/* The accept gate (above): is accepting worth trying now? Reopens the gate
+ * once a connection has closed or the retry time has passed. */
+int  ss_accept_open(ss_server *s);
+/* The timeout a readiness wait should use (timeout_ms < 0: none): while
+ * the gate is closed, no longer than until it is worth retrying. */
+int  ss_accept_wait_ms(ss_server *s, int timeout_ms);
+/* Say once, on stderr and as a trace note, that the server refuses work
+ * and why (out of descriptors, an event object that cannot be created). */
+void ss_refusing(ss_server *s, const char *why);
 /* The textbook's accept loop step (blocking accept in the main thread):
  * the next connection, or -1 once stop is requested. Out of fds, it naps
  * 10 ms at a time so that clients can finish. */

@@ -99,6 +99,16 @@ static void release_graveyard(ss_ne *ne)
     }
 }
 
+/* Out of descriptors, FD_ACCEPT was not re-enabled after a failed accept
+ * (the gate, models/model.h): it is, once a descriptor frees or the retry
+ * time has passed. */
+static void resume_accept(ss_ne *ne)
+{
+    ss_ne_sock *l = atomic_load(&ne->deferred);
+    if (l && ss_accept_open(ne->srv) && atomic_exchange(&ne->deferred, NULL) == l)
+        reenable(ne, l, SS_NE_ACCEPT);
+}
+
 static void *notifier_main(void *arg)
 {
     ss_ne *ne = arg;
@@ -107,7 +117,8 @@ static void *notifier_main(void *arg)
     int stop = 0;
     while (!stop) {
         release_graveyard(ne);
-        int n = ss_epoll_wait(ne->epfd, evs, MAX_EVENTS, -1);
+        resume_accept(ne);
+        int n = ss_epoll_wait(ne->epfd, evs, MAX_EVENTS, atomic_load(&ne->deferred) ? ss_accept_wait_ms(ne->srv, -1) : -1);
         if (n < 0 && errno != EINTR) {
             fprintf(stderr, "notifier: epoll_wait() failed: %s; stopping the server\n", strerror(errno));
             break;
@@ -179,11 +190,10 @@ int ss_ne_register(ss_ne *ne, ss_ne_sock *s, int fd, unsigned events, int listen
     s->enabled = events;
     s->interest = wanted_mask(s);
     struct epoll_event ev = {.events = s->interest, .data.ptr = s};
-    s->in_epoll = ss_epoll_ctl(ne->epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
-    pthread_mutex_unlock(&ne->lock);
-    ss_standin_end(&call, ne->ops.register_api, fd, events, s->in_epoll ? 0 : -1, s->in_epoll ? 0 : EINVAL, 0,
-                   events, SS_EV_KERNEL, 0);
-    return s->in_epoll ? 0 : -1;
+    int in = s->in_epoll = ss_epoll_ctl(ne->epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
+    pthread_mutex_unlock(&ne->lock); /* from here the notifier may change in_epoll (a hang-up): use the copy */
+    ss_standin_end(&call, ne->ops.register_api, fd, events, in ? 0 : -1, in ? 0 : EINVAL, 0, events, SS_EV_KERNEL, 0);
+    return in ? 0 : -1;
 }
 
 void ss_ne_closesocket(ss_ne *ne, ss_ne_sock *s)
@@ -194,6 +204,7 @@ void ss_ne_closesocket(ss_ne *ne, ss_ne_sock *s)
     s->next_dead = ne->graveyard;
     ne->graveyard = s;
     pthread_mutex_unlock(&ne->lock);
+    resume_accept(ne); /* a descriptor is free */
 }
 
 void ss_ne_lock(ss_ne *ne) { pthread_mutex_lock(&ne->lock); }
@@ -203,7 +214,10 @@ int ss_ne_accept(ss_ne *ne, ss_ne_sock *listener)
 {
     int fd = ss_accept_conn(ne->srv);
     int e = errno;
-    reenable(ne, listener, SS_NE_ACCEPT);
+    if (fd < 0 && !ss_accept_open(ne->srv))
+        atomic_store(&ne->deferred, listener); /* out of descriptors: the notifier re-enables it later */
+    else
+        reenable(ne, listener, SS_NE_ACCEPT);
     errno = e;
     return fd;
 }

@@ -56,6 +56,7 @@ typedef struct ss_ne {
     ss_ne_ops ops;
     void *ud;
     ss_ne_sock *graveyard; /* closed sockets the notifier may still hold */
+    ss_ne_sock *_Atomic deferred; /* a listener whose FD_ACCEPT waits for a free descriptor */
     pthread_t thread;
     int started;
 } ss_ne;

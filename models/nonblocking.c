@@ -35,7 +35,8 @@ static int nonblocking_serve(ss_server *s)
         return -1;
     }
     while (!ss_stop_requested(s)) { /* one pass: every socket gets one try */
-        try_accept(s, &set);
+        if (ss_accept_open(s)) /* out of descriptors: no accept until one frees (it still spins: by design) */
+            try_accept(s, &set);
         for (int i = set.n - 1; i >= 0; i--) {
             ss_sockinfo *si = set.v[i];
             int rc = ss_si_pending(si) ? ss_si_send(si) : ss_si_recv(s, si);

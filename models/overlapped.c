@@ -81,7 +81,6 @@ struct issuer {
     conn *incoming;
     int quit, closing;
     _Atomic int assigned;    /* sockets handed to this thread and not yet closed */
-    _Atomic int failed;      /* its ring could not be set up: hand it nothing */
     conn **conns;            /* the thread's sockets */
     int nconns, capconns, ndone;
     uint64_t newsock_op;
@@ -167,8 +166,8 @@ static int add_conn(issuer *I, conn *c)
     return 0;
 }
 
-/* The new-socket event fired: take the handed-over sockets (creating their
- * events), post their first WSARecv, and on quit shut every socket down so
+/* The new-socket event fired: take the handed-over sockets, post their
+ * first WSARecv, and on quit shut every socket down so
  * its outstanding operation completes and the thread can finish. */
 static void take_incoming(issuer *I)
 {
@@ -182,8 +181,7 @@ static void take_incoming(issuer *I)
     while (list) {
         conn *c = list;
         list = c->next;
-        c->evfd = I->O->routines ? -1 : ss_sw_create_event();
-        if ((!I->O->routines && c->evfd < 0) || add_conn(I, c) != 0)
+        if (add_conn(I, c) != 0)
             discard(I, c);
         else if (issue(I, c, SS_API_RECV) != 0)
             drop(I, c);
@@ -369,19 +367,11 @@ static void *issuer_main(void *arg)
     char name[32];
     snprintf(name, sizeof name, "issuer %d", I->idx);
     ss_thread_begin(SS_ROLE_SERVER, name);
-    ss_emul_begin(); /* the stand-in's own ring */
-    int rc = ss_uring_init(&I->ring, I->O->routines ? ROUTINES_RING : EVENTS_RING, 0);
-    ss_emul_end();
-    if (rc < 0) {
-        fprintf(stderr, "overlapped: io_uring_setup failed: %s\n", strerror(-rc));
-        atomic_store(&I->failed, 1); /* what was handed over already is closed at stop */
-    } else {
-        if (I->O->routines)
-            routines_loop(I);
-        else
-            events_loop(I);
-        io_uring_queue_exit(&I->ring); /* cancels what is left if the loop failed; not probed */
-    }
+    if (I->O->routines)
+        routines_loop(I);
+    else
+        events_loop(I);
+    io_uring_queue_exit(&I->ring); /* cancels what is left if the loop failed; not probed */
     while (I->nconns > 0)
         drop(I, I->conns[I->nconns - 1]);
     ss_thread_end();
@@ -396,7 +386,16 @@ static issuer *start_issuer(ov *O)
     if (!I)
         return NULL;
     *I = (issuer){.O = O, .idx = O->nthreads, .newsock = ss_sw_create_event()};
-    if (I->newsock < 0 || pthread_create(&I->thread, NULL, issuer_main, I) != 0) {
+    /* its ring, set up here before any socket is handed over: out of
+     * descriptors, the accepting thread must learn it now, not the thread */
+    ss_emul_begin();
+    int rc = I->newsock < 0 ? -EMFILE : ss_uring_init(&I->ring, O->routines ? ROUTINES_RING : EVENTS_RING, 0);
+    ss_emul_end();
+    if (rc < 0 || pthread_create(&I->thread, NULL, issuer_main, I) != 0) {
+        ss_refusing(O->srv, "cannot set up an issuing thread's event object and ring (out of descriptors?): "
+                            "new sockets are closed");
+        if (rc >= 0)
+            io_uring_queue_exit(&I->ring);
         if (I->newsock >= 0)
             ss_sw_close_event(I->newsock, -1);
         free(I);
@@ -410,11 +409,8 @@ static issuer *start_issuer(ov *O)
 static issuer *pick(ov *O)
 {
     for (int i = 0; i < O->nthreads; i++)
-        if (!atomic_load(&O->threads[i]->failed) &&
-            (O->routines || atomic_load(&O->threads[i]->assigned) < MAX_WAIT - 1))
+        if (O->routines || atomic_load(&O->threads[i]->assigned) < MAX_WAIT - 1)
             return O->threads[i];
-    if (O->routines && O->nthreads > 0)
-        return NULL; /* the book's one alertable thread could not run */
     return start_issuer(O);
 }
 
@@ -429,7 +425,16 @@ static void hand_over(ov *O, int fd)
         return;
     }
     c->fd = fd;
-    c->evfd = -1;
+    /* the socket's event object, created by the accepting thread as the
+     * book's AddSocketInfo does: out of descriptors, this socket goes */
+    c->evfd = O->routines ? -1 : ss_sw_create_event();
+    if (!O->routines && c->evfd < 0) {
+        ss_refusing(O->srv, "cannot create an event object (WSACreateEvent) for a new socket, out of descriptors: "
+                            "such sockets are closed");
+        free(c);
+        ss_conn_closed(O->srv, fd);
+        return;
+    }
     atomic_fetch_add(&I->assigned, 1);
     ss_emul_begin();
     ss_lock_acquire(&I->lock);
@@ -454,7 +459,7 @@ static void stop_issuers(ov *O)
     for (int i = 0; i < O->nthreads; i++) {
         issuer *I = O->threads[i];
         pthread_join(I->thread, NULL);
-        for (conn *c = I->incoming, *next; c; c = next) { /* left if its thread failed early */
+        for (conn *c = I->incoming, *next; c; c = next) { /* handed over after its loop ended */
             next = c->next;
             discard(I, c);
         }

@@ -32,7 +32,8 @@ static int build_pollfds(pl *P)
         P->cap = n * 2;
     }
     P->pfd[0] = (struct pollfd){.fd = P->srv->stop_fd, .events = POLLIN};
-    P->pfd[1] = (struct pollfd){.fd = P->srv->listen_fd, .events = POLLIN};
+    /* out of descriptors, the listener is left out for a while (poll skips a negative fd) */
+    P->pfd[1] = (struct pollfd){.fd = ss_accept_open(P->srv) ? P->srv->listen_fd : -1, .events = POLLIN};
     for (int i = 0; i < P->set.n; i++) {
         ss_sockinfo *si = P->set.v[i];
         P->pfd[FIRST_CLIENT + i] = (struct pollfd){.fd = si->fd, .events = ss_si_pending(si) ? POLLOUT : POLLIN};
@@ -81,7 +82,7 @@ static int poll_serve(ss_server *s)
             rc = -1;
             break;
         }
-        if (ss_poll(P.pfd, (nfds_t)n, -1) < 0) {
+        if (ss_poll(P.pfd, (nfds_t)n, ss_accept_wait_ms(s, -1)) < 0) {
             if (errno == EINTR)
                 continue;
             fprintf(stderr, "poll: poll() failed: %s\n", strerror(errno));

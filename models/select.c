@@ -53,7 +53,8 @@ static int build_sets(sel *S, fd_set *rset, fd_set *wset)
     uint64_t t0 = ss_ticks();
     FD_ZERO(rset);
     FD_ZERO(wset);
-    FD_SET(s->listen_fd, rset);
+    if (ss_accept_open(s)) /* out of descriptors, the listener is left out for a while */
+        FD_SET(s->listen_fd, rset);
     FD_SET(s->stop_fd, rset);
     int maxfd = s->listen_fd > s->stop_fd ? s->listen_fd : s->stop_fd;
     for (int i = 0; i < S->set.n; i++) {
@@ -75,7 +76,9 @@ static int select_serve(ss_server *s)
     while (!ss_stop_requested(s)) {
         fd_set rset, wset;
         int maxfd = build_sets(&S, &rset, &wset);
-        int ready = ss_select(maxfd + 1, &rset, &wset, NULL, NULL);
+        int wait_ms = ss_accept_wait_ms(s, -1); /* a timeout only while accepting is paused */
+        struct timeval tv = {wait_ms / 1000, (wait_ms % 1000) * 1000};
+        int ready = ss_select(maxfd + 1, &rset, &wset, NULL, wait_ms < 0 ? NULL : &tv);
         if (ready < 0) {
             if (errno == EINTR)
                 continue;

@@ -14,18 +14,35 @@
  *   PostMessage, because Winsock posts FD_READ again only after a recv;
  * - FD_CLOSE, or a failed call: remove the socket.
  * Stop: a WM_CLOSE posted to the window; the procedure destroys the window
- * and the loop ends on WM_QUIT. */
+ * and the loop ends on WM_QUIT.
+ *
+ * The weakness the book names — one procedure handles the UI's messages and
+ * the sockets' — is shown by --ui-rate N, as on Linux: a "ui input" thread
+ * posts N ordinary messages (WM_UI) a second to the same window, each taking
+ * --ui-cost-us of the procedure's time, and socket messages queue behind
+ * them. That thread plays the user and the rest of Windows (control role,
+ * not counted as the model's): the system's input thread posts input
+ * messages, not the program, so its posts are recorded as msg_post events
+ * (id = message number, aux = SS_MSG_UI) without a kernel entry, and the
+ * procedure's handling as a msg_dispatch span with the same id, as the
+ * Linux model records them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <winsock2.h>
 #include <windows.h>
 
 #include "models/model.h"
+#include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/probe_win.h"
+#include "sim/recorder.h"
 #include "sim/server_win.h"
 
 #define WM_SOCKET (WM_USER + 1)
+#define WM_UI (WM_USER + 2) /* an ordinary UI message (--ui-rate): lParam = its number */
+#ifndef CREATE_WAITABLE_TIMER_HIGH_RESOLUTION
+#define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002 /* Windows 10 1803+; older: 15.6 ms ticks */
+#endif
 
 typedef struct sockinfo {
     int sock;
@@ -36,10 +53,17 @@ typedef struct sockinfo {
     struct sockinfo *next;
 } sockinfo;
 
+typedef struct ui_source {
+    HWND hwnd;
+    int rate;
+    HANDLE thread, quit;
+} ui_source;
+
 typedef struct asel {
     ss_server *srv;
     HWND hwnd;
     sockinfo *list;
+    ui_source ui;
 } asel;
 
 static sockinfo *get_socket_info(asel *A, int sock)
@@ -156,6 +180,69 @@ static void process_socket_message(asel *A, HWND hwnd, WPARAM wParam, LPARAM lPa
     }
 }
 
+/* --- ordinary UI messages (--ui-rate) --------------------------------------- */
+/* A timer per message rather than Sleep: Sleep's 15.6 ms ticks would cap
+ * the rate at 64 a second. Late: no burst to catch up, as on Linux. */
+static DWORD WINAPI ui_main(void *arg)
+{
+    ui_source *u = arg;
+    ss_thread_begin(SS_ROLE_CONTROL, "ui input"); /* the user and the rest of Windows, as on Linux */
+    HANDLE timer = CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION, TIMER_ALL_ACCESS);
+    if (!timer)
+        timer = CreateWaitableTimerExW(NULL, NULL, 0, TIMER_ALL_ACCESS);
+    HANDLE waits[2] = {u->quit, timer};
+    uint64_t period = 1000000000ull / (uint64_t)u->rate, next = ss_mono_ns() + period, id = 0;
+    while (timer) {
+        uint64_t now = ss_mono_ns();
+        LARGE_INTEGER due = {.QuadPart = next > now ? -(LONGLONG)((next - now + 99) / 100) : -1};
+        if (!SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE) ||
+            WaitForMultipleObjects(2, waits, FALSE, INFINITE) != WAIT_OBJECT_0 + 1)
+            break;
+        uint64_t t0 = ss_ticks();
+        BOOL ok = PostMessage(u->hwnd, WM_UI, (WPARAM)INVALID_SOCKET, (LPARAM)++id);
+        ss_note(SS_API_MSG_POST, -1, 0, ok ? 0 : -1, id, SS_MSG_UI, ok ? 0 : SS_EV_FAILED, t0, ss_ticks());
+        now = ss_mono_ns();
+        next = next + period > now ? next + period : now + period;
+    }
+    if (timer)
+        CloseHandle(timer);
+    ss_thread_end();
+    return 0;
+}
+
+static void ui_start(asel *A)
+{
+    A->ui = (ui_source){.hwnd = A->hwnd, .rate = A->srv->opts.ui_rate};
+    if (A->ui.rate <= 0 || !(A->ui.quit = CreateEvent(NULL, TRUE, FALSE, NULL)))
+        return;
+    A->ui.thread = CreateThread(NULL, 0, ui_main, &A->ui, 0, NULL);
+    if (!A->ui.thread)
+        fprintf(stderr, "async-select: cannot start the UI message thread (%lu); running without it\n", GetLastError());
+}
+
+/* Before the window goes: no UI message is posted to a destroyed window. */
+static void ui_stop(asel *A)
+{
+    if (A->ui.thread) {
+        SetEvent(A->ui.quit);
+        WaitForSingleObject(A->ui.thread, INFINITE);
+        CloseHandle(A->ui.thread);
+        A->ui.thread = NULL;
+    }
+    if (A->ui.quit) {
+        CloseHandle(A->ui.quit);
+        A->ui.quit = NULL;
+    }
+}
+
+/* The UI's own work, in the same procedure as the sockets' */
+static void on_ui_message(asel *A, LPARAM id)
+{
+    uint64_t t0 = ss_ticks();
+    ss_cpu_work(-1, A->srv->opts.ui_cost_us ? A->srv->opts.ui_cost_us : SS_UI_COST_US);
+    ss_note(SS_API_MSG_DISPATCH, -1, 0, 0, (uint64_t)id, SS_MSG_UI, 0, t0, ss_ticks());
+}
+
 static LRESULT CALLBACK wnd_proc(HWND hwnd, UINT uMsg, WPARAM wParam, LPARAM lParam)
 {
     asel *A = (asel *)GetWindowLongPtr(hwnd, GWLP_USERDATA);
@@ -164,7 +251,13 @@ static LRESULT CALLBACK wnd_proc(HWND hwnd, UINT uMsg, WPARAM wParam, LPARAM lPa
         if (A)
             process_socket_message(A, hwnd, wParam, lParam);
         return 0;
+    case WM_UI:
+        if (A)
+            on_ui_message(A, lParam);
+        return 0;
     case WM_CLOSE:
+        if (A)
+            ui_stop(A);
         DestroyWindow(hwnd);
         return 0;
     case WM_DESTROY:
@@ -204,6 +297,8 @@ static int asel_serve(ss_server *s)
         rc = -1;
         DestroyWindow(A.hwnd);
     }
+    if (rc == 0)
+        ui_start(&A);
     if (rc == 0 && ss_stop_requested(s)) /* stop came before the hook was in place */
         PostMessage(A.hwnd, WM_CLOSE, 0, 0);
     MSG msg;
@@ -216,6 +311,7 @@ static int asel_serve(ss_server *s)
         fprintf(stderr, "async-select: GetMessage failed (%lu)\n", GetLastError());
         rc = -1;
     }
+    ui_stop(&A); /* already stopped by WM_CLOSE, unless the loop failed */
     ss_win_on_stop(s, NULL, NULL);
     ss_wsa_async_select(s->listen_fd, NULL, 0, 0); /* the listener goes back to silence */
     while (A.list)
@@ -226,7 +322,8 @@ static int asel_serve(ss_server *s)
 const ss_model ss_model_async_select = {
     .name = "async-select",
     .family = SS_FAMILY_SYNC,
-    .mechanism = "WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure",
+    .mechanism = "WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure; "
+                 "--ui-rate adds UI messages to the same window",
     .summary = "AsyncSelectTCPServer: one window procedure handles every socket's network events",
     .serve = asel_serve,
 };

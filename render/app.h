@@ -60,6 +60,7 @@ typedef struct vw_app {
     int quit;
     int want_screenshot; /* the backend saves the next frame */
     int want_fullscreen; /* toggled with lecture mode */
+    int slide;           /* a picture for a slide: no interactive chrome (header, keys, buttons, mini-map) */
     char message[512];   /* an error or warning shown under the header */
     char save_path[256];
     char tmpfiles[16][256]; /* traces of in-viewer runs: kept for saving, removed at exit */

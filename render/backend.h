@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "render/app.h"
 #include "render/draw.h"
@@ -22,6 +23,8 @@ void vw_backend_bind(vw_backend *b, vw_draw *d, int lecture);
 void vw_backend_render(vw_backend *b, const vw_draw *d);
 void vw_backend_present(vw_backend *b);
 int  vw_backend_save_png(vw_backend *b, const char *path, char *err, size_t errlen);
+/* the same PNG into an open stream (standard output, say) */
+int  vw_backend_write_png(vw_backend *b, FILE *f, char *err, size_t errlen);
 /* the last frame as 0xRRGGBBAA pixels, row-major; caller frees */
 uint32_t *vw_backend_pixels(vw_backend *b, int *w, int *h);
 
@@ -31,7 +34,7 @@ void   vw_backend_size(vw_backend *b, int *w, int *h);
 double vw_backend_seconds(void);
 void   vw_backend_sleep_ms(int ms);
 
-/* the font file shipped in assets/fonts (SOCKSCOPE_ASSETS overrides) */
+/* the main font file shipped in assets/fonts (SOCKSCOPE_ASSETS overrides) */
 const char *vw_font_path(void);
 
 #endif

@@ -1,10 +1,13 @@
 /* backend_sdl.c — the only file that includes SDL: turns draw commands into
  * SDL_Renderer calls (window or software surface), text through SDL_ttf
  * with a small texture cache, window events into vw_input, and pixels
- * into PNG through libpng. */
+ * into PNG through libpng. Text is split into runs by the font that has
+ * the glyphs (fontset.h): NanumSquare, else DejaVu Sans for symbols. */
 #include "render/backend.h"
 #include "render/assets.h"
+#include "render/fontset.h"
 
+#include <errno.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,22 +18,19 @@
 #include <SDL_ttf.h>
 
 #define TEXT_CACHE 1024
-#define FONT_FILE "fonts/NanumSquareR.ttf"
-
-static const int font_px_normal[VW_NFONTS] = {12, 14, 18, 24};
-static const int font_px_lecture[VW_NFONTS] = {17, 21, 28, 34};
 
 typedef struct text_entry {
     uint64_t hash;
     SDL_Texture *tex;
-    int w, h;
+    int w, h, dy; /* dy: where the texture's top is, from the text box's */
 } text_entry;
 
 struct vw_backend {
     SDL_Window *win;
     SDL_Surface *surf;      /* off-screen target */
     SDL_Renderer *ren;
-    TTF_Font *font[2][VW_NFONTS];
+    TTF_Font *font[2][VW_NFONTS][VW_NFACES];
+    vw_fontset *fs;         /* which face draws which character */
     int set;                /* 0 normal, 1 lecture */
     text_entry cache[TEXT_CACHE];
     int ncache;
@@ -40,7 +40,7 @@ struct vw_backend {
 const char *vw_font_path(void)
 {
     static char path[1024];
-    return vw_asset_path(FONT_FILE, path, sizeof path);
+    return vw_asset_path(VW_FONT_MAIN_FILE, path, sizeof path);
 }
 
 static int open_fonts(vw_backend *b, char *err, size_t errlen)
@@ -49,19 +49,22 @@ static int open_fonts(vw_backend *b, char *err, size_t errlen)
         snprintf(err, errlen, "SDL_ttf failed to start: %s", TTF_GetError());
         return -1;
     }
-    const char *path = vw_font_path();
-    if (!path) {
-        snprintf(err, errlen, "the font %s was not found (set SOCKSCOPE_ASSETS to the assets/ directory)", FONT_FILE);
+    b->fs = vw_fontset_open(err, errlen);
+    if (!b->fs)
         return -1;
-    }
-    for (int s = 0; s < 2; s++)
-        for (int f = 0; f < VW_NFONTS; f++) {
-            b->font[s][f] = TTF_OpenFont(path, s ? font_px_lecture[f] : font_px_normal[f]);
-            if (!b->font[s][f]) {
-                snprintf(err, errlen, "cannot open the font %s: %s", path, TTF_GetError());
-                return -1;
+    static const char *const files[VW_NFACES] = {VW_FONT_MAIN_FILE, VW_FONT_FALLBACK_FILE};
+    for (int face = 0; face < VW_NFACES; face++) {
+        char path[1024];
+        vw_asset_path(files[face], path, sizeof path); /* found: the fontset opened it */
+        for (int s = 0; s < 2; s++)
+            for (int f = 0; f < VW_NFONTS; f++) {
+                b->font[s][f][face] = TTF_OpenFont(path, vw_font_px[s][f]);
+                if (!b->font[s][f][face]) {
+                    snprintf(err, errlen, "cannot open the font %s: %s", path, TTF_GetError());
+                    return -1;
+                }
             }
-        }
+    }
     return 0;
 }
 
@@ -147,8 +150,10 @@ void vw_backend_free(vw_backend *b)
     cache_clear(b);
     for (int s = 0; s < 2; s++)
         for (int f = 0; f < VW_NFONTS; f++)
-            if (b->font[s][f])
-                TTF_CloseFont(b->font[s][f]);
+            for (int face = 0; face < VW_NFACES; face++)
+                if (b->font[s][f][face])
+                    TTF_CloseFont(b->font[s][f][face]);
+    vw_fontset_free(b->fs);
     if (b->ren) SDL_DestroyRenderer(b->ren);
     if (b->surf) SDL_FreeSurface(b->surf);
     if (b->win) {
@@ -158,16 +163,55 @@ void vw_backend_free(vw_backend *b)
     free(b);
 }
 
+/* Calls fn for each run of s that one face draws, with the run as a string. */
+static int each_run(vw_backend *b, const char *s, int (*fn)(void *ud, int face, const char *run), void *ud)
+{
+    char small[512];
+    int face, rc = 0;
+    for (size_t len; rc == 0 && (len = vw_fontset_run(b->fs, s, &face)) > 0; s += len) {
+        char *run = len < sizeof small ? small : malloc(len + 1);
+        if (!run)
+            return -1;
+        memcpy(run, s, len);
+        run[len] = 0;
+        rc = fn(ud, face, run);
+        if (run != small)
+            free(run);
+    }
+    return rc;
+}
+
+typedef struct size_ctx {
+    vw_backend *b;
+    vw_font f;
+    int w, h;
+} size_ctx;
+
+static int size_run(void *ud, int face, const char *run)
+{
+    size_ctx *c = ud;
+    int w, h;
+    if (TTF_SizeUTF8(c->b->font[c->b->set][c->f][face], run, &w, &h) != 0)
+        return -1;
+    c->w += w;
+    c->h = h > c->h ? h : c->h;
+    return 0;
+}
+
+/* runs side by side, each as wide as SDL_ttf makes it (fontset.c mirrors this) */
 static int measure(void *ud, vw_font f, const char *s, int *w, int *h)
 {
     vw_backend *b = ud;
-    TTF_Font *font = b->font[b->set][f];
-    *h = TTF_FontLineSkip(font);
+    size_ctx c = {b, f, 0, 0};
     if (!*s) {
         *w = 0;
+        *h = TTF_FontLineSkip(b->font[b->set][f][VW_FACE_MAIN]);
         return 0;
     }
-    return TTF_SizeUTF8(font, s, w, h);
+    int rc = each_run(b, s, size_run, &c);
+    *w = c.w;
+    *h = c.h;
+    return rc;
 }
 
 void vw_backend_bind(vw_backend *b, vw_draw *d, int lecture)
@@ -177,7 +221,7 @@ void vw_backend_bind(vw_backend *b, vw_draw *d, int lecture)
     b->set = lecture != 0;
     d->measure = measure;
     d->measure_ud = b;
-    memcpy(d->font_px, lecture ? font_px_lecture : font_px_normal, sizeof d->font_px);
+    memcpy(d->font_px, vw_font_px[b->set], sizeof d->font_px);
 }
 
 /* --- drawing -------------------------------------------------------------- */
@@ -194,6 +238,70 @@ static uint64_t text_hash(const char *s, int font, vw_rgba c)
     return h ? h : 1;
 }
 
+typedef struct run_surface {
+    SDL_Surface *s;
+    int dy; /* top, from the text box's: baselines meet the main font's */
+} run_surface;
+
+typedef struct render_ctx {
+    vw_backend *b;
+    const vw_cmd *c;
+    run_surface *run;
+    int n, cap;
+} render_ctx;
+
+static int render_run(void *ud, int face, const char *text)
+{
+    render_ctx *x = ud;
+    const vw_cmd *c = x->c;
+    TTF_Font *font = x->b->font[x->b->set][c->font][face], *main = x->b->font[x->b->set][c->font][VW_FACE_MAIN];
+    if (x->n == x->cap) {
+        run_surface *nr = realloc(x->run, (size_t)(x->cap + 4) * sizeof *nr);
+        if (!nr)
+            return -1;
+        x->run = nr;
+        x->cap += 4;
+    }
+    SDL_Color col = {(Uint8)(c->color >> 24), (Uint8)(c->color >> 16), (Uint8)(c->color >> 8), (Uint8)c->color};
+    SDL_Surface *s = TTF_RenderUTF8_Blended(font, text, col);
+    if (!s)
+        return -1;
+    x->run[x->n++] = (run_surface){s, TTF_FontAscent(main) - TTF_FontAscent(font)};
+    return 0;
+}
+
+/* The string's runs side by side on one transparent surface; *dy is its
+ * top, from the text box's. One run (nearly always) is SDL_ttf's own. */
+static SDL_Surface *render_text(vw_backend *b, const vw_cmd *c, const char *s, int *dy)
+{
+    render_ctx x = {b, c, NULL, 0, 0};
+    SDL_Surface *out = NULL;
+    int ok = each_run(b, s, render_run, &x) == 0;
+    if (ok && x.n == 1) {
+        out = x.run[0].s;
+        *dy = x.run[0].dy;
+        x.run[0].s = NULL;
+    } else if (ok && x.n > 1) {
+        int w = 0, top = 0, bottom = 0;
+        for (int i = 0; i < x.n; i++) {
+            w += x.run[i].s->w;
+            top = x.run[i].dy < top ? x.run[i].dy : top;
+            bottom = x.run[i].dy + x.run[i].s->h > bottom ? x.run[i].dy + x.run[i].s->h : bottom;
+        }
+        out = SDL_CreateRGBSurfaceWithFormat(0, w, bottom - top, 32, SDL_PIXELFORMAT_ARGB8888);
+        for (int i = 0, left = 0; out && i < x.n; left += x.run[i++].s->w) {
+            SDL_Rect to = {left, x.run[i].dy - top, x.run[i].s->w, x.run[i].s->h};
+            SDL_SetSurfaceBlendMode(x.run[i].s, SDL_BLENDMODE_NONE); /* copy: runs do not overlap */
+            SDL_BlitSurface(x.run[i].s, NULL, out, &to);
+        }
+        *dy = top;
+    }
+    for (int i = 0; i < x.n; i++)
+        SDL_FreeSurface(x.run[i].s);
+    free(x.run);
+    return out;
+}
+
 static text_entry *text_texture(vw_backend *b, const vw_cmd *c, const char *s)
 {
     uint64_t h = text_hash(s, c->font, c->color);
@@ -205,8 +313,8 @@ static text_entry *text_texture(vw_backend *b, const vw_cmd *c, const char *s)
     }
     if (b->ncache > TEXT_CACHE * 3 / 4)
         cache_clear(b); /* crude but bounded: labels change slowly */
-    SDL_Color col = {(Uint8)(c->color >> 24), (Uint8)(c->color >> 16), (Uint8)(c->color >> 8), (Uint8)c->color};
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(b->font[b->set][c->font], s, col);
+    int dy;
+    SDL_Surface *surf = render_text(b, c, s, &dy);
     if (!surf)
         return NULL;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(b->ren, surf);
@@ -225,7 +333,7 @@ static text_entry *text_texture(vw_backend *b, const vw_cmd *c, const char *s)
     } else {
         b->ncache++;
     }
-    *e = (text_entry){h, tex, surf->w, surf->h};
+    *e = (text_entry){h, tex, surf->w, surf->h, dy};
     SDL_FreeSurface(surf);
     return tex ? e : NULL;
 }
@@ -283,7 +391,7 @@ static void draw_cmd(vw_backend *b, const vw_draw *d, const vw_cmd *c)
     case VW_CMD_TEXT: {
         text_entry *e = text_texture(b, c, vw_cmd_text(d, c));
         if (e) {
-            SDL_Rect q = {c->x, c->y, e->w, e->h};
+            SDL_Rect q = {c->x, c->y + e->dy, e->w, e->h};
             SDL_RenderCopy(r, e->tex, NULL, &q);
         }
         break;
@@ -327,7 +435,7 @@ uint32_t *vw_backend_pixels(vw_backend *b, int *w, int *h)
     return px;
 }
 
-int vw_backend_save_png(vw_backend *b, const char *path, char *err, size_t errlen)
+int vw_backend_write_png(vw_backend *b, FILE *f, char *err, size_t errlen)
 {
     int w, h;
     uint32_t *px = vw_backend_pixels(b, &w, &h);
@@ -347,13 +455,30 @@ int vw_backend_save_png(vw_backend *b, const char *path, char *err, size_t errle
         uint8_t *p = (uint8_t *)&px[i];
         p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
     }
-    int ok = png_image_write_to_file(&img, path, 0, px, w * 4, NULL);
+    int ok = png_image_write_to_stdio(&img, f, 0, px, w * 4, NULL);
     free(px);
-    if (!ok) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, img.message);
+    if (!ok || fflush(f) != 0) {
+        snprintf(err, errlen, "writing the PNG failed: %s", ok ? strerror(errno) : img.message);
         return -1;
     }
     return 0;
+}
+
+int vw_backend_save_png(vw_backend *b, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = vw_backend_write_png(b, f, err, errlen);
+    if (fclose(f) != 0 && rc == 0) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        remove(path); /* no half picture left behind */
+    return rc;
 }
 
 /* --- window events ---------------------------------------------------------- */

@@ -5,8 +5,12 @@
 #include <stdio.h>
 
 #include "render/draw.h"
+#include "render/fontset.h"
 
-/* Returns 0, or -1 if writing failed. */
-int vw_svg_write(FILE *f, const vw_draw *d, int w, int h);
+/* Text becomes the outlines of fs's glyphs, placed as the PNG places them:
+ * the SVG needs no font where it is viewed. Measure d with the same fonts
+ * (vw_fontset_bind) so that the layout and the letters agree. Returns 0,
+ * or -1 if writing failed or memory ran out. */
+int vw_svg_write(FILE *f, const vw_draw *d, int w, int h, vw_fontset *fs);
 
 #endif

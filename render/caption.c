@@ -478,7 +478,10 @@ void vw_caption_explain(const vw_run *r, int lane, size_t idx, vw_lang lang, cha
         append(out, n, " ");
     }
     char own[1024];
-    explain_one(r, e, d != NULL, lang, own, sizeof own);
+    if (d && d->sub == VW_SUB_BIG && e->api == SS_API_CPU_WORK) /* a UI message's work, wherever it was recorded */
+        snprintf(own, sizeof own, "%s", pick(&T_UI_WORK, lang));
+    else
+        explain_one(r, e, d != NULL, lang, own, sizeof own);
     append(out, n, own);
 }
 
@@ -579,8 +582,8 @@ static const model_note NOTES[] = {
                "epoll(리눅스): 관심 목록을 커널이 유지하고 준비된 소켓만 알려 준다. 대기는 싸지만 읽기와 쓰기마다 호출이 하나씩 필요하다."}},
     {"async-select", {"WSAAsyncSelect model (Windows 95+ and NT+, table 11-5): socket events arrive as window messages, so it fits GUI programs; but one window procedure handles window and socket messages alike, which slows it down.",
                       "WSAAsyncSelect 모델(윈도우 95 이상, NT 이상: 표 11-5): 소켓 이벤트를 윈도우 메시지로 처리해 GUI 응용 프로그램과 잘 결합하지만, 단일 윈도우 프로시저에서 일반 메시지와 소켓 메시지를 모두 처리해야 해 성능 저하 요인이 된다."}},
-    {"event-select", {"WSAEventSelect model (Windows 95+ and NT 3.51+, table 11-5): an event object per socket, at most 64 per wait, so one waiting thread per 64 sockets.",
-                      "WSAEventSelect 모델(윈도우 95 이상, NT 3.51 이상: 표 11-5): 소켓마다 이벤트 객체를 두고, 한 번에 최대 64개를 기다리므로 소켓 64개마다 대기 스레드가 하나 필요하다."}},
+    {"event-select", {"WSAEventSelect model (Windows 95+ and NT 3.51+, table 11-5): an event object per socket, at most 64 per wait, so past 64 sockets a server needs another waiting thread (or, with one thread, refuses).",
+                      "WSAEventSelect 모델(윈도우 95 이상, NT 3.51 이상: 표 11-5): 소켓마다 이벤트 객체를 두고, 한 번에 최대 64개를 기다리므로 소켓이 64개를 넘으면 대기 스레드를 더 두어야 한다(스레드가 하나면 거절한다)."}},
     {"overlapped", {"Overlapped model (Windows 95+ and NT 3.51+, table 11-5): asynchronous operations, completed on the issuing thread; CPU work and I/O overlap.",
                     "Overlapped 모델(윈도우 95 이상, NT 3.51 이상: 표 11-5): 비동기 입출력으로 CPU 작업과 입출력이 병행되며, 완료는 요청한 스레드가 처리한다."}},
     {"iocp", {"Completion Port model (Windows NT 3.5+, not 95/98/Me: table 11-5): asynchronous I/O and a completion queue served by a few workers; the textbook calls it the best performer, harder to write than blocking sockets + threads. Compare its counters with the others'.",

@@ -20,6 +20,8 @@ void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg)
 void vw_sc_header(vw_sc *c)
 {
     vw_app *app = c->app;
+    if (app->slide)
+        return;
     const vw_rect *r = &app->L.header;
     char ph[32], speed[64], line[400];
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_CAPTION);
@@ -53,10 +55,11 @@ void vw_sc_axis(vw_sc *c)
     const vw_layout *L = &c->app->L;
     if (L->shown < L->npanels) { /* paged: say which, and how to see the others */
         char s[96];
+        const char *keys = c->app->slide ? "" : "  PgUp/PgDn"; /* a slide has no keys */
         if (c->app->lang == VW_LANG_KO)
-            snprintf(s, sizeof s, "패널 %d-%d / %d  PgUp/PgDn", L->first + 1, L->first + L->shown, L->npanels);
+            snprintf(s, sizeof s, "패널 %d-%d / %d%s", L->first + 1, L->first + L->shown, L->npanels, keys);
         else
-            snprintf(s, sizeof s, "panels %d-%d of %d  PgUp/PgDn", L->first + 1, L->first + L->shown, L->npanels);
+            snprintf(s, sizeof s, "panels %d-%d of %d%s", L->first + 1, L->first + L->shown, L->npanels, keys);
         vw_text(c->d, c->app->w - 8, r->y + 1, VW_FONT_SMALL, VW_C_TEXT, VW_ALIGN_RIGHT, s);
     }
 }
@@ -192,7 +195,7 @@ void vw_sc_form(vw_sc *c)
     vw_app *app = c->app;
     vw_runform *f = &app->form;
     const vw_rect *r = &app->L.form;
-    if (r->h <= 0)
+    if (r->h <= 0 || app->slide)
         return;
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
     vw_frame(c->d, r->x, r->y, r->w, r->h, VW_C_TEXT_DIM, 1);
@@ -265,6 +268,8 @@ void vw_sc_minimap(vw_sc *c)
 {
     vw_app *app = c->app;
     const vw_rect *r = &app->L.minimap;
+    if (app->slide)
+        return;
     vw_scene_minimap_cache(app);
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
     int n = app->s.nruns, rh = n ? r->h / n : r->h;
@@ -309,9 +314,12 @@ static void tip_event(const vw_run *r, const vw_hit *h, char lines[8][160], int 
         snprintf(lines[(*n)++], 160, "socket %d   result %d%s%s", e->sock, e->ret, vw_ev_err(e) ? "  " : "",
                  vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, "at %s   took %s", t0, dur);
+    char waits[32]; /* "did not sleep" only where sleeping was measured (sim/server.h) */
+    vw_param_value(r->params, "waits", waits, sizeof waits);
+    const char *no_wait = waits[0] && strcmp(waits, "measured") != 0 ? ", sleep not measured here" : ", did not sleep";
     snprintf(lines[(*n)++], 160, "%s%s%s", (e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry",
              (e->flags & SS_EV_MAYBLOCK) ? ", could block" : "",
-             (e->flags & SS_EV_WAITED) ? ", the thread slept (blocked)" : (e->flags & SS_EV_MAYBLOCK) ? ", did not sleep" : "");
+             (e->flags & SS_EV_WAITED) ? ", the thread slept (blocked)" : (e->flags & SS_EV_MAYBLOCK) ? no_wait : "");
 }
 
 static void tip_op(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
@@ -342,7 +350,7 @@ void vw_sc_tooltip(vw_sc *c)
 {
     vw_app *app = c->app;
     const vw_hit *h = &app->hover;
-    if (!h->kind || h->run >= app->s.nruns)
+    if (!h->kind || h->run >= app->s.nruns || app->slide)
         return;
     char lines[8][160];
     int n = 0;
@@ -383,7 +391,7 @@ void vw_sc_message(vw_sc *c)
 static void playhead(vw_sc *c)
 {
     const vw_rect *p = &c->app->L.plot;
-    if (c->ph_x < p->x || c->ph_x > p->x + p->w)
+    if (c->ph_x < p->x || c->ph_x > p->x + p->w || !c->show_playhead)
         return;
     int x = (int)c->ph_x;
     vw_fill(c->d, x - 1, c->app->L.axis.y, 2, p->y + p->h - c->app->L.axis.y, VW_C_PLAYHEAD);
@@ -396,6 +404,8 @@ void vw_scene_build(vw_app *app, vw_draw *d)
     c.f_label = app->lecture ? VW_FONT_NORMAL : VW_FONT_SMALL;
     c.f_body = app->lecture ? VW_FONT_LARGE : VW_FONT_NORMAL;
     c.ph_x = vw_view_px(&app->v, app->a.t);
+    /* a slide at the end (its default) shows a finished run, not a moment */
+    c.show_playhead = !(app->slide && app->a.t >= app->a.end);
     c.segcap = app->v.w * 3 + 16;
     c.seg = malloc((size_t)c.segcap * sizeof *c.seg);
     app->nzones = 0;

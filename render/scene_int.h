@@ -19,6 +19,7 @@ typedef struct vw_sc {
     int segcap;
     int arrows_left;      /* arrow budget: dense views skip arrows */
     int dots_left;        /* travelling packets still allowed this frame */
+    int show_playhead;    /* the playhead and the calls it crosses are marked */
     int grey;             /* drawing a stand-in's emulation lane: every colour as its grey */
 } vw_sc;
 

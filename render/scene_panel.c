@@ -240,7 +240,8 @@ static void thread_lane(vw_sc *c, const vw_run *r, const vw_panel_box *pb, const
         draw_containers(c, l, i, j, b->y, b->h);
         lane_arrows(c, r, pb, b->lane, i, j);
     }
-    highlight_current(c, l, b->y, b->h);
+    if (c->show_playhead)
+        highlight_current(c, l, b->y, b->h);
     c->grey = 0;
 }
 
@@ -400,7 +401,7 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
     static const char *const btn[3] = {"up", "down", "x"};
     static const int ids[3] = {VW_Z_UP, VW_Z_DOWN, VW_Z_REMOVE};
     int bx = c->app->w - 8;
-    for (int i = 2; i >= 0; i--) {
+    for (int i = 2; i >= 0 && !c->app->slide; i--) {
         int bw = vw_text_w(c->d, VW_FONT_SMALL, btn[i]) + 10;
         bx -= bw + 4;
         vw_frame(c->d, bx, t->y + 2, bw, t->h - 4, VW_C_TEXT_DIM, 1);
@@ -411,8 +412,11 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
     char title[1024];
     snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
     int x = 8 + vw_text_fit(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, title, bx - 18) + 14;
-    /* a warning first, where a cut title cannot hide it */
-    snprintf(title, sizeof title, "%s%s   %s", r->dropped ? "(events were dropped)   " : "", r->mechanism, r->params);
+    /* a warning first, where a cut title cannot hide it; then where the run was recorded */
+    char origin[160];
+    const char *params = vw_run_origin(r->params, r->mechanism, c->app->lang, origin, sizeof origin);
+    snprintf(title, sizeof title, "%s%s%s%s   %s", r->dropped ? "(events were dropped)   " : "", origin,
+             origin[0] ? "   " : "", r->mechanism, params);
     vw_text_fit(c->d, x, t->y + 3 + (vw_text_h(c->d, VW_FONT_NORMAL) - vw_text_h(c->d, VW_FONT_SMALL)) / 2,
                 VW_FONT_SMALL, VW_C_TEXT_DIM, title, bx - 10 - x);
 }

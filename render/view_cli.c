@@ -4,21 +4,24 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "render/app.h"
 #include "render/backend.h"
 #include "render/backend_svg.h"
+#include "render/fontset.h"
 #include "render/viewer.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_BADINPUT = 3, EXIT_ENV = 4 };
 
 typedef struct view_opts {
-    int lecture;
+    int lecture, slide;
     vw_lang lang;
     const char *screenshot, *frames, *video, *svg, *window_shot;
     double at, zoom, seconds, quit_after, speed;
@@ -38,8 +41,10 @@ static const char view_help[] =
     "With no FILE it opens the run form (press R): pick models or a preset, press Run.\n\n"
     "  --lecture            full screen, large type, captions explaining each event\n"
     "  --lang ko|en         caption language (default en)\n"
-    "  --screenshot OUT.png render one frame without a display and exit\n"
-    "  --at FRACTION        playhead position, 0..1 (pictures: default 0.5; window: 0)\n"
+    "  --screenshot OUT.png render one frame without a display and exit ('-': standard output)\n"
+    "  --slide              a picture for a slide: timelines, captions, legend and axis only,\n"
+    "                       no header, keys, buttons or mini-map; the whole run in full colour\n"
+    "  --at FRACTION        playhead position, 0..1 (pictures: default 0.5, slides 1; window: 0)\n"
     "  --zoom FACTOR        show 1/FACTOR of the run around the playhead (default 1)\n"
     "  --size WxH           picture or window size (default 1600x900)\n"
     "  --panel N            first panel shown when they do not all fit (default 1;\n"
@@ -56,7 +61,7 @@ static const char view_help[] =
     "      lane labels: other panels when they do not all fit, Esc/Q quit\n";
 
 enum { O_LECTURE = 1000, O_LANG, O_SHOT, O_AT, O_ZOOM, O_SIZE, O_FRAMES, O_VIDEO, O_SECONDS, O_FPS, O_QUIT_AFTER,
-       O_WINDOW_SHOT, O_SPEED, O_PLAY, O_PANEL };
+       O_WINDOW_SHOT, O_SPEED, O_PLAY, O_PANEL, O_SLIDE };
 
 static int parse_size(const char *s, view_opts *o)
 {
@@ -88,7 +93,8 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         {"seconds", required_argument, 0, O_SECONDS}, {"fps", required_argument, 0, O_FPS},
         {"quit-after", required_argument, 0, O_QUIT_AFTER}, {"window-shot", required_argument, 0, O_WINDOW_SHOT},
         {"speed", required_argument, 0, O_SPEED}, {"play", no_argument, 0, O_PLAY},
-        {"panel", required_argument, 0, O_PANEL}, {"format", required_argument, 0, 'f'},
+        {"panel", required_argument, 0, O_PANEL}, {"slide", no_argument, 0, O_SLIDE},
+        {"format", required_argument, 0, 'f'},
         {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     double v;
     int c;
@@ -97,6 +103,7 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         const char *bad = NULL;
         switch (c) {
         case O_LECTURE: o->lecture = 1; break;
+        case O_SLIDE: o->slide = 1; break;
         case O_LANG: if (vw_lang_parse(optarg, &o->lang)) bad = "--lang takes ko or en"; break;
         case O_SHOT: o->screenshot = optarg; break;
         case O_AT: if (parse_num(optarg, 0, 1, &o->at)) bad = "--at takes a fraction between 0 and 1"; break;
@@ -125,16 +132,18 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
 }
 
 /* view range and playhead: --at (default: the middle for a picture, the
- * start for a window) and --zoom around it */
+ * start for a window) and --zoom around it. A slide without --at has its
+ * playhead at the end, everything in full colour, and zooms on the middle. */
 static void place(vw_app *app, const view_opts *o)
 {
-    vw_anim_seek(&app->a, (o->at >= 0 ? o->at : 0.5) * app->a.end);
+    double at = o->at >= 0 ? o->at : 0.5;
+    vw_anim_seek(&app->a, (o->at < 0 && o->slide ? 1 : at) * app->a.end);
     if (o->panel > app->s.nruns)
         vw_app_set_message(app, "--panel %d: the traces hold %d runs", o->panel, app->s.nruns);
     app->first_panel = o->panel > 0 ? o->panel - 1 : 0;
     if (o->zoom > 1) {
         double span = app->a.end / o->zoom;
-        vw_view_set(&app->v, app->a.t - span / 2, app->a.t + span / 2);
+        vw_view_set(&app->v, at * app->a.end - span / 2, at * app->a.end + span / 2);
     }
 }
 
@@ -168,49 +177,106 @@ static void render_frame(vw_app *app, vw_backend *b, vw_draw *d, const view_opts
     vw_backend_render(b, d);
 }
 
-static int screenshot(vw_app *app, const view_opts *o, const char *out)
+/* A picture's destination: "-" is standard output (never a terminal: a
+ * picture there is noise); a file is written as OUT.partial and renamed
+ * when complete, so a failed export leaves no half picture. */
+typedef struct output {
+    FILE *f;
+    const char *path;
+    char tmp[4096];
+} output;
+
+static int output_open(output *out, const char *path, char *err, size_t errlen)
 {
-    char err[512];
+    out->path = path;
+    out->tmp[0] = 0;
+    if (strcmp(path, "-") == 0) {
+        out->f = stdout;
+        if (isatty(fileno(stdout))) {
+            snprintf(err, errlen, "standard output is a terminal: redirect it (> out.png) or name a file with -o");
+            return -1;
+        }
+        return 0;
+    }
+    snprintf(out->tmp, sizeof out->tmp, "%s.partial", path);
+    out->f = fopen(out->tmp, "wb");
+    if (!out->f) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ok: the picture was written; returns 0 when it is now at its path */
+static int output_close(output *out, int ok, char *err, size_t errlen)
+{
+    if (out->f == stdout)
+        return ok && fflush(stdout) == 0 ? 0 : -1;
+    if (fclose(out->f) != 0 && ok) {
+        snprintf(err, errlen, "cannot write '%s': %s", out->path, strerror(errno));
+        ok = 0;
+    }
+    if (ok && rename(out->tmp, out->path) != 0) {
+        snprintf(err, errlen, "cannot write '%s': %s", out->path, strerror(errno));
+        ok = 0;
+    }
+    if (!ok)
+        remove(out->tmp);
+    return ok ? 0 : -1;
+}
+
+static void say_written(const char *path, const view_opts *o)
+{
+    if (strcmp(path, "-") != 0)
+        fprintf(stderr, "sockscope: wrote %s (%dx%d)\n", path, o->w, o->h);
+}
+
+static int screenshot(vw_app *app, const view_opts *o, const char *path)
+{
+    char err[512] = "writing the PNG failed";
     vw_backend *b = vw_backend_offscreen(o->w, o->h, err, sizeof err);
     if (!b)
         return fail(EXIT_ENV, err);
     vw_draw d;
     vw_draw_init(&d, NULL, NULL, NULL);
     render_frame(app, b, &d, o, 1);
-    int rc = vw_backend_save_png(b, out, err, sizeof err);
+    output out;
+    int rc = output_open(&out, path, err, sizeof err);
+    if (rc == 0)
+        rc = output_close(&out, vw_backend_write_png(b, out.f, err, sizeof err) == 0, err, sizeof err);
     vw_draw_free(&d);
     vw_backend_free(b);
     if (rc != 0)
         return fail(EXIT_FAIL, err);
-    fprintf(stderr, "sockscope: wrote %s (%dx%d)\n", out, o->w, o->h);
+    say_written(path, o);
     return EXIT_OK;
 }
 
-static int write_svg(vw_app *app, const view_opts *o, const char *out)
+/* The SVG is laid out with the fonts its glyphs come from (which measure
+ * as SDL_ttf does), so it needs no window and no SDL. */
+static int write_svg(vw_app *app, const view_opts *o, const char *path)
 {
-    char err[512];
-    vw_backend *b = vw_backend_offscreen(o->w, o->h, err, sizeof err); /* for text metrics */
+    char err[512] = "writing the SVG failed";
+    vw_fontset *fs = vw_fontset_open(err, sizeof err);
+    if (!fs)
+        return fail(EXIT_ENV, err);
     vw_draw d;
     vw_draw_init(&d, NULL, NULL, NULL);
-    if (b)
-        render_frame(app, b, &d, o, 1);
-    else { /* no fonts: estimated metrics still give a usable picture */
-        vw_app_frame(app, &d);
-        vw_app_session_changed(app);
-        vw_app_frame(app, &d);
-        place(app, o);
-        vw_app_frame(app, &d);
-    }
-    FILE *f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
-    int rc = f ? vw_svg_write(f, &d, o->w, o->h) : -1;
-    if (f && f != stdout && fclose(f) != 0)
-        rc = -1;
+    vw_fontset_bind(fs, &d, app->lecture);
+    vw_app_frame(app, &d);
+    vw_app_session_changed(app);
+    vw_app_frame(app, &d);
+    place(app, o);
+    vw_app_frame(app, &d);
+    output out;
+    int rc = output_open(&out, path, err, sizeof err);
+    if (rc == 0)
+        rc = output_close(&out, vw_svg_write(out.f, &d, o->w, o->h, fs) == 0, err, sizeof err);
     vw_draw_free(&d);
-    vw_backend_free(b);
+    vw_fontset_free(fs);
     if (rc != 0)
-        return fail(EXIT_FAIL, "writing the SVG failed");
-    if (f != stdout)
-        fprintf(stderr, "sockscope: wrote %s\n", out);
+        return fail(EXIT_FAIL, err);
+    say_written(path, o);
     return EXIT_OK;
 }
 
@@ -247,25 +313,77 @@ static int frames(vw_app *app, view_opts *o, const char *dir)
     return rc;
 }
 
+/* Runs argv (no shell: names go to the program as they are); the exit
+ * status, 127 when the program is not there, or -1. */
+extern char **environ;
+
+static int run_program(char *const argv[])
+{
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (rc != 0)
+        return rc == ENOENT ? 127 : -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A private directory for the frames, in $TMPDIR: created fresh by
+ * mkdtemp (mode 0700), so nothing in it follows anyone's link. */
+static int frames_dir(char *dir, size_t n)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, n, "%s/sockscope-frames-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static void remove_frames(const char *dir, int n)
+{
+    char path[4200];
+    for (int i = 1; i <= n; i++) {
+        snprintf(path, sizeof path, "%s/frame_%05d.png", dir, i);
+        unlink(path);
+    }
+    if (rmdir(dir) != 0)
+        fprintf(stderr, "sockscope: could not remove %s: %s\n", dir, strerror(errno));
+}
+
 static int video(vw_app *app, view_opts *o, const char *out)
 {
-    if (system("command -v ffmpeg >/dev/null 2>&1") != 0)
+    char dir[4096], in[4200], rate[16], target[4200];
+    char *probe[] = {"ffmpeg", "-loglevel", "quiet", "-version", NULL};
+    if (run_program(probe) == 127)
         return fail(EXIT_ENV, "--video needs ffmpeg (apt-get install ffmpeg); --frames DIR writes PNG frames without it");
-    char dir[] = "/tmp/sockscope-frames-XXXXXX", cmd[8192];
-    if (!mkdtemp(dir))
-        return fail(EXIT_ENV, "cannot create a temporary directory for the frames");
+    if (frames_dir(dir, sizeof dir) != 0)
+        return fail(EXIT_ENV, "cannot create a temporary directory for the frames (set TMPDIR?)");
     int rc = frames(app, o, dir);
     if (rc == EXIT_OK) {
         int gif = strlen(out) > 4 && strcmp(out + strlen(out) - 4, ".gif") == 0;
-        snprintf(cmd, sizeof cmd,
-                 "ffmpeg -loglevel error -y -framerate %d -i '%s/frame_%%05d.png' %s '%s'", o->fps, dir,
-                 gif ? "-vf 'fps=15,scale=960:-1:flags=lanczos'" : "-pix_fmt yuv420p -vf 'scale=trunc(iw/2)*2:trunc(ih/2)*2'",
-                 out);
-        rc = system(cmd) == 0 ? EXIT_OK : fail(EXIT_FAIL, "ffmpeg failed to encode the video");
+        snprintf(in, sizeof in, "%s/frame_%%05d.png", dir);
+        snprintf(rate, sizeof rate, "%d", o->fps);
+        snprintf(target, sizeof target, "file:%s", out); /* a name starting with '-' is not an option */
+        char *argv[16] = {"ffmpeg", "-loglevel", "error", "-y", "-framerate", rate, "-i", in};
+        int k = 8;
+        if (gif) {
+            argv[k++] = "-vf";
+            argv[k++] = "fps=15,scale=960:-1:flags=lanczos";
+        } else { /* H.264 wants even sizes */
+            argv[k++] = "-pix_fmt";
+            argv[k++] = "yuv420p";
+            argv[k++] = "-vf";
+            argv[k++] = "scale=trunc(iw/2)*2:trunc(ih/2)*2";
+        }
+        argv[k++] = target;
+        argv[k] = NULL;
+        int st = run_program(argv);
+        rc = st == 0     ? EXIT_OK
+             : st == 127 ? fail(EXIT_ENV, "--video needs ffmpeg (apt-get install ffmpeg); --frames DIR writes PNG "
+                                          "frames without it")
+                         : fail(EXIT_FAIL, "ffmpeg failed to encode the video");
     }
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "sockscope: could not remove %s\n", dir);
+    remove_frames(dir, (int)(o->seconds * o->fps));
     if (rc == EXIT_OK)
         fprintf(stderr, "sockscope: wrote %s\n", out);
     return rc;
@@ -350,12 +468,15 @@ int ss_view_main(int argc, char **argv)
     if (r < 0)
         return fail(EXIT_USAGE, err);
     int headless = o.screenshot || o.frames || o.video;
+    if (o.slide && !o.screenshot)
+        return fail(EXIT_USAGE, "--slide makes one picture: add --screenshot OUT.png, or use export --format png|svg");
     if (headless && optind >= argc)
         return fail(EXIT_USAGE, "--screenshot, --frames and --video need a trace FILE");
     vw_app app;
     vw_app_init(&app, o.w, o.h);
     app.lecture = o.lecture;
     app.lang = o.lang;
+    app.slide = o.slide;
     int bad = load_all(&app, argc, argv, optind, headless);
     int rc;
     if (headless && bad && app.s.nruns == 0)
@@ -384,11 +505,12 @@ int ss_view_export_main(int argc, char **argv)
     if (optind + 1 != argc)
         return fail(EXIT_USAGE, "export needs exactly one trace FILE (see 'sockscope export --help')");
     if (!o.screenshot)
-        return fail(EXIT_USAGE, "export --format png|svg needs -o OUT");
+        return fail(EXIT_USAGE, "export --format png|svg needs -o OUT ('-o -': standard output)");
     vw_app app;
     vw_app_init(&app, o.w, o.h);
     app.lang = o.lang;
     app.lecture = o.lecture;
+    app.slide = o.slide;
     int bad = load_all(&app, argc, argv, optind, 1);
     int rc = bad && app.s.nruns == 0 ? EXIT_BADINPUT
              : o.svg                  ? write_svg(&app, &o, o.screenshot)

@@ -15,9 +15,11 @@ packages=("$@"
 
     build-essential cmake ninja-build pkg-config git
     zlib1g-dev liburing-dev libsdl2-dev libsdl2-ttf-dev libpng-dev   # build (SDL2/ttf/png: the viewer)
+    libfreetype-dev libharfbuzz-dev                       # build: glyph outlines and shaping for SVG text
     libinih-dev                                           # scenario files (INI)
     libcmocka-dev libjansson-dev                          # tests
     strace netcat-openbsd python3 procps xvfb xauth       # tests: real peers, strace, a real X server
+    librsvg2-bin fontconfig                               # tests: a third-party SVG reader, a font-less fontconfig
 )
 ((fuzz)) && packages+=(clang)                             # fuzzers: libFuzzer, ASan, UBSan
 

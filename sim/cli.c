@@ -17,6 +17,7 @@
 #include "sim/recorder.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/scenario_claims.h"
 #include "sim/server.h"
 #include "sim/stats.h"
 #include "sim/stopsig.h"
@@ -163,8 +164,11 @@ static int cmd_serve(int argc, char **argv)
         return fail(SS_EXIT_ENV, "%s", err);
     char dur[32];
     snprintf(dur, sizeof dur, "%g", duration);
-    ss_kv params[] = {{"mode", "serve"}, {"bind", bind}, {"duration_s", dur}};
-    ss_run_info info = {m->name, m->mechanism, params, 3};
+    ss_origin o; /* where the run is recorded: first, as in every run (server.h) */
+    ss_server_origin(m, &o);
+    ss_kv params[] = {{"platform", o.platform}, {"winsock", o.winsock}, {"waits", o.waits},
+                      {"mode", "serve"}, {"bind", bind}, {"duration_s", dur}};
+    ss_run_info info = {m->name, m->mechanism, params, 6};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_CONTROL, "runner"); /* sockscope's: starts, drives and stops the run */
     int bound = 0;
@@ -370,20 +374,32 @@ static int run_scenario(const run_args *a, ss_scenario *sc)
             return fail(SS_EXIT_USAGE, "%s", err);
     }
     ss_scenario_scale(sc, a->scale);
+    if (a->scale != 1 && sc->scale_mode != SS_SCALE_ALL && !a->quiet) /* say why --scale did less than asked */
+        fprintf(stderr, "sockscope: note: --scale %s in this scenario ([clients] scale = %s: its lesson needs %s)\n",
+                sc->scale_mode == SS_SCALE_NONE ? "changes nothing" : "shrinks the messages only",
+                sc->scale_mode == SS_SCALE_NONE ? "none" : "messages",
+                sc->scale_mode == SS_SCALE_NONE ? "its full size" : "every client");
     if (ss_scenario_validate(sc, err, ERRLEN) != 0)
         return fail(SS_EXIT_USAGE, "%s", err);
     return -1;
 }
 
-static void print_caption(const ss_scenario *sc)
+/* the captions' language: Korean when LC_ALL (or LANG) starts with ko */
+static const char *caption_lang(void)
 {
     const char *lang = getenv("LC_ALL") && *getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
-    int ko = lang && strncmp(lang, "ko", 2) == 0 && sc->caption_ko[0];
-    const char *caption = ko ? sc->caption_ko : sc->caption_en;
+    return lang && strncmp(lang, "ko", 2) == 0 ? "ko" : "en";
+}
+
+/* before the run: the caption, its measured figures not known yet ("…") */
+static void print_caption(const ss_scenario *sc)
+{
+    char caption[4096];
+    ss_caption_fill(sc, NULL, caption_lang(), caption, sizeof caption);
     fprintf(stderr, "scenario %s%s%s\n", sc->name[0] ? sc->name : sc->path, caption[0] ? ": " : "", caption);
 }
 
-static int print_comparison(const run_args *a, int rc)
+static int print_comparison(const run_args *a, const ss_scenario *sc, int rc)
 {
     char err[ERRLEN];
     ss_stats st;
@@ -396,6 +412,10 @@ static int print_comparison(const run_args *a, int rc)
         ss_stats_print_table(stdout, &st);
         printf("\ntrace: %s  (details: sockscope stats %s; Perfetto: sockscope export %s --format chrome -o out.json)\n",
                a->trace, a->trace, a->trace);
+        if (a->scenario) { /* the caption filled from this run, and whether each claim held */
+            printf("\n");
+            ss_claims_print(stdout, sc, &st, caption_lang());
+        }
     }
     ss_stats_free(&st);
     return rc;
@@ -416,10 +436,14 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
     ss_stopsig_ignore_sigpipe();
     if (ss_rec_open(a->trace, &a->ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
-    ss_kv facts[] = {{"scenario", sc->name[0] ? sc->name : sc->path}};
+    /* the CPU count is recorded so that claims about it (iocp: 2 x CPUs
+     * workers) are checked against the machine the run was made on */
+    char cpus[16];
+    snprintf(cpus, sizeof cpus, "%d", ss_claim_cpus(NULL));
+    ss_kv facts[] = {{"scenario", sc->name[0] ? sc->name : sc->path}, {"cpus", cpus}};
     if (a->scenario) {
         sc->w.facts = facts;
-        sc->w.nfacts = 1;
+        sc->w.nfacts = 2;
     }
     int rc = SS_EXIT_OK, refused = 0;
     for (int i = 0; i < n; i++) {
@@ -439,7 +463,7 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
     }
     if (closed != 0)
         return fail(SS_EXIT_FAIL, "%s", err);
-    return print_comparison(a, rc);
+    return print_comparison(a, sc, rc);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -580,6 +604,9 @@ static int cmd_export(int argc, char **argv)
         return fail(SS_EXIT_ENV, "%s", "this sockscope was built without SDL2/SDL2_ttf: png and svg export are unavailable");
 #endif
     }
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--slide") == 0)
+            return fail(SS_EXIT_USAGE, "%s", "--slide is for pictures: use it with --format png or svg");
     static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
                                        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *format = NULL, *out = NULL;
@@ -593,9 +620,11 @@ static int cmd_export(int argc, char **argv)
             printf("usage: sockscope export FILE --format chrome|csv|png|svg [-o OUT]\n\n"
                    "  chrome  Chrome Trace Event JSON: open in https://ui.perfetto.dev or chrome://tracing\n"
                    "  csv     one row per event (columns in docs/csv.md)\n"
-                   "  png     the viewer's timeline as a picture (no display needed; -o required)\n"
-                   "  svg     the same timeline as vector graphics, for slides and papers\n"
+                   "  png     the viewer's timeline as a picture (no display needed; -o required, - for stdout)\n"
+                   "  svg     the same timeline as vector graphics, for slides and papers (text as\n"
+                   "          glyph outlines: it shows the same on a machine without the fonts)\n"
                    "          png/svg options: --size WxH --at FRACTION --zoom F --lang ko|en --lecture\n"
+                   "          --slide (no header, keys, buttons or mini-map; the whole run in full colour)\n"
                    "Writes to OUT, or standard output when -o is missing or '-'.\n");
             return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope export --help'");

@@ -26,12 +26,14 @@ typedef struct entry {
 } entry;
 
 typedef struct labels {
-    const char *source, *windows, *here, *absent, *how, *returns, *pros, *cons, *req, *reqs[4], *answer[3];
+    const char *source, *windows, *versions, *here, *standin, *absent, *how, *returns, *pros, *cons, *req, *reqs[4],
+        *answer[3];
     const char *table11_1[4];
 } labels;
 
 static const labels L[NLANG] = {
-    [EN] = {"Source", "Windows API", "On this machine", "not in this build",
+    [EN] = {"Source", "Windows API", "Windows versions (table 11-5)", "On this machine",
+            "On Linux, a stand-in", "not in this build",
             "How it works", "When the blocking calls return (table 11-1)", "Advantages", "Disadvantages",
             "Requirements of an ideal model (section 05)",
             {"minimise blocking", "keep the thread count bounded", "overlap CPU work with I/O",
@@ -42,7 +44,8 @@ static const labels L[NLANG] = {
              "send(): when all the data the application asked to send has been copied into the socket send buffer.",
              "recv(): when at least one byte has arrived in the socket receive buffer and has been copied into the "
              "application's buffer (TCP)."}},
-    [KO] = {"출처", "윈도우 API", "이 시스템에서", "이 빌드에는 없음",
+    [KO] = {"출처", "윈도우 API", "윈도우 운영체제 지원 (표 11-5)", "이 시스템에서",
+            "리눅스에서는 대역", "이 빌드에는 없음",
             "동작 원리", "블로킹 소켓 함수의 리턴 조건 (표 11-1)", "장점", "단점",
             "이상적인 소켓 입출력 모델에 요구되는 사항 (05절)",
             {"소켓 함수 호출 시 블로킹을 최소화", "스레드 개수를 일정 수준으로 유지", "CPU 명령 수행과 입출력 작업을 병행",
@@ -265,6 +268,208 @@ static const entry entries[] = {
           "SQPOLL은 폴링에 CPU 코어 하나를 쓰며, io_uring을 꺼 둔 시스템도 있다(io_uring_disabled)."}}}},
 };
 
+
+/* --- the chapter's tables, at the model they belong to ---------------------
+ * Table 11-5 (Windows versions), 11-6 (socket sets, the non-blocking
+ * connect rows included), 11-7 (the set macros), select()'s three
+ * timeouts, 11-8/11-9 (network events and the function each calls for) and
+ * the WSAAsyncSelect rules, in the book's words; for a Linux stand-in, what
+ * plays the Windows kernel's part. */
+enum { MAXROWS = 8, MAXTABLES = 4 };
+
+typedef struct table {
+    const char *title;
+    const char *rows[MAXROWS];
+} table;
+
+typedef struct extra {
+    const char *model;
+    const char *versions[NLANG]; /* table 11-5 */
+    const char *standin[NLANG];  /* the Linux stand-in and where its cost goes */
+    table t[NLANG][MAXTABLES];
+} extra;
+
+#define T11_8_EN                                                                                               \
+    {"Network events (table 11-8), the bits of lEvent",                                                   \
+     {"FD_ACCEPT: a client has connected.", "FD_READ: data can be received.", "FD_WRITE: data can be sent.", \
+      "FD_CLOSE: the peer closed the connection.", "FD_CONNECT: the connection procedure has finished.",     \
+      "FD_OOB: OOB (out-of-band) data has arrived."}}
+#define T11_8_KO                                                                                               \
+    {"네트워크 이벤트를 나타내는 상수 (표 11-8)",                                                          \
+     {"FD_ACCEPT: 접속한 클라이언트가 있다.", "FD_READ: 데이터 수신이 가능하다.", "FD_WRITE: 데이터 송신이 가능하다.", \
+      "FD_CLOSE: 상대가 접속을 종료했다.", "FD_CONNECT: 통신을 위한 연결 절차가 끝났다.",                     \
+      "FD_OOB: OOB 데이터가 도착했다."}}
+#define T11_9_EN                                                                                               \
+    {"Network events and the function to call (table 11-9)",                                              \
+     {"FD_ACCEPT: accept()", "FD_READ: recv(), recvfrom()", "FD_WRITE: send(), sendto()", "FD_CLOSE: none",     \
+      "FD_CONNECT: none", "FD_OOB: recv(), recvfrom()"}}
+#define T11_9_KO                                                                                               \
+    {"네트워크 이벤트와 대응 함수 (표 11-9)",                                                               \
+     {"FD_ACCEPT: accept()", "FD_READ: recv(), recvfrom()", "FD_WRITE: send(), sendto()", "FD_CLOSE: 없음",     \
+      "FD_CONNECT: 없음", "FD_OOB: recv(), recvfrom()"}}
+
+static const extra extras[] = {
+{"nonblocking", {NULL}, {NULL}, {
+ [EN] = {{"The textbook's program and this one",
+          {"The textbook's NonblockTCPServer (exercise 11-1) serves one client at a time: it retries accept() "
+           "until a client comes, then retries that client's recv()/send() until it leaves, and only then "
+           "accepts the next; run against 4 parallel clients, it served 1 while the other 3 waited.",
+           "sockscope's nonblocking server is table 11-2's model made to serve them all: one thread goes round "
+           "every socket in turn (round robin), tries one call on each, and moves on when it returns "
+           "WSAEWOULDBLOCK (EWOULDBLOCK)."}}},
+ [KO] = {{"교재의 예제와 이 서버",
+          {"교재의 NonblockTCPServer(실습 11-1)는 한 번에 한 클라이언트만 처리한다. 클라이언트가 올 때까지 "
+           "accept()를 다시 호출하고, 그 클라이언트가 나갈 때까지 recv()/send()를 다시 호출한 다음에야 다음 "
+           "클라이언트를 받는다. 클라이언트 4개를 동시에 접속시키면 1개만 처리되고 나머지 3개는 기다렸다.",
+           "sockscope의 nonblocking 서버는 표 11-2의 방식으로 모든 클라이언트를 처리하도록 만든 것이다. 스레드 "
+           "하나가 모든 소켓을 차례로 돌며(라운드 로빈) 소켓마다 호출을 한 번씩 시도하고, WSAEWOULDBLOCK"
+           "(EWOULDBLOCK)이 리턴되면 다음 소켓으로 넘어간다."}}}}},
+{"select",
+ {"Windows 95 and later (client versions), Windows NT and later (server versions)",
+  "윈도우 95 이상(클라이언트 버전), 윈도우 NT 이상(서버 버전)"},
+ {NULL}, {
+ [EN] = {{"The socket sets (table 11-6)",
+          {"Read set, when to call: a client has connected, so accept() can be called; data has arrived in the "
+           "receive buffer, so recv() or recvfrom() can read it; the TCP connection was closed, so recv() or "
+           "recvfrom() returns 0 to tell.",
+           "Write set, when to call: the send buffer has enough room, so send() or sendto() can send data.",
+           "Write set, the result of a call: connect() on a non-blocking socket has succeeded.",
+           "Exception set, when to call: OOB (out-of-band) data has arrived, so recv() or recvfrom() can "
+           "receive it.",
+           "Exception set, the result of a call: connect() on a non-blocking socket has failed."}},
+         {"The macros that work on a socket set (table 11-7)",
+          {"FD_ZERO(fd_set *set): empties the set (initialises it).",
+           "FD_SET(SOCKET s, fd_set *set): puts socket s in the set.",
+           "FD_CLR(SOCKET s, fd_set *set): removes socket s from the set.",
+           "FD_ISSET(SOCKET s, fd_set *set): returns non-zero if socket s is in the set, 0 if not."}},
+         {"select() by its timeout (struct timeval)",
+          {"NULL: waits for ever, until at least one socket meets its condition; returns the number of sockets "
+           "that do.",
+           "{0, 0}: checks every socket in the sets and returns at once; returns the number of sockets that meet "
+           "their condition (0 is possible).",
+           "Positive: returns when at least one socket meets its condition or when the time has passed; returns "
+           "the number of sockets that do, or 0 (timeout)."}}},
+ [KO] = {{"소켓 셋의 역할 (표 11-6)",
+          {"읽기 셋, 함수 호출 시점: 접속한 클라이언트가 있으므로 accept() 함수를 호출할 수 있다. 소켓 수신 "
+           "버퍼에 도착한 데이터가 있으므로 recv(), recvfrom() 등의 함수를 호출하여 데이터를 읽을 수 있다. TCP "
+           "연결을 종료했으므로 recv(), recvfrom() 등의 함수를 호출하여 리턴값(0)으로 연결 종료를 알 수 있다.",
+           "쓰기 셋, 함수 호출 시점: 소켓 송신 버퍼의 여유 공간이 충분하므로 send(), sendto() 등의 함수를 "
+           "호출하여 데이터를 보낼 수 있다.",
+           "쓰기 셋, 함수 호출 결과: 넌블로킹 소켓을 사용한 connect() 함수 호출이 성공했다.",
+           "예외 셋, 함수 호출 시점: OOB(Out-Of-Band) 데이터가 도착했으므로 recv(), recvfrom() 등의 함수를 "
+           "호출하여 OOB 데이터를 받을 수 있다.",
+           "예외 셋, 함수 호출 결과: 넌블로킹 소켓을 사용한 connect() 함수 호출이 실패했다."}},
+         {"소켓 셋을 조작하는 매크로 함수 (표 11-7)",
+          {"FD_ZERO(fd_set *set): 셋을 비운다(초기화).",
+           "FD_SET(SOCKET s, fd_set *set): 소켓 s를 셋에 넣는다.",
+           "FD_CLR(SOCKET s, fd_set *set): 소켓 s를 셋에서 제거한다.",
+           "FD_ISSET(SOCKET s, fd_set *set): 소켓 s가 셋에 들어 있으면 0이 아닌 값을 리턴한다. 그렇지 않으면 "
+           "0을 리턴한다."}},
+         {"타임아웃값에 따른 select() 함수의 동작",
+          {"NULL: 적어도 한 소켓이 조건을 만족할 때까지 무한히 기다린다. 리턴값은 조건을 만족하는 소켓의 개수가 "
+           "된다.",
+           "{0, 0}: 소켓 셋에 포함된 모든 소켓을 검사한 후 곧바로 리턴한다. 리턴값은 조건을 만족하는 소켓의 "
+           "개수(0도 가능)가 된다.",
+           "양수: 적어도 한 소켓이 조건을 만족하거나 타임아웃으로 지정한 시간이 지나면 리턴한다. 리턴값은 조건을 "
+           "만족하는 소켓의 개수 또는 0(타임아웃)이 된다."}}}}},
+{"async-select",
+ {"Windows 95 and later (client versions), Windows NT and later (server versions)",
+  "윈도우 95 이상(클라이언트 버전), 윈도우 NT 이상(서버 버전)"},
+ {"Linux has no window messages: an epoll notifier thread plays Winsock's part and posts each network event "
+  "as a message into an SDL2 event queue, which one window-procedure thread drains (GetMessage, "
+  "DispatchMessage). The notifier's thread, calls and CPU are emulation: sockscope stats and the comparison "
+  "table report them apart, never as the model's.",
+  "리눅스에는 윈도우 메시지가 없으므로 epoll 알림 스레드가 윈속의 역할을 맡아 네트워크 이벤트를 SDL2 이벤트 "
+  "큐에 메시지로 넣고, 윈도우 프로시저 스레드 하나가 그 큐를 비운다(GetMessage, DispatchMessage). 알림 스레드의 "
+  "스레드, 호출, CPU 시간은 에뮬레이션이며 sockscope stats와 비교 표에 모델과 따로 표시된다."}, {
+ [EN] = {T11_8_EN, T11_9_EN,
+         {"Using WSAAsyncSelect()",
+          {"WSAAsyncSelect() switches the socket to non-blocking mode automatically.",
+           "A socket returned by accept() has the same properties as the listening socket: it inherits the "
+           "listening socket's WSAAsyncSelect() settings (window, message, events).",
+           "A socket call made in answer to a window message mostly succeeds, but WSAEWOULDBLOCK can occur, "
+           "rarely.",
+           "If the matching function is not called when a window message arrives, the same window message does "
+           "not come again (the re-enabling rule: calling it re-enables the event).",
+           "The window procedure gets the socket in wParam; WSAGETSELECTEVENT(lParam) (the low word) is the "
+           "network event, WSAGETSELECTERROR(lParam) (the high word) its error code."}}},
+ [KO] = {T11_8_KO, T11_9_KO,
+         {"WSAAsyncSelect() 함수 사용 시 유의 사항",
+          {"WSAAsyncSelect() 함수를 호출하면 해당 소켓은 자동으로 넌블로킹 모드로 전환된다.",
+           "accept() 함수가 리턴하는 소켓은 연결 대기 소켓과 같은 속성을 가진다. 즉 연결 대기 소켓의 "
+           "WSAAsyncSelect() 설정(윈도우, 메시지, 이벤트)을 물려받는다.",
+           "윈도우 메시지에 대응해서 소켓 함수를 호출하면 대부분 성공하지만, WSAEWOULDBLOCK 오류 코드가 "
+           "발생하는 경우가 드물게 있다.",
+           "윈도우 메시지를 받았을 때 적절한 소켓 함수를 호출하지 않으면, 다음에는 같은 윈도우 메시지가 "
+           "발생하지 않는다(대응 함수를 호출해야 이벤트가 다시 활성화된다).",
+           "윈도우 프로시저는 wParam으로 소켓을 받고, WSAGETSELECTEVENT(lParam)(하위 워드)로 네트워크 이벤트를, "
+           "WSAGETSELECTERROR(lParam)(상위 워드)로 오류 코드를 얻는다."}}}}},
+{"event-select",
+ {"Windows 95 and later (client versions), Windows NT 3.51 and later (server versions)",
+  "윈도우 95 이상(클라이언트 버전), 윈도우 NT 3.51 이상(서버 버전)"},
+ {"Linux has no event objects of Winsock's: an eventfd per socket is its event object, an epoll notifier thread "
+  "signals it as Winsock's kernel side would, and the waiting thread's poll() over at most 64 eventfds is "
+  "WSAWaitForMultipleEvents(). The notifier's thread, calls and CPU are emulation: sockscope stats and the "
+  "comparison table report them apart, never as the model's.",
+  "리눅스에는 윈속의 이벤트 객체가 없으므로 소켓마다 eventfd 하나가 이벤트 객체가 되고, epoll 알림 스레드가 "
+  "윈속의 커널 쪽처럼 그것을 신호 상태로 만들며, 대기 스레드가 최대 64개의 eventfd에 대해 호출하는 poll()이 "
+  "WSAWaitForMultipleEvents()에 해당한다. 알림 스레드의 스레드, 호출, CPU 시간은 에뮬레이션이며 sockscope "
+  "stats와 비교 표에 모델과 따로 표시된다."}, {
+ [EN] = {T11_8_EN, T11_9_EN,
+         {"The same rules as WSAAsyncSelect (the book gives the tables for WSAAsyncSelect; our note)",
+          {"WSAEventSelect() takes the same network events (table 11-8), and the function to call for each is "
+           "the same (table 11-9).",
+           "WSAEventSelect() switches the socket to non-blocking mode automatically, and a socket returned by "
+           "accept() inherits the listening socket's settings.",
+           "An event is recorded again only after its matching function has been called (the re-enabling "
+           "rule), and that call can still, rarely, return WSAEWOULDBLOCK.",
+           "WSAEnumNetworkEvents() tells which network events happened on the signalled socket (and resets its "
+           "event object)."}}},
+ [KO] = {T11_8_KO, T11_9_KO,
+         {"WSAAsyncSelect와 같은 규칙 (교재는 WSAAsyncSelect에 대해 표를 제시한다. 교재에 없는 설명)",
+          {"WSAEventSelect()도 같은 네트워크 이벤트(표 11-8)를 쓰고, 이벤트마다 호출할 대응 함수도 같다(표 "
+           "11-9).",
+           "WSAEventSelect() 함수를 호출하면 소켓이 자동으로 넌블로킹 모드로 전환되고, accept() 함수가 리턴하는 "
+           "소켓은 연결 대기 소켓의 설정을 물려받는다.",
+           "대응 함수를 호출해야 같은 이벤트가 다시 기록되며(재활성화 규칙), 그 호출도 드물게 WSAEWOULDBLOCK을 "
+           "리턴할 수 있다.",
+           "WSAEnumNetworkEvents() 함수는 신호 상태가 된 소켓에 어떤 네트워크 이벤트가 발생했는지 알려 준다(이벤트 "
+           "객체도 비신호 상태로 바꾼다)."}}}}},
+{"overlapped",
+ {"Windows 95 and later (client versions), Windows NT 3.51 and later (server versions)",
+  "윈도우 95 이상(클라이언트 버전), 윈도우 NT 3.51 이상(서버 버전)"},
+ {"Linux has no overlapped sockets: an io_uring per issuing thread carries each WSARecv()/WSASend(). With "
+  "events, each operation is linked to a write to the socket's eventfd and the thread waits with poll() on at "
+  "most 64 (WSAWaitForMultipleEvents()); with completion routines, the completions run after the thread's "
+  "io_uring_enter() wait (the alertable wait). The io_uring calls that carry the operations are emulation: "
+  "sockscope stats and the comparison table report them apart, never as the model's.",
+  "리눅스에는 중첩 소켓이 없으므로 입출력을 요청하는 스레드마다 io_uring 하나가 WSARecv()/WSASend()를 "
+  "실어 나른다. 이벤트 방식에서는 작업마다 소켓의 eventfd에 쓰는 작업이 연결되고 스레드가 최대 64개에 대해 "
+  "poll()로 기다리며(WSAWaitForMultipleEvents()), 완료 루틴 방식에서는 스레드의 io_uring_enter() 대기(alertable "
+  "wait) 뒤에 완료 루틴이 실행된다. 작업을 실어 나르는 io_uring 호출은 에뮬레이션이며 sockscope stats와 비교 "
+  "표에 모델과 따로 표시된다."}, {{{NULL, {NULL}}}}},
+{"iocp",
+ {"Windows NT 3.5 and later (not Windows 95/98/Me)", "윈도우 NT 3.5 이상(윈도우 95/98/Me 제외)"},
+ {"Linux has no completion port: io_uring carries each WSARecv()/WSASend(), a port thread takes each "
+  "completion and posts it as a packet to a queue in user space, and the workers wait on that queue with futexes "
+  "(GetQueuedCompletionStatus()). The port thread, its io_uring calls and the futex hand-offs are emulation: "
+  "sockscope stats and the comparison table report them apart, never as the model's.",
+  "리눅스에는 입출력 완료 포트가 없으므로 io_uring이 WSARecv()/WSASend()를 실어 나르고, 포트 스레드가 완료를 "
+  "하나씩 받아 사용자 공간의 큐에 완료 패킷으로 넣으며, 작업자 스레드는 futex로 그 큐를 기다린다"
+  "(GetQueuedCompletionStatus()). 포트 스레드와 그 io_uring 호출, futex를 통한 전달은 에뮬레이션이며 sockscope "
+  "stats와 비교 표에 모델과 따로 표시된다."}, {{{NULL, {NULL}}}}},
+};
+
+#define NEXTRAS (sizeof extras / sizeof extras[0])
+
+static const extra *find_extra(const char *model)
+{
+    for (size_t i = 0; i < NEXTRAS; i++)
+        if (strcmp(extras[i].model, model) == 0)
+            return &extras[i];
+    return NULL;
+}
+
 #define NENTRIES (sizeof entries / sizeof entries[0])
 
 const char *const *ss_explain_names(size_t *n)
@@ -306,9 +511,7 @@ static int word_width(const char *w, size_t n)
     return cols;
 }
 
-/* Print text after `lead` (first line) / `indent` (the others), breaking at
- * spaces so that no line passes `width` columns. */
-static void wrap(FILE *f, const char *lead, const char *indent, const char *text, int width)
+void ss_explain_wrap(FILE *f, const char *lead, const char *indent, const char *text, int width)
 {
     int col = word_width(lead, strlen(lead)), start = word_width(indent, strlen(indent));
     fputs(lead, f);
@@ -343,11 +546,11 @@ static const entry *find(const char *model)
     return NULL;
 }
 
-static void list(FILE *f, const char *heading, const char *const *items, int width)
+static void list(FILE *f, const char *heading, const char *const *items, int max, int width)
 {
     fprintf(f, "\n%s:\n", heading);
-    for (int i = 0; i < MAXITEMS && items[i]; i++)
-        wrap(f, "  - ", "    ", items[i], width);
+    for (int i = 0; i < max && items[i]; i++)
+        ss_explain_wrap(f, "  - ", "    ", items[i], width);
 }
 
 static void requirements(FILE *f, const labels *lb, const char *req, int width)
@@ -357,7 +560,7 @@ static void requirements(FILE *f, const labels *lb, const char *req, int width)
         int a = req[i] == 'y' ? 0 : req[i] == 'n' ? 1 : 2;
         char line[256];
         snprintf(line, sizeof line, "%s: %s", lb->reqs[i], lb->answer[a]);
-        wrap(f, "  - ", "    ", line, width);
+        ss_explain_wrap(f, "  - ", "    ", line, width);
     }
 }
 
@@ -373,20 +576,31 @@ int ss_explain(FILE *f, const char *model, const char *lang, int width)
     char line[400];
     fprintf(f, "%s: %s\n", e->model, t->title);
     snprintf(line, sizeof line, "%s: %s", lb->source, t->source);
-    wrap(f, "", "  ", line, width);
+    ss_explain_wrap(f, "", "  ", line, width);
     snprintf(line, sizeof line, "%s: %s", lb->windows, e->windows);
-    wrap(f, "", "  ", line, width);
+    ss_explain_wrap(f, "", "  ", line, width);
+    const extra *x = find_extra(model);
+    if (x && x->versions[li]) {
+        snprintf(line, sizeof line, "%s: %s", lb->versions, x->versions[li]);
+        ss_explain_wrap(f, "", "  ", line, width);
+    }
     snprintf(line, sizeof line, "%s: %s", lb->here, m ? m->mechanism : lb->absent);
-    wrap(f, "", "  ", line, width);
+    ss_explain_wrap(f, "", "  ", line, width);
+    if (x && x->standin[li]) {
+        fprintf(f, "\n%s:\n", lb->standin);
+        ss_explain_wrap(f, "  ", "  ", x->standin[li], width);
+    }
     fprintf(f, "\n%s:\n", lb->how);
-    wrap(f, "  ", "  ", t->how, width);
+    ss_explain_wrap(f, "  ", "  ", t->how, width);
+    for (int i = 0; x && i < MAXTABLES && x->t[li][i].title; i++)
+        list(f, x->t[li][i].title, x->t[li][i].rows, MAXROWS, width);
     if (e->returns) {
         fprintf(f, "\n%s:\n", lb->returns);
         for (int i = 0; i < 4; i++)
-            wrap(f, "  - ", "    ", lb->table11_1[i], width);
+            ss_explain_wrap(f, "  - ", "    ", lb->table11_1[i], width);
     }
-    list(f, lb->pros, t->pros, width);
-    list(f, lb->cons, t->cons, width);
+    list(f, lb->pros, t->pros, MAXITEMS, width);
+    list(f, lb->cons, t->cons, MAXITEMS, width);
     requirements(f, lb, e->req, width);
     return 0;
 }

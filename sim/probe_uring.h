@@ -46,6 +46,20 @@ int  ss_uring_wait(struct io_uring *ring, unsigned spin_us);
 /* An SQE; when the SQ is full, submits what is there first. NULL if none. */
 struct io_uring_sqe *ss_uring_get_sqe(struct io_uring *ring, int sqpoll);
 
+/* A request's user data passes from the thread that submits it to the
+ * thread that reaps its completion through the kernel, where
+ * ThreadSanitizer cannot see the edge: the submitter releases the object
+ * the SQE points to (after its last write, before the submission), the
+ * reaper acquires it (before its first read). No-ops without TSan. */
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+static inline void ss_uring_handoff(void *obj) { __tsan_release(obj); }
+static inline void ss_uring_takeover(void *obj) { __tsan_acquire(obj); }
+#else
+static inline void ss_uring_handoff(void *obj) { (void)obj; }
+static inline void ss_uring_takeover(void *obj) { (void)obj; }
+#endif
+
 void ss_uring_note_submit(uint64_t id, int api, int sock, uint64_t len);
 /* depth: CQEs (or packets) that were waiting when this one was taken */
 void ss_uring_note_complete(uint64_t id, int api, int sock, int res, unsigned depth);

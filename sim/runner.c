@@ -11,7 +11,7 @@
 #include "sim/server.h"
 #include "sim/util.h"
 
-#define MAX_PARAMS 24
+#define MAX_PARAMS 28
 
 static void progress(void *ud, long done, long total)
 {
@@ -42,10 +42,16 @@ static void param(params *p, const char *key, const char *fmt, ...)
     p->n++;
 }
 
-/* The classic six parameters always; the scenario's only when they differ
- * from the classic workload, so a plain run records what it always did. */
+/* Where the run is recorded first (server.h), then the classic six
+ * parameters always; the scenario's only when they differ from the classic
+ * workload, so a plain run records what it always did. */
 static void describe(params *p, const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w)
 {
+    ss_origin o;
+    ss_server_origin(m, &o);
+    param(p, "platform", "%s", o.platform);
+    param(p, "winsock", "%s", o.winsock);
+    param(p, "waits", "%s", o.waits);
     param(p, "clients", "%d", w->clients);
     param(p, "messages", "%d", w->messages);
     if (w->sizes.nlist > 0 || w->sizes.max > 0)

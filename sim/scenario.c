@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim/scenario_claims.h"
 #include "sim/util.h"
 
 #define MAX_FILE (1 << 20)
@@ -39,6 +40,7 @@ typedef struct keydef {
 
 static const char *const client_modes[] = {"auto", "threads", "events", NULL}; /* ss_client_mode */
 static const char *const completions[] = {"events", "routines", NULL};        /* SS_COMPLETION_* */
+static const char *const scale_modes[] = {"all", "messages", "none", NULL};      /* SS_SCALE_* */
 
 #define SC(f) B_SCEN, offsetof(ss_scenario, f), sizeof(((ss_scenario *)0)->f)
 #define WK(f) B_WORK, offsetof(ss_workload_opts, f), 0
@@ -76,6 +78,9 @@ static const keydef keys[] = {
      K_BOOL, WK(hold_open), 0, 0, NULL},
     {{"clients", "expect_refusals", "expect-refusals", NULL,
       "a client closed before its first reply is refused, not failed"}, K_BOOL, WK(expect_refusals), 0, 0, NULL},
+    {{"clients", "scale", NULL, "all|messages|none",
+      "what --scale may shrink: all, only messages (the lesson needs every client), or none"}, K_ENUM,
+     SC(scale_mode), 0, 0, scale_modes},
     {{"special", "slow", "slow-clients", "N", "clients that trickle their bytes"}, K_INT, SP(slow), 0, 100000, NULL},
     {{"special", "slow_chunk", "slow-chunk", "BYTES", "slow clients: bytes per trickle (default 16)"}, K_INT,
      SP(slow_chunk), 1, 1 << 20, NULL},
@@ -426,8 +431,8 @@ static const keydef *lookup(const char *section, const char *key, char *err, siz
         return NULL;
     }
     if (!known_section(section)) {
-        snprintf(err, n, "[%s] %s: unknown section [%s]; sections are scenario, clients, special, server, network",
-                 section, key, section);
+        snprintf(err, n, "[%s] %s: unknown section [%s]; sections are scenario, clients, special, server, network "
+                 "and claim NAME", section, key, section);
         return NULL;
     }
     const keydef *k = find_key(section, key);
@@ -509,12 +514,144 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
+/* --- [claim NAME] sections (sim/scenario_claims.h) ------------------------------ */
+static int line_of(const ss_scenario *sc, const char *section, const char *key);
+
+static const char *const claim_keys[] = {"check", "en", "ko", "else_en", "else_ko"};
+#define NCLAIMKEYS (sizeof claim_keys / sizeof claim_keys[0])
+
+static int is_claim_section(const char *section)
+{
+    return strncmp(section, "claim", 5) == 0 && (section[5] == ' ' || section[5] == '\t' || !section[5]);
+}
+
+static char *claim_field(ss_claim *c, size_t k, size_t *cap)
+{
+    *cap = k == 0 ? sizeof c->check : sizeof c->holds[0];
+    return k == 0 ? c->check : k <= 2 ? c->holds[k - 1] : c->otherwise[k - 3];
+}
+
+/* the claim a [claim NAME] key belongs to: the current one, or a new one */
+static ss_claim *claim_for(ss_scenario *sc, const char *name, const char *label, char *err, size_t n)
+{
+    size_t len = strlen(name);
+    if (!len || len >= sizeof sc->claims[0].name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != len) {
+        snprintf(err, n, "%s: a claim is named [claim NAME], NAME of at most %zu letters a-z, digits, '-' or '_'",
+                 label, sizeof sc->claims[0].name - 1);
+        return NULL;
+    }
+    ss_claim *last = sc->nclaims ? &sc->claims[sc->nclaims - 1] : NULL;
+    if (last && strcmp(last->name, name) == 0)
+        return last;
+    for (int i = 0; i < sc->nclaims; i++)
+        if (strcmp(sc->claims[i].name, name) == 0) {
+            snprintf(err, n, "%s: claim '%s' is defined twice (first on line %d)", label, name, sc->claims[i].line[0]);
+            return NULL;
+        }
+    if (sc->nclaims == SS_SCEN_MAX_CLAIMS) {
+        snprintf(err, n, "%s: at most %d claims per scenario", label, SS_SCEN_MAX_CLAIMS);
+        return NULL;
+    }
+    ss_claim *c = &sc->claims[sc->nclaims++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    return c;
+}
+
+static int claim_key(ss_scenario *sc, const char *section, const char *key, const char *value, int line,
+                     int indented, char *err, size_t n)
+{
+    const char *name = section + 5;
+    name += strspn(name, " \t");
+    char label[96];
+    snprintf(label, sizeof label, "[claim %.32s] %.24s", name, key);
+    ss_claim *c = claim_for(sc, name, label, err, n);
+    if (!c)
+        return -1;
+    size_t k = 0;
+    while (k < NCLAIMKEYS && strcmp(claim_keys[k], key) != 0)
+        k++;
+    if (k == NCLAIMKEYS) {
+        snprintf(err, n, "%s: unknown key; keys of a claim: check, en, ko, else_en, else_ko", label);
+        return -1;
+    }
+    if (indented && !c->line[k]) {
+        snprintf(err, n, "%s: this line is indented, which continues the previous value (remove the indentation)",
+                 label);
+        return -1;
+    }
+    if (!indented && c->line[k]) {
+        snprintf(err, n, "%s: set twice (first on line %d)", label, c->line[k]);
+        return -1;
+    }
+    if (!*value) {
+        snprintf(err, n, "%s needs a value", label);
+        return -1;
+    }
+    size_t cap;
+    char *dst = claim_field(c, k, &cap);
+    if (set_text(dst, cap, value, indented, label, err, n) != 0)
+        return -1;
+    if (!indented)
+        c->line[k] = line;
+    return 0;
+}
+
+/* After the whole file: every claim complete, its check and every
+ * placeholder (captions' too) naming known models and figures. */
+static int check_claims(const ss_scenario *sc, char *err, size_t n)
+{
+    char why[512];
+    static const char *const captions[] = {"caption_en", "caption_ko"};
+    for (int l = 0; l < 2; l++) {
+        const char *text = l ? sc->caption_ko : sc->caption_en;
+        if (ss_claim_check_placeholders(sc, text, why, sizeof why) != 0) {
+            snprintf(err, n, "%s:%d: [scenario] %s: %s", sc->path, line_of(sc, "scenario", captions[l]), captions[l], why);
+            return -1;
+        }
+    }
+    for (int i = 0; i < sc->nclaims; i++) {
+        const ss_claim *c = &sc->claims[i];
+        int first = 0;
+        char missing[80] = "";
+        for (size_t k = 0; k < NCLAIMKEYS; k++) {
+            if (c->line[k] && (!first || c->line[k] < first))
+                first = c->line[k];
+            if (!c->line[k])
+                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s", missing[0] ? ", " : "",
+                         claim_keys[k]);
+        }
+        if (missing[0]) {
+            snprintf(err, n, "%s:%d: [claim %s]: %s missing: every claim needs check, en, ko, else_en (shown when "
+                     "the run does not bear it out) and else_ko", sc->path, first, c->name, missing);
+            return -1;
+        }
+        for (size_t k = 0; k < NCLAIMKEYS; k++) {
+            size_t cap;
+            const char *text = claim_field((ss_claim *)c, k, &cap);
+            int bad = k == 0 ? ss_claim_check_syntax(sc, text, 1, why, sizeof why)
+                             : ss_claim_check_placeholders(sc, text, why, sizeof why);
+            if (bad) {
+                snprintf(err, n, "%s:%d: [claim %s] %s: %s", sc->path, c->line[k], c->name, claim_keys[k], why);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     parse_ctx *p = user;
     char err[500];
     if (p->err_line)
         return 1;
+    if (is_claim_section(section)) {
+        if (claim_key(p->sc, section, key, value, p->line, p->indented, err, sizeof err) == 0)
+            return 1;
+        parse_fail(p, "%s", err);
+        return 0;
+    }
     const keydef *k = lookup(section, key, err, sizeof err);
     if (!k) {
         parse_fail(p, "%s", err);
@@ -564,6 +701,8 @@ int ss_scenario_parse(ss_scenario *sc, const char *text, size_t len, const char 
         snprintf(err, n, "%s: the INI reader ran out of memory", name);
         return -1;
     }
+    if (check_claims(sc, err, n) != 0)
+        return -1;
     return ss_scenario_validate(sc, err, n);
 }
 
@@ -625,13 +764,15 @@ static int scaled(int v, double f, int floor)
 
 void ss_scenario_scale(ss_scenario *sc, double f)
 {
-    if (!(f > 0) || f == 1)
+    if (!(f > 0) || f == 1 || sc->scale_mode == SS_SCALE_NONE)
         return;
     ss_workload_opts *w = &sc->w;
     const ss_special_opts *s = &w->special;
     int special = s->slow + s->nonreading + s->reset + s->halfclose;
-    w->clients = scaled(w->clients, f, special + 1);
-    w->idle = w->idle ? scaled(w->idle, f, 1) : 0;
+    if (sc->scale_mode == SS_SCALE_ALL) {
+        w->clients = scaled(w->clients, f, special + 1);
+        w->idle = w->idle ? scaled(w->idle, f, 1) : 0;
+    }
     w->messages = scaled(w->messages, f, 1);
 }
 

@@ -17,6 +17,23 @@
 
 #define SS_SCEN_MAX_MODELS 16
 #define SS_SCEN_MAX_KEYS 64
+#define SS_SCEN_MAX_CLAIMS 12
+
+/* [clients] scale: what --scale may shrink without changing the lesson */
+enum { SS_SCALE_ALL = 0, SS_SCALE_MESSAGES = 1, SS_SCALE_NONE = 2 };
+
+/* A claim of the caption, checked against every run of the scenario
+ * (sim/scenario_claims.h; docs/scenarios.md): a comparison of measured
+ * figures, such as "iocp:threads <= 2 * cpus + 1", the sentence it
+ * supports, and the sentence shown instead when the run does not bear it
+ * out. Sentences may name figures: "{iocp:trans_per_req}". Index 0 is
+ * English, 1 Korean. Written in a file as a [claim NAME] section. */
+typedef struct ss_claim {
+    char name[32];
+    char check[400];
+    char holds[2][640], otherwise[2][640];
+    int line[5]; /* where check, en, ko, else_en and else_ko were set (0 = not set) */
+} ss_claim;
 
 typedef struct ss_scenario {
     char name[64];
@@ -25,6 +42,9 @@ typedef struct ss_scenario {
     int nmodels;
     ss_model_opts mo;
     ss_workload_opts w;       /* host 127.0.0.1 */
+    int scale_mode;           /* what --scale shrinks: SS_SCALE_ALL, _MESSAGES or _NONE ([clients] scale) */
+    ss_claim claims[SS_SCEN_MAX_CLAIMS];
+    int nclaims;
     char path[512];           /* the file it came from ("" = flags only) */
     int line[SS_SCEN_MAX_KEYS]; /* where each key was set (0 = default), for errors */
 } ss_scenario;
@@ -45,7 +65,9 @@ int ss_scenario_set(ss_scenario *sc, const char *section, const char *key, const
 int ss_scenario_validate(const ss_scenario *sc, char *err, size_t n);
 
 /* Scale-down knob for quick runs and tests: clients, idle connections and
- * messages times f (at least 1, and at least one ordinary client). */
+ * messages times f (at least 1, and at least one ordinary client); only the
+ * messages when the file says `scale = messages`, nothing with `scale =
+ * none`. */
 void ss_scenario_scale(ss_scenario *sc, double f);
 
 /* --- the key table, for the command line ----------------------------------- */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "sim/net.h"
@@ -125,4 +126,41 @@ int ss_server_join(ss_server_handle *h)
     int rc = h->rc;
     free_handle(h);
     return rc;
+}
+
+/* --- where runs are recorded (server.h) ---------------------------------- */
+static char platform[160];
+static pthread_once_t platform_once = PTHREAD_ONCE_INIT;
+
+static void platform_init(void)
+{
+    struct utsname u;
+    if (uname(&u) != 0) {
+        snprintf(platform, sizeof platform, "posix");
+        return;
+    }
+    snprintf(platform, sizeof platform, "%s %s", u.sysname, u.release);
+    for (char *c = platform; *c && *c != ' '; c++) /* "Linux" -> "linux", as "windows" and "wine" */
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+}
+
+/* The models whose mechanism only Windows has (DESIGN.md, "Honest
+ * stand-ins"): here a notifier thread, eventfds, io_uring and a port
+ * thread play the Windows kernel's part. */
+static int windows_only(const ss_model *m)
+{
+    static const char *const names[] = {"async-select", "event-select", "overlapped", "iocp"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(m->name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+void ss_server_origin(const ss_model *m, ss_origin *o)
+{
+    pthread_once(&platform_once, platform_init);
+    o->platform = platform;
+    o->winsock = windows_only(m) ? "stand-in" : "none";
+    o->waits = ss_rec_detect_waits ? "measured" : "off";
 }

@@ -20,4 +20,18 @@ void ss_server_request_stop(ss_server_handle *h);
  * returns serve()'s result. */
 int ss_server_join(ss_server_handle *h);
 
+/* Where a run is recorded: the first run parameters of every run, set by
+ * the runner and by serve (docs/trace-format.md, "Where a run was recorded"):
+ *   platform  "linux 6.1.0-18-amd64", "windows 10.0.19045", "wine 8.0"
+ *   winsock   "real" (the model calls Winsock: Windows, or Wine's Winsock),
+ *             "stand-in" (a Linux model playing a Windows-only one:
+ *             async-select, event-select, overlapped, iocp), "none"
+ *   waits     "measured", "unknown" (this platform cannot tell whether a
+ *             blocking call slept: Wine), "off" (--no-wait-detect)
+ * The strings stay valid until the process ends. */
+typedef struct ss_origin {
+    const char *platform, *winsock, *waits;
+} ss_origin;
+void ss_server_origin(const ss_model *m, ss_origin *o);
+
 #endif

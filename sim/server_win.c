@@ -76,7 +76,7 @@ ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, 
     h->port = port;
     InitializeCriticalSection(&h->hook_lock);
     /* every run says how "really waited" was decided (or that it was not) */
-    ss_run_note("wait detection", ss_win_wait_method());
+    ss_run_note("wait detection", ss_rec_detect_waits ? ss_win_wait_method() : "off (--no-wait-detect)");
     h->ready = CreateEvent(NULL, TRUE, FALSE, NULL);
     h->thread = h->ready ? CreateThread(NULL, 0, server_main, h, 0, NULL) : NULL;
     if (!h->thread) {
@@ -171,4 +171,42 @@ int ss_server_join(ss_server_handle *h)
     int rc = h->rc;
     free_handle(h);
     return rc;
+}
+
+/* --- where runs are recorded (server.h) ---------------------------------- */
+static char platform[96];
+static INIT_ONCE platform_once = INIT_ONCE_STATIC_INIT;
+
+typedef const char *(CDECL *wine_get_version_fn)(void);
+typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
+
+/* Wine says so in ntdll (wine_get_version: Wine's documented way for a
+ * program to know); Windows' own version comes from RtlGetVersion, which,
+ * unlike GetVersionEx, does not depend on the program's manifest. */
+static BOOL CALLBACK platform_init(INIT_ONCE *once, void *param, void **ctx)
+{
+    (void)once, (void)param, (void)ctx;
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    wine_get_version_fn wine =
+        ntdll ? (wine_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "wine_get_version") : NULL;
+    rtl_get_version_fn rtl = ntdll ? (rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion") : NULL;
+    OSVERSIONINFOW v = {.dwOSVersionInfoSize = sizeof v};
+    if (wine)
+        snprintf(platform, sizeof platform, "wine %s", wine());
+    else if (rtl && rtl(&v) == 0)
+        snprintf(platform, sizeof platform, "windows %lu.%lu.%lu", v.dwMajorVersion, v.dwMinorVersion,
+                 v.dwBuildNumber);
+    else
+        snprintf(platform, sizeof platform, "windows");
+    return TRUE;
+}
+
+void ss_server_origin(const ss_model *m, ss_origin *o)
+{
+    (void)m; /* every Windows model calls Winsock itself */
+    InitOnceExecuteOnce(&platform_once, platform_init, NULL, NULL);
+    o->platform = platform;
+    o->winsock = "real";
+    /* Wine's QueryThreadCycleTime is a stub: no call can be marked waited */
+    o->waits = !ss_rec_detect_waits ? "off" : ss_win_waits_known() ? "measured" : "unknown";
 }

@@ -347,6 +347,124 @@ static void finish_run(ss_run_stats *r)
     }
 }
 
+/* --- CPU/I-O overlap ----------------------------------------------------------
+ * In flight: the model's own recv/send operations that were submitted and
+ * whose completion has not been taken yet (op_submit .. op_complete;
+ * non-emulation events on the model's threads). The count steps at each
+ * event's exit time, so a time-ordered pass (ss_trace_scan's ordered mode)
+ * sees the steps in order, and a cpu_work event [a, b] arrives after every
+ * step before b: it overlapped I/O for (b - a) minus the time in [a, b]
+ * when nothing was in flight. Those idle stretches are kept in a ring of
+ * the latest OVL_RING, so memory is fixed whatever the file's length; work
+ * that began before the oldest stretch kept (more than OVL_RING idle
+ * stretches during one piece of work) is counted apart as unsure. */
+#define OVL_RING 256
+
+typedef struct ovl_gap {
+    uint64_t t0, t1;
+} ovl_gap;
+
+typedef struct ovl_pass {
+    ss_stats *st;
+    ss_run_stats *r;          /* the run being read (ordered mode reads runs one after another) */
+    uint32_t run;
+    int64_t inflight;
+    uint64_t idle_since;      /* nothing in flight since then (when inflight == 0) */
+    uint64_t forgotten;       /* end of the newest stretch that fell out of the ring */
+    ovl_gap gaps[OVL_RING];   /* closed idle stretches, newest at head - 1 */
+    size_t ngaps, head;
+} ovl_pass;
+
+static uint64_t span_overlap(uint64_t x0, uint64_t x1, uint64_t a, uint64_t b)
+{
+    uint64_t lo = x0 > a ? x0 : a, hi = x1 < b ? x1 : b;
+    return hi > lo ? hi - lo : 0;
+}
+
+static void ovl_reset(ovl_pass *o, uint32_t run)
+{
+    ss_stats *st = o->st;
+    memset(o, 0, sizeof *o);
+    o->st = st;
+    o->run = run;
+    o->r = find_run(st, run);
+}
+
+static void ovl_step(ovl_pass *o, int delta, uint64_t t)
+{
+    if (delta > 0 && o->inflight++ == 0 && t > o->idle_since) {
+        if (o->ngaps == OVL_RING)
+            o->forgotten = o->gaps[o->head].t1;
+        o->gaps[o->head] = (ovl_gap){o->idle_since, t};
+        o->head = (o->head + 1) % OVL_RING;
+        o->ngaps += o->ngaps < OVL_RING;
+    } else if (delta < 0 && o->inflight > 0 && --o->inflight == 0) {
+        o->idle_since = t;
+    }
+}
+
+/* time in [a, b] with nothing in flight */
+static uint64_t ovl_idle(const ovl_pass *o, uint64_t a, uint64_t b)
+{
+    uint64_t idle = o->inflight == 0 ? span_overlap(o->idle_since, UINT64_MAX, a, b) : 0;
+    for (size_t k = 0; k < o->ngaps; k++) {
+        const ovl_gap *g = &o->gaps[(o->head + OVL_RING - 1 - k) % OVL_RING];
+        if (g->t1 <= a)
+            break;
+        idle += span_overlap(g->t0, g->t1, a, b);
+    }
+    return idle;
+}
+
+static void ovl_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    ovl_pass *o = ud;
+    if (run != o->run || !o->r)
+        ovl_reset(o, run);
+    ss_run_stats *r = o->r;
+    if (!r || !r->server.cpu_work_ns || side_of(r, thread, ev->flags) != &r->server)
+        return;
+    int data_op = ev->aux == SS_API_RECV || ev->aux == SS_API_SEND;
+    if (ev->api == SS_API_OP_SUBMIT && data_op)
+        ovl_step(o, +1, ev->t1);
+    else if (ev->api == SS_API_OP_COMPLETE && data_op)
+        ovl_step(o, -1, ev->t1);
+    else if (ev->api == SS_API_CPU_WORK && ev->aux != SS_MSG_UI && ev->t1 > ev->t0) {
+        uint64_t len = ev->t1 - ev->t0, idle = ovl_idle(o, ev->t0, ev->t1);
+        r->overlap_work_ns += len;
+        r->overlap_ns += len - (idle < len ? idle : len);
+        if (ev->t0 < o->forgotten)
+            r->overlap_unsure_ns += len;
+    }
+}
+
+/* The second pass, only when a run did CPU work (the figure means nothing
+ * elsewhere). */
+static int load_overlap(const char *path, ss_stats *st, char *err, size_t errlen)
+{
+    int need = 0;
+    for (int i = 0; i < st->nruns; i++)
+        need |= st->runs[i].server.cpu_work_ns > 0;
+    if (!need)
+        return 0;
+    ovl_pass *o = calloc(1, sizeof *o);
+    if (!o) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    o->st = st;
+    ss_visitor v = {.ud = o, .event = ovl_event};
+    ss_scan_result res;
+    int rc = ss_trace_scan(path, 1, &v, &res, err, errlen);
+    free(o);
+    return rc;
+}
+
+double ss_run_overlap_pct(const ss_run_stats *r)
+{
+    return r->overlap_work_ns ? 100.0 * (double)r->overlap_ns / (double)r->overlap_work_ns : -1;
+}
+
 int ss_stats_load(const char *path, ss_stats *st, char *err, size_t errlen)
 {
     memset(st, 0, sizeof *st);
@@ -356,6 +474,10 @@ int ss_stats_load(const char *path, ss_stats *st, char *err, size_t errlen)
         return -1;
     for (int i = 0; i < st->nruns; i++)
         finish_run(&st->runs[i]);
+    if (load_overlap(path, st, err, errlen) != 0) {
+        ss_stats_free(st);
+        return -1;
+    }
     return 0;
 }
 
@@ -432,6 +554,39 @@ static void print_calls(FILE *f, const char *who, const ss_side *s)
     fprintf(f, "%s\n", any ? "" : " (none)");
 }
 
+/* The run parameters that say where a run was recorded (sim/server.h): on
+ * their own line, not among the workload's. */
+static int is_origin_key(const char *k)
+{
+    return strcmp(k, "platform") == 0 || strcmp(k, "winsock") == 0 || strcmp(k, "waits") == 0;
+}
+
+/* Older traces do not say where they were recorded: then nothing is said. */
+static void print_origin(FILE *f, const ss_run_meta *m)
+{
+    const char *platform = ss_run_param(m, "platform"), *winsock = ss_run_param(m, "winsock"),
+               *waits = ss_run_param(m, "waits");
+    if (!platform)
+        return;
+    fprintf(f, "  recorded on: %s", platform);
+    if (winsock)
+        fprintf(f, ", winsock %s", winsock);
+    if (waits)
+        fprintf(f, ", waits %s", waits);
+    if (strncmp(platform, "wine", 4) == 0)
+        fprintf(f, " (Wine's Winsock on Linux sockets: the timings are Wine's, not Windows')");
+    else if (winsock && strcmp(winsock, "stand-in") == 0)
+        fprintf(f, " (a Linux stand-in for the Winsock model: see the mechanism)");
+    fputc('\n', f);
+}
+
+/* "really waited" is a measurement only where the run says waits were measured */
+static int waits_unmeasured(const ss_run_meta *m)
+{
+    const char *w = ss_run_param(m, "waits");
+    return w && strcmp(w, "measured") != 0;
+}
+
 static void print_messages(FILE *f, const ss_msg_stats *m)
 {
     if (!m->posted && !m->dispatched)
@@ -458,7 +613,14 @@ static void print_sides(FILE *f, const ss_run_stats *r)
     ROW("user/kernel transitions", "%14.0f", s->transitions);
     ROW("  per request", "%14.2f", ss_per_request(r, s->transitions));
     ROW("blocking calls", "%14.0f", s->blocking_calls);
-    ROW("  really waited", "%14.0f", s->waited_calls);
+    if (waits_unmeasured(&r->meta)) { /* not 0: unknown */
+        fprintf(f, "  %-24s", "  really waited");
+        for (int i = 0; i < c.n; i++)
+            fprintf(f, "%14s", "not measured");
+        fputc('\n', f);
+    } else {
+        ROW("  really waited", "%14.0f", s->waited_calls);
+    }
     ROW("time blocked (ms)", "%14.2f", s->blocked_ns / 1e6);
     ROW("  % of thread time", "%14.1f", ss_side_blocked_pct(s));
     ROW("would-block returns", "%14.0f", s->wouldblock);
@@ -480,15 +642,31 @@ static void print_sides(FILE *f, const ss_run_stats *r)
                    "it; \"emulation\" is the machinery that plays Winsock's kernel side here: docs/comparison.md)\n");
 }
 
+static void print_overlap(FILE *f, const ss_run_stats *r)
+{
+    double pct = ss_run_overlap_pct(r);
+    if (pct < 0)
+        return;
+    fprintf(f, "  CPU/I-O overlap: %.1f %% of the model's %.2f ms of request CPU work ran while one of its own "
+               "asynchronous recv/send operations was in flight%s\n", pct, r->overlap_work_ns / 1e6,
+            r->server.submissions ? "" : " (it has none: synchronous I/O)");
+    if (r->overlap_unsure_ns)
+        fprintf(f, "  (%.2f ms of that work began before the history kept for this figure: counted as it "
+                   "looked)\n", r->overlap_unsure_ns / 1e6);
+}
+
 static void print_run(FILE *f, const ss_run_stats *r)
 {
     fprintf(f, "run %u: %s — %s\n", r->meta.id, r->meta.model, r->meta.mechanism);
-    if (r->meta.nparams) {
-        fprintf(f, "  workload:");
-        for (int i = 0; i < r->meta.nparams; i++)
-            fprintf(f, " %s=%s", r->meta.params[i][0], r->meta.params[i][1]);
-        fputc('\n', f);
+    print_origin(f, &r->meta);
+    int workload = 0;
+    for (int i = 0; i < r->meta.nparams; i++) {
+        if (is_origin_key(r->meta.params[i][0]))
+            continue;
+        fprintf(f, "%s %s=%s", workload++ ? "" : "  workload:", r->meta.params[i][0], r->meta.params[i][1]);
     }
+    if (workload)
+        fputc('\n', f);
     fprintf(f, "  duration %.3f s%s, requests %llu ok / %llu failed, %.0f req/s\n", ss_run_seconds(r),
             r->has_end ? "" : " (incomplete run)", (unsigned long long)r->requests_ok,
             (unsigned long long)r->requests_failed, ss_run_rps(r));
@@ -496,6 +674,7 @@ static void print_run(FILE *f, const ss_run_stats *r)
             ss_hist_pct_of(r->latency, 99) / 1e3, ss_hist_max_of(r->latency) / 1e3);
     if (r->refused)
         fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
+    print_overlap(f, r);
     print_messages(f, &r->msgs);
     print_sides(f, r);
     if (r->control.threads) {
@@ -529,19 +708,27 @@ void ss_stats_print(FILE *f, const ss_stats *st)
  * request, threads and CPU follow in their own columns (0 elsewhere). */
 void ss_stats_print_table(FILE *f, const ss_stats *st)
 {
-    fprintf(f, "%-18s %9s %9s %9s %8s %7s %9s | %9s %5s %8s | %9s %9s %8s %7s\n", "model", "req/s", "trans/req",
+    int overlap = 0; /* the CPU/I-O overlap column, when some run did CPU work */
+    for (int i = 0; i < st->nruns; i++)
+        overlap |= ss_run_overlap_pct(&st->runs[i]) >= 0;
+    fprintf(f, "%-18s %9s %9s %9s %8s %7s %9s | %9s %5s %8s | %9s %9s %8s %7s%s\n", "model", "req/s", "trans/req",
             "calls/req", "blocked%", "threads", "CPU ms", "emul t/r", "emul", "emul CPU", "p50 us", "p99 us",
-            "packets", "dropped");
+            "packets", "dropped", overlap ? "  overlap%" : "");
     for (int i = 0; i < st->nruns; i++) {
         const ss_run_stats *r = &st->runs[i];
         const ss_side *s = &r->server, *e = &r->emul;
-        fprintf(f, "%-18s %9.0f %9.2f %9.2f %8.1f %7llu %9.1f | %9.2f %5llu %8.1f | %9.1f %9.1f %8llu %7llu\n",
+        fprintf(f, "%-18s %9.0f %9.2f %9.2f %8.1f %7llu %9.1f | %9.2f %5llu %8.1f | %9.1f %9.1f %8llu %7llu",
                 r->meta.model, ss_run_rps(r), ss_per_request(r, s->transitions), ss_per_request(r, s->socket_calls),
                 ss_side_blocked_pct(s), (unsigned long long)s->threads, (s->user_ns + s->sys_ns) / 1e6,
                 ss_per_request(r, e->transitions), (unsigned long long)e->threads, (e->user_ns + e->sys_ns) / 1e6,
                 ss_hist_pct_of(r->latency, 50) / 1e3, ss_hist_pct_of(r->latency, 99) / 1e3,
                 (unsigned long long)s->completions,
                 (unsigned long long)(s->dropped + r->client.dropped + e->dropped));
+        if (overlap && ss_run_overlap_pct(r) >= 0)
+            fprintf(f, "  %8.1f", ss_run_overlap_pct(r));
+        else if (overlap)
+            fprintf(f, "  %8s", "-");
+        fputc('\n', f);
     }
     for (int i = 0; i < st->nruns; i++)
         if (ss_run_has_emul(&st->runs[i])) {
@@ -616,6 +803,10 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
         ss_jw_kuint(&w, "refused", r->refused);
         ss_jw_knum(&w, "transitions_per_request", ss_per_request(r, r->server.transitions), 3);
         ss_jw_knum(&w, "socket_calls_per_request", ss_per_request(r, r->server.socket_calls), 3);
+        if (ss_run_overlap_pct(r) >= 0) { /* only where the run did CPU work */
+            ss_jw_kuint(&w, "request_cpu_work_ns", r->overlap_work_ns);
+            ss_jw_knum(&w, "overlap_pct", ss_run_overlap_pct(r), 2);
+        }
         ss_jw_key(&w, "latency_ns");
         ss_jw_obj(&w);
         ss_jw_kuint(&w, "count", ss_hist_count_of(r->latency));

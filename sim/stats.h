@@ -65,6 +65,14 @@ typedef struct ss_run_stats {
     uint64_t requests_ok, requests_failed, refused;
     ss_msg_stats msgs;
     ss_hist *latency;
+    /* CPU/I-O overlap (the chapter's third requirement): of the model's
+     * request CPU work (cpu_work events on its threads, UI work excluded),
+     * the time during which at least one of its own asynchronous recv/send
+     * operations was in flight (submitted, its completion not yet taken).
+     * Computed by a second, time-ordered pass, only for runs with CPU work
+     * (ss_run_overlap_pct). */
+    uint64_t overlap_work_ns, overlap_ns;
+    uint64_t overlap_unsure_ns;     /* work whose start lay beyond the kept history (see stats.c) */
     /* per-thread bookkeeping while loading, in slots made as threads are
      * first named (thread index -> slot): memory follows the threads a
      * file holds, not the values of their indices */
@@ -89,6 +97,9 @@ double ss_run_rps(const ss_run_stats *r);
 double ss_side_blocked_pct(const ss_side *s);
 double ss_per_request(const ss_run_stats *r, uint64_t v);
 int    ss_run_has_emul(const ss_run_stats *r); /* a Linux stand-in: emulation was recorded */
+/* % of the model's request CPU work that overlapped its own asynchronous
+ * I/O; -1 when the run did no CPU work (the figure means nothing there) */
+double ss_run_overlap_pct(const ss_run_stats *r);
 
 void ss_stats_print(FILE *f, const ss_stats *st);
 void ss_stats_print_table(FILE *f, const ss_stats *st); /* one row per run */

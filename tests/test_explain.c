@@ -98,6 +98,84 @@ static void blocking_models_show_table_11_1(void **state)
     free(en);
 }
 
+/* The chapter's tables, each at its model, in both languages (issue 9:
+ * the whole chapter on screen). */
+typedef struct phrases {
+    const char *model;
+    const char *en[8], *ko[8];
+} phrases;
+
+static const phrases chapter[] = {
+    {"select",
+     {"table 11-5", "Windows NT and later", "table 11-6", "connect() on a non-blocking socket has succeeded",
+      "connect() on a non-blocking socket has failed", "FD_ZERO(fd_set *set): empties the set",
+      "FD_ISSET(SOCKET s, fd_set *set): returns non-zero", "{0, 0}: checks every socket in the sets"},
+     {"표 11-5", "윈도우 NT 이상", "표 11-6", "넌블로킹 소켓을 사용한 connect() 함수 호출이 성공했다",
+      "넌블로킹 소켓을 사용한 connect() 함수 호출이 실패했다", "FD_CLR(SOCKET s, fd_set *set): 소켓 s를 셋에서 제거한다",
+      "FD_SET(SOCKET s, fd_set *set): 소켓 s를 셋에 넣는다", "리턴값은 조건을 만족하는 소켓의 개수 또는 0(타임아웃)"}},
+    {"async-select",
+     {"FD_CONNECT: the connection procedure has finished.", "FD_OOB: OOB (out-of-band) data has arrived.",
+      "FD_OOB: recv(), recvfrom()", "FD_CONNECT: none", "inherits the listening socket's WSAAsyncSelect() settings",
+      "WSAEWOULDBLOCK can occur, rarely", "switches the socket to non-blocking mode automatically",
+      "the same window message does not come again"},
+     {"FD_CONNECT: 통신을 위한 연결 절차가 끝났다.", "FD_OOB: OOB 데이터가 도착했다.", "FD_OOB: recv(), recvfrom()",
+      "FD_CONNECT: 없음", "연결 대기 소켓과 같은 속성을 가진다", "드물게 있다", "자동으로 넌블로킹 모드로 전환된다",
+      "다음에는 같은 윈도우 메시지가 발생하지 않는다"}},
+    {"event-select",
+     {"Windows NT 3.51 and later", "FD_CONNECT: the connection procedure has finished.", "FD_OOB: recv(), recvfrom()",
+      "the re-enabling rule", "emulation", "report them apart"},
+     {"윈도우 NT 3.51 이상", "FD_CONNECT: 통신을 위한 연결 절차가 끝났다.", "FD_CLOSE: 없음", "재활성화 규칙",
+      "에뮬레이션", "따로 표시된다"}},
+    {"overlapped", {"Windows NT 3.51 and later", "alertable wait", "emulation", "report them apart"},
+     {"윈도우 NT 3.51 이상", "alertable wait", "에뮬레이션", "따로 표시된다"}},
+    {"iocp", {"Windows NT 3.5 and later (not Windows 95/98/Me)", "port thread", "emulation", "report them apart"},
+     {"윈도우 NT 3.5 이상(윈도우 95/98/Me 제외)", "포트 스레드", "에뮬레이션", "따로 표시된다"}},
+    {"async-select", {"Windows 95 and later (client versions)", "notifier thread", "emulation"},
+     {"윈도우 95 이상(클라이언트 버전)", "알림 스레드", "에뮬레이션"}},
+    {"nonblocking",
+     {"NonblockTCPServer (exercise 11-1) serves one client at a time", "4 parallel clients, it served 1",
+      "table 11-2's model made to serve them all", "round robin"},
+     {"한 번에 한 클라이언트만 처리한다", "클라이언트 4개를 동시에 접속시키면 1개만 처리되고",
+      "표 11-2의 방식으로 모든 클라이언트를 처리하도록", "라운드 로빈"}},
+    {"io_uring", {"beyond the book"}, {"교재 밖"}},
+};
+
+static void the_chapter_tables_in_both_languages(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof chapter / sizeof chapter[0]; i++) {
+        for (int l = 0; l < 2; l++) {
+            char *out = explain(chapter[i].model, l ? "ko" : "en");
+            assert_non_null(out);
+            unwrap(out);
+            const char *const *want = l ? chapter[i].ko : chapter[i].en;
+            for (int k = 0; k < 8 && want[k]; k++)
+                if (!strstr(out, want[k]))
+                    fail_msg("%s (%s) lacks \"%s\":\n%s", chapter[i].model, l ? "ko" : "en", want[k], out);
+            free(out);
+        }
+    }
+}
+
+/* io_uring is outside the book, not "after" it; models without a Windows
+ * original name no Windows version */
+static void beyond_the_book_is_said_so(void **state)
+{
+    (void)state;
+    size_t n;
+    const char *const *names = ss_explain_names(&n);
+    for (size_t i = 0; i < n; i++) {
+        char *out = explain(names[i], "ko");
+        assert_null(strstr(out, "교재 이후"));
+        int windows_model = !strcmp(names[i], "select") || !strcmp(names[i], "async-select") ||
+                            !strcmp(names[i], "event-select") || !strcmp(names[i], "overlapped") ||
+                            !strcmp(names[i], "iocp");
+        if (windows_model != (strstr(out, "표 11-5") != NULL))
+            fail_msg("%s: table 11-5's line %s", names[i], windows_model ? "is missing" : "does not belong");
+        free(out);
+    }
+}
+
 static void refuses_unknown(void **state)
 {
     (void)state;
@@ -127,6 +205,8 @@ int main(void)
         cmocka_unit_test(every_model_both_languages),
         cmocka_unit_test(covers_the_design_table),
         cmocka_unit_test(blocking_models_show_table_11_1),
+        cmocka_unit_test(the_chapter_tables_in_both_languages),
+        cmocka_unit_test(beyond_the_book_is_said_so),
         cmocka_unit_test(refuses_unknown),
         cmocka_unit_test(wraps_korean_by_columns),
     };

@@ -8,6 +8,7 @@
 
 #include "sim/rng.h"
 #include "sim/scenario.h"
+#include "sim/scenario_claims.h"
 #include "testutil.h"
 
 static const char every_key[] =
@@ -33,6 +34,7 @@ static const char every_key[] =
     "rcvbuf = 8192\n"
     "hold_open = yes\n"
     "expect_refusals = on\n"
+    "scale = messages\n"
     "[special]\n"
     "slow = 1\n"
     "slow_chunk = 8\n"
@@ -58,7 +60,15 @@ static const char every_key[] =
     "latency_ms = 25\n"
     "jitter_ms = 5\n"
     "bandwidth = 10mbit\n"
-    "relay_threads = 3\n";
+    "relay_threads = 3\n"
+    "[claim demo]\n"
+    "check = select:trans_per_req < 2 * epoll:trans_per_req and\n"
+    "  min(select:threads, epoll:threads) >= cpus - 1\n"
+    "en = select makes {select:trans_per_req}, {{not a placeholder}}\n"
+    "  and goes on\n"
+    "ko = 한국어 {cpus}\n"
+    "else_en = not so\n"
+    "else_ko = 아니다\n";
 
 static int parse(ss_scenario *sc, const char *text, char *err)
 {
@@ -114,6 +124,16 @@ static void every_key_reaches_its_field(void **state)
     assert_true(w->link.latency_ms == 25 && w->link.jitter_ms == 5);
     assert_true(w->link.bandwidth_bps == 10e6);
     assert_int_equal(w->link.threads, 3);
+    assert_int_equal(sc.scale_mode, SS_SCALE_MESSAGES);
+    assert_int_equal(sc.nclaims, 1);
+    const ss_claim *c = &sc.claims[0];
+    assert_string_equal(c->name, "demo");
+    assert_string_equal(c->check, "select:trans_per_req < 2 * epoll:trans_per_req and min(select:threads, "
+                                  "epoll:threads) >= cpus - 1");
+    assert_string_equal(c->holds[0], "select makes {select:trans_per_req}, {{not a placeholder}} and goes on");
+    assert_string_equal(c->holds[1], "한국어 {cpus}");
+    assert_string_equal(c->otherwise[0], "not so");
+    assert_string_equal(c->otherwise[1], "아니다");
 }
 
 /* the keys the test above sets are all the keys there are */
@@ -214,19 +234,62 @@ static const bad_case bad[] = {
     {"[clients]\ncount 5\n", "t.ini:2: not 'key = value', '[section]' or a comment"},
     {"[clients\ncount = 5\n", "t.ini:1: not 'key = value', '[section]' or a comment"},
     {"[clients]\nname = \"x\0y\"\n", "t.ini:2: the line holds a NUL byte"},
+    /* claims */
+    {"[claim x]\ncheck = iocp:threads < 2\n", "t.ini:2: [claim x]: en, ko, else_en, else_ko missing"},
+    {"[claim x]\ncheck = iocp:thread < 2CLAIM", "t.ini:2: [claim x] check: unknown figure 'thread' of iocp; figures: rps,"},
+    {"[claim x]\ncheck = iocpp:threads < 2CLAIM", "t.ini:2: [claim x] check: unknown model 'iocpp'"},
+    {"[scenario]\nmodels = select\n[claim x]\ncheck = iocp:threads < 2CLAIM",
+     "t.ini:4: [claim x] check: model 'iocp' is not one of this scenario's models"},
+    {"[claim x]\nwhy = 1\n", "t.ini:2: [claim x] why: unknown key; keys of a claim: check, en, ko, else_en, else_ko"},
+    {"[claim X!]\ncheck = cpus > 1\n", "t.ini:2: [claim X!] check: a claim is named [claim NAME]"},
+    {"[claim]\ncheck = cpus > 1\n", "t.ini:2: [claim ] check: a claim is named [claim NAME]"},
+    {"[claim x]\ncheck = iocp:threads <CLAIM", "t.ini:2: [claim x] check: an expression ends too soon"},
+    {"[claim x]\ncheck = iocp:threadsCLAIM", "t.ini:2: [claim x] check: a check compares two sides"},
+    {"[claim x]\ncheck = cores > 1CLAIM", "t.ini:2: [claim x] check: unknown name 'cores'"},
+    {"[claim x]\ncheck = avg(cpus) > 1CLAIM", "t.ini:2: [claim x] check: unknown function 'avg'"},
+    {"[claim x]\ncheck = max(cpus; 2) > 1CLAIM", "t.ini:2: [claim x] check: max(...) takes values separated by commas"},
+    {"[claim x]\ncheck = (cpus > 1CLAIM", "t.ini:2: [claim x] check: a ')' is missing"},
+    {"[claim x]\ncheck = cpus > 1 or cpus < 9CLAIM", "t.ini:2: [claim x] check: unexpected 'or cpus < 9' after the check"},
+    {"[claim x]\ncheck = 1.2.3 > 1CLAIM", "t.ini:2: [claim x] check: '1.2.3' is not a number"},
+    {"[claim x]\ncheck = cpus > 1\ncheck = cpus > 2\n", "t.ini:3: [claim x] check: set twice (first on line 2)"},
+    {"[claim x]\ncheck = cpus > 1\n[claim y]\ncheck = cpus > 1\n[claim x]\nen = a\n",
+     "t.ini:6: [claim x] en: claim 'x' is defined twice (first on line 2)"},
+    {"[claim x]\n  check = cpus > 1\n", "t.ini:2: [claim x] check: this line is indented"},
+    {"[claim x]\ncheck = cpus > 1\nen = {iocp:nope}\nko = b\nelse_en = c\nelse_ko = d\n",
+     "t.ini:3: [claim x] en: in {iocp:nope}: unknown figure 'nope' of iocp"},
+    {"[claim x]\ncheck = cpus > 1\nen = a\nko = b\nelse_en = {cpus\nelse_ko = d\n",
+     "t.ini:5: [claim x] else_en: a '{' is not closed"},
+    {"[scenario]\nname = n\ncaption_en = {iocp:nope}\n", "t.ini:3: [scenario] caption_en: in {iocp:nope}: unknown figure"},
+    {"[scenario]\ncaption_ko = 닫는 } 괄호\n", "t.ini:2: [scenario] caption_ko: a '}' closes nothing"},
+    {"[claim x]\ncheck = cpus > 1\nen =\n", "t.ini:3: [claim x] en needs a value"},
 };
+
+/* "CLAIM" in a case stands for the four sentences a claim needs */
+static void expand_claim(const char *text, char *out, size_t n)
+{
+    const char *at = strstr(text, "CLAIM");
+    if (!at) {
+        snprintf(out, n, "%s", text);
+        return;
+    }
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, "\nen = a\nko = b\nelse_en = c\nelse_ko = d\n", at + 5);
+}
 
 static void every_error_names_file_line_and_key(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ss_scenario sc;
-        char err[600] = "";
+        char err[600] = "", text[600];
+        expand_claim(bad[i].text, text, sizeof text);
         /* the NUL case needs its real length */
-        size_t len = strlen(bad[i].text);
-        if (strstr(bad[i].expect, "NUL"))
+        size_t len = strlen(text);
+        if (strstr(bad[i].expect, "NUL")) {
+            len = strlen(bad[i].text);
             len += 1 + strlen(bad[i].text + len + 1);
-        int rc = ss_scenario_parse(&sc, bad[i].text, len, "t.ini", err, sizeof err);
+            memcpy(text, bad[i].text, len);
+        }
+        int rc = ss_scenario_parse(&sc, text, len, "t.ini", err, sizeof err);
         if (rc == 0)
             fail_msg("case %zu parsed, expected: %s", i, bad[i].expect);
         if (strncmp(err, bad[i].expect, strlen(bad[i].expect)) != 0 && !strstr(err, bad[i].expect))
@@ -356,6 +419,139 @@ static void the_docs_list_every_key(void **state)
     }
 }
 
+
+/* --- claims against figures ------------------------------------------------ */
+/* a trace's stats made by hand: one run per model, with the figures asked */
+static ss_run_stats *fake_run(ss_stats *st, const char *model, double rps, uint64_t trans, uint64_t threads)
+{
+    st->runs = realloc(st->runs, (size_t)(st->nruns + 1) * sizeof *st->runs);
+    assert_non_null(st->runs);
+    ss_run_stats *r = &st->runs[st->nruns++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->meta.model, sizeof r->meta.model, "%s", model);
+    snprintf(r->meta.params[0][0], 96, "cpus");
+    snprintf(r->meta.params[0][1], 96, "4");
+    snprintf(r->meta.params[1][0], 96, "clients");
+    snprintf(r->meta.params[1][1], 96, "20");
+    r->meta.nparams = 2;
+    r->requests_ok = 1000;
+    r->end.duration_ns = (uint64_t)(1e9 * 1000 / rps);
+    r->server.transitions = trans;
+    r->server.threads = threads;
+    return r; /* no latency or message samples: their histograms stay NULL (empty) */
+}
+
+static ss_claim claim(const char *check)
+{
+    ss_claim c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.name, sizeof c.name, "t");
+    snprintf(c.check, sizeof c.check, "%s", check);
+    return c;
+}
+
+static ss_verdict verdict(const char *check, const ss_stats *st, ss_claim_result *r)
+{
+    ss_claim c = claim(check);
+    ss_claim_eval(&c, st, r);
+    return r->verdict;
+}
+
+static void claims_are_checked_against_the_figures(void **state)
+{
+    (void)state;
+    ss_stats st;
+    memset(&st, 0, sizeof st);
+    fake_run(&st, "select", 12345.6, 2140, 1);
+    fake_run(&st, "iocp", 9000, 4030, 9);
+    ss_claim_result r;
+    assert_int_equal(verdict("iocp:threads <= 2 * cpus + 1", &st, &r), SS_CLAIM_HOLDS); /* * before + */
+    assert_string_equal(r.shown, "9 <= 9");
+    assert_int_equal(verdict("iocp:threads < 2 * (cpus + 1)", &st, &r), SS_CLAIM_HOLDS);
+    assert_int_equal(verdict("iocp:trans_per_req < select:trans_per_req", &st, &r), SS_CLAIM_FAILS);
+    assert_string_equal(r.shown, "4.03 < 2.14");
+    assert_true(r.lhs > 4.02 && r.lhs < 4.04);
+    assert_int_equal(verdict("iocp:threads == 9 and select:rps > 12000", &st, &r), SS_CLAIM_HOLDS);
+    assert_string_equal(r.shown, "9 == 9; 12,346 > 12,000");
+    assert_int_equal(verdict("iocp:threads == 9 and select:rps > 13000 and cpus == 4", &st, &r), SS_CLAIM_FAILS);
+    assert_true(r.lhs > 12345 && r.lhs < 12346); /* the values of the comparison that failed */
+    assert_int_equal(verdict("min(iocp:threads, select:threads, 5) == 1 and max(iocp:threads, 3) == 9", &st, &r),
+                     SS_CLAIM_HOLDS);
+    assert_int_equal(verdict("-select:threads + clients / 4 == 4", &st, &r), SS_CLAIM_HOLDS);
+    /* a model that was not run, a figure not measured, a division by zero: never a verdict */
+    assert_int_equal(verdict("epoll:threads < iocp:threads", &st, &r), SS_CLAIM_UNMEASURED);
+    assert_string_equal(r.why, "epoll was not run");
+    assert_int_equal(verdict("max(select:threads, epoll:threads) < 2", &st, &r), SS_CLAIM_UNMEASURED);
+    assert_int_equal(verdict("iocp:overlap_pct > 90", &st, &r), SS_CLAIM_UNMEASURED);
+    assert_string_equal(r.why, "iocp:overlap_pct was not measured in this run");
+    assert_int_equal(verdict("iocp:threads / (cpus - 4) > 1", &st, &r), SS_CLAIM_UNMEASURED);
+    assert_int_equal(verdict("messages > 1", &st, &r), SS_CLAIM_UNMEASURED); /* not recorded */
+    free(st.runs);
+}
+
+static void captions_are_filled_from_the_run(void **state)
+{
+    (void)state;
+    ss_stats st;
+    memset(&st, 0, sizeof st);
+    fake_run(&st, "select", 12345.6, 2140, 1);
+    fake_run(&st, "iocp", 9000, 4030, 9);
+    ss_scenario *sc = calloc(1, sizeof *sc);
+    assert_non_null(sc);
+    char err[600], out[2048];
+    const char *text = "[scenario]\nname = f\nmodels = select, iocp\n"
+                       "caption_en = select: {select:rps} req/s, {{braces}}, {select:trans_per_req / 2}.\n"
+                       "[claim few]\ncheck = iocp:threads <= 2 * cpus + 1\n"
+                       "en = iocp: {iocp:threads} threads.\nko = 스레드 {iocp:threads}개.\n"
+                       "else_en = iocp: too many.\nelse_ko = 너무 많다.\n"
+                       "[claim fewer]\ncheck = iocp:trans_per_req < select:trans_per_req\n"
+                       "en = fewer.\nko = 적다.\nelse_en = not fewer: {iocp:trans_per_req}.\nelse_ko = 적지 않다.\n";
+    if (ss_scenario_parse(sc, text, strlen(text), "f.ini", err, sizeof err) != 0)
+        fail_msg("%s", err);
+    ss_caption_fill(sc, &st, "en", out, sizeof out);
+    assert_string_equal(out, "select: 12,346 req/s, {braces}, 1.07. iocp: 9 threads. not fewer: 4.03.");
+    ss_caption_fill(sc, &st, "ko", out, sizeof out); /* no Korean caption: the English one, then the claims */
+    assert_string_equal(out, "select: 12,346 req/s, {braces}, 1.07. 스레드 9개. 적지 않다.");
+    ss_caption_fill(sc, NULL, "en", out, sizeof out); /* before the run: nothing measured, nothing claimed */
+    assert_string_equal(out, "select: … req/s, {braces}, ….");
+    st.nruns = 1; /* iocp not run: its claims are left out, its placeholders say n/a */
+    ss_caption_fill(sc, &st, "en", out, sizeof out);
+    assert_string_equal(out, "select: 12,346 req/s, {braces}, 1.07.");
+    st.nruns = 2;
+    /* a short buffer never cuts a character in two */
+    char small[24];
+    size_t n = ss_caption_fill(sc, &st, "ko", small, sizeof small);
+    assert_true(n < sizeof small && n == strlen(small));
+    /* the report after the table */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ss_claims_print(f, sc, &st, "en");
+    fclose(f);
+    assert_non_null(strstr(buf, "[holds] few: iocp:threads <= 2 * cpus + 1   measured: 9 <= 9"));
+    assert_non_null(strstr(buf, "[does not hold] fewer: iocp:trans_per_req < select:trans_per_req   measured: 4.03 < 2.14"));
+    free(buf);
+    free(sc);
+    free(st.runs);
+}
+
+static void scale_keeps_what_the_lesson_needs(void **state)
+{
+    (void)state;
+    ss_scenario sc;
+    char err[600];
+    assert_int_equal(parse(&sc, "[clients]\ncount = 100\nidle = 500\nmessages = 50\nscale = messages\n", err), 0);
+    ss_scenario_scale(&sc, 0.1);
+    assert_int_equal(sc.w.clients, 100);
+    assert_int_equal(sc.w.idle, 500);
+    assert_int_equal(sc.w.messages, 5);
+    assert_int_equal(parse(&sc, "[clients]\ncount = 100\nidle = 500\nmessages = 50\nscale = none\n", err), 0);
+    ss_scenario_scale(&sc, 0.1);
+    assert_true(sc.w.clients == 100 && sc.w.idle == 500 && sc.w.messages == 50);
+    assert_int_equal(parse(&sc, "[clients]\nscale = some\n", err), -1);
+    assert_non_null(strstr(err, "t.ini:2: [clients] scale expects all, messages or none, got 'some'"));
+}
+
 /* --- fuzz: random edits of a valid file must never crash the parser ------- */
 static const char *const words[] = {"[", "]", "=", ":", ";", "#", "\n", "  ", "\t", "scenario", "clients",
                                     "special", "server", "network", "count", "size", "models", "caption_en",
@@ -466,6 +662,9 @@ int main(void)
         cmocka_unit_test(sizes_repeat_with_the_seed),
         cmocka_unit_test(fuzzed_input_never_crashes),
         cmocka_unit_test(every_preset_parses_with_both_captions),
+        cmocka_unit_test(claims_are_checked_against_the_figures),
+        cmocka_unit_test(captions_are_filled_from_the_run),
+        cmocka_unit_test(scale_keeps_what_the_lesson_needs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
