@@ -73,8 +73,8 @@ static void on_run_begin(void *ud, const ss_run_meta *m)
 {
     loader *L = ud;
     if (L->nlr == L->caplr) {
-        int cap = L->caplr ? L->caplr * 2 : 4;
-        loadrun *lr = realloc(L->lr, (size_t)cap * sizeof *lr);
+        int cap = L->caplr ? L->caplr * 2 : 4; /* a file holds at most SS_MAX_RUNS: no wrap */
+        loadrun *lr = L->caplr <= SS_MAX_RUNS ? realloc(L->lr, (size_t)cap * sizeof *lr) : NULL;
         if (!lr) {
             L->oom = 1;
             return;
