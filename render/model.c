@@ -2,6 +2,7 @@
  * searches. Reading files is in model_load.c. */
 #include "render/model.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,8 @@ vw_cat vw_ev_cat(const vw_ev *e)
 vw_run *vw_session_add_run(vw_session *s, const char *model)
 {
     if (s->nruns == s->capr) {
+        if (s->capr > INT_MAX / 2)
+            return NULL;
         int cap = s->capr ? s->capr * 2 : 4;
         vw_run *r = realloc(s->runs, (size_t)cap * sizeof *r);
         if (!r)
@@ -77,12 +80,21 @@ vw_run *vw_session_add_run(vw_session *s, const char *model)
     return r;
 }
 
+int vw_run_lane_index(const vw_run *r, uint32_t thread_idx)
+{
+    return (int)ss_idmap_get(&r->lane_ix, thread_idx); /* lanes are fewer than INT_MAX */
+}
+
+/* A lane per thread: looked up in the index (a linear search made loading
+ * 150,000 threads quadratic). */
 vw_lane *vw_run_lane(vw_run *r, uint32_t thread_idx, int role, const char *name)
 {
-    for (int i = 0; i < r->nlanes; i++)
-        if (r->lanes[i].thread_idx == thread_idx)
-            return &r->lanes[i];
+    int k = vw_run_lane_index(r, thread_idx);
+    if (k >= 0)
+        return &r->lanes[k];
     if (r->nlanes == r->capl) {
+        if (r->capl > INT_MAX / 2)
+            return NULL;
         int cap = r->capl ? r->capl * 2 : 8;
         vw_lane *l = realloc(r->lanes, (size_t)cap * sizeof *l);
         if (!l)
@@ -90,6 +102,8 @@ vw_lane *vw_run_lane(vw_run *r, uint32_t thread_idx, int role, const char *name)
         r->lanes = l;
         r->capl = cap;
     }
+    if (ss_idmap_put(&r->lane_ix, thread_idx, (uint32_t)r->nlanes) != 0)
+        return NULL;
     vw_lane *l = &r->lanes[r->nlanes++];
     memset(l, 0, sizeof *l);
     l->thread_idx = thread_idx;
@@ -103,7 +117,7 @@ vw_lane *vw_run_lane(vw_run *r, uint32_t thread_idx, int role, const char *name)
 void vw_lane_push(vw_lane *l, const ss_event *ev)
 {
     if (l->n == l->cap) {
-        vw_ev *e = ss_grow(l->ev, &l->cap, sizeof *e, 256);
+        vw_ev *e = ss_grow(l->ev, &l->cap, sizeof *e, 4); /* small: a run may have 100,000s of lanes */
         if (!e)
             return; /* out of memory: the event is lost, the viewer keeps going */
         l->ev = e;
@@ -220,10 +234,20 @@ static void drop_empty_control_lanes(vw_run *r)
     r->nlanes = k;
 }
 
+/* after lanes moved (dropped, sorted): index them where they are now */
+static void reindex_lanes(vw_run *r)
+{
+    ss_idmap_clear(&r->lane_ix);
+    for (int i = 0; i < r->nlanes; i++)
+        ss_idmap_put(&r->lane_ix, r->lanes[i].thread_idx, (uint32_t)i); /* fits: the map held them all */
+}
+
 void vw_run_finish(vw_run *r)
 {
     drop_empty_control_lanes(r);
-    qsort(r->lanes, (size_t)r->nlanes, sizeof *r->lanes, cmp_lane);
+    if (r->nlanes > 1) /* never qsort(NULL, 0): a run may have no lanes */
+        qsort(r->lanes, (size_t)r->nlanes, sizeof *r->lanes, cmp_lane);
+    reindex_lanes(r);
     r->nserver = 0;
     uint64_t last = 0;
     for (int i = 0; i < r->nlanes; i++) {
@@ -253,6 +277,7 @@ static void run_free(vw_run *r)
         free(r->lanes[i].pre);
     }
     free(r->lanes);
+    ss_idmap_free(&r->lane_ix);
     oplane_free(&r->kernel);
     oplane_free(&r->msgs);
     free(r->req_end);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "sim/event.h"
+#include "sim/util.h"
 
 /* One event in a lane: 24 bytes (a trace event is 56). Durations above
  * 2^31 ns (~2.1 s) are kept in microseconds, flagged by the top bit. */
@@ -113,6 +114,7 @@ typedef struct vw_run {
     uint64_t work_end;   /* ns when the clients finished (run note), 0 if unknown */
     vw_lane *lanes;      /* model lanes (by thread index), emulation, control, then clients */
     int nlanes, nserver, capl; /* nserver: every lane before the clients */
+    ss_idmap lane_ix;    /* thread index -> position in lanes: a run may hold 100,000s of threads */
     uint8_t impl[SS_API_COUNT]; /* a stand-in's Windows call -> the Linux call that played it */
     vw_oplane kernel, msgs;
     uint64_t *req_end;   /* finish times of successful requests, sorted */
@@ -126,7 +128,9 @@ typedef struct vw_run {
 typedef struct vw_session {
     vw_run *runs;
     int nruns, capr;
-    char warning[512];   /* the last load warning (truncated/corrupt file) */
+    char warning[512];   /* the last load warning (truncated/corrupt file, runs without an end) */
+    int damaged;         /* the last load's file was cut off or failed a check (bad input); runs
+                            without an end record alone are readable, only incomplete */
     uint64_t nevents;       /* events held (client calls other than requests are not) */
     uint64_t trace_events;  /* events read from the files */
 } vw_session;
@@ -147,6 +151,7 @@ size_t   vw_session_bytes(const vw_session *s);     /* memory held for events an
 /* --- building a run by hand (tests, synthetic data) ----------------------- */
 vw_run *vw_session_add_run(vw_session *s, const char *model);
 vw_lane *vw_run_lane(vw_run *r, uint32_t thread_idx, int role, const char *name);
+int vw_run_lane_index(const vw_run *r, uint32_t thread_idx); /* position in r->lanes, or -1 */
 void vw_lane_push(vw_lane *l, const ss_event *ev);
 void vw_run_finish(vw_run *r); /* sorts, builds summaries: call once after pushing */
 

@@ -73,8 +73,8 @@ static void on_run_begin(void *ud, const ss_run_meta *m)
 {
     loader *L = ud;
     if (L->nlr == L->caplr) {
-        int cap = L->caplr ? L->caplr * 2 : 4;
-        loadrun *lr = realloc(L->lr, (size_t)cap * sizeof *lr);
+        int cap = L->caplr ? L->caplr * 2 : 4; /* a file holds at most SS_MAX_RUNS: no wrap */
+        loadrun *lr = L->caplr <= SS_MAX_RUNS ? realloc(L->lr, (size_t)cap * sizeof *lr) : NULL;
         if (!lr) {
             L->oom = 1;
             return;
@@ -187,12 +187,12 @@ static int cmp_half(const void *a, const void *b)
     return x->t < y->t ? -1 : x->t > y->t;
 }
 
+/* a lane's position for an operation's end (UINT16_MAX: none, or past what
+ * an operation can name) */
 static int lane_index(const vw_run *r, uint32_t thread)
 {
-    for (int i = 0; i < r->nlanes; i++)
-        if (r->lanes[i].thread_idx == thread)
-            return i;
-    return UINT16_MAX;
+    int k = vw_run_lane_index(r, thread);
+    return k >= 0 && k < UINT16_MAX ? k : UINT16_MAX;
 }
 
 static void add_op(vw_oplane *o, const half *a, const half *b, const vw_run *r)
@@ -332,6 +332,7 @@ int vw_session_load(vw_session *s, const char *path, char *err, size_t errlen)
     }
     free(L.lr);
     s->trace_events += res.events;
+    s->damaged = rc == 0 && (res.corrupt || res.truncated);
     if (rc != 0)
         return -1;
     if (res.warning[0])

@@ -2,7 +2,15 @@
 # Installs what sockscope needs to build, run and test on Debian/Ubuntu,
 # plus any packages named as arguments (scripts/test-windows.sh adds the
 # cross compiler and Wine). Idempotent: packages present are skipped quickly.
+#   scripts/deps.sh [--fuzz] [PACKAGE...]
+# --fuzz adds clang and its libFuzzer runtime (scripts/fuzz-smoke.sh,
+# docs/fuzzing.md).
 set -euo pipefail
+fuzz=0
+if [[ ${1:-} == --fuzz ]]; then
+    fuzz=1
+    shift
+fi
 packages=("$@"
 
     build-essential cmake ninja-build pkg-config git
@@ -14,14 +22,23 @@ packages=("$@"
     xdotool imagemagick                                   # tests: keys into a real window, what the screen shows
     librsvg2-bin fontconfig                               # tests: a third-party SVG reader, a font-less fontconfig
 )
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    sudo=""
+((fuzz)) && packages+=(clang)                             # fuzzers: libFuzzer, ASan, UBSan
+
+install() {
+    local missing=() p sudo=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
     [[ $(id -u) -eq 0 ]] || sudo="sudo"
     echo "sockscope: installing ${missing[*]}" >&2
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install "${packages[@]}"
+# libFuzzer comes with clang's runtime on Ubuntu; Debian 12 packages it
+# apart (libclang-rt-N-dev, only recommended, so not installed above)
+if ((fuzz)) && [[ $(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a") != /* ]]; then
+    install "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
 fi

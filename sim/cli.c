@@ -191,8 +191,9 @@ static int cmd_serve(int argc, char **argv)
     int src = ss_server_join(h);
     ss_run_end();
     int rc = ss_rec_close(err, ERRLEN);
-    fprintf(stderr, "sockscope: stopped; %ld connection(s) served%s%s\n", total, trace ? ", trace written to " : "",
-            trace ? trace : "");
+    /* "written" only once the write is known to have worked (a full disk) */
+    fprintf(stderr, "sockscope: stopped; %ld connection(s) served%s%s\n", total,
+            trace && rc == 0 ? ", trace written to " : "", trace && rc == 0 ? trace : "");
     if (rc != 0)
         return fail(SS_EXIT_FAIL, "%s", err);
     return src == 0 ? 0 : SS_EXIT_FAIL;
@@ -420,6 +421,15 @@ static int print_comparison(const run_args *a, const ss_scenario *sc, int rc)
     return rc;
 }
 
+/* Removes a file we wrote, but never a device or a pipe named as one
+ * (--trace /dev/null must not delete /dev/null). */
+static void remove_regular(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        remove(path);
+}
+
 static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *list, int n)
 {
     char err[ERRLEN];
@@ -435,7 +445,7 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
         sc->w.facts = facts;
         sc->w.nfacts = 2;
     }
-    int rc = SS_EXIT_OK;
+    int rc = SS_EXIT_OK, refused = 0;
     for (int i = 0; i < n; i++) {
         ss_run_progress pg = {list[i]->name, i + 1, n, isatty(2), a->quiet};
         ss_workload_result res;
@@ -444,8 +454,14 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
             fprintf(stderr, "sockscope: %s\n", err);
             rc = r;
         }
+        refused += r == SS_EXIT_ENV;
     }
-    if (ss_rec_close(err, ERRLEN) != 0)
+    int closed = ss_rec_close(err, ERRLEN);
+    if (refused == n) { /* the system refused every run: nothing to compare, no file to keep */
+        remove_regular(a->trace);
+        return rc;
+    }
+    if (closed != 0)
         return fail(SS_EXIT_FAIL, "%s", err);
     return print_comparison(a, sc, rc);
 }
@@ -534,6 +550,51 @@ static int wants_picture(int argc, char **argv)
     return 0;
 }
 
+/* An export is written beside its target under a fresh name and renamed
+ * over it at the end, so a failed, or killed (SIGINT, SIGTERM), export
+ * leaves no half file. The name is made by mkstemp: never an existing
+ * file, never through a link planted under a guessable name. */
+static FILE *open_partial(const char *out, char *tmp, size_t n)
+{
+#ifdef _WIN32
+    snprintf(tmp, n, "%s.partial", out);
+    FILE *f = fopen(tmp, "wb");
+#else
+    if ((size_t)snprintf(tmp, n, "%s.partial-XXXXXX", out) >= n) {
+        errno = ENAMETOOLONG;
+        tmp[0] = 0;
+        return NULL;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        tmp[0] = 0;
+        return NULL;
+    }
+    mode_t mask = umask(0); /* mkstemp makes it 0600: give the export the usual 0666 & ~umask */
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask); /* not fatal: the export would only be less readable */
+    FILE *f = fdopen(fd, "w");
+    if (!f)
+        close(fd);
+#endif
+    if (!f) {
+        int e = errno;
+        remove(tmp);
+        tmp[0] = 0;
+        errno = e;
+        return NULL;
+    }
+    ss_stopsig_remove_on_stop(tmp);
+    return f;
+}
+
+static void drop_partial(const char *tmp)
+{
+    if (tmp[0])
+        remove(tmp);
+    ss_stopsig_remove_on_stop(NULL);
+}
+
 static int cmd_export(int argc, char **argv)
 {
     if (wants_picture(argc, argv)) {
@@ -578,12 +639,8 @@ static int cmd_export(int argc, char **argv)
         return fail(SS_EXIT_USAGE, "unknown export format '%s'; use chrome or csv", format);
     FILE *f = stdout;
     char tmp[4096] = "";
-    if (out && strcmp(out, "-") != 0) {
-        /* write beside the target and rename: a failed export leaves no half file */
-        snprintf(tmp, sizeof tmp, "%s.partial", out);
-        if (!(f = fopen(tmp, "w")))
-            return fail(SS_EXIT_ENV, "cannot create the output file: %s", strerror(errno));
-    }
+    if (out && strcmp(out, "-") != 0 && !(f = open_partial(out, tmp, sizeof tmp)))
+        return fail(SS_EXIT_ENV, "cannot create the output file: %s", strerror(errno));
     char err[ERRLEN];
     ss_scan_result res;
     int rc = chrome ? ss_export_chrome(argv[optind], f, &res, err, ERRLEN) : ss_export_csv(argv[optind], f, &res, err, ERRLEN);
@@ -591,14 +648,15 @@ static int cmd_export(int argc, char **argv)
     if (f != stdout && fclose(f) != 0)
         werr = 1;
     if (rc != 0 || werr) {
-        if (tmp[0])
-            remove(tmp);
+        drop_partial(tmp);
         return rc != 0 ? fail(SS_EXIT_BADINPUT, "%s", err) : fail(SS_EXIT_FAIL, "%s", "writing the export failed");
     }
     if (tmp[0] && rename(tmp, out) != 0) {
-        remove(tmp);
-        return fail(SS_EXIT_FAIL, "cannot write the output file: %s", strerror(errno));
+        int e = errno;
+        drop_partial(tmp);
+        return fail(SS_EXIT_FAIL, "cannot write the output file: %s", strerror(e));
     }
+    ss_stopsig_remove_on_stop(NULL);
     if (res.warning[0])
         fprintf(stderr, "sockscope: warning: %s\n", res.warning);
     if (tmp[0])

@@ -1,13 +1,18 @@
 #include "sim/codec.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 void ss_buf_reserve(ss_buf *b, size_t extra)
 {
-    if (b->oom || b->len + extra <= b->cap)
+    if (b->oom || extra <= b->cap - b->len)
         return;
+    if (extra > SIZE_MAX / 2 - b->len) { /* doubling up to it would wrap */
+        b->oom = 1;
+        return;
+    }
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + extra)
         cap *= 2;
@@ -29,7 +34,7 @@ void ss_buf_free(ss_buf *b)
 void ss_put_bytes(ss_buf *b, const void *p, size_t n)
 {
     ss_buf_reserve(b, n);
-    if (b->oom)
+    if (b->oom || !n) /* nothing to copy (p may be NULL: memcpy must not see it) */
         return;
     memcpy(b->p + b->len, p, n);
     b->len += n;
@@ -111,7 +116,7 @@ int64_t ss_get_sv(ss_cur *c)
 void ss_get_str(ss_cur *c, char *out, size_t n)
 {
     uint64_t len = ss_get_uv(c);
-    if (c->bad || len > (uint64_t)(c->end - c->p)) {
+    if (c->bad || len > (uint64_t)(c->end - c->p) || !n) {
         c->bad = 1;
         if (n)
             out[0] = 0;
@@ -179,7 +184,12 @@ int ss_decode_event(ss_cur *c, ss_event *ev, uint64_t *prev_t0)
     ev->flags = ss_get_u8(c);
     uint8_t present = ss_get_u8(c);
     ev->t0 = *prev_t0 + (uint64_t)ss_get_sv(c);
-    ev->t1 = ev->t0 + ss_get_uv(c);
+    uint64_t dur = ss_get_uv(c);
+    /* a time before the run's start (a delta below 0 wraps) or past the
+     * bound: not an event a writer made, and t1 - t0 must not wrap */
+    if (ev->t0 > SS_TRACE_MAX_NS || dur > SS_TRACE_MAX_NS - ev->t0)
+        c->bad = 1;
+    ev->t1 = ev->t0 + dur;
     *prev_t0 = ev->t0;
     if (present & P_SOCK) ev->sock = (int32_t)ss_get_sv(c);
     if (present & P_RET) ev->ret = ss_get_sv(c);

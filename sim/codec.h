@@ -15,6 +15,9 @@
 #define SS_FILE_HEADER_SIZE 16
 #define SS_CHUNK_HEADER_SIZE 12
 #define SS_CHUNK_MAX_PAYLOAD (16u << 20)
+/* Event times are ns since the run's start; a reader takes none past 2^62
+ * (146 years), so t0 + duration never wraps (docs/trace-format.md, limits). */
+#define SS_TRACE_MAX_NS (1ull << 62)
 
 #define SS_FOURCC(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 enum {
@@ -61,6 +64,7 @@ void     ss_put_u32_at(uint8_t *p, uint32_t v);
 /* Event encoding inside an EVENTS chunk: times are delta-coded against the
  * previous event of the same chunk (prev_t0 starts at the chunk base 0). */
 void ss_encode_event(ss_buf *b, const ss_event *ev, uint64_t *prev_t0);
-int  ss_decode_event(ss_cur *c, ss_event *ev, uint64_t *prev_t0); /* 0 ok, -1 bad */
+/* 0 ok, -1 bad (overrun, unknown fields, a time past SS_TRACE_MAX_NS) */
+int  ss_decode_event(ss_cur *c, ss_event *ev, uint64_t *prev_t0);
 
 #endif

@@ -7,18 +7,21 @@
 #include <stdio.h>
 
 #include "sim/trace_reader.h"
+#include "sim/util.h"
 
 /* Chrome Trace Event JSON, as Perfetto and chrome://tracing load it. */
 int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen);
 /* One row per event; columns in docs/csv.md. */
 int ss_export_csv(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen);
 
-/* thread names per run, shared by exporters */
+/* thread names per run, shared by exporters: one entry per thread the
+ * run names (an index map, not an array as long as the largest index) */
 typedef struct ss_names {
     uint32_t run;
     char model[64];
+    ss_idmap ix;       /* thread index -> entry of t */
     ss_thread_meta *t;
-    uint32_t n, cap;
+    size_t n, cap;
 } ss_names;
 void ss_names_run(ss_names *nm, const ss_run_meta *m);
 void ss_names_thread(ss_names *nm, const ss_thread_meta *t);

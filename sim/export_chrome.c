@@ -30,6 +30,7 @@ typedef struct chrome {
     uint32_t run;
     long open_conns, inflight;
     uint8_t *accepted; /* bitmap: fds the server accepted and has not closed */
+    size_t accepted_bytes; /* as far as the highest fd accepted so far (a run uses few) */
     open_ops ops;
     uint64_t last_ts;  /* latest event time of the run, to close a cut-off run */
 } chrome;
@@ -89,7 +90,7 @@ static void ops_del(open_ops *o, uint64_t id)
 
 static void us(ss_jw *w, const char *k, uint64_t ns) { ss_jw_knum(w, k, (double)ns / 1000.0, 3); }
 
-static void head(chrome *c, const char *ph, const char *name, int tid, uint64_t ts)
+static void head(chrome *c, const char *ph, const char *name, int64_t tid, uint64_t ts)
 {
     ss_jw_obj(&c->w);
     ss_jw_kstr(&c->w, "ph", ph);
@@ -101,7 +102,7 @@ static void head(chrome *c, const char *ph, const char *name, int tid, uint64_t 
     us(&c->w, "ts", ts);
 }
 
-static void meta(chrome *c, const char *what, int tid, const char *name, int sort)
+static void meta(chrome *c, const char *what, int64_t tid, const char *name, int64_t sort)
 {
     head(c, "M", what, tid, 0);
     ss_jw_key(&c->w, "args");
@@ -127,6 +128,10 @@ static void counter(chrome *c, const char *name, uint64_t ts, long value)
     ss_jw_end_obj(&c->w);
 }
 
+/* Perfetto's tid of a thread: its index + 1 (0 reads as "no thread"); in
+ * 64 bits, as an int the sum would overflow for an index near 2^31. */
+static int64_t tid_of(uint32_t idx) { return (int64_t)idx + 1; }
+
 static void on_run(void *ud, const ss_run_meta *m)
 {
     chrome *c = ud;
@@ -134,7 +139,8 @@ static void on_run(void *ud, const ss_run_meta *m)
     c->run = m->id;
     c->open_conns = c->inflight = 0;
     c->last_ts = 0;
-    memset(c->accepted, 0, MAX_TRACKED_FD / 8);
+    if (c->accepted)
+        memset(c->accepted, 0, c->accepted_bytes);
     char name[128];
     snprintf(name, sizeof name, "run %u: %s", m->id, m->model);
     meta(c, "process_name", -1, name, (int)m->id);
@@ -149,12 +155,12 @@ static void on_thread(void *ud, const ss_thread_meta *t)
     snprintf(name, sizeof name, "%s [%s]", t->name, ss_role_name(t->role));
     /* lanes: the model's threads first, then a stand-in's emulation, sockscope's own, the relay
      * (link emulation), then clients */
-    int sort = (int)t->idx + (t->role == SS_ROLE_CLIENT    ? 100000
-                              : t->role == SS_ROLE_RELAY   ? 50000
-                              : t->role == SS_ROLE_CONTROL ? 40000
-                              : t->role == SS_ROLE_EMUL    ? 30000
-                                                           : 0);
-    meta(c, "thread_name", (int)t->idx + 1, name, sort);
+    int64_t sort = (int64_t)t->idx + (t->role == SS_ROLE_CLIENT    ? 100000
+                                      : t->role == SS_ROLE_RELAY   ? 50000
+                                      : t->role == SS_ROLE_CONTROL ? 40000
+                                      : t->role == SS_ROLE_EMUL    ? 30000
+                                                                   : 0);
+    meta(c, "thread_name", tid_of(t->idx), name, sort);
 }
 
 static void slice_args(chrome *c, const ss_event *ev)
@@ -184,7 +190,7 @@ static void slice_args(chrome *c, const ss_event *ev)
     ss_jw_end_obj(&c->w);
 }
 
-static void slice(chrome *c, int tid, const char *name, const char *cat, const ss_event *ev)
+static void slice(chrome *c, int64_t tid, const char *name, const char *cat, const ss_event *ev)
 {
     head(c, "X", name, tid, ev->t0);
     ss_jw_kstr(&c->w, "cat", cat);
@@ -193,7 +199,8 @@ static void slice(chrome *c, int tid, const char *name, const char *cat, const s
     ss_jw_end_obj(&c->w);
 }
 
-static void async_mark(chrome *c, const char *ph, const char *cat, const char *name, int tid, uint64_t ts, uint64_t id)
+static void async_mark(chrome *c, const char *ph, const char *cat, const char *name, int64_t tid, uint64_t ts,
+                       uint64_t id)
 {
     head(c, ph, name, tid, ts);
     ss_jw_kstr(&c->w, "cat", cat);
@@ -207,7 +214,7 @@ static void async_mark(chrome *c, const char *ph, const char *cat, const char *n
 
 static int is_server_conn_close(chrome *c, const ss_event *ev)
 {
-    if (ev->sock < 0 || ev->sock >= MAX_TRACKED_FD)
+    if (ev->sock < 0 || (size_t)ev->sock >> 3 >= c->accepted_bytes)
         return 0;
     uint8_t bit = (uint8_t)(1u << (ev->sock & 7));
     int was = (c->accepted[ev->sock >> 3] & bit) != 0;
@@ -219,6 +226,15 @@ static void track_accept(chrome *c, int64_t fd, uint64_t ts)
 {
     if (fd < 0 || fd >= MAX_TRACKED_FD)
         return;
+    if ((size_t)fd >> 3 >= c->accepted_bytes) { /* grow to the fd, zeroed; without memory it goes untracked */
+        size_t n = ((size_t)fd >> 3) + 1 > c->accepted_bytes * 2 ? ((size_t)fd >> 3) + 1 : c->accepted_bytes * 2;
+        uint8_t *p = realloc(c->accepted, n);
+        if (!p)
+            return;
+        memset(p + c->accepted_bytes, 0, n - c->accepted_bytes);
+        c->accepted = p;
+        c->accepted_bytes = n;
+    }
     c->accepted[fd >> 3] |= (uint8_t)(1u << (fd & 7));
     counter(c, "open connections", ts, ++c->open_conns);
 }
@@ -231,7 +247,7 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         c->last_ts = ev->t1;
     const ss_thread_meta *t = ss_names_get(&c->names, thread);
     int server = !t || (t->role != SS_ROLE_CLIENT && t->role != SS_ROLE_RELAY); /* relay accepts are not the server's */
-    int tid = (int)thread + 1;
+    int64_t tid = tid_of(thread);
     const char *name = ss_event_name(ev->api, (int)ev->aux, ev->flags);
     char label[48];
     if (ev->flags & SS_EV_EMUL) { /* the stand-in's machinery: its own category, not the model's story */
@@ -300,11 +316,6 @@ int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *er
 {
     chrome c;
     memset(&c, 0, sizeof c);
-    c.accepted = calloc(MAX_TRACKED_FD / 8, 1);
-    if (!c.accepted) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
     ss_jw_init(&c.w, out, 0);
     ss_jw_obj(&c.w);
     ss_jw_kstr(&c.w, "displayTimeUnit", "ns");

@@ -42,24 +42,24 @@ static double f_cpu_req(const ss_run_stats *r) { return or_nan(r->requests_ok > 
 static double f_blocked(const ss_run_stats *r) { return ss_side_blocked_pct(&r->server); }
 static double f_wb(const ss_run_stats *r) { return (double)r->server.wouldblock; }
 static double f_wb_req(const ss_run_stats *r) { return or_nan(r->requests_ok > 0, ss_per_request(r, r->server.wouldblock)); }
-static double lat(const ss_run_stats *r, double pct) { return or_nan(r->latency.count > 0, (double)ss_hist_pct(&r->latency, pct) / 1e3); }
+static double lat(const ss_run_stats *r, double pct) { return or_nan(ss_hist_count_of(r->latency) > 0, (double)ss_hist_pct_of(r->latency, pct) / 1e3); }
 static double f_p50(const ss_run_stats *r) { return lat(r, 50); }
 static double f_p99(const ss_run_stats *r) { return lat(r, 99); }
-static double f_max(const ss_run_stats *r) { return or_nan(r->latency.count > 0, (double)r->latency.max / 1e3); }
+static double f_max(const ss_run_stats *r) { return or_nan(ss_hist_count_of(r->latency) > 0, (double)ss_hist_max_of(r->latency) / 1e3); }
 static double f_overlap(const ss_run_stats *r) { return ss_run_overlap_pct(r) >= 0 ? ss_run_overlap_pct(r) : NAN; }
 static double msg_wait(const ss_run_stats *r, double pct)
 {
-    return or_nan(r->msgs.socket_delay.count > 0, (double)ss_hist_pct(&r->msgs.socket_delay, pct) / 1e3);
+    return or_nan(ss_hist_count_of(r->msgs.socket_delay) > 0, (double)ss_hist_pct_of(r->msgs.socket_delay, pct) / 1e3);
 }
 static double f_msg50(const ss_run_stats *r) { return msg_wait(r, 50); }
 static double f_msg99(const ss_run_stats *r) { return msg_wait(r, 99); }
 static double f_msgmax(const ss_run_stats *r)
 {
-    return or_nan(r->msgs.socket_delay.count > 0, (double)r->msgs.socket_delay.max / 1e3);
+    return or_nan(ss_hist_count_of(r->msgs.socket_delay) > 0, (double)ss_hist_max_of(r->msgs.socket_delay) / 1e3);
 }
 static double f_behind(const ss_run_stats *r)
 {
-    uint64_t n = r->msgs.socket_delay.count;
+    uint64_t n = ss_hist_count_of(r->msgs.socket_delay);
     return or_nan(n > 0, 100.0 * (double)r->msgs.behind_ui / (double)n);
 }
 

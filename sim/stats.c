@@ -13,39 +13,40 @@ static ss_run_stats *find_run(ss_stats *st, uint32_t id)
     return NULL;
 }
 
-static int grow_threads(ss_run_stats *r, uint32_t idx)
+/* What loading keeps per thread of a run. */
+struct ss_thread_acc {
+    int role;
+    uint64_t first, last;
+};
+
+/* The slot of a thread (made at its first mention), or -1 when out of memory. */
+static int64_t thread_slot(ss_run_stats *r, uint32_t idx)
 {
-    if (idx < r->capthreads)
-        return 0;
-    uint32_t cap = r->capthreads ? r->capthreads : 16;
-    while (cap <= idx)
-        cap *= 2;
-    int *roles = realloc(r->roles, cap * sizeof *roles);
-    if (roles) r->roles = roles;
-    uint64_t *first = realloc(r->first, cap * sizeof *first);
-    if (first) r->first = first;
-    uint64_t *last = realloc(r->last, cap * sizeof *last);
-    if (last) r->last = last;
-    if (!roles || !first || !last)
-        return -1;
-    for (uint32_t i = r->capthreads; i < cap; i++) {
-        r->roles[i] = SS_ROLE_SERVER;
-        r->first[i] = UINT64_MAX;
-        r->last[i] = 0;
+    int64_t k = ss_idmap_get(&r->thread_ix, idx);
+    if (k >= 0)
+        return k;
+    if (r->nthreads == r->capthreads) {
+        struct ss_thread_acc *t = ss_grow(r->threads, &r->capthreads, sizeof *t, 16);
+        if (!t)
+            return -1;
+        r->threads = t;
     }
-    r->capthreads = cap;
-    return 0;
+    if (r->nthreads >= UINT32_MAX || ss_idmap_put(&r->thread_ix, idx, (uint32_t)r->nthreads) != 0)
+        return -1;
+    r->threads[r->nthreads] = (struct ss_thread_acc){SS_ROLE_SERVER, UINT64_MAX, 0};
+    return (int64_t)r->nthreads++;
 }
 
 static int role_of(const ss_run_stats *r, uint32_t thread)
 {
-    return thread < r->capthreads ? r->roles[thread] : SS_ROLE_SERVER;
+    int64_t k = ss_idmap_get(&r->thread_ix, thread);
+    return k >= 0 ? r->threads[k].role : SS_ROLE_SERVER;
 }
 
 /* The side a thread's events count for (flags: the event's): see stats.h. */
-static ss_side *side_of(ss_run_stats *r, uint32_t thread, int flags)
+static ss_side *side_of_role(ss_run_stats *r, int role, int flags)
 {
-    switch (role_of(r, thread)) {
+    switch (role) {
     case SS_ROLE_CLIENT: return &r->client;
     case SS_ROLE_EMUL: return &r->emul;
     case SS_ROLE_SERVER: return (flags & SS_EV_EMUL) ? &r->emul : &r->server;
@@ -54,19 +55,37 @@ static ss_side *side_of(ss_run_stats *r, uint32_t thread, int flags)
     }
 }
 
+static ss_side *side_of(ss_run_stats *r, uint32_t thread, int flags)
+{
+    return side_of_role(r, role_of(r, thread), flags);
+}
+
+/* A histogram is made at its first sample (see stats.h); without memory
+ * the sample is lost, not the run. */
+static void hist_add(ss_hist **h, uint64_t v)
+{
+    if (!*h && (*h = malloc(sizeof **h)) != NULL)
+        ss_hist_init(*h);
+    if (*h)
+        ss_hist_add(*h, v);
+}
+
+uint64_t ss_hist_count_of(const ss_hist *h) { return h ? h->count : 0; }
+uint64_t ss_hist_pct_of(const ss_hist *h, double pct) { return h ? ss_hist_pct(h, pct) : 0; }
+uint64_t ss_hist_max_of(const ss_hist *h) { return h && h->count ? h->max : 0; }
+
 static void on_run_begin(void *ud, const ss_run_meta *m)
 {
     ss_stats *st = ud;
-    ss_run_stats *runs = realloc(st->runs, (size_t)(st->nruns + 1) * sizeof *runs);
-    if (!runs)
-        return;
-    st->runs = runs;
+    if ((size_t)st->nruns == st->capruns) {
+        ss_run_stats *runs = ss_grow(st->runs, &st->capruns, sizeof *runs, 4);
+        if (!runs)
+            return;
+        st->runs = runs;
+    }
     ss_run_stats *r = &st->runs[st->nruns++];
     memset(r, 0, sizeof *r);
     r->meta = *m;
-    ss_hist_init(&r->latency);
-    ss_hist_init(&r->msgs.socket_delay);
-    ss_hist_init(&r->emul_inline);
 }
 
 /* --- async-select's messages -------------------------------------------------
@@ -162,7 +181,7 @@ static void msg_matched(ss_msg_stats *m, const ss_msg_slot *post, const ss_msg_s
 {
     if (disp->code > 0x3f)
         return; /* UI and quit messages: counted, not timed */
-    ss_hist_add(&m->socket_delay, disp->t > post->t ? disp->t - post->t : 0);
+    hist_add(&m->socket_delay, disp->t > post->t ? disp->t - post->t : 0);
     m->behind_ui += disp->ui_end > post->t;
 }
 
@@ -193,12 +212,11 @@ static void on_message(ss_msg_stats *m, const ss_event *ev)
 static void on_thread(void *ud, const ss_thread_meta *t)
 {
     ss_run_stats *r = find_run(ud, t->run);
-    if (!r || grow_threads(r, t->idx) != 0)
+    int64_t k = r ? thread_slot(r, t->idx) : -1;
+    if (k < 0)
         return;
-    r->roles[t->idx] = t->role;
-    if (t->idx >= r->nthreads)
-        r->nthreads = t->idx + 1;
-    ss_side *s = side_of(r, t->idx, 0);
+    r->threads[k].role = t->role;
+    ss_side *s = side_of_role(r, t->role, 0);
     if (s)
         s->threads++;
 }
@@ -229,19 +247,21 @@ static void count_call(ss_side *s, const ss_event *ev)
 static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
 {
     ss_run_stats *r = find_run(ud, run);
-    if (!r || grow_threads(r, thread) != 0)
+    int64_t k = r ? thread_slot(r, thread) : -1;
+    if (k < 0)
         return;
-    if (ev->t0 < r->first[thread]) r->first[thread] = ev->t0;
-    if (ev->t1 > r->last[thread]) r->last[thread] = ev->t1;
+    struct ss_thread_acc *th = &r->threads[k];
+    if (ev->t0 < th->first) th->first = ev->t0;
+    if (ev->t1 > th->last) th->last = ev->t1;
     /* the message queue and the requests, whoever recorded them */
     if (ev->api == SS_API_MSG_POST || ev->api == SS_API_MSG_DISPATCH)
         on_message(&r->msgs, ev);
-    ss_side *s = side_of(r, thread, ev->flags);
+    ss_side *s = side_of_role(r, th->role, ev->flags);
     if (!s)
         return;
-    if (s == &r->emul && role_of(r, thread) == SS_ROLE_SERVER && (ev->flags & SS_EV_KERNEL) &&
+    if (s == &r->emul && th->role == SS_ROLE_SERVER && (ev->flags & SS_EV_KERNEL) &&
         !(ev->flags & SS_EV_WAITED))
-        ss_hist_add(&r->emul_inline, ev->t1 - ev->t0);
+        hist_add(&r->emul_inline, ev->t1 - ev->t0);
     s->events++;
     if (ev->api < SS_API_COUNT)
         s->calls[ev->api]++;
@@ -269,7 +289,7 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
             r->requests_failed++;
         } else {
             r->requests_ok++;
-            ss_hist_add(&r->latency, ev->t1 - ev->t0);
+            hist_add(&r->latency, ev->t1 - ev->t0);
         }
         break;
     default: break;
@@ -303,7 +323,7 @@ static void on_run_end(void *ud, const ss_run_end_info *e)
  * entries). */
 static void move_inline_cpu(ss_run_stats *r)
 {
-    uint64_t ns = r->emul_inline.count * ss_hist_pct(&r->emul_inline, 50), from_sys = ns < r->server.sys_ns ? ns : r->server.sys_ns;
+    uint64_t ns = ss_hist_count_of(r->emul_inline) * ss_hist_pct_of(r->emul_inline, 50), from_sys = ns < r->server.sys_ns ? ns : r->server.sys_ns;
     uint64_t from_user = ns - from_sys < r->server.user_ns ? ns - from_sys : r->server.user_ns;
     r->server.sys_ns -= from_sys;
     r->server.user_ns -= from_user;
@@ -313,16 +333,17 @@ static void move_inline_cpu(ss_run_stats *r)
 
 static void finish_run(ss_run_stats *r)
 {
-    for (uint32_t i = 0; i < r->nthreads && i < r->capthreads; i++) {
-        ss_side *s = side_of(r, i, 0);
-        if (s && r->last[i] > r->first[i] && r->first[i] != UINT64_MAX)
-            s->thread_span_ns += r->last[i] - r->first[i];
+    for (size_t i = 0; i < r->nthreads; i++) {
+        const struct ss_thread_acc *t = &r->threads[i];
+        ss_side *s = side_of_role(r, t->role, 0);
+        if (s && t->last > t->first && t->first != UINT64_MAX)
+            s->thread_span_ns += t->last - t->first;
     }
     move_inline_cpu(r);
     if (!r->has_end) { /* cut-off recording: the run lasted at least until its last event */
-        for (uint32_t i = 0; i < r->nthreads && i < r->capthreads; i++)
-            if (r->last[i] > r->end.duration_ns)
-                r->end.duration_ns = r->last[i];
+        for (size_t i = 0; i < r->nthreads; i++)
+            if (r->threads[i].last > r->end.duration_ns)
+                r->end.duration_ns = r->threads[i].last;
     }
 }
 
@@ -463,9 +484,11 @@ int ss_stats_load(const char *path, ss_stats *st, char *err, size_t errlen)
 void ss_stats_free(ss_stats *st)
 {
     for (int i = 0; i < st->nruns; i++) {
-        free(st->runs[i].roles);
-        free(st->runs[i].first);
-        free(st->runs[i].last);
+        ss_idmap_free(&st->runs[i].thread_ix);
+        free(st->runs[i].threads);
+        free(st->runs[i].latency);
+        free(st->runs[i].emul_inline);
+        free(st->runs[i].msgs.socket_delay);
         free(st->runs[i].msgs.pending);
     }
     free(st->runs);
@@ -570,11 +593,11 @@ static void print_messages(FILE *f, const ss_msg_stats *m)
         return;
     fprintf(f, "  message queue: %llu posted, %llu dispatched (%llu UI); ", (unsigned long long)m->posted,
             (unsigned long long)m->dispatched, (unsigned long long)m->ui);
-    if (m->socket_delay.count)
+    if (ss_hist_count_of(m->socket_delay))
         fprintf(f, "socket messages waited p50 %.1f us, p99 %.1f us, max %.1f us; %llu of %llu waited while UI "
-                   "work ran\n", ss_hist_pct(&m->socket_delay, 50) / 1e3, ss_hist_pct(&m->socket_delay, 99) / 1e3,
-                m->socket_delay.max / 1e3, (unsigned long long)m->behind_ui,
-                (unsigned long long)m->socket_delay.count);
+                   "work ran\n", ss_hist_pct_of(m->socket_delay, 50) / 1e3, ss_hist_pct_of(m->socket_delay, 99) / 1e3,
+                ss_hist_max_of(m->socket_delay) / 1e3, (unsigned long long)m->behind_ui,
+                (unsigned long long)ss_hist_count_of(m->socket_delay));
     else
         fprintf(f, "socket messages not timed: their posts are not in the trace (posted by the kernel)\n");
 }
@@ -647,8 +670,8 @@ static void print_run(FILE *f, const ss_run_stats *r)
     fprintf(f, "  duration %.3f s%s, requests %llu ok / %llu failed, %.0f req/s\n", ss_run_seconds(r),
             r->has_end ? "" : " (incomplete run)", (unsigned long long)r->requests_ok,
             (unsigned long long)r->requests_failed, ss_run_rps(r));
-    fprintf(f, "  latency p50 %.1f us, p99 %.1f us, max %.1f us\n", ss_hist_pct(&r->latency, 50) / 1e3,
-            ss_hist_pct(&r->latency, 99) / 1e3, r->latency.count ? r->latency.max / 1e3 : 0.0);
+    fprintf(f, "  latency p50 %.1f us, p99 %.1f us, max %.1f us\n", ss_hist_pct_of(r->latency, 50) / 1e3,
+            ss_hist_pct_of(r->latency, 99) / 1e3, ss_hist_max_of(r->latency) / 1e3);
     if (r->refused)
         fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
     print_overlap(f, r);
@@ -698,7 +721,7 @@ void ss_stats_print_table(FILE *f, const ss_stats *st)
                 r->meta.model, ss_run_rps(r), ss_per_request(r, s->transitions), ss_per_request(r, s->socket_calls),
                 ss_side_blocked_pct(s), (unsigned long long)s->threads, (s->user_ns + s->sys_ns) / 1e6,
                 ss_per_request(r, e->transitions), (unsigned long long)e->threads, (e->user_ns + e->sys_ns) / 1e6,
-                ss_hist_pct(&r->latency, 50) / 1e3, ss_hist_pct(&r->latency, 99) / 1e3,
+                ss_hist_pct_of(r->latency, 50) / 1e3, ss_hist_pct_of(r->latency, 99) / 1e3,
                 (unsigned long long)s->completions,
                 (unsigned long long)(s->dropped + r->client.dropped + e->dropped));
         if (overlap && ss_run_overlap_pct(r) >= 0)
@@ -786,10 +809,10 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
         }
         ss_jw_key(&w, "latency_ns");
         ss_jw_obj(&w);
-        ss_jw_kuint(&w, "count", r->latency.count);
-        ss_jw_kuint(&w, "p50", ss_hist_pct(&r->latency, 50));
-        ss_jw_kuint(&w, "p99", ss_hist_pct(&r->latency, 99));
-        ss_jw_kuint(&w, "max", r->latency.count ? r->latency.max : 0);
+        ss_jw_kuint(&w, "count", ss_hist_count_of(r->latency));
+        ss_jw_kuint(&w, "p50", ss_hist_pct_of(r->latency, 50));
+        ss_jw_kuint(&w, "p99", ss_hist_pct_of(r->latency, 99));
+        ss_jw_kuint(&w, "max", ss_hist_max_of(r->latency));
         ss_jw_end_obj(&w);
         if (r->msgs.posted || r->msgs.dispatched) {
             const ss_msg_stats *m = &r->msgs;
@@ -798,10 +821,10 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
             ss_jw_kuint(&w, "posted", m->posted);
             ss_jw_kuint(&w, "dispatched", m->dispatched);
             ss_jw_kuint(&w, "ui_dispatched", m->ui);
-            ss_jw_kuint(&w, "socket_messages_timed", m->socket_delay.count);
-            ss_jw_kuint(&w, "socket_delay_p50_ns", ss_hist_pct(&m->socket_delay, 50));
-            ss_jw_kuint(&w, "socket_delay_p99_ns", ss_hist_pct(&m->socket_delay, 99));
-            ss_jw_kuint(&w, "socket_delay_max_ns", m->socket_delay.count ? m->socket_delay.max : 0);
+            ss_jw_kuint(&w, "socket_messages_timed", ss_hist_count_of(m->socket_delay));
+            ss_jw_kuint(&w, "socket_delay_p50_ns", ss_hist_pct_of(m->socket_delay, 50));
+            ss_jw_kuint(&w, "socket_delay_p99_ns", ss_hist_pct_of(m->socket_delay, 99));
+            ss_jw_kuint(&w, "socket_delay_max_ns", ss_hist_max_of(m->socket_delay));
             ss_jw_kuint(&w, "behind_ui_work", m->behind_ui);
             ss_jw_end_obj(&w);
         }

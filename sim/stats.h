@@ -9,6 +9,7 @@
 
 #include "sim/hist.h"
 #include "sim/trace_reader.h"
+#include "sim/util.h"
 
 typedef struct ss_side {
     uint64_t calls[SS_API_COUNT];   /* recorded events by API */
@@ -31,7 +32,7 @@ typedef struct ss_side {
 /* async-select's message queue: posts matched to dispatches by id */
 typedef struct ss_msg_stats {
     uint64_t posted, dispatched, ui;   /* ui: ordinary UI messages dispatched */
-    ss_hist socket_delay;              /* post -> dispatch of socket messages (FD_*), ns */
+    ss_hist *socket_delay;             /* post -> dispatch of socket messages (FD_*), ns; NULL: none */
     uint64_t behind_ui;                /* socket messages that waited while UI work ran */
     /* matching while loading: messages whose other half is not read yet */
     struct ss_msg_slot *pending;
@@ -57,10 +58,13 @@ typedef struct ss_run_stats {
     ss_run_end_info end;
     int has_end;
     ss_side server, client, emul, control;
-    ss_hist emul_inline;            /* durations of emulation kernel entries on model threads */
+    /* Histograms (16 KiB each) are made at their first sample, NULL until
+     * then: a run costs what it holds, so a file of many empty runs stays
+     * small in memory. */
+    ss_hist *emul_inline;           /* durations of emulation kernel entries on model threads */
     uint64_t requests_ok, requests_failed, refused;
     ss_msg_stats msgs;
-    ss_hist latency;
+    ss_hist *latency;
     /* CPU/I-O overlap (the chapter's third requirement): of the model's
      * request CPU work (cpu_work events on its threads, UI work excluded),
      * the time during which at least one of its own asynchronous recv/send
@@ -69,15 +73,18 @@ typedef struct ss_run_stats {
      * (ss_run_overlap_pct). */
     uint64_t overlap_work_ns, overlap_ns;
     uint64_t overlap_unsure_ns;     /* work whose start lay beyond the kept history (see stats.c) */
-    /* per-thread bookkeeping while loading */
-    int *roles;
-    uint64_t *first, *last;
-    uint32_t nthreads, capthreads;
+    /* per-thread bookkeeping while loading, in slots made as threads are
+     * first named (thread index -> slot): memory follows the threads a
+     * file holds, not the values of their indices */
+    ss_idmap thread_ix;
+    struct ss_thread_acc *threads;
+    size_t nthreads, capthreads;
 } ss_run_stats;
 
 typedef struct ss_stats {
     ss_run_stats *runs;
     int nruns;
+    size_t capruns;
     ss_scan_result scan;
 } ss_stats;
 
@@ -97,5 +104,10 @@ double ss_run_overlap_pct(const ss_run_stats *r);
 void ss_stats_print(FILE *f, const ss_stats *st);
 void ss_stats_print_table(FILE *f, const ss_stats *st); /* one row per run */
 void ss_stats_print_json(FILE *f, const ss_stats *st);
+
+/* the histograms above may be NULL (no sample): these read them as empty */
+uint64_t ss_hist_count_of(const ss_hist *h);
+uint64_t ss_hist_pct_of(const ss_hist *h, double pct);
+uint64_t ss_hist_max_of(const ss_hist *h);
 
 #endif

@@ -12,5 +12,11 @@ void ss_stopsig_init(void);
 int  ss_stopsig_wait(int ms);
 /* Writing to a closed connection must return an error, not kill us. */
 void ss_stopsig_ignore_sigpipe(void);
+/* For commands that take no stop requests (export): if SIGINT or SIGTERM
+ * (Ctrl-C, a closing console) ends the process, remove `path` (a half-written
+ * output) first, then end as the signal would have. NULL forgets the path.
+ * Not a stop request: a process that called ss_stopsig_init keeps those
+ * signals blocked and never gets here. */
+void ss_stopsig_remove_on_stop(const char *path);
 
 #endif

@@ -1,5 +1,6 @@
 #include "sim/stopsig.h"
 
+#include <string.h>
 #include <windows.h>
 
 /* The console control handler runs on a thread the system creates for it:
@@ -45,3 +46,32 @@ int ss_stopsig_wait(int ms)
 }
 
 void ss_stopsig_ignore_sigpipe(void) {} /* Winsock has no SIGPIPE */
+
+/* The console's end (Ctrl-C, closing) during an export: remove the half
+ * output. Best effort: the handler asks for the file to be deleted when its
+ * last handle closes (ending the process closes ours); Windows refuses when
+ * a handle open without FILE_SHARE_DELETE is in the way (the C runtime's
+ * may be), and then the .partial file stays. */
+static char remove_path[MAX_PATH];
+
+static BOOL WINAPI remove_on_ctrl(DWORD type)
+{
+    (void)type;
+    if (remove_path[0]) {
+        HANDLE h = CreateFileA(remove_path, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                               OPEN_EXISTING, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        if (h != INVALID_HANDLE_VALUE)
+            CloseHandle(h);
+    }
+    return FALSE; /* then the default: the process ends */
+}
+
+void ss_stopsig_remove_on_stop(const char *path)
+{
+    SetConsoleCtrlHandler(remove_on_ctrl, FALSE);
+    remove_path[0] = 0;
+    if (!path || strlen(path) >= sizeof remove_path)
+        return;
+    memcpy(remove_path, path, strlen(path) + 1);
+    SetConsoleCtrlHandler(remove_on_ctrl, TRUE);
+}

@@ -5,7 +5,13 @@
  * streams of a run into exit-time order, holding only the events of one
  * drain window (the SYNC chunks bound how far back an event can arrive).
  * A file cut off mid-write is read up to its last complete chunk, with a
- * warning; a damaged chunk (bad CRC) ends the read there, with a warning. */
+ * warning; a damaged chunk (bad CRC, a malformed payload, a limit below
+ * broken) ends the read there, with a warning that says what was wrong.
+ *
+ * Nothing a file claims sizes memory: every chunk length is checked against
+ * the bytes the file has left before it is read, counts only bound loops
+ * over the payload, and thread indices and runs have the limits below
+ * (docs/trace-format.md, "What a reader enforces"). */
 #ifndef SS_TRACE_READER_H
 #define SS_TRACE_READER_H
 
@@ -15,6 +21,13 @@
 #include "sim/event.h"
 
 #define SS_MAX_PARAMS 32
+
+/* Limits a reader enforces (a file past one is damaged there). Writers
+ * number a run's threads from 0 and a run holds thousands at most;
+ * sockscope runs one run per model. */
+#define SS_MAX_THREAD_INDEX ((1u << 20) - 1)
+#define SS_MAX_RUNS 1024
+#define SS_MAX_ROLE 255
 
 typedef struct ss_run_meta {
     uint32_t id;
@@ -57,7 +70,7 @@ typedef struct ss_visitor {
 
 typedef struct ss_scan_result {
     int truncated;          /* the file ends inside a chunk */
-    int corrupt;            /* a chunk failed its check; reading stopped there */
+    int corrupt;            /* a chunk failed its check or broke a limit; reading stopped there */
     int runs_unfinished;    /* runs without an end record (recording was cut off) */
     uint64_t bytes, chunks, events, late_events;
     char warning[256];

@@ -4,6 +4,7 @@
 #define SS_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
     SS_EXIT_OK = 0,
@@ -20,7 +21,23 @@ int ss_parse_double(const char *s, double min, double max, double *out, const ch
 
 /* Doubles an array's capacity (or starts it at `first` elements): returns
  * the new array and updates *cap, or NULL (array and *cap unchanged) when
- * out of memory. For the append-only arrays of the reader and the viewer. */
+ * out of memory or when the new size would not fit in a size_t. For the
+ * append-only arrays of the reader and the viewer. */
 void *ss_grow(void *arr, size_t *cap, size_t elem, size_t first);
+
+/* A map from the 32-bit ids a file names (thread indices) to small values
+ * (dense slots, lane positions). Memory follows the ids stored, never their
+ * values: a thread index of 10^8 costs one entry, not 10^8. */
+typedef struct ss_idmap {
+    struct ss_idmap_ent *e; /* open addressing, kept at most half full */
+    size_t cap, n;
+} ss_idmap;
+
+/* the value stored for id, or -1 */
+int64_t ss_idmap_get(const ss_idmap *m, uint32_t id);
+/* stores (or replaces) id -> value; 0, or -1 when out of memory */
+int ss_idmap_put(ss_idmap *m, uint32_t id, uint32_t value);
+void ss_idmap_clear(ss_idmap *m); /* forget every id, keep the memory */
+void ss_idmap_free(ss_idmap *m);
 
 #endif

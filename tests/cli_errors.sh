@@ -35,7 +35,7 @@ expect 3 "cannot open trace .*No such file" -- "$bin" stats "$tmp/missing.sstrac
 printf 'definitely not a trace' >"$tmp/junk.sstrace"
 expect 3 "not a sockscope trace" -- "$bin" stats "$tmp/junk.sstrace"
 expect 3 "not a sockscope trace" -- "$bin" export "$tmp/junk.sstrace" --format chrome -o "$tmp/out.json"
-[[ -e "$tmp/out.json" || -e "$tmp/out.json.partial" ]] && { echo "FAIL: a failed export left a file"; fails=$((fails + 1)); }
+compgen -G "$tmp/out.json*" >/dev/null && { echo "FAIL: a failed export left a file"; fails=$((fails + 1)); }
 expect 2 "unknown export format 'xml'" -- "$bin" export "$tmp/junk.sstrace" --format xml
 expect 2 "needs --format" -- "$bin" export "$tmp/junk.sstrace"
 

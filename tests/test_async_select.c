@@ -186,7 +186,7 @@ static void as_ui_messages_delay_socket_messages(void **state)
     /* `stats` matches posts to dispatches while streaming: the same numbers */
     const ss_msg_stats *sm = &st.runs[0].msgs;
     assert_int_equal(sm->ui, m1.nui);
-    assert_int_equal(sm->socket_delay.count, n1);
+    assert_int_equal(ss_hist_count_of(sm->socket_delay), n1);
     assert_int_equal(sm->behind_ui, behind1);
     assert_int_equal(sm->n, sm->posted - sm->dispatched); /* unmatched: only posts still queued at the end */
     ss_stats_free(&st);
