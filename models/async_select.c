@@ -28,7 +28,7 @@
  *    window, SDL_WaitEventTimeout would poll the queue every 1 ms and add
  *    that delay to every message, which Windows' GetMessage does not;
  *  - the kernel side of WSAAsyncSelect is the epoll notifier of netevent.c.
- * Recording follows the roles (sim/probe.h): WSAAsyncSelect, GetMessage,
+ * Recording follows the roles (sim/probe/probe.h): WSAAsyncSelect, GetMessage,
  * the procedure's own PostMessage and DispatchMessage are the model's
  * calls; the notifier (its epoll calls and the posts it makes for Winsock)
  * and the futex under GetMessage are emulation. The "ui input" thread
@@ -48,10 +48,10 @@
 
 #include "models/model.h"
 #include "models/netevent.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/sync.h"
+#include "sim/trace/clock.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/recorder.h"
+#include "sim/probe/sync.h"
 
 #define GETMESSAGE_SLICE_MS 100 /* the procedure re-checks stop this often when idle */
 

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/recorder.h"
 
 typedef struct iter {
     ss_server *srv;

@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/recorder.h"
 
 /* per-server state: the live connections, so that stop can wake them */
 typedef struct bt_state {

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 #define MAX_EVENTS 256
 

@@ -20,7 +20,7 @@
  *  - the kernel side of WSAEventSelect (record the event, signal the object,
  *    then stay quiet until recv/send/accept re-enables it) is the epoll
  *    notifier thread of netevent.c.
- * Recording follows the roles (sim/probe.h, models/standin.h): the Windows
+ * Recording follows the roles (sim/probe/probe.h, models/standin.h): the Windows
  * calls (WSACreateEvent, WSAEventSelect, WSAWaitForMultipleEvents,
  * WSAEnumNetworkEvents, WSASetEvent/WSAResetEvent on a waiter's control
  * event, WSACloseEvent) are stand-in calls over the eventfd/poll calls that
@@ -37,10 +37,10 @@
 #include "models/model.h"
 #include "models/netevent.h"
 #include "models/standin.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/sync.h"
+#include "sim/trace/clock.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/recorder.h"
+#include "sim/probe/sync.h"
 
 #define WAIT_MAX 64                /* WSA_MAXIMUM_WAIT_EVENTS */
 #define PER_WAITER (WAIT_MAX - 1)  /* slot 0 of each wait: the control event */

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
-#include "sim/probe_uring.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/uring.h"
 
 #define RING_ENTRIES 4096
 

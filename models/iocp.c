@@ -15,7 +15,7 @@
  * the user-space queue of models/completion_port.c, from which workers
  * dequeue (LIFO wake-ups over futexes, each packet exactly once).
  *
- * Recording follows the roles (sim/probe.h): the Windows calls —
+ * Recording follows the roles (sim/probe/probe.h): the Windows calls —
  * CreateIoCompletionPort, WSARecv/WSASend, GetQueuedCompletionStatus,
  * PostQueuedCompletionStatus — are recorded as stand-in calls over the
  * machinery that plays them; that machinery (the port thread, the queue's
@@ -32,10 +32,10 @@
 
 #include "models/completion_port.h"
 #include "models/model.h"
-#include "sim/probe.h"
-#include "sim/probe_uring.h"
-#include "sim/recorder.h"
-#include "sim/sync.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/uring.h"
+#include "sim/trace/recorder.h"
+#include "sim/probe/sync.h"
 
 #define RING_ENTRIES 4096
 #define GQCS_TIMEOUT_MS 500   /* workers look up from the port this often */

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 /* One try at accept: EWOULDBLOCK when nobody is waiting. */
 static void try_accept(ss_server *s, ss_sockset *set)

@@ -23,7 +23,7 @@
  * one io_uring_enter; the events are eventfds and the wait is poll(2)
  * (models/standin.h); the alertable wait is io_uring_enter waiting for
  * CQEs, whose routines run after it returns. Recording follows the roles
- * (sim/probe.h): WSARecv/WSASend, WSAWaitForMultipleEvents, WSAResetEvent,
+ * (sim/probe/probe.h): WSARecv/WSASend, WSAWaitForMultipleEvents, WSAResetEvent,
  * WSAGetOverlappedResult, SleepEx and the hand-over signal are the model's
  * calls; the io_uring_enter calls, the eventfd/poll calls under them and
  * the new-socket poll on the ring (routines) are emulation. */
@@ -36,11 +36,11 @@
 
 #include "models/model.h"
 #include "models/standin.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/probe_uring.h"
-#include "sim/recorder.h"
-#include "sim/sync.h"
+#include "sim/trace/clock.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/uring.h"
+#include "sim/trace/recorder.h"
+#include "sim/probe/sync.h"
 
 #define MAX_WAIT 64          /* WSA_MAXIMUM_WAIT_EVENTS */
 #define MAX_THREADS 64

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 #define FIRST_CLIENT 2 /* pollfd slots 0 and 1: the stop signal and the listening socket */
 

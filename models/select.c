@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
+#include "sim/trace/clock.h"
+#include "sim/probe/probe.h"
 
 typedef struct sel {
     ss_server *srv;

@@ -21,10 +21,10 @@
 
 #include "models/model.h"
 #include "models/win_wsaio.h"
-#include "sim/probe.h"
-#include "sim/probe_win.h"
-#include "sim/recorder.h"
-#include "sim/server_win.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/probe_win.h"
+#include "sim/trace/recorder.h"
+#include "sim/run/server_win.h"
 
 typedef struct sockinfo {
     OVERLAPPED overlapped; /* first: the packet's OVERLAPPED* is the SOCKETINFO* */

@@ -17,11 +17,11 @@
 
 #include "models/model.h"
 #include "models/win_wsaio.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/probe_win.h"
-#include "sim/recorder.h"
-#include "sim/server_win.h"
+#include "sim/trace/clock.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/probe_win.h"
+#include "sim/trace/recorder.h"
+#include "sim/run/server_win.h"
 
 typedef struct sockinfo {
     WSAOVERLAPPED overlapped;

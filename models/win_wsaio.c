@@ -1,6 +1,6 @@
 #include "models/win_wsaio.h"
 
-#include "sim/probe_win.h"
+#include "sim/probe/probe_win.h"
 
 int ss_wsa_post_next(ss_wsa_io *io, WSAOVERLAPPED *ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, uint64_t op_id)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "render/sortutil.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 uint32_t vw_dur_encode(uint64_t ns)
 {
@@ -21,7 +21,7 @@ uint32_t vw_dur_encode(uint64_t ns)
 int vw_ev_is_call(const vw_ev *e)
 {
     if (e->api == SS_API_OP_SUBMIT)
-        return 1; /* sim/stats.c counts a submission as a socket call */
+        return 1; /* sim/report/stats.c counts a submission as a socket call */
     return (e->flags & SS_EV_KERNEL) && e->api != SS_API_URING_ENTER && e->api != SS_API_URING_SETUP;
 }
 

@@ -11,9 +11,9 @@
 
 #include "render/model.h"
 #include "render/sortutil.h"
-#include "sim/hist.h"
-#include "sim/trace_reader.h"
-#include "sim/util.h"
+#include "sim/base/hist.h"
+#include "sim/trace/reader.h"
+#include "sim/base/util.h"
 
 #define LAT_SNAPS 2048
 

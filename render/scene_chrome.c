@@ -424,7 +424,7 @@ static void tip_event(const vw_run *r, const vw_hit *h, vw_lang lang, char lines
         snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, vw_ev_err(e) ? "  " : "",
                  vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, vw_label("tip_at_fmt", lang), t0, dur);
-    char waits[32]; /* "did not sleep" only where sleeping was measured (sim/server.h) */
+    char waits[32]; /* "did not sleep" only where sleeping was measured (sim/run/server.h) */
     vw_param_value(r->params, "waits", waits, sizeof waits);
     const char *no_wait = vw_label(waits[0] && strcmp(waits, "measured") != 0 ? ", not measured" : ", did not sleep", lang);
     snprintf(lines[(*n)++], 160, "%s%s%s", vw_label((e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry", lang),

@@ -7,8 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "sim/probe.h"
-#include "sim/recorder.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/recorder.h"
 
 const char *ec_many_clients(const char *model, const ss_model_opts *mo, int clients, int messages, int size)
 {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "echocheck.h"
-#include "sim/server.h"
+#include "sim/run/server.h"
 
 static const ss_model *model_of(void **state) { return *state; }
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "echocheck.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 static void es_echo(void **state)
 {

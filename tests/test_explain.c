@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/explain.h"
+#include "cli/explain.h"
 #include "testutil.h"
 
 typedef struct expect {

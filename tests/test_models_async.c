@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/server.h"
-#include "sim/trace_reader.h"
+#include "sim/run/server.h"
+#include "sim/trace/reader.h"
 #include "testutil.h"
 
 typedef struct variant {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "echocheck.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 /* --- blocking-iterative -------------------------------------------------------- */
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/rng.h"
-#include "sim/scenario.h"
-#include "sim/scenario_claims.h"
+#include "sim/base/rng.h"
+#include "sim/run/scenario.h"
+#include "sim/run/scenario_claims.h"
 #include "testutil.h"
 
 static const char every_key[] =

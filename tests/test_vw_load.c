@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../bench/synth.h"
+#include "sim/load/synth.h"
 #include "render/app.h"
 #include "render/session_save.h"
 #include "testutil.h"

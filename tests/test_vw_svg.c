@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/synth.h"
+#include "sim/load/synth.h"
 #include "render/app.h"
 #include "render/backend_svg.h"
 #include "render/fontset.h"
