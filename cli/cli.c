@@ -433,7 +433,7 @@ static void remove_regular(const char *path)
 static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *list, int n)
 {
     char err[ERRLEN];
-    ss_stopsig_ignore_sigpipe();
+    ss_run_ignore_sigpipe();
     if (ss_rec_open(a->trace, &a->ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_ENV, "%s", err);
     /* the CPU count is recorded so that claims about it (iocp: 2 x CPUs

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "sim/base/textwrap.h"
 
 /* The texts live here, compiled in, so that `sockscope explain` works from
  * any directory. The textbook's own sentences (tables 11-1 to 11-4 and
@@ -481,63 +482,6 @@ const char *const *ss_explain_names(size_t *n)
     return names;
 }
 
-/* Display columns of one UTF-8 character starting at s; *len gets its bytes.
- * Hangul and other wide scripts take two columns in a terminal. */
-static int char_width(const unsigned char *s, int *len)
-{
-    if (s[0] < 0x80) {
-        *len = 1;
-        return 1;
-    }
-    int n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
-    unsigned cp = s[0] & (0x3F >> (n - 1));
-    for (int i = 1; i < n && s[i]; i++)
-        cp = cp << 6 | (s[i] & 0x3F);
-    *len = n;
-    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                   (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFF60)
-               ? 2
-               : 1;
-}
-
-static int word_width(const char *w, size_t n)
-{
-    int cols = 0;
-    for (size_t i = 0; i < n;) {
-        int len;
-        cols += char_width((const unsigned char *)w + i, &len);
-        i += (size_t)len;
-    }
-    return cols;
-}
-
-void ss_explain_wrap(FILE *f, const char *lead, const char *indent, const char *text, int width)
-{
-    int col = word_width(lead, strlen(lead)), start = word_width(indent, strlen(indent));
-    fputs(lead, f);
-    int first = 1;
-    for (const char *p = text; *p;) {
-        while (*p == ' ')
-            p++;
-        size_t n = strcspn(p, " ");
-        if (!n)
-            break;
-        int w = word_width(p, n);
-        if (!first && col + 1 + w > width) {
-            fprintf(f, "\n%s", indent);
-            col = start;
-        } else if (!first) {
-            fputc(' ', f);
-            col++;
-        }
-        fwrite(p, 1, n, f);
-        col += w;
-        first = 0;
-        p += n;
-    }
-    fputc('\n', f);
-}
-
 static const entry *find(const char *model)
 {
     for (size_t i = 0; i < NENTRIES; i++)
@@ -550,7 +494,7 @@ static void list(FILE *f, const char *heading, const char *const *items, int max
 {
     fprintf(f, "\n%s:\n", heading);
     for (int i = 0; i < max && items[i]; i++)
-        ss_explain_wrap(f, "  - ", "    ", items[i], width);
+        ss_print_wrapped(f, "  - ", "    ", items[i], width);
 }
 
 static void requirements(FILE *f, const labels *lb, const char *req, int width)
@@ -560,7 +504,7 @@ static void requirements(FILE *f, const labels *lb, const char *req, int width)
         int a = req[i] == 'y' ? 0 : req[i] == 'n' ? 1 : 2;
         char line[256];
         snprintf(line, sizeof line, "%s: %s", lb->reqs[i], lb->answer[a]);
-        ss_explain_wrap(f, "  - ", "    ", line, width);
+        ss_print_wrapped(f, "  - ", "    ", line, width);
     }
 }
 
@@ -576,28 +520,28 @@ int ss_explain(FILE *f, const char *model, const char *lang, int width)
     char line[400];
     fprintf(f, "%s: %s\n", e->model, t->title);
     snprintf(line, sizeof line, "%s: %s", lb->source, t->source);
-    ss_explain_wrap(f, "", "  ", line, width);
+    ss_print_wrapped(f, "", "  ", line, width);
     snprintf(line, sizeof line, "%s: %s", lb->windows, e->windows);
-    ss_explain_wrap(f, "", "  ", line, width);
+    ss_print_wrapped(f, "", "  ", line, width);
     const extra *x = find_extra(model);
     if (x && x->versions[li]) {
         snprintf(line, sizeof line, "%s: %s", lb->versions, x->versions[li]);
-        ss_explain_wrap(f, "", "  ", line, width);
+        ss_print_wrapped(f, "", "  ", line, width);
     }
     snprintf(line, sizeof line, "%s: %s", lb->here, m ? m->mechanism : lb->absent);
-    ss_explain_wrap(f, "", "  ", line, width);
+    ss_print_wrapped(f, "", "  ", line, width);
     if (x && x->standin[li]) {
         fprintf(f, "\n%s:\n", lb->standin);
-        ss_explain_wrap(f, "  ", "  ", x->standin[li], width);
+        ss_print_wrapped(f, "  ", "  ", x->standin[li], width);
     }
     fprintf(f, "\n%s:\n", lb->how);
-    ss_explain_wrap(f, "  ", "  ", t->how, width);
+    ss_print_wrapped(f, "  ", "  ", t->how, width);
     for (int i = 0; x && i < MAXTABLES && x->t[li][i].title; i++)
         list(f, x->t[li][i].title, x->t[li][i].rows, MAXROWS, width);
     if (e->returns) {
         fprintf(f, "\n%s:\n", lb->returns);
         for (int i = 0; i < 4; i++)
-            ss_explain_wrap(f, "  - ", "    ", lb->table11_1[i], width);
+            ss_print_wrapped(f, "  - ", "    ", lb->table11_1[i], width);
     }
     list(f, lb->pros, t->pros, MAXITEMS, width);
     list(f, lb->cons, t->cons, MAXITEMS, width);

@@ -16,8 +16,5 @@ const char *const *ss_explain_names(size_t *n);
  * `width` display columns (Hangul counts two). Returns 0, or -1 when the
  * model or the language is unknown. */
 int ss_explain(FILE *f, const char *model, const char *lang, int width);
-/* Prints text after `lead` (first line) and `indent` (the others), broken
- * at spaces so that no line passes `width` display columns (Hangul two). */
-void ss_explain_wrap(FILE *f, const char *lead, const char *indent, const char *text, int width);
 
 #endif

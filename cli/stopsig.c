@@ -26,8 +26,6 @@ int ss_stopsig_wait(int ms)
     return sig == SIGINT || sig == SIGTERM;
 }
 
-void ss_stopsig_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
-
 /* The path lives in a static buffer: the handler may only use
  * async-signal-safe calls (unlink, signal, raise), and reads a buffer
  * that is complete before the handler is installed. */

@@ -10,8 +10,6 @@
 void ss_stopsig_init(void);
 /* Waits up to ms; 1 when a stop was asked for. */
 int  ss_stopsig_wait(int ms);
-/* Writing to a closed connection must return an error, not kill us. */
-void ss_stopsig_ignore_sigpipe(void);
 /* For commands that take no stop requests (export): if SIGINT or SIGTERM
  * (Ctrl-C, a closing console) ends the process, remove `path` (a half-written
  * output) first, then end as the signal would have. NULL forgets the path.

@@ -45,8 +45,6 @@ int ss_stopsig_wait(int ms)
     return WaitForSingleObject(stop_event, (DWORD)ms) == WAIT_OBJECT_0;
 }
 
-void ss_stopsig_ignore_sigpipe(void) {} /* Winsock has no SIGPIPE */
-
 /* The console's end (Ctrl-C, closing) during an export: remove the half
  * output. Best effort: the handler asks for the file to be deleted when its
  * last handle closes (ending the process closes ours); Windows refuses when

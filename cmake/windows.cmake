@@ -14,7 +14,7 @@ set(MODEL_SOURCES
   models/registry.c models/common.c
   models/win_blocking_iterative.c models/win_blocking_threads.c models/win_nonblocking.c
   models/win_select.c models/win_poll.c models/win_async_select.c models/win_event_select.c
-  models/win_overlapped.c models/win_overlapped_event.c models/win_iocp.c models/win_wsaio.c)
+  models/win_overlapped.c models/win_overlapped_event.c models/win_iocp.c models/win_wsaio.c models/stop_win.c)
 
 # POSIX gaps of mingw-w64 (getrusage, <sys/socket.h>, ...): sim/compat_win.
 include_directories(BEFORE SYSTEM ${CMAKE_CURRENT_SOURCE_DIR}/sim/compat_win)

@@ -50,7 +50,7 @@
 #include "models/netevent.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 #include "sim/probe/sync.h"
 
 #define GETMESSAGE_SLICE_MS 100 /* the procedure re-checks stop this often when idle */

@@ -14,7 +14,7 @@
 
 #include "models/model.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 
 typedef struct iter {
     ss_server *srv;

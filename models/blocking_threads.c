@@ -9,7 +9,7 @@
 
 #include "models/model.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 
 /* per-server state: the live connections, so that stop can wake them */
 typedef struct bt_state {

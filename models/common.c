@@ -7,7 +7,7 @@
 #include "models/model.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 
 int ss_stop_requested(const ss_server *s) { return atomic_load(&s->stopping); }
 

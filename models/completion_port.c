@@ -5,7 +5,6 @@
 
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
 
 #define INITIAL_CAP 64
 

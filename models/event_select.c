@@ -39,7 +39,7 @@
 #include "models/standin.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 #include "sim/probe/sync.h"
 
 #define WAIT_MAX 64                /* WSA_MAXIMUM_WAIT_EVENTS */

@@ -14,6 +14,7 @@
 
 #include "models/model.h"
 #include "sim/probe/probe.h"
+#include "models/uring_echo.h"
 #include "sim/probe/uring.h"
 
 #define RING_ENTRIES 4096

@@ -33,8 +33,9 @@
 #include "models/completion_port.h"
 #include "models/model.h"
 #include "sim/probe/probe.h"
+#include "models/uring_echo.h"
 #include "sim/probe/uring.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 #include "sim/probe/sync.h"
 
 #define RING_ENTRIES 4096

@@ -59,6 +59,7 @@ typedef struct ss_server {
     _Atomic long conns_total;
     _Atomic long conns_closed;
     ss_accept_gate gate;
+    struct ss_win_stop *win_stop; /* Windows: the model's wake-up (models/model_win.h); NULL elsewhere */
 } ss_server;
 
 typedef struct ss_model {

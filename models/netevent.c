@@ -15,7 +15,7 @@
 #include <sys/epoll.h>
 
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 
 #define MAX_EVENTS 256
 

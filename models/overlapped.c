@@ -38,8 +38,9 @@
 #include "models/standin.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
+#include "models/uring_echo.h"
 #include "sim/probe/uring.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 #include "sim/probe/sync.h"
 
 #define MAX_WAIT 64          /* WSA_MAXIMUM_WAIT_EVENTS */

@@ -32,11 +32,11 @@
 #include <windows.h>
 
 #include "models/model.h"
+#include "models/model_win.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
-#include "sim/trace/recorder.h"
-#include "sim/run/server_win.h"
+#include "sim/trace/thread.h"
 
 #define WM_SOCKET (WM_USER + 1)
 #define WM_UI (WM_USER + 2) /* an ordinary UI message (--ui-rate): lParam = its number */

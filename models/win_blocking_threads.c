@@ -9,10 +9,10 @@
 #include <windows.h>
 
 #include "models/model.h"
+#include "models/model_win.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
-#include "sim/trace/recorder.h"
-#include "sim/run/server_win.h"
+#include "sim/trace/thread.h"
 
 typedef struct bt_state {
     CRITICAL_SECTION lock;

@@ -16,12 +16,12 @@
 #include <windows.h>
 
 #include "models/model.h"
+#include "models/model_win.h"
 #include "models/win_wsaio.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
-#include "sim/trace/recorder.h"
-#include "sim/run/server_win.h"
+#include "sim/trace/thread.h"
 
 typedef struct sockinfo {
     WSAOVERLAPPED overlapped;

@@ -14,10 +14,10 @@
 #include <winsock2.h>
 
 #include "models/model.h"
+#include "models/model_win.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
-#include "sim/run/server_win.h"
 
 typedef struct sockinfo {
     int sock;

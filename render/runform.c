@@ -1,8 +1,6 @@
 #include "render/runform.h"
-#include "cli/stopsig.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,7 +222,7 @@ int vw_form_start(vw_runform *f)
     static int seq;
     snprintf(f->result_path, sizeof f->result_path, "%s/sockscope-view-%d-%d.sstrace", tmp ? tmp : "/tmp",
              (int)getpid(), ++seq);
-    ss_stopsig_ignore_sigpipe();
+    ss_run_ignore_sigpipe();
     f->failed = 0;
     atomic_store(&f->done, 0);
     atomic_store(&f->running, 1);

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 
 const char *ec_many_clients(const char *model, const ss_model_opts *mo, int clients, int messages, int size)
 {

@@ -7,6 +7,7 @@
 
 #include "sim/probe/probe.h"
 #include "sim/trace/recorder.h"
+#include "sim/trace/recorder_int.h"
 #include "sim/run/server.h"
 #include "testutil.h"
 

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "sim/load/net.h"
-#include "sim/trace/recorder.h"
 #include "sim/run/runner.h"
 #include "sim/base/util.h"
 #include "testutil.h"

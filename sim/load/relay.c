@@ -34,7 +34,7 @@
 #include "sim/trace/clock.h"
 #include "sim/load/net.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 #include "sim/base/rng.h"
 
 #define MAX_EVENTS 128

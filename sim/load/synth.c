@@ -26,9 +26,9 @@ static uint64_t rnd(gen *g, uint64_t lo, uint64_t hi)
 /* back-pressure: wait while our ring is more than half full, so nothing drops */
 static void drain_wait(void)
 {
-    ss_ring *r = ss_tls.ring;
     struct timespec ts = {0, 200 * 1000};
-    while (r && atomic_load(&r->tail) - atomic_load(&r->head) > (r->mask + 1) / 2)
+    size_t capacity;
+    while (ss_rec_thread_backlog(&capacity) > capacity / 2)
         nanosleep(&ts, NULL);
 }
 

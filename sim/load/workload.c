@@ -18,7 +18,7 @@
 
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 #include "sim/base/rng.h"
 #include "sim/load/workload_int.h"
 

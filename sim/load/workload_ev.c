@@ -18,7 +18,7 @@
 
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/thread.h"
 #include "sim/load/workload_int.h"
 
 #define MAX_CONNECTING 128 /* connects in flight per thread: keeps the listen backlog from overflowing */

@@ -9,7 +9,7 @@
 #endif
 
 #include "sim/trace/clock.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/recorder_int.h"
 #include "sim/trace/switchcount.h"
 
 /* One bit per fd: set while the fd is in non-blocking mode, so a probe knows

@@ -4,7 +4,8 @@
  * on POSIX, probe_win.c on Windows). */
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/recorder_int.h"
+#include "sim/trace/thread.h"
 
 /* Emulation state of this thread: scope depth (a whole-emulation thread
  * holds one level for its life) and, inside a stand-in's span, what its

@@ -26,7 +26,7 @@
 #include <winternl.h>
 
 #include "sim/trace/clock.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/recorder_int.h"
 
 #undef strerror /* ss_compat.h routes strerror here; the CRT's is the fallback */
 

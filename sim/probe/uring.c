@@ -3,11 +3,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
+#include "sim/trace/recorder_int.h"
 
 int ss_uring_available(char *why, size_t n)
 {
@@ -152,16 +151,4 @@ void ss_uring_note_complete(uint64_t id, int api, int sock, int res, unsigned de
                    .err = (uint8_t)(res < 0 ? ss_err_from_errno(-res) : 0),
                    .flags = (uint8_t)(SS_EV_ASYNC | (res < 0 ? SS_EV_FAILED : 0) | ss_emul_flag())};
     ss_emit(&ev);
-}
-
-unsigned ss_uring_prep_echo(struct io_uring_sqe *sqe, ss_echo *e, int fd, int api)
-{
-    char *buf;
-    unsigned len;
-    ss_echo_span(e, api, &buf, &len);
-    if (api == SS_API_RECV)
-        io_uring_prep_recv(sqe, fd, buf, len, 0);
-    else
-        io_uring_prep_send(sqe, fd, buf, len, MSG_NOSIGNAL);
-    return len;
 }

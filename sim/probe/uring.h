@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/model.h"
 
 /* ss_model.available for models built on io_uring: can a ring be set up here? */
 int  ss_uring_available(char *why, size_t n);
@@ -63,11 +62,5 @@ static inline void ss_uring_takeover(void *obj) { (void)obj; }
 void ss_uring_note_submit(uint64_t id, int api, int sock, uint64_t len);
 /* depth: CQEs (or packets) that were waiting when this one was taken */
 void ss_uring_note_complete(uint64_t id, int api, int sock, int res, unsigned depth);
-
-/* Prepare the echo operation `api` (SS_API_RECV into the buffer, or
- * SS_API_SEND of what is still to be echoed) on fd; returns its length.
- * The caller sets the SQE's user data and records the submission: an
- * op_submit (ss_uring_note_submit), or a stand-in's WSARecv/WSASend. */
-unsigned ss_uring_prep_echo(struct io_uring_sqe *sqe, ss_echo *e, int fd, int api);
 
 #endif

@@ -1,5 +1,6 @@
 #include "sim/run/runner.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -187,4 +188,11 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
         return SS_EXIT_FAIL;
     }
     return SS_EXIT_OK;
+}
+
+void ss_run_ignore_sigpipe(void)
+{
+#ifdef SIGPIPE
+    signal(SIGPIPE, SIG_IGN);
+#endif
 }

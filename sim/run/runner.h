@@ -13,6 +13,11 @@ typedef struct ss_run_progress {
     int quiet;
 } ss_run_progress;
 
+/* Writing to a connection the peer has closed must return an error, not
+ * end the process: call once before running (a no-op where there is no
+ * SIGPIPE, as with Winsock). */
+void ss_run_ignore_sigpipe(void);
+
 /* Runs model m with the workload (w->port is ignored: the server listens on
  * an ephemeral loopback port). Records a run when a trace is open. Returns
  * an SS_EXIT_* code; err explains a failure. */

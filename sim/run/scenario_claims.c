@@ -12,7 +12,7 @@
 #include <unistd.h>
 #endif
 
-#include "cli/explain.h"
+#include "sim/base/textwrap.h"
 
 enum { EN = 0, KO = 1 };
 
@@ -680,7 +680,7 @@ void ss_claims_print(FILE *f, const ss_scenario *sc, const ss_stats *st, const c
     text[0] = 0;
     fill_text(&fc, caption_of(sc, li));
     fprintf(f, head[li][0], sc->name[0] ? sc->name : sc->path);
-    ss_explain_wrap(f, "  ", "  ", text, 78);
+    ss_print_wrapped(f, "  ", "  ", text, 78);
     for (int i = 0; i < sc->nclaims; i++) {
         const char *s = claim_sentence(&sc->claims[i], st, li);
         if (!*s)
@@ -688,7 +688,7 @@ void ss_claims_print(FILE *f, const ss_scenario *sc, const ss_stats *st, const c
         fc.len = 0;
         text[0] = 0;
         fill_text(&fc, s);
-        ss_explain_wrap(f, "  - ", "    ", text, 78);
+        ss_print_wrapped(f, "  - ", "    ", text, 78);
     }
     free(text);
     if (!sc->nclaims)

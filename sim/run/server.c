@@ -162,5 +162,5 @@ void ss_server_origin(const ss_model *m, ss_origin *o)
     pthread_once(&platform_once, platform_init);
     o->platform = platform;
     o->winsock = windows_only(m) ? "stand-in" : "none";
-    o->waits = ss_rec_detect_waits ? "measured" : "off";
+    o->waits = ss_rec_wait_detection() ? "measured" : "off";
 }

@@ -1,8 +1,7 @@
 /* server_win.c — server.h on Windows: the listener and the model's thread
  * as on Linux, but the stop signal is the model's own wake-up
- * (server_win.h) instead of a pipe. */
+ * (models/model_win.h) instead of a pipe. */
 #include "sim/run/server.h"
-#include "sim/run/server_win.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +10,16 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 
+#include "models/model_win.h"
 #include "sim/load/net.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
 #include "sim/trace/recorder.h"
 
 struct ss_server_handle {
-    ss_server s; /* first: models get &s, the wake-up registry finds the handle from it */
+    ss_server s; /* models get &s */
     const ss_model *model;
     HANDLE thread;
-    CRITICAL_SECTION hook_lock;
-    ss_win_stop_fn hook;
-    void *hook_arg;
     int rc;
     /* the listener, set up by the server thread (the program's own
      * socket/bind/listen, as in the textbook's main()) */
@@ -31,8 +28,6 @@ struct ss_server_handle {
     char err[256];
     HANDLE ready;          /* set once the thread listens, or failed to */
 };
-
-static ss_server_handle *handle_of(ss_server *s) { return (ss_server_handle *)s; }
 
 static DWORD WINAPI server_main(void *arg)
 {
@@ -55,7 +50,7 @@ static void free_handle(ss_server_handle *h)
 {
     if (h->ready)
         CloseHandle(h->ready);
-    DeleteCriticalSection(&h->hook_lock);
+    ss_win_stop_free(&h->s);
     free(h);
 }
 
@@ -74,9 +69,13 @@ ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, 
     h->s.listen_fd = -1;
     h->host = host;
     h->port = port;
-    InitializeCriticalSection(&h->hook_lock);
+    if (ss_win_stop_init(&h->s) != 0) {
+        snprintf(err, n, "out of memory");
+        free(h);
+        return NULL;
+    }
     /* every run says how "really waited" was decided (or that it was not) */
-    ss_run_note("wait detection", ss_rec_detect_waits ? ss_win_wait_method() : "off (--no-wait-detect)");
+    ss_run_note("wait detection", ss_rec_wait_detection() ? ss_win_wait_method() : "off (--no-wait-detect)");
     h->ready = CreateEvent(NULL, TRUE, FALSE, NULL);
     h->thread = h->ready ? CreateThread(NULL, 0, server_main, h, 0, NULL) : NULL;
     if (!h->thread) {
@@ -99,69 +98,11 @@ ss_server_handle *ss_server_start(const ss_model *m, const ss_model_opts *opts, 
 
 ss_server *ss_server_state(ss_server_handle *h) { return &h->s; }
 
-void ss_win_on_stop(ss_server *s, ss_win_stop_fn fn, void *arg)
-{
-    ss_server_handle *h = handle_of(s);
-    EnterCriticalSection(&h->hook_lock);
-    h->hook = fn;
-    h->hook_arg = arg;
-    LeaveCriticalSection(&h->hook_lock);
-}
-
-void ss_win_wake_accept(ss_server *s)
-{
-    struct sockaddr_storage a;
-    socklen_t len = sizeof a;
-    if (ss_getsockname(s->listen_fd, (struct sockaddr *)&a, &len) != 0)
-        return;
-    if (a.ss_family == AF_INET) {
-        struct sockaddr_in *v4 = (struct sockaddr_in *)&a;
-        if (v4->sin_addr.s_addr == htonl(INADDR_ANY))
-            v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    } else if (a.ss_family == AF_INET6) {
-        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a;
-        if (IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr))
-            v6->sin6_addr = in6addr_loopback;
-    }
-    /* A full backlog refuses at once on Windows: retry a little (bounded). */
-    for (int tries = 0; tries < 50; tries++) {
-        int fd = ss_socket(a.ss_family, SOCK_STREAM, 0);
-        if (fd < 0)
-            return;
-        int rc = ss_connect(fd, (struct sockaddr *)&a, len);
-        ss_close(fd);
-        if (rc == 0)
-            return;
-        Sleep(10);
-    }
-    fprintf(stderr, "sockscope: could not wake the server up (connect to its listener failed)\n");
-}
-
-int ss_win_accept(ss_server *s)
-{
-    int fd = ss_accept(s->listen_fd, NULL, NULL);
-    if (fd < 0)
-        return -1;
-    if (ss_stop_requested(s)) {
-        ss_close(fd);
-        WSASetLastError(WSAEINTR);
-        errno = ECANCELED;
-        return -1;
-    }
-    ss_conn_opened(s, fd);
-    return fd;
-}
-
 void ss_server_request_stop(ss_server_handle *h)
 {
     if (atomic_exchange(&h->s.stopping, 1))
         return;
-    EnterCriticalSection(&h->hook_lock);
-    if (h->hook)
-        h->hook(&h->s, h->hook_arg);
-    else
-        ss_win_wake_accept(&h->s);
-    LeaveCriticalSection(&h->hook_lock);
+    ss_win_stop_request(&h->s);
 }
 
 int ss_server_join(ss_server_handle *h)
@@ -208,5 +149,5 @@ void ss_server_origin(const ss_model *m, ss_origin *o)
     o->platform = platform;
     o->winsock = "real";
     /* Wine's QueryThreadCycleTime is a stub: no call can be marked waited */
-    o->waits = !ss_rec_detect_waits ? "off" : ss_win_waits_known() ? "measured" : "unknown";
+    o->waits = !ss_rec_wait_detection() ? "off" : ss_win_waits_known() ? "measured" : "unknown";
 }

@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/trace/clock.h"
 #include "sim/trace/codec.h"
+#include "sim/trace/recorder_int.h"
 #include "sim/trace/switchcount.h"
 
 #define DRAIN_BATCH 4096
@@ -404,6 +406,15 @@ ss_ring *ss_rec_attach(void)
 }
 
 int ss_rec_writer_realtime(void) { return R.writer_rt; }
+
+int ss_rec_wait_detection(void) { return ss_rec_detect_waits; }
+
+size_t ss_rec_thread_backlog(size_t *capacity)
+{
+    ss_ring *r = ss_tls.gen == atomic_load(&ss_rec_gen) ? ss_tls.ring : NULL;
+    *capacity = r ? (size_t)r->mask + 1 : 0;
+    return r ? (size_t)(atomic_load(&r->tail) - atomic_load(&r->head)) : 0;
+}
 
 /* The ring is full: the writer is behind (not scheduled: a spinning model
  * on a loaded machine). Rather than lose the event, the thread sleeps in

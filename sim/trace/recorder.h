@@ -2,20 +2,19 @@
  *
  * A recording session owns one trace file and a writer thread. A session holds
  * runs one after another (one run per model); threads join the current run
- * with ss_thread_begin() and leave with ss_thread_end(). Each thread records
- * into its own single-producer ring; the writer drains the rings every
- * millisecond into chunks of the trace file. With no session open every
- * probe is a plain call: untraced runs pay one predictable branch. */
+ * with ss_thread_begin() and leave with ss_thread_end() (thread.h). Each
+ * thread records into its own single-producer ring; the writer drains the
+ * rings every millisecond into chunks of the trace file. With no session
+ * open every probe is a plain call: untraced runs pay one predictable
+ * branch. The hot path the probes take is recorder_int.h. */
 #ifndef SS_RECORDER_H
 #define SS_RECORDER_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/trace/clock.h"
 #include "sim/trace/event.h"
-#include "sim/trace/ring.h"
+#include "sim/trace/thread.h"
 
 typedef struct ss_kv {
     const char *key, *value;
@@ -42,49 +41,23 @@ int  ss_rec_close(char *err, size_t errlen);
 
 uint32_t ss_run_begin(const ss_run_info *info); /* returns the run id (1-based) */
 void     ss_run_end(void);
-void     ss_run_note(const char *key, const char *value); /* a fact added to the run's end record */
 
-void ss_thread_begin(ss_role role, const char *name);
-void ss_thread_end(void);
-int  ss_thread_index(void); /* calling thread's index in the current run, -1 if none */
+/* How the open session decides whether a blocking call really waited:
+ * ss_rec_opts.detect_waits (0 off, 1 on, 2 verify). */
+int ss_rec_wait_detection(void);
+/* Events the calling thread has recorded that the writer has not taken yet
+ * (its ring's fill), and the ring's capacity; 0 and 0 outside a run. A
+ * thread that writes events as fast as it can (sim/load/synth.c) waits on
+ * this instead of filling its ring. */
+size_t ss_rec_thread_backlog(size_t *capacity);
 
-/* totals so far in the current run (for progress lines) */
 /* Did the writer get real-time priority (root or RLIMIT_RTPRIO)? Without
  * it, a spinning model on a loaded machine may fill its ring and wait for
  * the writer (trace_wait events). */
 int      ss_rec_writer_realtime(void);
+/* totals so far in the current run (for progress lines) */
 uint64_t ss_rec_dropped(void);
 /* ns since the current run began (0 when none is open) */
 uint64_t ss_rec_run_ns(void);
-
-/* --- hot path ------------------------------------------------------------ */
-extern _Atomic int ss_rec_active;   /* a run is open: probes record */
-extern int ss_rec_detect_waits;
-
-typedef struct ss_tls_rec {
-    ss_ring *ring;
-    uint32_t gen;
-} ss_tls_rec;
-extern _Thread_local ss_tls_rec ss_tls;
-extern _Atomic uint32_t ss_rec_gen;
-
-ss_ring *ss_rec_attach(void); /* slow path: join the current run as an unnamed thread */
-/* slow path: the ring is full. Waits (bounded) for the writer to make room,
- * records that wait as an SS_API_TRACE_WAIT event, or drops and counts. */
-void ss_rec_full(ss_ring *r, const ss_event *ev);
-
-static inline int ss_recording(void) { return atomic_load_explicit(&ss_rec_active, memory_order_relaxed); }
-
-static inline void ss_emit(const ss_event *ev)
-{
-    ss_ring *r = ss_tls.ring;
-    if (__builtin_expect(!r || ss_tls.gen != atomic_load_explicit(&ss_rec_gen, memory_order_relaxed), 0)) {
-        r = ss_rec_attach();
-        if (!r)
-            return;
-    }
-    if (__builtin_expect(!ss_ring_try_push(r, ev), 0))
-        ss_rec_full(r, ev);
-}
 
 #endif

@@ -1,4 +1,4 @@
-/* server_win.h — what the Windows models add to server.h: how a model is
+/* model_win.h — what the Windows models add to model.h: how a model is
  * woken when stop is requested. On Linux every model watches stop_fd (a
  * pipe); the textbook's Windows servers wait in calls that watch no pipe
  * (blocking accept, GetMessage, GetQueuedCompletionStatus, an alertable
@@ -7,9 +7,9 @@
  * default, for models that wait on the listening socket (blocking accept,
  * select, WSAPoll, FD_ACCEPT events), is one loopback connection to the
  * listener, which the model accepts, sees `stopping`, and closes.
- * On Windows stop_fd is -1. */
-#ifndef SS_SERVER_WIN_H
-#define SS_SERVER_WIN_H
+ * On Windows stop_fd is -1. (models/stop_win.c) */
+#ifndef SS_MODEL_WIN_H
+#define SS_MODEL_WIN_H
 
 #include "models/model.h"
 
@@ -28,5 +28,10 @@ void ss_win_wake_accept(ss_server *s);
 /* accept + count the connection; -1 (with the socket closed) when the
  * connection arrived after stop was requested — the wake-up itself. */
 int ss_win_accept(ss_server *s);
+
+/* --- the server's side (sim/run/server_win.c) -------------------------------- */
+int  ss_win_stop_init(ss_server *s);    /* before serve(): 0, or -1 when out of memory */
+void ss_win_stop_request(ss_server *s); /* once `stopping` is set: the registered wake-up, else the default */
+void ss_win_stop_free(ss_server *s);    /* after serve() has returned */
 
 #endif
