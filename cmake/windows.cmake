@@ -1,20 +1,8 @@
 # Windows build (mingw-w64, native or cross): included by CMakeLists.txt
-# before the targets are made. The portable sources stay; the platform layer
-# and the models are swapped for their Winsock twins (*_win.c, models/win_*.c).
-
-# Platform layer: clock (QueryPerformanceCounter), probes (Winsock), server
-# (stop by wake-up instead of a pipe), console stop (SetConsoleCtrlHandler).
-list(REMOVE_ITEM SIM_SOURCES sim/trace/clock.c sim/probe/probe.c sim/run/server.c cli/stopsig.c sim/probe/uring.c
-  sim/load/relay.c sim/load/workload_ev.c)
-list(APPEND SIM_SOURCES sim/trace/clock_win.c sim/probe/probe_win.c sim/run/server_win.c cli/stopsig_win.c sim/load/relay_win.c)
-
-# The textbook's Windows servers, one file each, registered under the same
-# names as their POSIX siblings (models/registry.c).
-set(MODEL_SOURCES
-  models/registry.c models/common.c
-  models/win_blocking_iterative.c models/win_blocking_threads.c models/win_nonblocking.c
-  models/win_select.c models/win_poll.c models/win_async_select.c models/win_event_select.c
-  models/win_overlapped.c models/win_overlapped_event.c models/win_iocp.c models/win_wsaio.c models/stop_win.c)
+# before the layers are made. Each folder's CMakeLists.txt picks the
+# Winsock twin (NAME_win.c) of its platform files; here are what every
+# file of the build needs: mingw's POSIX gaps filled, Winsock linked, one
+# static .exe.
 
 # POSIX gaps of mingw-w64 (getrusage, <sys/socket.h>, ...): sim/compat_win.
 include_directories(BEFORE SYSTEM ${CMAKE_CURRENT_SOURCE_DIR}/sim/compat_win)

@@ -51,7 +51,7 @@ typedef ULONG nfds_t;
 
 /* strerror() of msvcrt knows only errno values below 43; the probes map
  * Winsock errors onto POSIX errno values (EWOULDBLOCK, ECONNRESET, ...), so
- * give those their names. */
+ * give those their names (strerror_win.c). */
 const char *ss_win_strerror(int e);
 #define strerror(e) ((char *)ss_win_strerror(e))
 

@@ -28,8 +28,6 @@
 #include "sim/trace/clock.h"
 #include "sim/trace/recorder_int.h"
 
-#undef strerror /* ss_compat.h routes strerror here; the CRT's is the fallback */
-
 #define SS_WAIT_FLOOR_NS 500
 #define SS_WIN_WAIT_MIN_NS 2000
 
@@ -66,25 +64,6 @@ int ss_errno_from_wsa(int e)
     case WSAENOBUFS: case ERROR_NOT_ENOUGH_MEMORY: return ENOBUFS;
     case ERROR_NETNAME_DELETED: return ECONNRESET; /* an overlapped op on a reset connection */
     default: return EIO;
-    }
-}
-
-const char *ss_win_strerror(int e)
-{
-    switch (e) {
-    case EWOULDBLOCK: return "operation would block (WSAEWOULDBLOCK)";
-    case EINPROGRESS: return "operation in progress";
-    case ECONNRESET: return "connection reset by peer";
-    case ECONNABORTED: return "connection aborted";
-    case ECANCELED: return "operation cancelled";
-    case ETIMEDOUT: return "timed out";
-    case ECONNREFUSED: return "connection refused";
-    case EADDRINUSE: return "address already in use";
-    case EADDRNOTAVAIL: return "address not available";
-    case ENOTCONN: return "socket not connected";
-    case ENOBUFS: return "no buffer space";
-    case EIO: return "Winsock error";
-    default: return strerror(e);
     }
 }
 
