@@ -6,7 +6,7 @@
 /* Each model file defines one `const ss_model ss_model_<name>`. Platform-only
  * files are compiled per OS by CMake, hence the guards. */
 #ifdef _WIN32
-/* Windows: the textbook's servers on real Winsock (models/win_*.c), under the
+/* Windows: the textbook's servers on real Winsock (models/NAME_win.c), under the
  * same names as their POSIX siblings; overlapped-event is the textbook's
  * other overlapped server (events instead of completion routines). */
 extern const ss_model ss_model_blocking_iterative, ss_model_blocking_threads, ss_model_nonblocking,

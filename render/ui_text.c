@@ -207,7 +207,7 @@ static const mech MECHS[] = {
               "as a packet to a user-space futex queue; 2 x CPUs workers dequeue it (LIFO wake)",
               "리눅스 대역: io_uring SQE가 WSARecv/WSASend를 나른다. 포트 스레드(에뮬레이션)가 CQE마다 패킷을 사용자 "
               "공간 futex 큐에 넣고, CPU 수 x 2개의 작업자 스레드가 꺼낸다(LIFO 깨우기)"}},
-    /* Winsock (models/win_*.c) */
+    /* Winsock (models/NAME_win.c) */
     {"blocking-iterative", {"blocking Winsock accept/recv/send on one thread, one client at a time",
                             "스레드 하나에서 블로킹 윈속 accept/recv/send, 한 번에 클라이언트 하나"}},
     {"blocking-threads", {"blocking Winsock accept/recv/send, one CreateThread thread per client",

@@ -1,9 +1,8 @@
-/* relay_win.c — on Windows, the parts built on epoll (the link-emulating
- * relay, the event-driven client mode) say so instead of pretending. */
-#include <stdio.h>
-
+/* relay_win.c — on Windows, the relay (built on epoll, relay.c) says so
+ * instead of pretending: network conditions need Linux. */
 #include "sim/load/relay.h"
-#include "sim/load/workload_int.h"
+
+#include <stdio.h>
 
 int ss_link_active(const ss_link_opts *l)
 {
@@ -19,13 +18,3 @@ ss_relay *ss_relay_start(const ss_link_opts *l, uint64_t seed, const char *host,
 }
 
 void ss_relay_stop(ss_relay *r, ss_relay_counts *counts) { (void)r, (void)counts; }
-
-wl_evgroup *wl_ev_start(wl *sh, int first, int nthreads, char *err, size_t n)
-{
-    (void)sh, (void)first, (void)nthreads;
-    snprintf(err, n, "the event-driven client mode needs epoll (Linux): use --client-mode threads");
-    return NULL;
-}
-
-int wl_ev_busy(wl_evgroup *g) { (void)g; return 0; }
-void wl_ev_join(wl_evgroup *g) { (void)g; }

@@ -48,7 +48,7 @@ typedef enum ss_api {
                                  full until the writer caught up (pseudo event, t0..t1) */
     SS_API_FD_SETS,           /* select's sets built with FD_ZERO/FD_SET (table 11-7): user
                                  space, t0..t1; arg = sockets put in the sets */
-    /* Windows only (models/win_*.c): one kernel entry each */
+    /* Windows only (models/NAME_win.c): one kernel entry each */
     SS_API_WSA_ASYNC_SELECT = 70, SS_API_GET_MESSAGE, SS_API_WSA_CREATE_EVENT, SS_API_WSA_CLOSE_EVENT,
     SS_API_WSA_EVENT_SELECT, SS_API_WSA_WAIT, SS_API_WSA_ENUM_EVENTS, SS_API_WSA_GET_OVERLAPPED,
     SS_API_SLEEP_EX, SS_API_IOCP_CREATE, SS_API_IOCP_GET, SS_API_IOCP_POST, SS_API_WSA_RESET_EVENT,

@@ -1,4 +1,4 @@
-/* win_wsaio.h — the textbook's overlapped socket step, shared by the
+/* wsaio_win.h — the textbook's overlapped socket step, shared by the
  * Windows overlapped, overlapped-event and iocp servers: one operation at a
  * time, WSASend of what is not yet echoed, else WSARecv into the buffer. */
 #ifndef SS_WIN_WSAIO_H

@@ -21,7 +21,7 @@
 
 #include "models/model.h"
 #include "models/model_win.h"
-#include "models/win_wsaio.h"
+#include "models/wsaio_win.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
 #include "sim/trace/thread.h"
@@ -58,7 +58,7 @@ static void close_info(iocp *P, sockinfo *p)
     free(p);
 }
 
-/* WSASend of what is not yet echoed, else WSARecv (models/win_wsaio.c) */
+/* WSASend of what is not yet echoed, else WSARecv (models/wsaio_win.c) */
 static int start_io(iocp *P, sockinfo *p)
 {
     return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&P->next_op, 1) + 1);

@@ -1,4 +1,4 @@
-#include "models/win_wsaio.h"
+#include "models/wsaio_win.h"
 
 #include "sim/probe/probe_win.h"
 

@@ -17,7 +17,7 @@
 
 #include "models/model.h"
 #include "models/model_win.h"
-#include "models/win_wsaio.h"
+#include "models/wsaio_win.h"
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
