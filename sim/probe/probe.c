@@ -1,4 +1,5 @@
 #include "sim/probe/probe.h"
+#include "sim/probe/probe_int.h"
 
 #include <errno.h>
 #include <stdatomic.h>

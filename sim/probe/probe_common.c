@@ -4,6 +4,7 @@
  * on POSIX, probe_win.c on Windows). */
 #include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
+#include "sim/probe/probe_int.h"
 #include "sim/trace/recorder_int.h"
 #include "sim/trace/thread.h"
 

@@ -17,6 +17,7 @@
  * advance (Wine implements QueryThreadCycleTime as a stub) the verdict is
  * unknown: no call is marked waited, and every run says so in a note. */
 #include "sim/probe/probe.h"
+#include "sim/probe/probe_int.h"
 #include "sim/probe/probe_win.h"
 
 #include <errno.h>

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "sim/probe/probe.h"
+#include "sim/probe/probe_int.h"
 
 #define LOCK_SPINS 100 /* tries before sleeping: critical sections are a few instructions */
 
