@@ -14,7 +14,7 @@
 #include "render/draw.h"
 #include "render/hit.h"
 #include "render/layout.h"
-#include "render/model.h"
+#include "render/session.h"
 #include "render/preset.h"
 #include "render/runform.h"
 #include "render/timeline.h"

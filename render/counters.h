@@ -17,7 +17,7 @@
 #include "render/caption.h"
 #include "render/draw.h"
 #include "render/layout.h"
-#include "render/model.h"
+#include "render/session.h"
 
 typedef struct vw_counters {
     uint64_t calls;        /* socket calls (kernel entries + submissions) */

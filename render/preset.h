@@ -9,7 +9,7 @@
 
 #include "render/caption.h"
 #include "render/counters.h"
-#include "render/model.h"
+#include "render/session.h"
 
 typedef struct vw_preset {
     char name[64];

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "render/model.h"
+#include "render/session.h"
 #include "sim/trace/codec.h"
 #include "sim/report/stats.h"
 #include "sim/trace/reader.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "render/caption.h"
-#include "render/model.h"
+#include "render/session.h"
 #include "testutil.h"
 
 typedef struct standin_case {

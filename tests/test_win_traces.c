@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "render/caption.h"
-#include "render/model.h"
+#include "render/session.h"
 #include "render/ui_text.h"
 #include "sim/trace/reader.h"
 #include "testutil.h"

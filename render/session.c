@@ -1,6 +1,6 @@
-/* model.c — the in-memory trace: building runs and lanes, summaries,
- * searches. Reading files is in model_load.c. */
-#include "render/model.h"
+/* session.c — the in-memory trace: building runs and lanes, summaries,
+ * searches. Reading files is in session_load.c. */
+#include "render/session.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* model_load.c — reading trace files into a vw_session with one streaming
+/* session_load.c — reading trace files into a vw_session with one streaming
  * pass (ss_trace_scan, unordered: per-thread streams are already in time
  * order, and skipping the merge is what makes 10M events load fast).
  *
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/model.h"
+#include "render/session.h"
 #include "render/sortutil.h"
 #include "sim/base/hist.h"
 #include "sim/trace/reader.h"

@@ -1,11 +1,12 @@
-/* model.h — a trace as the viewer holds it: compact per-lane arrays built
- * once at load, plus the summaries that let every frame and every counter
- * be computed without walking events that are off screen.
+/* session.h — the viewer's session: a trace as the viewer holds it,
+ * compact per-lane arrays built once at load, plus the summaries that let
+ * every frame and every counter be computed without walking events that
+ * are off screen. (The I/O model interface is models/model.h.)
  *
  * Times are nanoseconds since the start of each run (panels are aligned at
  * run start). Plain C: no SDL here. */
-#ifndef VW_MODEL_H
-#define VW_MODEL_H
+#ifndef VW_SESSION_H
+#define VW_SESSION_H
 
 #include <stddef.h>
 #include <stdint.h>
