@@ -1,6 +1,9 @@
-/* scene_int.h — shared by the scene's files (panels, chrome). */
-#ifndef VW_SCENE_INT_H
-#define VW_SCENE_INT_H
+/* scene_kit.h — what every file of the scene shares: the frame's drawing
+ * state, and the few primitives each part draws with (scene_kit.c). The
+ * parts themselves: scene_panel.h, scene_overview.h, scene_chrome.h;
+ * scene.c puts a frame together from them. */
+#ifndef VW_SCENE_KIT_H
+#define VW_SCENE_KIT_H
 
 #include "render/fold.h"
 #include "render/palette.h"
@@ -26,29 +29,12 @@ typedef struct vw_sc {
     int grey;             /* drawing a stand-in's emulation lane: every colour as its grey */
 } vw_sc;
 
-/* panels (scene_panel.c) */
-void vw_sc_panel(vw_sc *c, int p);
+/* a clickable area, recorded while drawing (not on a slide) */
+void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg);
 /* a horizontal run [x0, x1) drawn solid up to the playhead, light after it */
 void vw_sc_rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col);
-/* a run's counters in box, those its preset's caption asks about first (and
- * marked), with fonts from big down to small */
-void vw_sc_counters(vw_sc *c, int p, const vw_rect *box, vw_font big, vw_font small);
-vw_font vw_sc_counters_font(vw_sc *c, vw_font big, vw_font small);
-/* overview strips (scene_overview.c) */
-void vw_sc_strip(vw_sc *c, int p);
-vw_font vw_sc_strip_font(vw_sc *c);
 /* a histogram of n columns from x0, bars standing on `bottom`, equal
  * neighbours merged; split: lighter after the playhead */
 void vw_sc_bars(vw_sc *c, int x0, const int *h, int n, int bottom, vw_rgba col, int split);
-/* chrome (scene_chrome.c) */
-void vw_sc_header(vw_sc *c);
-void vw_sc_axis(vw_sc *c);
-void vw_sc_legend(vw_sc *c);
-void vw_sc_caption(vw_sc *c);
-void vw_sc_form(vw_sc *c);
-void vw_sc_minimap(vw_sc *c);
-void vw_sc_tooltip(vw_sc *c);
-void vw_sc_message(vw_sc *c);
-void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg);
 
 #endif
