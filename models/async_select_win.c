@@ -59,70 +59,70 @@ typedef struct ui_source {
     HANDLE thread, quit;
 } ui_source;
 
-typedef struct asel {
+typedef struct async_select_server {
     ss_server *srv;
     HWND hwnd;
     sockinfo *list;
     ui_source ui;
-} asel;
+} async_select_server;
 
-static sockinfo *get_socket_info(asel *A, int sock)
+static sockinfo *get_socket_info(async_select_server *as, int sock)
 {
-    for (sockinfo *p = A->list; p; p = p->next)
+    for (sockinfo *p = as->list; p; p = p->next)
         if (p->sock == sock)
             return p;
     return NULL;
 }
 
-static int add_socket_info(asel *A, int sock)
+static int add_socket_info(async_select_server *as, int sock)
 {
     sockinfo *p = calloc(1, sizeof *p);
     if (!p)
         return -1;
     p->sock = sock;
-    p->next = A->list;
-    A->list = p;
+    p->next = as->list;
+    as->list = p;
     return 0;
 }
 
-static void remove_socket_info(asel *A, int sock)
+static void remove_socket_info(async_select_server *as, int sock)
 {
-    for (sockinfo **pp = &A->list; *pp; pp = &(*pp)->next) {
+    for (sockinfo **pp = &as->list; *pp; pp = &(*pp)->next) {
         if ((*pp)->sock == sock) {
             sockinfo *p = *pp;
             *pp = p->next;
-            ss_conn_closed(A->srv, sock);
+            ss_conn_closed(as->srv, sock);
             free(p);
             return;
         }
     }
 }
 
-static void process_socket_message(asel *A, HWND hwnd, WPARAM wParam, LPARAM lParam)
+static void process_socket_message(async_select_server *as, HWND hwnd, WPARAM wParam, LPARAM lParam)
 {
     int sock = ss_fd((SOCKET)wParam);
     int err = WSAGETSELECTERROR(lParam);
     ss_note_dispatch(sock, WSAGETSELECTEVENT(lParam), err);
     if (err) {
-        remove_socket_info(A, sock);
+        remove_socket_info(as, sock);
         return;
     }
     sockinfo *ptr;
     switch (WSAGETSELECTEVENT(lParam)) {
     case FD_ACCEPT: {
-        int client = ss_win_accept(A->srv);
+        int client = ss_win_accept(as->srv);
         if (client < 0)
             return; /* WSAEWOULDBLOCK (the book's rare case), or the stop wake-up */
-        if (add_socket_info(A, client) != 0) {
-            ss_conn_closed(A->srv, client);
+        if (add_socket_info(as, client) != 0) {
+            ss_conn_closed(as->srv, client);
             return;
         }
         if (ss_wsa_async_select(client, hwnd, WM_SOCKET, FD_READ | FD_WRITE | FD_CLOSE) == SOCKET_ERROR)
-            remove_socket_info(A, client);
+            remove_socket_info(as, client);
         return;
     }
     case FD_READ:
-        ptr = get_socket_info(A, sock);
+        ptr = get_socket_info(as, sock);
         if (!ptr)
             return;
         if (ptr->recvbytes > 0) {
@@ -133,27 +133,27 @@ static void process_socket_message(asel *A, HWND hwnd, WPARAM wParam, LPARAM lPa
             int retval = (int)ss_recv(sock, ptr->buf, SS_BUFSIZE, 0);
             if (retval == SOCKET_ERROR) {
                 if (WSAGetLastError() != WSAEWOULDBLOCK)
-                    remove_socket_info(A, sock);
+                    remove_socket_info(as, sock);
                 return;
             }
             if (retval == 0) { /* the peer finished (its FD_CLOSE may follow) */
-                remove_socket_info(A, sock);
+                remove_socket_info(as, sock);
                 return;
             }
-            ss_cpu_work(sock, A->srv->opts.cpu_work_us);
+            ss_cpu_work(sock, as->srv->opts.cpu_work_us);
             ptr->recvbytes = retval;
         }
         /* fall through: send what was received */
         __attribute__((fallthrough));
     case FD_WRITE:
-        ptr = get_socket_info(A, sock);
+        ptr = get_socket_info(as, sock);
         if (!ptr || ptr->recvbytes <= ptr->sendbytes)
             return;
         {
             int retval = (int)ss_send(sock, ptr->buf + ptr->sendbytes, (size_t)(ptr->recvbytes - ptr->sendbytes), 0);
             if (retval == SOCKET_ERROR) {
                 if (WSAGetLastError() != WSAEWOULDBLOCK)
-                    remove_socket_info(A, sock);
+                    remove_socket_info(as, sock);
                 return;
             }
             ptr->sendbytes += retval;
@@ -170,7 +170,7 @@ static void process_socket_message(asel *A, HWND hwnd, WPARAM wParam, LPARAM lPa
         /* The book removes the socket at once; bytes the peer sent just
          * before closing would be lost (Winsock's documented FD_CLOSE rule:
          * read what is left first). Read on until recv returns 0. */
-        ptr = get_socket_info(A, sock);
+        ptr = get_socket_info(as, sock);
         if (!ptr)
             return;
         ptr->closing = TRUE;
@@ -210,54 +210,54 @@ static DWORD WINAPI ui_main(void *arg)
     return 0;
 }
 
-static void ui_start(asel *A)
+static void ui_start(async_select_server *as)
 {
-    A->ui = (ui_source){.hwnd = A->hwnd, .rate = A->srv->opts.ui_rate};
-    if (A->ui.rate <= 0 || !(A->ui.quit = CreateEvent(NULL, TRUE, FALSE, NULL)))
+    as->ui = (ui_source){.hwnd = as->hwnd, .rate = as->srv->opts.ui_rate};
+    if (as->ui.rate <= 0 || !(as->ui.quit = CreateEvent(NULL, TRUE, FALSE, NULL)))
         return;
-    A->ui.thread = CreateThread(NULL, 0, ui_main, &A->ui, 0, NULL);
-    if (!A->ui.thread)
+    as->ui.thread = CreateThread(NULL, 0, ui_main, &as->ui, 0, NULL);
+    if (!as->ui.thread)
         fprintf(stderr, "async-select: cannot start the UI message thread (%lu); running without it\n", GetLastError());
 }
 
 /* Before the window goes: no UI message is posted to a destroyed window. */
-static void ui_stop(asel *A)
+static void ui_stop(async_select_server *as)
 {
-    if (A->ui.thread) {
-        SetEvent(A->ui.quit);
-        WaitForSingleObject(A->ui.thread, INFINITE);
-        CloseHandle(A->ui.thread);
-        A->ui.thread = NULL;
+    if (as->ui.thread) {
+        SetEvent(as->ui.quit);
+        WaitForSingleObject(as->ui.thread, INFINITE);
+        CloseHandle(as->ui.thread);
+        as->ui.thread = NULL;
     }
-    if (A->ui.quit) {
-        CloseHandle(A->ui.quit);
-        A->ui.quit = NULL;
+    if (as->ui.quit) {
+        CloseHandle(as->ui.quit);
+        as->ui.quit = NULL;
     }
 }
 
 /* The UI's own work, in the same procedure as the sockets' */
-static void on_ui_message(asel *A, LPARAM id)
+static void on_ui_message(async_select_server *as, LPARAM id)
 {
     uint64_t t0 = ss_ticks();
-    ss_cpu_work(-1, A->srv->opts.ui_cost_us ? A->srv->opts.ui_cost_us : SS_UI_COST_US);
+    ss_cpu_work(-1, as->srv->opts.ui_cost_us ? as->srv->opts.ui_cost_us : SS_UI_COST_US);
     ss_note(SS_API_MSG_DISPATCH, -1, 0, 0, (uint64_t)id, SS_MSG_UI, 0, t0, ss_ticks());
 }
 
 static LRESULT CALLBACK wnd_proc(HWND hwnd, UINT uMsg, WPARAM wParam, LPARAM lParam)
 {
-    asel *A = (asel *)GetWindowLongPtr(hwnd, GWLP_USERDATA);
+    async_select_server *as = (async_select_server *)GetWindowLongPtr(hwnd, GWLP_USERDATA);
     switch (uMsg) {
     case WM_SOCKET:
-        if (A)
-            process_socket_message(A, hwnd, wParam, lParam);
+        if (as)
+            process_socket_message(as, hwnd, wParam, lParam);
         return 0;
     case WM_UI:
-        if (A)
-            on_ui_message(A, lParam);
+        if (as)
+            on_ui_message(as, lParam);
         return 0;
     case WM_CLOSE:
-        if (A)
-            ui_stop(A);
+        if (as)
+            ui_stop(as);
         DestroyWindow(hwnd);
         return 0;
     case WM_DESTROY:
@@ -270,12 +270,12 @@ static LRESULT CALLBACK wnd_proc(HWND hwnd, UINT uMsg, WPARAM wParam, LPARAM lPa
 static void post_close(ss_server *s, void *arg)
 {
     (void)s;
-    PostMessage(((asel *)arg)->hwnd, WM_CLOSE, 0, 0);
+    PostMessage(((async_select_server *)arg)->hwnd, WM_CLOSE, 0, 0);
 }
 
-static int asel_serve(ss_server *s)
+static int async_select_serve(ss_server *s)
 {
-    asel A = {.srv = s};
+    async_select_server as = {.srv = s};
     WNDCLASSA wc = {0};
     wc.lpfnWndProc = wnd_proc;
     wc.hInstance = GetModuleHandle(NULL);
@@ -284,23 +284,23 @@ static int asel_serve(ss_server *s)
         fprintf(stderr, "async-select: RegisterClass failed (%lu)\n", GetLastError());
         return -1;
     }
-    A.hwnd = CreateWindowA(wc.lpszClassName, "sockscope", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, wc.hInstance, NULL);
-    if (!A.hwnd) {
+    as.hwnd = CreateWindowA(wc.lpszClassName, "sockscope", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, wc.hInstance, NULL);
+    if (!as.hwnd) {
         fprintf(stderr, "async-select: cannot create the message-only window (%lu)\n", GetLastError());
         return -1;
     }
-    SetWindowLongPtr(A.hwnd, GWLP_USERDATA, (LONG_PTR)&A);
-    ss_win_on_stop(s, post_close, &A);
+    SetWindowLongPtr(as.hwnd, GWLP_USERDATA, (LONG_PTR)&as);
+    ss_win_on_stop(s, post_close, &as);
     int rc = 0;
-    if (ss_wsa_async_select(s->listen_fd, A.hwnd, WM_SOCKET, FD_ACCEPT | FD_CLOSE) == SOCKET_ERROR) {
+    if (ss_wsa_async_select(s->listen_fd, as.hwnd, WM_SOCKET, FD_ACCEPT | FD_CLOSE) == SOCKET_ERROR) {
         fprintf(stderr, "async-select: WSAAsyncSelect failed (%d)\n", WSAGetLastError());
         rc = -1;
-        DestroyWindow(A.hwnd);
+        DestroyWindow(as.hwnd);
     }
     if (rc == 0)
-        ui_start(&A);
+        ui_start(&as);
     if (rc == 0 && ss_stop_requested(s)) /* stop came before the hook was in place */
-        PostMessage(A.hwnd, WM_CLOSE, 0, 0);
+        PostMessage(as.hwnd, WM_CLOSE, 0, 0);
     MSG msg;
     BOOL got;
     while ((got = ss_get_message(&msg, NULL)) > 0) {
@@ -311,11 +311,11 @@ static int asel_serve(ss_server *s)
         fprintf(stderr, "async-select: GetMessage failed (%lu)\n", GetLastError());
         rc = -1;
     }
-    ui_stop(&A); /* already stopped by WM_CLOSE, unless the loop failed */
+    ui_stop(&as); /* already stopped by WM_CLOSE, unless the loop failed */
     ss_win_on_stop(s, NULL, NULL);
     ss_wsa_async_select(s->listen_fd, NULL, 0, 0); /* the listener goes back to silence */
-    while (A.list)
-        remove_socket_info(&A, A.list->sock);
+    while (as.list)
+        remove_socket_info(&as, as.list->sock);
     return rc;
 }
 
@@ -325,5 +325,5 @@ const ss_model ss_model_async_select = {
     .mechanism = "WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure; "
                  "--ui-rate adds UI messages to the same window",
     .summary = "AsyncSelectTCPServer: one window procedure handles every socket's network events",
-    .serve = asel_serve,
+    .serve = async_select_serve,
 };

@@ -12,21 +12,21 @@
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
 
-typedef struct iter {
+typedef struct blocking_iterative_server {
     CRITICAL_SECTION lock;
     int current; /* the client being served, -1 when none */
-} iter;
+} blocking_iterative_server;
 
 static void stop_current(ss_server *s, void *arg)
 {
-    iter *I = arg;
+    blocking_iterative_server *bi = arg;
     ss_win_wake_accept(s);
-    EnterCriticalSection(&I->lock);
-    if (I->current >= 0) {
-        ss_shutdown(I->current, SD_BOTH);
-        CancelIoEx((HANDLE)ss_sock(I->current), NULL);
+    EnterCriticalSection(&bi->lock);
+    if (bi->current >= 0) {
+        ss_shutdown(bi->current, SD_BOTH);
+        CancelIoEx((HANDLE)ss_sock(bi->current), NULL);
     }
-    LeaveCriticalSection(&I->lock);
+    LeaveCriticalSection(&bi->lock);
 }
 
 static void serve_client(ss_server *s, int client)
@@ -46,11 +46,11 @@ static void serve_client(ss_server *s, int client)
     }
 }
 
-static int iter_serve(ss_server *s)
+static int blocking_iterative_serve(ss_server *s)
 {
-    iter I = {.current = -1};
-    InitializeCriticalSection(&I.lock);
-    ss_win_on_stop(s, stop_current, &I);
+    blocking_iterative_server bi = {.current = -1};
+    InitializeCriticalSection(&bi.lock);
+    ss_win_on_stop(s, stop_current, &bi);
     while (!ss_stop_requested(s)) {
         int client = ss_win_accept(s);
         if (client < 0) {
@@ -58,17 +58,17 @@ static int iter_serve(ss_server *s)
                 Sleep(10);
             continue;
         }
-        EnterCriticalSection(&I.lock);
-        I.current = client;
-        LeaveCriticalSection(&I.lock);
+        EnterCriticalSection(&bi.lock);
+        bi.current = client;
+        LeaveCriticalSection(&bi.lock);
         serve_client(s, client);
-        EnterCriticalSection(&I.lock);
-        I.current = -1;
+        EnterCriticalSection(&bi.lock);
+        bi.current = -1;
         ss_conn_closed(s, client);
-        LeaveCriticalSection(&I.lock);
+        LeaveCriticalSection(&bi.lock);
     }
     ss_win_on_stop(s, NULL, NULL);
-    DeleteCriticalSection(&I.lock);
+    DeleteCriticalSection(&bi.lock);
     return 0;
 }
 
@@ -77,5 +77,5 @@ const ss_model ss_model_blocking_iterative = {
     .family = SS_FAMILY_SYNC,
     .mechanism = "blocking Winsock accept/recv/send on one thread, one client at a time",
     .summary = "table 11-3: one thread, few resources, but each client waits for the one before",
-    .serve = iter_serve,
+    .serve = blocking_iterative_serve,
 };

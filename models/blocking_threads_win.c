@@ -14,17 +14,17 @@
 #include "sim/probe/probe_win.h"
 #include "sim/trace/thread.h"
 
-typedef struct bt_state {
+typedef struct blocking_threads_server {
     CRITICAL_SECTION lock;
     CONDITION_VARIABLE all_gone;
     struct conn *live;
     int nlive;
-} bt_state;
+} blocking_threads_server;
 
 typedef struct conn {
     int sock, id;
     ss_server *srv;
-    bt_state *st;
+    blocking_threads_server *st;
     struct conn *prev, *next;
 } conn;
 
@@ -53,7 +53,7 @@ static DWORD WINAPI process_client(void *arg)
     snprintf(name, sizeof name, "conn %d", c->id);
     ss_thread_begin(SS_ROLE_SERVER, name);
     echo(c);
-    bt_state *st = c->st;
+    blocking_threads_server *st = c->st;
     EnterCriticalSection(&st->lock);
     if (c->prev) c->prev->next = c->next; else st->live = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -68,7 +68,7 @@ static DWORD WINAPI process_client(void *arg)
 
 static void stop_clients(ss_server *s, void *arg)
 {
-    bt_state *st = arg;
+    blocking_threads_server *st = arg;
     ss_win_wake_accept(s);
     EnterCriticalSection(&st->lock);
     for (conn *c = st->live; c; c = c->next) {
@@ -78,9 +78,9 @@ static void stop_clients(ss_server *s, void *arg)
     LeaveCriticalSection(&st->lock);
 }
 
-static int bt_serve(ss_server *s)
+static int blocking_threads_serve(ss_server *s)
 {
-    bt_state st = {0};
+    blocking_threads_server st = {0};
     InitializeCriticalSection(&st.lock);
     InitializeConditionVariable(&st.all_gone);
     ss_win_on_stop(s, stop_clients, &st);
@@ -138,5 +138,5 @@ const ss_model ss_model_blocking_threads = {
     .family = SS_FAMILY_SYNC,
     .mechanism = "blocking Winsock accept/recv/send, one CreateThread thread per client",
     .summary = "table 11-4: simple code, but one blocked thread per client",
-    .serve = bt_serve,
+    .serve = blocking_threads_serve,
 };

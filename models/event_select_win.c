@@ -29,16 +29,16 @@ typedef struct sockinfo {
     BOOL recvdelayed, closing;
 } sockinfo;
 
-typedef struct evsel {
+typedef struct event_select_server {
     ss_server *srv;
     int total;
     sockinfo *info[WSA_MAXIMUM_WAIT_EVENTS];
     WSAEVENT events[WSA_MAXIMUM_WAIT_EVENTS];
-} evsel;
+} event_select_server;
 
-static int add_socket_info(evsel *E, int sock)
+static int add_socket_info(event_select_server *es, int sock)
 {
-    if (E->total >= WSA_MAXIMUM_WAIT_EVENTS)
+    if (es->total >= WSA_MAXIMUM_WAIT_EVENTS)
         return -1;
     sockinfo *p = calloc(1, sizeof *p);
     if (!p)
@@ -49,30 +49,30 @@ static int add_socket_info(evsel *E, int sock)
         return -1;
     }
     p->sock = sock;
-    E->info[E->total] = p;
-    E->events[E->total] = ev;
-    E->total++;
+    es->info[es->total] = p;
+    es->events[es->total] = ev;
+    es->total++;
     return 0;
 }
 
-static void remove_socket_info(evsel *E, int i)
+static void remove_socket_info(event_select_server *es, int i)
 {
-    sockinfo *p = E->info[i];
+    sockinfo *p = es->info[i];
     if (i > 0) /* the listener is closed by the server layer */
-        ss_conn_closed(E->srv, p->sock);
-    ss_wsa_close_event(E->events[i]);
+        ss_conn_closed(es->srv, p->sock);
+    ss_wsa_close_event(es->events[i]);
     free(p);
-    if (i != E->total - 1) {
-        E->info[i] = E->info[E->total - 1];
-        E->events[i] = E->events[E->total - 1];
+    if (i != es->total - 1) {
+        es->info[i] = es->info[es->total - 1];
+        es->events[i] = es->events[es->total - 1];
     }
-    E->total--;
+    es->total--;
 }
 
 /* recv (when nothing is pending) and send (what is pending); -1 to remove.
  * After FD_CLOSE (closing) it keeps going until recv says the peer is done:
  * a client that half-closes still gets every byte echoed. */
-static int echo_step(evsel *E, sockinfo *p, int readable, int closing)
+static int echo_step(event_select_server *es, sockinfo *p, int readable, int closing)
 {
     for (int round = 0; round < 64; round++) {
         if ((readable || closing) && p->recvbytes == 0) {
@@ -81,7 +81,7 @@ static int echo_step(evsel *E, sockinfo *p, int readable, int closing)
                 return WSAGetLastError() == WSAEWOULDBLOCK ? 0 : -1;
             if (r == 0)
                 return -1;
-            ss_cpu_work(p->sock, E->srv->opts.cpu_work_us);
+            ss_cpu_work(p->sock, es->srv->opts.cpu_work_us);
             p->recvbytes = r;
             p->sendbytes = 0;
         } else if (readable) {
@@ -105,29 +105,29 @@ static int echo_step(evsel *E, sockinfo *p, int readable, int closing)
     return 0;
 }
 
-static int evsel_serve(ss_server *s)
+static int event_select_serve(ss_server *s)
 {
-    evsel E = {.srv = s};
+    event_select_server es = {.srv = s};
     int rc = 0;
-    if (add_socket_info(&E, s->listen_fd) != 0 ||
-        ss_wsa_event_select(s->listen_fd, E.events[0], FD_ACCEPT | FD_CLOSE) == SOCKET_ERROR) {
+    if (add_socket_info(&es, s->listen_fd) != 0 ||
+        ss_wsa_event_select(s->listen_fd, es.events[0], FD_ACCEPT | FD_CLOSE) == SOCKET_ERROR) {
         fprintf(stderr, "event-select: WSAEventSelect on the listener failed (%d)\n", WSAGetLastError());
         rc = -1;
     }
     while (rc == 0 && !ss_stop_requested(s)) {
-        DWORD r = ss_wsa_wait_for_multiple_events((DWORD)E.total, E.events, FALSE, WSA_INFINITE, FALSE);
+        DWORD r = ss_wsa_wait_for_multiple_events((DWORD)es.total, es.events, FALSE, WSA_INFINITE, FALSE);
         if (r == WSA_WAIT_FAILED) {
             fprintf(stderr, "event-select: WSAWaitForMultipleEvents failed (%d)\n", WSAGetLastError());
             rc = -1;
             break;
         }
         int i = (int)(r - WSA_WAIT_EVENT_0);
-        if (i < 0 || i >= E.total)
+        if (i < 0 || i >= es.total)
             continue;
         uint64_t t = ss_ticks();
-        ss_note(SS_API_EVENT_SIGNAL, E.info[i]->sock, (uint64_t)i, 0, 0, 0, 0, t, t);
+        ss_note(SS_API_EVENT_SIGNAL, es.info[i]->sock, (uint64_t)i, 0, 0, 0, 0, t, t);
         WSANETWORKEVENTS ne;
-        if (ss_wsa_enum_network_events(E.info[i]->sock, E.events[i], &ne) == SOCKET_ERROR)
+        if (ss_wsa_enum_network_events(es.info[i]->sock, es.events[i], &ne) == SOCKET_ERROR)
             continue;
         if (ne.lNetworkEvents & FD_ACCEPT) {
             if (ne.iErrorCode[FD_ACCEPT_BIT] != 0 || ss_stop_requested(s))
@@ -135,34 +135,34 @@ static int evsel_serve(ss_server *s)
             int client = ss_win_accept(s);
             if (client < 0)
                 continue;
-            if (E.total >= WSA_MAXIMUM_WAIT_EVENTS) { /* "[오류] 더 이상 접속을 받아들일 수 없습니다!" */
+            if (es.total >= WSA_MAXIMUM_WAIT_EVENTS) { /* "[오류] 더 이상 접속을 받아들일 수 없습니다!" */
                 uint64_t t1 = ss_ticks();
                 ss_note(SS_API_REFUSED, client, WSA_MAXIMUM_WAIT_EVENTS, -1, 0, SS_API_WSA_WAIT, 0, t1, t1);
                 ss_conn_closed(s, client);
                 continue;
             }
-            if (add_socket_info(&E, client) != 0) {
+            if (add_socket_info(&es, client) != 0) {
                 ss_conn_closed(s, client);
                 continue;
             }
-            if (ss_wsa_event_select(client, E.events[E.total - 1], FD_READ | FD_WRITE | FD_CLOSE) == SOCKET_ERROR)
-                remove_socket_info(&E, E.total - 1);
+            if (ss_wsa_event_select(client, es.events[es.total - 1], FD_READ | FD_WRITE | FD_CLOSE) == SOCKET_ERROR)
+                remove_socket_info(&es, es.total - 1);
             continue;
         }
         if (i == 0)
             continue;
-        sockinfo *p = E.info[i];
+        sockinfo *p = es.info[i];
         if (ne.lNetworkEvents & FD_CLOSE)
             p->closing = TRUE;
         if (ne.lNetworkEvents & (FD_READ | FD_WRITE | FD_CLOSE)) {
             int err = (ne.lNetworkEvents & FD_READ) ? ne.iErrorCode[FD_READ_BIT]
                       : (ne.lNetworkEvents & FD_WRITE) ? ne.iErrorCode[FD_WRITE_BIT] : 0;
-            if (err != 0 || echo_step(&E, p, (ne.lNetworkEvents & FD_READ) != 0, p->closing) != 0)
-                remove_socket_info(&E, i);
+            if (err != 0 || echo_step(&es, p, (ne.lNetworkEvents & FD_READ) != 0, p->closing) != 0)
+                remove_socket_info(&es, i);
         }
     }
-    while (E.total > 0)
-        remove_socket_info(&E, E.total - 1);
+    while (es.total > 0)
+        remove_socket_info(&es, es.total - 1);
     return rc;
 }
 
@@ -171,5 +171,5 @@ const ss_model ss_model_event_select = {
     .family = SS_FAMILY_SYNC,
     .mechanism = "WSAEventSelect + WSAWaitForMultipleEvents (64 events per wait: 63 clients)",
     .summary = "EventSelectTCPServer: one event object per socket, one thread waits on up to 64",
-    .serve = evsel_serve,
+    .serve = event_select_serve,
 };

@@ -32,7 +32,7 @@ typedef struct sockinfo {
     struct sockinfo *prev, *next;
 } sockinfo;
 
-typedef struct iocp {
+typedef struct iocp_server {
     ss_server *srv;
     HANDLE hcp;
     CRITICAL_SECTION lock; /* the live list, for stop */
@@ -40,42 +40,42 @@ typedef struct iocp {
     int nlive;
     _Atomic uint64_t next_op;
     _Atomic int worker_no;
-} iocp;
+} iocp_server;
 
-static void unlink_info(iocp *P, sockinfo *p)
+static void unlink_info(iocp_server *cp, sockinfo *p)
 {
-    EnterCriticalSection(&P->lock);
-    if (p->prev) p->prev->next = p->next; else P->live = p->next;
+    EnterCriticalSection(&cp->lock);
+    if (p->prev) p->prev->next = p->next; else cp->live = p->next;
     if (p->next) p->next->prev = p->prev;
-    P->nlive--;
-    LeaveCriticalSection(&P->lock);
+    cp->nlive--;
+    LeaveCriticalSection(&cp->lock);
 }
 
-static void close_info(iocp *P, sockinfo *p)
+static void close_info(iocp_server *cp, sockinfo *p)
 {
-    unlink_info(P, p);
-    ss_conn_closed(P->srv, p->io.sock);
+    unlink_info(cp, p);
+    ss_conn_closed(cp->srv, p->io.sock);
     free(p);
 }
 
 /* WSASend of what is not yet echoed, else WSARecv (models/wsaio_win.c) */
-static int start_io(iocp *P, sockinfo *p)
+static int start_io(iocp_server *cp, sockinfo *p)
 {
-    return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&P->next_op, 1) + 1);
+    return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&cp->next_op, 1) + 1);
 }
 
 
 static DWORD WINAPI worker_thread(void *arg)
 {
-    iocp *P = arg;
+    iocp_server *cp = arg;
     char name[32];
-    snprintf(name, sizeof name, "worker %d", atomic_fetch_add(&P->worker_no, 1));
+    snprintf(name, sizeof name, "worker %d", atomic_fetch_add(&cp->worker_no, 1));
     ss_thread_begin(SS_ROLE_SERVER, name);
     for (;;) {
         DWORD cbTransferred = 0;
         ULONG_PTR key = 0;
         sockinfo *ptr = NULL;
-        BOOL retval = ss_get_queued_completion_status(P->hcp, &cbTransferred, &key, (OVERLAPPED **)&ptr, INFINITE);
+        BOOL retval = ss_get_queued_completion_status(cp->hcp, &cbTransferred, &key, (OVERLAPPED **)&ptr, INFINITE);
         if (!ptr) { /* a null packet: stop (or the port failed) */
             if (!retval && GetLastError() != ERROR_ABANDONED_WAIT_0)
                 fprintf(stderr, "iocp: GetQueuedCompletionStatus failed (%lu)\n", GetLastError());
@@ -88,44 +88,44 @@ static DWORD WINAPI worker_thread(void *arg)
             err = WSAGetLastError();
         }
         ss_note_complete(ptr->io.op_id, ptr->io.op_api, ss_fd((SOCKET)key), retval ? (int64_t)cbTransferred : -1, err,
-                         ss_iocp_depth(P->hcp));
+                         ss_iocp_depth(cp->hcp));
         if (!retval || cbTransferred == 0) { /* error, or the client closed */
-            close_info(P, ptr);
+            close_info(cp, ptr);
             continue;
         }
         /* the textbook's data-transfer bookkeeping */
         if (ptr->io.recvbytes == 0) {
             ptr->io.recvbytes = (int)cbTransferred;
             ptr->io.sendbytes = 0;
-            ss_cpu_work(ptr->io.sock, P->srv->opts.cpu_work_us);
+            ss_cpu_work(ptr->io.sock, cp->srv->opts.cpu_work_us);
         } else {
             ptr->io.sendbytes += (int)cbTransferred;
         }
         if (ptr->io.recvbytes == ptr->io.sendbytes)
             ptr->io.recvbytes = 0; /* all echoed: the next completion is a receive */
-        if (start_io(P, ptr) != 0)
-            close_info(P, ptr);
+        if (start_io(cp, ptr) != 0)
+            close_info(cp, ptr);
     }
     ss_thread_end();
     return 0;
 }
 
-static void cancel_all(iocp *P)
+static void cancel_all(iocp_server *cp)
 {
-    EnterCriticalSection(&P->lock);
-    for (sockinfo *p = P->live; p; p = p->next)
+    EnterCriticalSection(&cp->lock);
+    for (sockinfo *p = cp->live; p; p = p->next)
         CancelIoEx((HANDLE)ss_sock(p->io.sock), NULL);
-    LeaveCriticalSection(&P->lock);
+    LeaveCriticalSection(&cp->lock);
 }
 
 static int iocp_serve(ss_server *s)
 {
-    iocp P = {.srv = s};
-    InitializeCriticalSection(&P.lock);
-    P.hcp = ss_create_io_completion_port(INVALID_HANDLE_VALUE, NULL, 0, 0, -1);
-    if (!P.hcp) {
+    iocp_server cp = {.srv = s};
+    InitializeCriticalSection(&cp.lock);
+    cp.hcp = ss_create_io_completion_port(INVALID_HANDLE_VALUE, NULL, 0, 0, -1);
+    if (!cp.hcp) {
         fprintf(stderr, "iocp: CreateIoCompletionPort failed (%lu)\n", GetLastError());
-        DeleteCriticalSection(&P.lock);
+        DeleteCriticalSection(&cp.lock);
         return -1;
     }
     SYSTEM_INFO si;
@@ -134,7 +134,7 @@ static int iocp_serve(ss_server *s)
     HANDLE *workers = calloc((size_t)nworkers, sizeof *workers);
     int started = 0;
     for (int i = 0; workers && i < nworkers; i++) {
-        workers[i] = CreateThread(NULL, 0, worker_thread, &P, 0, NULL);
+        workers[i] = CreateThread(NULL, 0, worker_thread, &cp, 0, NULL);
         if (!workers[i])
             break;
         started++;
@@ -149,7 +149,7 @@ static int iocp_serve(ss_server *s)
                 Sleep(10);
             continue;
         }
-        HANDLE hResult = ss_create_io_completion_port((HANDLE)ss_sock(client), P.hcp, (ULONG_PTR)ss_sock(client), 0,
+        HANDLE hResult = ss_create_io_completion_port((HANDLE)ss_sock(client), cp.hcp, (ULONG_PTR)ss_sock(client), 0,
                                                       client);
         sockinfo *ptr = hResult ? calloc(1, sizeof *ptr) : NULL;
         if (!ptr) {
@@ -157,42 +157,42 @@ static int iocp_serve(ss_server *s)
             continue;
         }
         ptr->io.sock = client;
-        EnterCriticalSection(&P.lock);
-        ptr->next = P.live;
-        if (P.live) P.live->prev = ptr;
-        P.live = ptr;
-        P.nlive++;
-        LeaveCriticalSection(&P.lock);
-        if (start_io(&P, ptr) != 0)
-            close_info(&P, ptr);
+        EnterCriticalSection(&cp.lock);
+        ptr->next = cp.live;
+        if (cp.live) cp.live->prev = ptr;
+        cp.live = ptr;
+        cp.nlive++;
+        LeaveCriticalSection(&cp.lock);
+        if (start_io(&cp, ptr) != 0)
+            close_info(&cp, ptr);
     }
     /* Stopping: cancel what is in flight; the workers free each socket as its
      * aborted packet arrives. Bounded: 5 s, then the workers are told to stop
      * regardless (a socket left then is closed below). */
     for (int tries = 0; tries < 500; tries++) {
-        cancel_all(&P);
-        EnterCriticalSection(&P.lock);
-        int left = P.nlive;
-        LeaveCriticalSection(&P.lock);
+        cancel_all(&cp);
+        EnterCriticalSection(&cp.lock);
+        int left = cp.nlive;
+        LeaveCriticalSection(&cp.lock);
         if (left == 0 || started == 0)
             break;
         Sleep(10);
     }
     for (int i = 0; i < started; i++)
-        ss_post_queued_completion_status(P.hcp, 0, 0, NULL);
+        ss_post_queued_completion_status(cp.hcp, 0, 0, NULL);
     if (started)
         WaitForMultipleObjects((DWORD)started, workers, TRUE, INFINITE);
     for (int i = 0; i < started; i++)
         CloseHandle(workers[i]);
     free(workers);
-    while (P.live) { /* only if cancellation did not finish in time */
-        sockinfo *p = P.live;
-        P.live = p->next;
+    while (cp.live) { /* only if cancellation did not finish in time */
+        sockinfo *p = cp.live;
+        cp.live = p->next;
         ss_conn_closed(s, p->io.sock);
         /* its OVERLAPPED may still be referenced by the kernel: leak it */
     }
-    CloseHandle(P.hcp);
-    DeleteCriticalSection(&P.lock);
+    CloseHandle(cp.hcp);
+    DeleteCriticalSection(&cp.lock);
     return rc;
 }
 

@@ -30,7 +30,7 @@ typedef struct sockinfo {
 
 static void wake_nothing(ss_server *s, void *arg) { (void)s, (void)arg; } /* never blocks: no wake-up */
 
-static int nb_serve(ss_server *s)
+static int nonblocking_serve(ss_server *s)
 {
     if (ss_set_nonblocking(s->listen_fd, 1) != 0) {
         fprintf(stderr, "nonblocking: ioctlsocket(FIONBIO) failed (%d)\n", WSAGetLastError());
@@ -112,5 +112,5 @@ const ss_model ss_model_nonblocking = {
     .family = SS_FAMILY_SYNC,
     .mechanism = "ioctlsocket(FIONBIO) sockets, one thread retrying accept/recv/send on WSAEWOULDBLOCK",
     .summary = "NonblockTCPServer: no call ever blocks, so the thread spins through WSAEWOULDBLOCKs",
-    .serve = nb_serve,
+    .serve = nonblocking_serve,
 };

@@ -59,21 +59,21 @@ typedef struct conn {
     int api;                 /* the one outstanding operation ... */
     uint64_t op;             /* ... and its id */
     int done, res;           /* events: reaped from the CQ, not yet fetched */
-    void (*routine)(issuer *I, struct conn *c, int res); /* routines: lpCompletionRoutine */
+    void (*routine)(issuer *is, struct conn *c, int res); /* routines: lpCompletionRoutine */
     struct conn *next;       /* the hand-over list */
     ss_echo e;
 } conn;
 
-typedef struct ov {
+typedef struct overlapped_server {
     ss_server *srv;
     int routines;
     issuer *threads[MAX_THREADS];
     int nthreads;
     _Atomic uint64_t next_op;
-} ov;
+} overlapped_server;
 
 struct issuer {
-    ov *O;
+    overlapped_server *ov;
     int idx;
     pthread_t thread;
     struct io_uring ring;
@@ -90,24 +90,24 @@ struct issuer {
 static const uint64_t one = 1; /* what the linked write adds to an event */
 
 /* --- issuing operations ------------------------------------------------ */
-static void on_echo_done(issuer *I, conn *c, int res);
+static void on_echo_done(issuer *is, conn *c, int res);
 
 /* WSARecv / WSASend on c. Events: the SQE is hard-linked to the signal of
  * c's event, whose own CQE is skipped; routines: it names on_echo_done. */
-static int issue(issuer *I, conn *c, int api)
+static int issue(issuer *is, conn *c, int api)
 {
-    unsigned need = I->O->routines ? 1 : 2; /* a link must not straddle a submit */
-    if (io_uring_sq_space_left(&I->ring) < need) {
+    unsigned need = is->ov->routines ? 1 : 2; /* a link must not straddle a submit */
+    if (io_uring_sq_space_left(&is->ring) < need) {
         ss_emul_begin();
-        ss_uring_submit(&I->ring, 0);
+        ss_uring_submit(&is->ring, 0);
         ss_emul_end();
     }
-    if (io_uring_sq_space_left(&I->ring) < need)
+    if (io_uring_sq_space_left(&is->ring) < need)
         return -1;
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&I->ring);
-    struct io_uring_sqe *sig = I->O->routines ? NULL : io_uring_get_sqe(&I->ring);
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&is->ring);
+    struct io_uring_sqe *sig = is->ov->routines ? NULL : io_uring_get_sqe(&is->ring);
     c->api = api;
-    c->op = atomic_fetch_add(&I->O->next_op, 1) + 1;
+    c->op = atomic_fetch_add(&is->ov->next_op, 1) + 1;
     c->routine = on_echo_done;
     unsigned len = ss_uring_prep_echo(sqe, &c->e, c->fd, api);
     io_uring_sqe_set_data(sqe, c);
@@ -127,70 +127,70 @@ static int issue(issuer *I, conn *c, int api)
 }
 
 /* closesocket + WSACloseEvent, for a socket with nothing in flight */
-static void discard(issuer *I, conn *c)
+static void discard(issuer *is, conn *c)
 {
-    ss_conn_closed(I->O->srv, c->fd);
+    ss_conn_closed(is->ov->srv, c->fd);
     if (c->evfd >= 0)
         ss_sw_close_event(c->evfd, c->fd);
     free(c);
-    atomic_fetch_sub(&I->assigned, 1);
+    atomic_fetch_sub(&is->assigned, 1);
 }
 
-static void drop(issuer *I, conn *c)
+static void drop(issuer *is, conn *c)
 {
-    conn *last = I->conns[--I->nconns]; /* the textbook's RemoveSocketInfo: last fills the hole */
-    I->conns[c->slot] = last;
+    conn *last = is->conns[--is->nconns]; /* the textbook's RemoveSocketInfo: last fills the hole */
+    is->conns[c->slot] = last;
     last->slot = c->slot;
-    discard(I, c);
+    discard(is, c);
 }
 
 /* The textbook's completion step, shared by both variants. */
-static void on_echo_done(issuer *I, conn *c, int res)
+static void on_echo_done(issuer *is, conn *c, int res)
 {
-    int next = ss_echo_step(I->O->srv, c->fd, &c->e, c->api, res);
-    if (!next || issue(I, c, next) != 0)
-        drop(I, c);
+    int next = ss_echo_step(is->ov->srv, c->fd, &c->e, c->api, res);
+    if (!next || issue(is, c, next) != 0)
+        drop(is, c);
 }
 
-static int add_conn(issuer *I, conn *c)
+static int add_conn(issuer *is, conn *c)
 {
-    if (I->nconns == I->capconns) {
-        int cap = I->capconns ? 2 * I->capconns : 64;
-        conn **cs = realloc(I->conns, (size_t)cap * sizeof *cs);
+    if (is->nconns == is->capconns) {
+        int cap = is->capconns ? 2 * is->capconns : 64;
+        conn **cs = realloc(is->conns, (size_t)cap * sizeof *cs);
         if (!cs)
             return -1;
-        I->conns = cs;
-        I->capconns = cap;
+        is->conns = cs;
+        is->capconns = cap;
     }
-    c->slot = I->nconns;
-    I->conns[I->nconns++] = c;
+    c->slot = is->nconns;
+    is->conns[is->nconns++] = c;
     return 0;
 }
 
 /* The new-socket event fired: take the handed-over sockets, post their
  * first WSARecv, and on quit shut every socket down so
  * its outstanding operation completes and the thread can finish. */
-static void take_incoming(issuer *I)
+static void take_incoming(issuer *is)
 {
     ss_emul_begin();
-    ss_lock_acquire(&I->lock);
-    conn *list = I->incoming;
-    I->incoming = NULL;
-    int quit = I->quit;
-    ss_lock_release(&I->lock);
+    ss_lock_acquire(&is->lock);
+    conn *list = is->incoming;
+    is->incoming = NULL;
+    int quit = is->quit;
+    ss_lock_release(&is->lock);
     ss_emul_end();
     while (list) {
         conn *c = list;
         list = c->next;
-        if (add_conn(I, c) != 0)
-            discard(I, c);
-        else if (issue(I, c, SS_API_RECV) != 0)
-            drop(I, c);
+        if (add_conn(is, c) != 0)
+            discard(is, c);
+        else if (issue(is, c, SS_API_RECV) != 0)
+            drop(is, c);
     }
-    if (quit && !I->closing) {
-        I->closing = 1;
-        for (int i = 0; i < I->nconns; i++)
-            ss_shutdown(I->conns[i]->fd, SHUT_RDWR);
+    if (quit && !is->closing) {
+        is->closing = 1;
+        for (int i = 0; i < is->nconns; i++)
+            ss_shutdown(is->conns[i]->fd, SHUT_RDWR);
     }
 }
 
@@ -202,11 +202,11 @@ static void note_signal(int ev, uint64_t op, int api)
 
 /* --- events ---------------------------------------------------------------- */
 /* Move every CQE's result into its connection (the OVERLAPPED's fields). */
-static void reap_results(issuer *I)
+static void reap_results(issuer *is)
 {
     struct io_uring_cqe *cqe;
     unsigned head, seen = 0;
-    io_uring_for_each_cqe(&I->ring, head, cqe) {
+    io_uring_for_each_cqe(&is->ring, head, cqe) {
         seen++;
         if (io_uring_cqe_get_data64(cqe) == TAG_SIGNAL) { /* only failures post a CQE */
             fprintf(stderr, "overlapped: signalling an event failed: %s\n", strerror(-cqe->res));
@@ -215,74 +215,74 @@ static void reap_results(issuer *I)
         conn *c = io_uring_cqe_get_data(cqe);
         c->done = 1;
         c->res = cqe->res;
-        I->ndone++;
+        is->ndone++;
     }
-    io_uring_cq_advance(&I->ring, seen);
+    io_uring_cq_advance(&is->ring, seen);
 }
 
 /* WSAGetOverlappedResult(fWait = TRUE): the signal is written after the
  * operation's CQE, so the result is normally there already. */
-static int get_result(issuer *I, conn *c)
+static int get_result(issuer *is, conn *c)
 {
     ss_standin call;
     ss_standin_begin(&call);
-    reap_results(I);
+    reap_results(is);
     while (!c->done) {
-        int rc = ss_uring_wait(&I->ring, 0);
+        int rc = ss_uring_wait(&is->ring, 0);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             fprintf(stderr, "overlapped: io_uring_enter failed: %s\n", strerror(-rc));
             abort(); /* the operation is still in flight: c cannot be freed safely */
         }
-        reap_results(I);
+        reap_results(is);
     }
     ss_standin_end(&call, SS_API_WSA_GET_OVERLAPPED, c->fd, 0, c->res < 0 ? -1 : c->res, c->res < 0 ? -c->res : 0,
                    0, 0, SS_EV_KERNEL, 0);
-    ss_uring_note_complete(c->op, c->api, c->fd, c->res, (unsigned)I->ndone);
+    ss_uring_note_complete(c->op, c->api, c->fd, c->res, (unsigned)is->ndone);
     c->done = 0;
-    I->ndone--;
+    is->ndone--;
     return c->res;
 }
 
-static void on_event(issuer *I, conn *c)
+static void on_event(issuer *is, conn *c)
 {
     note_signal(c->evfd, c->op, c->api);
     ss_sw_reset_event(c->evfd, c->fd);
-    on_echo_done(I, c, get_result(I, c));
+    on_echo_done(is, c, get_result(is, c));
 }
 
 /* One WSAWaitForMultipleEvents round: slot 0 is the new-socket event. The
  * wait reports the lowest signalled event; the book's loop then looks at
  * the others too (a zero-timeout scan would be another call each: the
  * stand-in's one poll already reported them all). */
-static void wait_events(issuer *I)
+static void wait_events(issuer *is)
 {
     struct pollfd pf[MAX_WAIT];
     conn *ready[MAX_WAIT];
     int n = 0, nready = 0;
-    pf[n++] = (struct pollfd){.fd = I->newsock, .events = POLLIN};
-    for (int i = 0; i < I->nconns && n < MAX_WAIT; i++)
-        pf[n++] = (struct pollfd){.fd = I->conns[i]->evfd, .events = POLLIN};
+    pf[n++] = (struct pollfd){.fd = is->newsock, .events = POLLIN};
+    for (int i = 0; i < is->nconns && n < MAX_WAIT; i++)
+        pf[n++] = (struct pollfd){.fd = is->conns[i]->evfd, .events = POLLIN};
     if (ss_sw_wait_events(pf, n, -1) < 0)
         return;
     for (int i = 1; i < n; i++)
         if (pf[i].revents)
-            ready[nready++] = I->conns[i - 1];
+            ready[nready++] = is->conns[i - 1];
     for (int i = 0; i < nready; i++) /* pointers, not slots: drops move slots */
-        on_event(I, ready[i]);
+        on_event(is, ready[i]);
     if (pf[0].revents) {
-        note_signal(I->newsock, 0, SS_API_ACCEPT);
-        ss_sw_reset_event(I->newsock, -1);
-        take_incoming(I);
+        note_signal(is->newsock, 0, SS_API_ACCEPT);
+        ss_sw_reset_event(is->newsock, -1);
+        take_incoming(is);
     }
 }
 
-static void events_loop(issuer *I)
+static void events_loop(issuer *is)
 {
-    while (!I->closing || I->nconns > 0) {
+    while (!is->closing || is->nconns > 0) {
         ss_emul_begin();
-        ss_uring_submit(&I->ring, 0); /* this round's WSARecv/WSASend, in one entry */
+        ss_uring_submit(&is->ring, 0); /* this round's WSARecv/WSASend, in one entry */
         ss_emul_end();
-        wait_events(I);
+        wait_events(is);
     }
 }
 
@@ -290,192 +290,192 @@ static void events_loop(issuer *I)
 /* The stand-in's way to see new sockets from inside the alertable wait: a
  * poll of the new-socket event as an operation on the ring (emulation;
  * Windows queues an APC to the thread instead). */
-static void arm_newsock(issuer *I)
+static void arm_newsock(issuer *is)
 {
     ss_emul_begin();
-    struct io_uring_sqe *sqe = ss_uring_get_sqe(&I->ring, 0);
+    struct io_uring_sqe *sqe = ss_uring_get_sqe(&is->ring, 0);
     if (sqe) {
-        io_uring_prep_poll_add(sqe, I->newsock, POLLIN);
+        io_uring_prep_poll_add(sqe, is->newsock, POLLIN);
         io_uring_sqe_set_data64(sqe, TAG_NEWSOCK);
-        I->newsock_op = atomic_fetch_add(&I->O->next_op, 1) + 1;
-        ss_uring_note_submit(I->newsock_op, SS_API_POLL, I->newsock, 0);
+        is->newsock_op = atomic_fetch_add(&is->ov->next_op, 1) + 1;
+        ss_uring_note_submit(is->newsock_op, SS_API_POLL, is->newsock, 0);
     }
     ss_emul_end();
 }
 
 /* New sockets were handed over: the APC the accepting thread queued. */
-static void on_newsock(issuer *I, int res, unsigned depth)
+static void on_newsock(issuer *is, int res, unsigned depth)
 {
     ss_emul_begin();
-    ss_uring_note_complete(I->newsock_op, SS_API_POLL, I->newsock, res, depth);
-    ss_event_reset(I->newsock);
+    ss_uring_note_complete(is->newsock_op, SS_API_POLL, is->newsock, res, depth);
+    ss_event_reset(is->newsock);
     ss_emul_end();
-    take_incoming(I);
-    if (!I->closing) /* after quit no socket comes: leave nothing in flight */
-        arm_newsock(I);
+    take_incoming(is);
+    if (!is->closing) /* after quit no socket comes: leave nothing in flight */
+        arm_newsock(is);
 }
 
 /* Back from the alertable wait: run the routines queued to this thread. */
-static void run_routines(issuer *I)
+static void run_routines(issuer *is)
 {
     struct io_uring_cqe *cqe;
-    unsigned head, seen = 0, depth = io_uring_cq_ready(&I->ring);
-    io_uring_for_each_cqe(&I->ring, head, cqe) {
+    unsigned head, seen = 0, depth = io_uring_cq_ready(&is->ring);
+    io_uring_for_each_cqe(&is->ring, head, cqe) {
         unsigned d = depth - seen++;
         if (io_uring_cqe_get_data64(cqe) == TAG_NEWSOCK) {
-            on_newsock(I, cqe->res, d);
+            on_newsock(is, cqe->res, d);
             continue;
         }
         conn *c = io_uring_cqe_get_data(cqe);
         ss_uring_note_complete(c->op, c->api, c->fd, cqe->res, d);
         uint64_t t0 = ss_ticks(), op = c->op;
         int fd = c->fd, api = c->api;
-        c->routine(I, c, cqe->res); /* may free c */
+        c->routine(is, c, cqe->res); /* may free c */
         ss_note(SS_API_ROUTINE, fd, 0, cqe->res, op, (uint32_t)api, 0, t0, ss_ticks());
     }
-    io_uring_cq_advance(&I->ring, seen);
+    io_uring_cq_advance(&is->ring, seen);
 }
 
 /* SleepEx(INFINITE, TRUE): the alertable wait, here one io_uring_enter
  * that also pushes the WSARecv/WSASend the routines posted. */
-static int alertable_wait(issuer *I)
+static int alertable_wait(issuer *is)
 {
     ss_standin call;
     ss_standin_begin(&call);
-    int rc = ss_uring_submit_and_wait(&I->ring, 0, 0);
+    int rc = ss_uring_submit_and_wait(&is->ring, 0, 0);
     ss_standin_end(&call, SS_API_SLEEP_EX, -1, UINT32_MAX, rc < 0 ? -1 : 0xc0 /* WAIT_IO_COMPLETION */,
                    rc < 0 ? -rc : 0, 0, 0, SS_EV_KERNEL, 1);
     return rc;
 }
 
-static void routines_loop(issuer *I)
+static void routines_loop(issuer *is)
 {
-    arm_newsock(I);
-    while (!I->closing || I->nconns > 0) {
-        int rc = alertable_wait(I);
+    arm_newsock(is);
+    while (!is->closing || is->nconns > 0) {
+        int rc = alertable_wait(is);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             fprintf(stderr, "overlapped: io_uring_enter failed: %s\n", strerror(-rc));
             break;
         }
-        run_routines(I);
+        run_routines(is);
     }
 }
 
 /* --- threads ----------------------------------------------------------------- */
 static void *issuer_main(void *arg)
 {
-    issuer *I = arg;
+    issuer *is = arg;
     char name[32];
-    snprintf(name, sizeof name, "issuer %d", I->idx);
+    snprintf(name, sizeof name, "issuer %d", is->idx);
     ss_thread_begin(SS_ROLE_SERVER, name);
-    if (I->O->routines)
-        routines_loop(I);
+    if (is->ov->routines)
+        routines_loop(is);
     else
-        events_loop(I);
-    io_uring_queue_exit(&I->ring); /* cancels what is left if the loop failed; not probed */
-    while (I->nconns > 0)
-        drop(I, I->conns[I->nconns - 1]);
+        events_loop(is);
+    io_uring_queue_exit(&is->ring); /* cancels what is left if the loop failed; not probed */
+    while (is->nconns > 0)
+        drop(is, is->conns[is->nconns - 1]);
     ss_thread_end();
     return NULL;
 }
 
-static issuer *start_issuer(ov *O)
+static issuer *start_issuer(overlapped_server *ov)
 {
-    if (O->nthreads == MAX_THREADS)
+    if (ov->nthreads == MAX_THREADS)
         return NULL;
-    issuer *I = calloc(1, sizeof *I);
-    if (!I)
+    issuer *is = calloc(1, sizeof *is);
+    if (!is)
         return NULL;
-    *I = (issuer){.O = O, .idx = O->nthreads, .newsock = ss_sw_create_event()};
+    *is = (issuer){.ov = ov, .idx = ov->nthreads, .newsock = ss_sw_create_event()};
     /* its ring, set up here before any socket is handed over: out of
      * descriptors, the accepting thread must learn it now, not the thread */
     ss_emul_begin();
-    int rc = I->newsock < 0 ? -EMFILE : ss_uring_init(&I->ring, O->routines ? ROUTINES_RING : EVENTS_RING, 0);
+    int rc = is->newsock < 0 ? -EMFILE : ss_uring_init(&is->ring, ov->routines ? ROUTINES_RING : EVENTS_RING, 0);
     ss_emul_end();
-    if (rc < 0 || pthread_create(&I->thread, NULL, issuer_main, I) != 0) {
-        ss_refusing(O->srv, "cannot set up an issuing thread's event object and ring (out of descriptors?): "
+    if (rc < 0 || pthread_create(&is->thread, NULL, issuer_main, is) != 0) {
+        ss_refusing(ov->srv, "cannot set up an issuing thread's event object and ring (out of descriptors?): "
                             "new sockets are closed");
         if (rc >= 0)
-            io_uring_queue_exit(&I->ring);
-        if (I->newsock >= 0)
-            ss_sw_close_event(I->newsock, -1);
-        free(I);
+            io_uring_queue_exit(&is->ring);
+        if (is->newsock >= 0)
+            ss_sw_close_event(is->newsock, -1);
+        free(is);
         return NULL;
     }
-    return O->threads[O->nthreads++] = I;
+    return ov->threads[ov->nthreads++] = is;
 }
 
 /* The thread that takes the next socket: with events, one with fewer than
  * 63 sockets (64 events per wait), else a new one. */
-static issuer *pick(ov *O)
+static issuer *pick(overlapped_server *ov)
 {
-    for (int i = 0; i < O->nthreads; i++)
-        if (O->routines || atomic_load(&O->threads[i]->assigned) < MAX_WAIT - 1)
-            return O->threads[i];
-    return start_issuer(O);
+    for (int i = 0; i < ov->nthreads; i++)
+        if (ov->routines || atomic_load(&ov->threads[i]->assigned) < MAX_WAIT - 1)
+            return ov->threads[i];
+    return start_issuer(ov);
 }
 
-static void hand_over(ov *O, int fd)
+static void hand_over(overlapped_server *ov, int fd)
 {
-    issuer *I = pick(O);
-    conn *c = I ? calloc(1, sizeof *c) : NULL;
+    issuer *is = pick(ov);
+    conn *c = is ? calloc(1, sizeof *c) : NULL;
     if (!c) {
         uint64_t t = ss_ticks();
         ss_note(SS_API_REFUSED, fd, 0, 0, 0, 0, 0, t, t);
-        ss_conn_closed(O->srv, fd);
+        ss_conn_closed(ov->srv, fd);
         return;
     }
     c->fd = fd;
     /* the socket's event object, created by the accepting thread as the
      * book's AddSocketInfo does: out of descriptors, this socket goes */
-    c->evfd = O->routines ? -1 : ss_sw_create_event();
-    if (!O->routines && c->evfd < 0) {
-        ss_refusing(O->srv, "cannot create an event object (WSACreateEvent) for a new socket, out of descriptors: "
+    c->evfd = ov->routines ? -1 : ss_sw_create_event();
+    if (!ov->routines && c->evfd < 0) {
+        ss_refusing(ov->srv, "cannot create an event object (WSACreateEvent) for a new socket, out of descriptors: "
                             "such sockets are closed");
         free(c);
-        ss_conn_closed(O->srv, fd);
+        ss_conn_closed(ov->srv, fd);
         return;
     }
-    atomic_fetch_add(&I->assigned, 1);
+    atomic_fetch_add(&is->assigned, 1);
     ss_emul_begin();
-    ss_lock_acquire(&I->lock);
-    c->next = I->incoming;
-    I->incoming = c;
-    ss_lock_release(&I->lock);
+    ss_lock_acquire(&is->lock);
+    c->next = is->incoming;
+    is->incoming = c;
+    ss_lock_release(&is->lock);
     ss_emul_end();
-    ss_sw_set_event(I->newsock, fd); /* WSASetEvent: "a new socket is waiting" */
+    ss_sw_set_event(is->newsock, fd); /* WSASetEvent: "a new socket is waiting" */
 }
 
-static void stop_issuers(ov *O)
+static void stop_issuers(overlapped_server *ov)
 {
-    for (int i = 0; i < O->nthreads; i++) {
-        issuer *I = O->threads[i];
+    for (int i = 0; i < ov->nthreads; i++) {
+        issuer *is = ov->threads[i];
         ss_emul_begin();
-        ss_lock_acquire(&I->lock);
-        I->quit = 1;
-        ss_lock_release(&I->lock);
+        ss_lock_acquire(&is->lock);
+        is->quit = 1;
+        ss_lock_release(&is->lock);
         ss_emul_end();
-        ss_sw_set_event(I->newsock, -1);
+        ss_sw_set_event(is->newsock, -1);
     }
-    for (int i = 0; i < O->nthreads; i++) {
-        issuer *I = O->threads[i];
-        pthread_join(I->thread, NULL);
-        for (conn *c = I->incoming, *next; c; c = next) { /* handed over after its loop ended */
+    for (int i = 0; i < ov->nthreads; i++) {
+        issuer *is = ov->threads[i];
+        pthread_join(is->thread, NULL);
+        for (conn *c = is->incoming, *next; c; c = next) { /* handed over after its loop ended */
             next = c->next;
-            discard(I, c);
+            discard(is, c);
         }
-        ss_sw_close_event(I->newsock, -1);
-        free(I->conns);
-        free(I);
+        ss_sw_close_event(is->newsock, -1);
+        free(is->conns);
+        free(is);
     }
 }
 
-static int ov_serve(ss_server *s)
+static int overlapped_serve(ss_server *s)
 {
-    ov O = {.srv = s, .routines = s->opts.completion == SS_COMPLETION_ROUTINES};
+    overlapped_server ov = {.srv = s, .routines = s->opts.completion == SS_COMPLETION_ROUTINES};
     for (int fd; (fd = ss_accept_next(s)) >= 0;)
-        hand_over(&O, fd);
-    stop_issuers(&O);
+        hand_over(&ov, fd);
+    stop_issuers(&ov);
     return 0;
 }
 
@@ -486,5 +486,5 @@ const ss_model ss_model_overlapped = {
                  "socket's eventfd, poll() on <=64; routines: CQEs run after the io_uring_enter wait",
     .summary = "table 11-5 Overlapped: WSARecv/WSASend complete later, in the thread that issued them",
     .available = ss_uring_available,
-    .serve = ov_serve,
+    .serve = overlapped_serve,
 };

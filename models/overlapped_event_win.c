@@ -28,42 +28,42 @@ typedef struct sockinfo {
     ss_wsa_io io;           /* the SOCKETINFO's buffer and counters */
 } sockinfo;
 
-typedef struct ovev {
+typedef struct overlapped_event_server {
     ss_server *srv;
     CRITICAL_SECTION cs;
     int total; /* events in use, event 0 included */
     sockinfo *info[WSA_MAXIMUM_WAIT_EVENTS];
     WSAEVENT events[WSA_MAXIMUM_WAIT_EVENTS];
     _Atomic uint64_t next_op;
-} ovev;
+} overlapped_event_server;
 
-static int start_io(ovev *V, sockinfo *p)
+static int start_io(overlapped_event_server *ov, sockinfo *p)
 {
-    return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&V->next_op, 1) + 1);
+    return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&ov->next_op, 1) + 1);
 }
 
 /* worker side, under V->cs */
-static void remove_socket_info(ovev *V, int i)
+static void remove_socket_info(overlapped_event_server *ov, int i)
 {
-    sockinfo *p = V->info[i];
-    ss_conn_closed(V->srv, p->io.sock);
+    sockinfo *p = ov->info[i];
+    ss_conn_closed(ov->srv, p->io.sock);
     ss_wsa_close_event(p->overlapped.hEvent);
     free(p);
-    V->info[i] = V->info[V->total - 1];
-    V->events[i] = V->events[V->total - 1];
-    V->total--;
+    ov->info[i] = ov->info[ov->total - 1];
+    ov->events[i] = ov->events[ov->total - 1];
+    ov->total--;
 }
 
 static DWORD WINAPI worker_thread(void *arg)
 {
-    ovev *V = arg;
+    overlapped_event_server *ov = arg;
     ss_thread_begin(SS_ROLE_SERVER, "worker");
-    while (!ss_stop_requested(V->srv)) {
-        EnterCriticalSection(&V->cs);
-        int n = V->total;
+    while (!ss_stop_requested(ov->srv)) {
+        EnterCriticalSection(&ov->cs);
+        int n = ov->total;
         WSAEVENT evs[WSA_MAXIMUM_WAIT_EVENTS];
-        memcpy(evs, V->events, (size_t)n * sizeof evs[0]);
-        LeaveCriticalSection(&V->cs);
+        memcpy(evs, ov->events, (size_t)n * sizeof evs[0]);
+        LeaveCriticalSection(&ov->cs);
         DWORD r = ss_wsa_wait_for_multiple_events((DWORD)n, evs, FALSE, WSA_INFINITE, FALSE);
         if (r == WSA_WAIT_FAILED)
             break;
@@ -72,9 +72,9 @@ static DWORD WINAPI worker_thread(void *arg)
             ss_wsa_reset_event(evs[0], -1);
             continue;
         }
-        EnterCriticalSection(&V->cs);
-        sockinfo *ptr = V->info[i];
-        ss_wsa_reset_event(V->events[i], ptr->io.sock);
+        EnterCriticalSection(&ov->cs);
+        sockinfo *ptr = ov->info[i];
+        ss_wsa_reset_event(ov->events[i], ptr->io.sock);
         DWORD cbTransferred = 0, flags = 0;
         BOOL ok = ss_wsa_get_overlapped_result(ptr->io.sock, &ptr->overlapped, &cbTransferred, &flags);
         ss_note_complete(ptr->io.op_id, ptr->io.op_api, ptr->io.sock, ok ? (int64_t)cbTransferred : -1,
@@ -84,17 +84,17 @@ static DWORD WINAPI worker_thread(void *arg)
             if (ptr->io.recvbytes == 0) {
                 ptr->io.recvbytes = (int)cbTransferred;
                 ptr->io.sendbytes = 0;
-                ss_cpu_work(ptr->io.sock, V->srv->opts.cpu_work_us);
+                ss_cpu_work(ptr->io.sock, ov->srv->opts.cpu_work_us);
             } else {
                 ptr->io.sendbytes += (int)cbTransferred;
             }
             if (ptr->io.recvbytes <= ptr->io.sendbytes)
                 ptr->io.recvbytes = 0;
-            drop = start_io(V, ptr) != 0;
+            drop = start_io(ov, ptr) != 0;
         }
         if (drop)
-            remove_socket_info(V, i);
-        LeaveCriticalSection(&V->cs);
+            remove_socket_info(ov, i);
+        LeaveCriticalSection(&ov->cs);
     }
     ss_thread_end();
     return 0;
@@ -102,23 +102,23 @@ static DWORD WINAPI worker_thread(void *arg)
 
 static void on_stop(ss_server *s, void *arg)
 {
-    ovev *V = arg;
+    overlapped_event_server *ov = arg;
     ss_win_wake_accept(s);
-    WSASetEvent(V->events[0]);
+    WSASetEvent(ov->events[0]);
 }
 
-static int ovev_serve(ss_server *s)
+static int overlapped_event_serve(ss_server *s)
 {
-    ovev V = {.srv = s};
-    InitializeCriticalSection(&V.cs);
-    V.events[0] = ss_wsa_create_event();
-    if (V.events[0] == WSA_INVALID_EVENT) {
-        DeleteCriticalSection(&V.cs);
+    overlapped_event_server ov = {.srv = s};
+    InitializeCriticalSection(&ov.cs);
+    ov.events[0] = ss_wsa_create_event();
+    if (ov.events[0] == WSA_INVALID_EVENT) {
+        DeleteCriticalSection(&ov.cs);
         return -1;
     }
-    V.total = 1;
-    ss_win_on_stop(s, on_stop, &V);
-    HANDLE worker = CreateThread(NULL, 0, worker_thread, &V, 0, NULL);
+    ov.total = 1;
+    ss_win_on_stop(s, on_stop, &ov);
+    HANDLE worker = CreateThread(NULL, 0, worker_thread, &ov, 0, NULL);
     int rc = worker ? 0 : -1;
     while (rc == 0 && !ss_stop_requested(s)) {
         int client = ss_win_accept(s);
@@ -129,21 +129,21 @@ static int ovev_serve(ss_server *s)
         }
         sockinfo *p = calloc(1, sizeof *p);
         WSAEVENT ev = p ? ss_wsa_create_event() : WSA_INVALID_EVENT;
-        EnterCriticalSection(&V.cs);
-        int room = V.total < WSA_MAXIMUM_WAIT_EVENTS;
+        EnterCriticalSection(&ov.cs);
+        int room = ov.total < WSA_MAXIMUM_WAIT_EVENTS;
         if (room && ev != WSA_INVALID_EVENT) {
             p->io.sock = client;
             p->overlapped.hEvent = ev;
-            V.info[V.total] = p;
-            V.events[V.total] = ev;
-            V.total++;
-            if (start_io(&V, p) != 0)
-                remove_socket_info(&V, V.total - 1);
-            LeaveCriticalSection(&V.cs);
-            ss_wsa_set_event(V.events[0], client); /* the worker re-reads the array */
+            ov.info[ov.total] = p;
+            ov.events[ov.total] = ev;
+            ov.total++;
+            if (start_io(&ov, p) != 0)
+                remove_socket_info(&ov, ov.total - 1);
+            LeaveCriticalSection(&ov.cs);
+            ss_wsa_set_event(ov.events[0], client); /* the worker re-reads the array */
             continue;
         }
-        LeaveCriticalSection(&V.cs);
+        LeaveCriticalSection(&ov.cs);
         if (!room) {
             uint64_t t = ss_ticks();
             ss_note(SS_API_REFUSED, client, WSA_MAXIMUM_WAIT_EVENTS, -1, 0, SS_API_WSA_WAIT, 0, t, t);
@@ -154,20 +154,20 @@ static int ovev_serve(ss_server *s)
         ss_conn_closed(s, client);
     }
     if (worker) {
-        WSASetEvent(V.events[0]);
+        WSASetEvent(ov.events[0]);
         WaitForSingleObject(worker, INFINITE);
         CloseHandle(worker);
     }
     ss_win_on_stop(s, NULL, NULL);
     /* the worker is gone: cancel and wait for each pending operation */
-    for (int i = 1; i < V.total; i++)
-        CancelIoEx((HANDLE)ss_sock(V.info[i]->io.sock), NULL);
-    for (int i = 1; i < V.total; i++)
-        WaitForSingleObject(V.info[i]->overlapped.hEvent, 2000);
-    while (V.total > 1)
-        remove_socket_info(&V, V.total - 1);
-    ss_wsa_close_event(V.events[0]);
-    DeleteCriticalSection(&V.cs);
+    for (int i = 1; i < ov.total; i++)
+        CancelIoEx((HANDLE)ss_sock(ov.info[i]->io.sock), NULL);
+    for (int i = 1; i < ov.total; i++)
+        WaitForSingleObject(ov.info[i]->overlapped.hEvent, 2000);
+    while (ov.total > 1)
+        remove_socket_info(&ov, ov.total - 1);
+    ss_wsa_close_event(ov.events[0]);
+    DeleteCriticalSection(&ov.cs);
     return rc;
 }
 
@@ -176,5 +176,5 @@ const ss_model ss_model_overlapped_event = {
     .family = SS_FAMILY_ASYNC,
     .mechanism = "overlapped WSARecv/WSASend signalling event objects, WSAWaitForMultipleEvents (64 per wait)",
     .summary = "overlapped I/O with events: one worker waits on every operation's event",
-    .serve = ovev_serve,
+    .serve = overlapped_event_serve,
 };

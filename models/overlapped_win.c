@@ -30,12 +30,12 @@
 
 typedef struct sockinfo {
     WSAOVERLAPPED overlapped; /* first: the routine's WSAOVERLAPPED* is the SOCKETINFO* */
-    struct ovl *owner;
+    struct overlapped_server *owner;
     ss_wsa_io io;           /* the SOCKETINFO's buffer and counters */
     struct sockinfo *prev, *next;
 } sockinfo;
 
-typedef struct ovl {
+typedef struct overlapped_server {
     ss_server *srv;
     HANDLE io_thread;
     int io_index;           /* the I/O thread's index in the trace */
@@ -43,106 +43,106 @@ typedef struct ovl {
     sockinfo *live;         /* touched only by the I/O thread (APCs run there) */
     int nlive;
     uint64_t next_op;
-} ovl;
+} overlapped_server;
 
-static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVERLAPPED ov, DWORD flags);
+static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVERLAPPED lp_overlapped, DWORD flags);
 
-static void close_info(ovl *O, sockinfo *p)
+static void close_info(overlapped_server *ov, sockinfo *p)
 {
-    if (p->prev) p->prev->next = p->next; else O->live = p->next;
+    if (p->prev) p->prev->next = p->next; else ov->live = p->next;
     if (p->next) p->next->prev = p->prev;
-    O->nlive--;
-    ss_conn_closed(O->srv, p->io.sock);
+    ov->nlive--;
+    ss_conn_closed(ov->srv, p->io.sock);
     free(p);
 }
 
-static int start_io(ovl *O, sockinfo *p)
+static int start_io(overlapped_server *ov, sockinfo *p)
 {
-    return ss_wsa_post_next(&p->io, &p->overlapped, completion_routine, ++O->next_op);
+    return ss_wsa_post_next(&p->io, &p->overlapped, completion_routine, ++ov->next_op);
 }
 
-static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVERLAPPED ov, DWORD flags)
+static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVERLAPPED lp_overlapped, DWORD flags)
 {
     (void)flags;
-    sockinfo *ptr = (sockinfo *)ov;
-    ovl *O = ptr->owner;
+    sockinfo *ptr = (sockinfo *)lp_overlapped;
+    overlapped_server *ov = ptr->owner;
     ss_apc_begin();
     ss_note_complete(ptr->io.op_id, ptr->io.op_api, ptr->io.sock, err ? -1 : (int64_t)cbTransferred, (int)err, 0);
-    if (err != 0 || cbTransferred == 0 || O->stop) {
-        close_info(O, ptr);
+    if (err != 0 || cbTransferred == 0 || ov->stop) {
+        close_info(ov, ptr);
         ss_apc_end();
         return;
     }
     if (ptr->io.recvbytes == 0) {
         ptr->io.recvbytes = (int)cbTransferred;
         ptr->io.sendbytes = 0;
-        ss_cpu_work(ptr->io.sock, O->srv->opts.cpu_work_us);
+        ss_cpu_work(ptr->io.sock, ov->srv->opts.cpu_work_us);
     } else {
         ptr->io.sendbytes += (int)cbTransferred;
     }
     if (ptr->io.recvbytes <= ptr->io.sendbytes)
         ptr->io.recvbytes = 0;
-    if (start_io(O, ptr) != 0)
-        close_info(O, ptr);
+    if (start_io(ov, ptr) != 0)
+        close_info(ov, ptr);
     ss_apc_end();
 }
 
 /* runs on the I/O thread: a socket the accept thread handed over */
 typedef struct handoff {
-    ovl *O;
+    overlapped_server *ov;
     int sock;
 } handoff;
 
 static void CALLBACK new_client_apc(ULONG_PTR arg)
 {
     handoff *h = (handoff *)arg;
-    ovl *O = h->O;
+    overlapped_server *ov = h->ov;
     int sock = h->sock;
     free(h);
     ss_apc_begin();
-    sockinfo *p = O->stop ? NULL : calloc(1, sizeof *p);
+    sockinfo *p = ov->stop ? NULL : calloc(1, sizeof *p);
     if (!p) {
-        ss_conn_closed(O->srv, sock);
+        ss_conn_closed(ov->srv, sock);
         ss_apc_end();
         return;
     }
-    p->owner = O;
+    p->owner = ov;
     p->io.sock = sock;
-    p->next = O->live;
-    if (O->live) O->live->prev = p;
-    O->live = p;
-    O->nlive++;
-    if (start_io(O, p) != 0)
-        close_info(O, p);
+    p->next = ov->live;
+    if (ov->live) ov->live->prev = p;
+    ov->live = p;
+    ov->nlive++;
+    if (start_io(ov, p) != 0)
+        close_info(ov, p);
     ss_apc_end();
 }
 
 static void CALLBACK stop_apc(ULONG_PTR arg)
 {
     ss_apc_begin();
-    ((ovl *)arg)->stop = 1;
+    ((overlapped_server *)arg)->stop = 1;
     ss_apc_end();
 }
 
 static DWORD WINAPI accept_thread(void *arg)
 {
-    ovl *O = arg;
+    overlapped_server *ov = arg;
     ss_thread_begin(SS_ROLE_SERVER, "accept");
-    while (!ss_stop_requested(O->srv)) {
-        int client = ss_win_accept(O->srv);
+    while (!ss_stop_requested(ov->srv)) {
+        int client = ss_win_accept(ov->srv);
         if (client < 0) {
-            if (!ss_stop_requested(O->srv) && WSAGetLastError() == WSAEMFILE)
+            if (!ss_stop_requested(ov->srv) && WSAGetLastError() == WSAEMFILE)
                 Sleep(10);
             continue;
         }
         handoff *h = malloc(sizeof *h);
         if (h) {
-            h->O = O;
+            h->ov = ov;
             h->sock = client;
         }
-        if (!h || !ss_queue_user_apc(new_client_apc, O->io_thread, (ULONG_PTR)h, O->io_index)) {
+        if (!h || !ss_queue_user_apc(new_client_apc, ov->io_thread, (ULONG_PTR)h, ov->io_index)) {
             free(h);
-            ss_conn_closed(O->srv, client);
+            ss_conn_closed(ov->srv, client);
         }
     }
     ss_thread_end();
@@ -151,29 +151,29 @@ static DWORD WINAPI accept_thread(void *arg)
 
 static void on_stop(ss_server *s, void *arg)
 {
-    ovl *O = arg;
+    overlapped_server *ov = arg;
     ss_win_wake_accept(s);
-    QueueUserAPC(stop_apc, O->io_thread, (ULONG_PTR)O);
+    QueueUserAPC(stop_apc, ov->io_thread, (ULONG_PTR)ov);
 }
 
-static int ovl_serve(ss_server *s)
+static int overlapped_serve(ss_server *s)
 {
-    ovl O = {.srv = s, .io_index = ss_thread_index()};
-    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &O.io_thread, 0, FALSE,
+    overlapped_server ov = {.srv = s, .io_index = ss_thread_index()};
+    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &ov.io_thread, 0, FALSE,
                          DUPLICATE_SAME_ACCESS)) {
         fprintf(stderr, "overlapped: DuplicateHandle failed (%lu)\n", GetLastError());
         return -1;
     }
-    ss_win_on_stop(s, on_stop, &O);
+    ss_win_on_stop(s, on_stop, &ov);
     if (ss_stop_requested(s)) /* stop came before the wake-up was in place */
-        O.stop = 1;
-    HANDLE acc = CreateThread(NULL, 0, accept_thread, &O, 0, NULL);
+        ov.stop = 1;
+    HANDLE acc = CreateThread(NULL, 0, accept_thread, &ov, 0, NULL);
     int rc = acc ? 0 : -1;
     if (!acc) {
         fprintf(stderr, "overlapped: cannot start the accept thread (%lu)\n", GetLastError());
-        O.stop = 1;
+        ov.stop = 1;
     }
-    while (!O.stop)
+    while (!ov.stop)
         ss_sleep_ex(INFINITE, TRUE); /* completion routines and hand-overs run in here */
     if (acc) {
         /* the accept thread may still hand over a socket: keep taking APCs */
@@ -182,17 +182,17 @@ static int ovl_serve(ss_server *s)
     }
     ss_win_on_stop(s, NULL, NULL);
     /* cancel what is in flight; the routines (aborted) free the sockets */
-    for (int tries = 0; O.live && tries < 500; tries++) {
-        for (sockinfo *p = O.live; p; p = p->next)
+    for (int tries = 0; ov.live && tries < 500; tries++) {
+        for (sockinfo *p = ov.live; p; p = p->next)
             CancelIoEx((HANDLE)ss_sock(p->io.sock), NULL);
         ss_sleep_ex(10, TRUE);
     }
-    while (O.live) { /* cancellation did not finish in time: close, leak the OVERLAPPED */
-        sockinfo *p = O.live;
-        O.live = p->next;
+    while (ov.live) { /* cancellation did not finish in time: close, leak the OVERLAPPED */
+        sockinfo *p = ov.live;
+        ov.live = p->next;
         ss_conn_closed(s, p->io.sock);
     }
-    CloseHandle(O.io_thread);
+    CloseHandle(ov.io_thread);
     return rc;
 }
 
@@ -201,5 +201,5 @@ const ss_model ss_model_overlapped = {
     .family = SS_FAMILY_ASYNC,
     .mechanism = "overlapped WSARecv/WSASend with completion routines, run as APCs in an alertable SleepEx",
     .summary = "overlapped I/O: the issuing thread runs each completion routine in its alertable wait",
-    .serve = ovl_serve,
+    .serve = overlapped_serve,
 };

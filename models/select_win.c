@@ -25,40 +25,40 @@ typedef struct sockinfo {
     char buf[SS_BUFSIZE + 1];
 } sockinfo;
 
-typedef struct sel {
+typedef struct select_server {
     ss_server *srv;
     sockinfo *info[FD_SETSIZE];
     int total, limit;
-} sel;
+} select_server;
 
-static int add_socket_info(sel *S, int sock)
+static int add_socket_info(select_server *sel, int sock)
 {
-    if (S->total >= S->limit - 1) { /* the listening socket holds one slot */
+    if (sel->total >= sel->limit - 1) { /* the listening socket holds one slot */
         uint64_t t = ss_ticks();
-        ss_note(SS_API_REFUSED, sock, (uint64_t)S->limit, -1, 0, SS_API_SELECT, 0, t, t);
+        ss_note(SS_API_REFUSED, sock, (uint64_t)sel->limit, -1, 0, SS_API_SELECT, 0, t, t);
         return -1;
     }
     sockinfo *p = calloc(1, sizeof *p);
     if (!p)
         return -1;
     p->sock = sock;
-    S->info[S->total++] = p;
+    sel->info[sel->total++] = p;
     return 0;
 }
 
-static void remove_socket_info(sel *S, int i)
+static void remove_socket_info(select_server *sel, int i)
 {
-    ss_conn_closed(S->srv, S->info[i]->sock);
-    free(S->info[i]);
-    if (i != S->total - 1)
-        S->info[i] = S->info[S->total - 1];
-    --S->total;
+    ss_conn_closed(sel->srv, sel->info[i]->sock);
+    free(sel->info[i]);
+    if (i != sel->total - 1)
+        sel->info[i] = sel->info[sel->total - 1];
+    --sel->total;
 }
 
 static int select_serve(ss_server *s)
 {
-    sel S = {.srv = s, .limit = s->opts.fd_setsize > 0 && s->opts.fd_setsize < FD_SETSIZE ? s->opts.fd_setsize
-                                                                                         : FD_SETSIZE};
+    int setsize = s->opts.fd_setsize;
+    select_server sel = {.srv = s, .limit = setsize > 0 && setsize < FD_SETSIZE ? setsize : FD_SETSIZE};
     if (ss_set_nonblocking(s->listen_fd, 1) != 0) {
         fprintf(stderr, "select: ioctlsocket(FIONBIO) failed (%d)\n", WSAGetLastError());
         return -1;
@@ -69,11 +69,11 @@ static int select_serve(ss_server *s)
         FD_ZERO(&rset);
         FD_ZERO(&wset);
         FD_SET(ss_sock(s->listen_fd), &rset);
-        for (int i = 0; i < S.total; i++) {
-            if (S.info[i]->recvbytes > S.info[i]->sendbytes)
-                FD_SET(ss_sock(S.info[i]->sock), &wset);
+        for (int i = 0; i < sel.total; i++) {
+            if (sel.info[i]->recvbytes > sel.info[i]->sendbytes)
+                FD_SET(ss_sock(sel.info[i]->sock), &wset);
             else
-                FD_SET(ss_sock(S.info[i]->sock), &rset);
+                FD_SET(ss_sock(sel.info[i]->sock), &rset);
         }
         int retval = ss_select(0, &rset, &wset, NULL, NULL);
         if (retval == SOCKET_ERROR) {
@@ -85,17 +85,17 @@ static int select_serve(ss_server *s)
             break;
         if (FD_ISSET(ss_sock(s->listen_fd), &rset)) {
             int client = ss_win_accept(s);
-            if (client >= 0 && add_socket_info(&S, client) != 0)
+            if (client >= 0 && add_socket_info(&sel, client) != 0)
                 ss_conn_closed(s, client);
         }
-        for (int i = S.total - 1; i >= 0; i--) {
-            sockinfo *p = S.info[i];
+        for (int i = sel.total - 1; i >= 0; i--) {
+            sockinfo *p = sel.info[i];
             if (FD_ISSET(ss_sock(p->sock), &rset)) {
                 int r = (int)ss_recv(p->sock, p->buf, SS_BUFSIZE, 0);
                 if (r == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK)
                     continue;
                 if (r == SOCKET_ERROR || r == 0) {
-                    remove_socket_info(&S, i);
+                    remove_socket_info(&sel, i);
                     continue;
                 }
                 ss_cpu_work(p->sock, s->opts.cpu_work_us);
@@ -107,7 +107,7 @@ static int select_serve(ss_server *s)
                 if (r == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK)
                     continue;
                 if (r == SOCKET_ERROR) {
-                    remove_socket_info(&S, i);
+                    remove_socket_info(&sel, i);
                     continue;
                 }
                 p->sendbytes += r;
@@ -116,8 +116,8 @@ static int select_serve(ss_server *s)
             }
         }
     }
-    while (S.total > 0)
-        remove_socket_info(&S, S.total - 1);
+    while (sel.total > 0)
+        remove_socket_info(&sel, sel.total - 1);
     return rc;
 }
 
