@@ -38,15 +38,15 @@ static int fail(int code, const char *fmt, const char *msg)
 
 /* --- model options shared by serve and run ------------------------------- */
 /* OPT_FD_SETSIZE..OPT_UI_COST are the [server] keys of the scenario table */
-enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_COMPLETION,
-       OPT_UI_RATE, OPT_UI_COST, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_KEY = 2000 };
+enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_UI_RATE,
+       OPT_UI_COST, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_KEY = 2000 };
 
 #define MODEL_LONGOPTS                                                                               \
     {"fd-setsize", required_argument, 0, OPT_FD_SETSIZE}, {"edge-triggered", no_argument, 0, OPT_ET}, \
     {"sqpoll", no_argument, 0, OPT_SQPOLL}, {"workers", required_argument, 0, OPT_WORKERS},           \
     {"cpu-us", required_argument, 0, OPT_CPU_US}, {"rcvbuf", required_argument, 0, OPT_RCVBUF},       \
-    {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"completion", required_argument, 0, OPT_COMPLETION},  \
-    {"ui-rate", required_argument, 0, OPT_UI_RATE}, {"ui-cost-us", required_argument, 0, OPT_UI_COST},   \
+    {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"ui-rate", required_argument, 0, OPT_UI_RATE},     \
+    {"ui-cost-us", required_argument, 0, OPT_UI_COST},                                               \
     {"no-wait-detect", no_argument, 0, OPT_NO_WAIT}, {"help", no_argument, 0, 'h'}
 
 /* The model options' help comes from the scenario key table: one truth. */
@@ -722,7 +722,7 @@ static const char *default_lang(void)
 static int explain_names_error(const char *what)
 {
     size_t n;
-    const char *const *names = ss_explain_names(&n);
+    const char *const *names = ss_model_all_names(&n);
     char list[400] = "";
     for (size_t i = 0, used = 0; i < n && used < sizeof list; i++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
@@ -754,7 +754,7 @@ static int cmd_explain(int argc, char **argv)
     const char *model = argv[optind];
     if (strcmp(model, "all") == 0) {
         size_t n;
-        const char *const *names = ss_explain_names(&n);
+        const char *const *names = ss_model_all_names(&n);
         for (size_t i = 0; i < n; i++) {
             if (i)
                 fputc('\n', stdout);

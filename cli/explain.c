@@ -205,31 +205,45 @@ static const entry entries[] = {
          {"한 번에 기다릴 수 있는 이벤트 객체가 최대 64개(WSA_MAXIMUM_WAIT_EVENTS)이므로 소켓 64개마다 스레드가 "
           "하나씩 필요하다.",
           "여전히 동기 입출력이므로 알림을 받은 뒤 recv()/send()를 호출해야 한다."}}}},
-{"overlapped", "WSARecv()/WSASend() + WSAOVERLAPPED.hEvent | lpCompletionRoutine", "yyyp", 0, {
- [EN] = {"Overlapped model", "textbook table 11-5 and section 04 (not in section 05's comparison); our text",
+{"overlapped", "WSARecv()/WSASend() + lpCompletionRoutine + SleepEx()", "yyyp", 0, {
+ [EN] = {"Overlapped model, completion routines", "textbook table 11-5 and section 04 (not in section 05's comparison); our text",
          "WSARecv()/WSASend() with a WSAOVERLAPPED structure start the operation and return at once; it "
-         "completes later (asynchronous, overlapped I/O), and the thread that issued it handles the completion. "
-         "Either the event object in the structure's hEvent is signalled on completion (the thread waits with "
-         "WSAWaitForMultipleEvents(), at most 64 events, then calls WSAGetOverlappedResult()), or a completion "
-         "routine is passed as lpCompletionRoutine and runs in the issuing thread while that thread is in an "
-         "alertable wait.",
+         "completes later (asynchronous, overlapped I/O), and the thread that issued it handles the completion: "
+         "a completion routine passed as lpCompletionRoutine runs in the issuing thread while that thread is in an "
+         "alertable wait (SleepEx()). The other way to learn of a completion, an event object, is the model "
+         "overlapped-event.",
          {"Asynchronous I/O: the application's buffer is handed to the operating system with the call, so CPU "
           "work and I/O overlap, with fewer calls than the synchronous models."},
-         {"With events, one wait covers at most 64 events, as with WSAEventSelect.",
-          "With completion routines, only the issuing thread can handle a completion, and only while it is in "
-          "an alertable wait, so the work cannot be spread over a pool of threads."}},
- [KO] = {"Overlapped 모델", "교재 표 11-5, 04절 (05절 비교에는 없음), 교재에 없는 설명",
+         {"Only the issuing thread can handle a completion, and only while it is in an alertable wait, so the "
+          "work cannot be spread over a pool of threads."}},
+ [KO] = {"Overlapped 모델, 완료 루틴", "교재 표 11-5, 04절 (05절 비교에는 없음), 교재에 없는 설명",
+         "WSAOVERLAPPED 구조체와 함께 WSARecv()/WSASend() 함수를 호출하면 입출력을 시작하고 곧바로 리턴하며, 입출력은 "
+         "나중에 완료된다(비동기 입출력, 중첩 입출력). 완료는 입출력을 요청한 스레드가 처리한다. lpCompletionRoutine "
+         "인수로 완료 루틴을 지정하면, 입출력을 요청한 스레드가 alertable wait 상태(SleepEx())일 때 그 스레드에서 완료 "
+         "루틴이 실행된다. 완료를 이벤트 객체로 알리는 방식은 overlapped-event 모델이다.",
+         {"비동기 입출력이므로 호출할 때 응용 프로그램의 버퍼를 운영체제에 넘겨주어 CPU 명령 수행과 입출력 작업을 "
+          "병행할 수 있고, 동기 입출력 모델보다 호출 횟수가 적다."},
+         {"입출력을 요청한 스레드만, 그것도 alertable wait 상태일 때만 완료를 처리할 수 있으므로 작업을 여러 스레드에 "
+          "나눌 수 없다."}}}},
+{"overlapped-event", "WSARecv()/WSASend() + WSAOVERLAPPED.hEvent + WSAWaitForMultipleEvents()", "yyyp", 0, {
+ [EN] = {"Overlapped model, event objects", "textbook table 11-5 and section 04 (not in section 05's comparison); our text",
+         "WSARecv()/WSASend() with a WSAOVERLAPPED structure start the operation and return at once; it "
+         "completes later (asynchronous, overlapped I/O), and the thread that issued it handles the completion: "
+         "the event object in the structure's hEvent is signalled on completion, and the thread waits with "
+         "WSAWaitForMultipleEvents(), at most 64 events, then calls WSAGetOverlappedResult(). The other way to "
+         "learn of a completion, a completion routine, is the model overlapped.",
+         {"Asynchronous I/O: the application's buffer is handed to the operating system with the call, so CPU "
+          "work and I/O overlap, with fewer calls than the synchronous models."},
+         {"One wait covers at most 64 events, as with WSAEventSelect."}},
+ [KO] = {"Overlapped 모델, 이벤트 객체", "교재 표 11-5, 04절 (05절 비교에는 없음), 교재에 없는 설명",
          "WSAOVERLAPPED 구조체와 함께 WSARecv()/WSASend() 함수를 호출하면 입출력을 시작하고 곧바로 리턴하며, 입출력은 "
          "나중에 완료된다(비동기 입출력, 중첩 입출력). 완료는 입출력을 요청한 스레드가 처리한다. 입출력 작업을 "
          "완료하면 hEvent가 가리키는 이벤트 객체가 신호 상태가 되고, 스레드는 WSAWaitForMultipleEvents() 함수로 최대 "
-         "64개의 이벤트를 기다린 뒤 WSAGetOverlappedResult() 함수로 결과를 확인한다. 또는 lpCompletionRoutine 인수로 "
-         "완료 루틴을 지정하면, 입출력을 요청한 스레드가 alertable wait 상태일 때 그 스레드에서 완료 루틴이 "
-         "실행된다.",
+         "64개의 이벤트를 기다린 뒤 WSAGetOverlappedResult() 함수로 결과를 확인한다. 완료 루틴으로 알리는 방식은 "
+         "overlapped 모델이다.",
          {"비동기 입출력이므로 호출할 때 응용 프로그램의 버퍼를 운영체제에 넘겨주어 CPU 명령 수행과 입출력 작업을 "
           "병행할 수 있고, 동기 입출력 모델보다 호출 횟수가 적다."},
-         {"이벤트 방식은 WSAEventSelect 모델처럼 한 번에 최대 64개의 이벤트만 기다릴 수 있다.",
-          "완료 루틴 방식은 입출력을 요청한 스레드만, 그것도 alertable wait 상태일 때만 완료를 처리할 수 있으므로 "
-          "작업을 여러 스레드에 나눌 수 없다."}}}},
+         {"WSAEventSelect 모델처럼 한 번에 최대 64개의 이벤트만 기다릴 수 있다."}}}},
 {"iocp", "CreateIoCompletionPort() + WSARecv()/WSASend() + GetQueuedCompletionStatus()", "yyyy", 0, {
  [EN] = {"Completion Port model", "textbook section 04 and 05 (CompletionPortTCPServer)",
          "CreateIoCompletionPort() creates an I/O completion port and associates each socket with it (the "
@@ -439,16 +453,24 @@ static const extra extras[] = {
 {"overlapped",
  {"Windows 95 and later (client versions), Windows NT 3.51 and later (server versions)",
   "윈도우 95 이상(클라이언트 버전), 윈도우 NT 3.51 이상(서버 버전)"},
- {"Linux has no overlapped sockets: an io_uring per issuing thread carries each WSARecv()/WSASend(). With "
-  "events, each operation is linked to a write to the socket's eventfd and the thread waits with poll() on at "
-  "most 64 (WSAWaitForMultipleEvents()); with completion routines, the completions run after the thread's "
-  "io_uring_enter() wait (the alertable wait). The io_uring calls that carry the operations are emulation: "
-  "sockscope stats and the comparison table report them apart, never as the model's.",
+ {"Linux has no overlapped sockets: an io_uring per issuing thread carries each WSARecv()/WSASend(), and the "
+  "completion routines run after the thread's io_uring_enter() wait (the alertable wait). The io_uring calls "
+  "that carry the operations are emulation: sockscope stats and the comparison table report them apart, never "
+  "as the model's.",
   "리눅스에는 중첩 소켓이 없으므로 입출력을 요청하는 스레드마다 io_uring 하나가 WSARecv()/WSASend()를 "
-  "실어 나른다. 이벤트 방식에서는 작업마다 소켓의 eventfd에 쓰는 작업이 연결되고 스레드가 최대 64개에 대해 "
-  "poll()로 기다리며(WSAWaitForMultipleEvents()), 완료 루틴 방식에서는 스레드의 io_uring_enter() 대기(alertable "
-  "wait) 뒤에 완료 루틴이 실행된다. 작업을 실어 나르는 io_uring 호출은 에뮬레이션이며 sockscope stats와 비교 "
-  "표에 모델과 따로 표시된다."}, {{{NULL, {NULL}}}}},
+  "실어 나르고, 스레드의 io_uring_enter() 대기(alertable wait) 뒤에 완료 루틴이 실행된다. 작업을 실어 나르는 "
+  "io_uring 호출은 에뮬레이션이며 sockscope stats와 비교 표에 모델과 따로 표시된다."}, {{{NULL, {NULL}}}}},
+{"overlapped-event",
+ {"Windows 95 and later (client versions), Windows NT 3.51 and later (server versions)",
+  "윈도우 95 이상(클라이언트 버전), 윈도우 NT 3.51 이상(서버 버전)"},
+ {"Linux has no overlapped sockets: an io_uring per issuing thread carries each WSARecv()/WSASend(); each "
+  "operation is linked to a write to the socket's eventfd and the thread waits with poll() on at most 64 "
+  "(WSAWaitForMultipleEvents()). The io_uring calls that carry the operations are emulation: sockscope stats "
+  "and the comparison table report them apart, never as the model's.",
+  "리눅스에는 중첩 소켓이 없으므로 입출력을 요청하는 스레드마다 io_uring 하나가 WSARecv()/WSASend()를 "
+  "실어 나른다. 작업마다 소켓의 eventfd에 쓰는 작업이 연결되고 스레드가 최대 64개에 대해 poll()로 "
+  "기다린다(WSAWaitForMultipleEvents()). 작업을 실어 나르는 io_uring 호출은 에뮬레이션이며 sockscope stats와 "
+  "비교 표에 모델과 따로 표시된다."}, {{{NULL, {NULL}}}}},
 {"iocp",
  {"Windows NT 3.5 and later (not Windows 95/98/Me)", "윈도우 NT 3.5 이상(윈도우 95/98/Me 제외)"},
  {"Linux has no completion port: io_uring carries each WSARecv()/WSASend(), a port thread takes each "
@@ -472,15 +494,6 @@ static const extra *find_extra(const char *model)
 }
 
 #define NENTRIES (sizeof entries / sizeof entries[0])
-
-const char *const *ss_explain_names(size_t *n)
-{
-    static const char *names[NENTRIES];
-    for (size_t i = 0; i < NENTRIES; i++)
-        names[i] = entries[i].model;
-    *n = NENTRIES;
-    return names;
-}
 
 static const entry *find(const char *model)
 {

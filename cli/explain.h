@@ -10,11 +10,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Every model name of the design table, in its order. */
-const char *const *ss_explain_names(size_t *n);
 /* Writes the explanation of `model` in lang "ko" or "en", wrapped to
- * `width` display columns (Hangul counts two). Returns 0, or -1 when the
- * model or the language is unknown. */
+ * `width` display columns (Hangul counts two). Every model of the registry
+ * (ss_model_all_names) has one. Returns 0, or -1 when the model or the
+ * language is unknown. */
 int ss_explain(FILE *f, const char *model, const char *lang, int width);
 
 #endif

@@ -28,12 +28,10 @@ typedef struct ss_model_opts {
     int workers;         /* completion workers (0 = model default) */
     unsigned cpu_work_us;/* simulated computation per request */
     int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF, set on the listening socket (0 = default) */
-    int completion;      /* overlapped: SS_COMPLETION_EVENTS or SS_COMPLETION_ROUTINES */
     int ui_rate;         /* async-select: ordinary UI messages per second sharing the queue */
     unsigned ui_cost_us; /* async-select: handling time of one UI message (0 = SS_UI_COST_US) */
 } ss_model_opts;
 
-enum { SS_COMPLETION_EVENTS = 0, SS_COMPLETION_ROUTINES = 1 };
 #define SS_UI_COST_US 300
 
 /* Out of descriptors: when accept fails with EMFILE/ENFILE the listening
@@ -72,11 +70,13 @@ typedef struct ss_model {
     int (*serve)(ss_server *s); /* 0 on a clean stop, -1 on a fatal error (message on stderr) */
 } ss_model;
 
-/* registry.c */
-const ss_model *const *ss_models(size_t *count);
-const ss_model *ss_model_find(const char *name);
+/* registry.c: the one list of models */
+const ss_model *const *ss_models(size_t *count);          /* the models built here, in the list's order */
+const char *const *ss_model_all_names(size_t *count);     /* every model sockscope knows, built here or not */
+int ss_model_known(const char *name);                     /* one of those */
+const ss_model *ss_model_find(const char *name);          /* a model built here, or NULL */
 int ss_model_available(const ss_model *m, char *why, size_t n);
-void ss_model_names(char *out, size_t n); /* "a, b, c" for error messages */
+void ss_model_names(char *out, size_t n); /* "a, b, c" (built here) for error messages */
 
 /* shared helpers for models (models/common.c) */
 int  ss_stop_requested(const ss_server *s);

@@ -1,11 +1,12 @@
-/* overlapped — the textbook's Overlapped model (table 11-5): WSARecv and
- * WSASend return at once, the operation completes later, and the thread
- * that issued it also handles its completion. As in the book's examples
- * the main (serve) thread accepts with a blocking accept and hands each
- * socket to an issuing thread through a "new socket" event. Two variants
- * (--completion):
+/* overlapped, overlapped-event — the textbook's Overlapped model (table
+ * 11-5): WSARecv and WSASend return at once, the operation completes later,
+ * and the thread that issued it also handles its completion. As in the
+ * book's examples the main (serve) thread accepts with a blocking accept
+ * and hands each socket to an issuing thread through a "new socket" event.
+ * The book's two ways of learning that an operation completed are two
+ * models, as on Windows (overlapped_win.c, overlapped_event_win.c):
  *
- * events (default): every socket has an event object (OVERLAPPED.hEvent,
+ * overlapped-event: every socket has an event object (OVERLAPPED.hEvent,
  *   an eventfd). Each operation is a recv/send SQE hard-linked to a write
  *   of 1 to that eventfd, so the kernel signals the event when the
  *   operation is over. The thread waits on its events with
@@ -13,7 +14,7 @@
  *   new-socket event, so 63 sockets per thread; more sockets start another
  *   thread), resets each signalled event (WSAResetEvent) and takes the
  *   operation's result (WSAGetOverlappedResult).
- * routines: each operation names a completion routine. The thread sits in
+ * overlapped: each operation names a completion routine. The thread sits in
  *   an alertable wait (SleepEx); each completion runs its routine in that
  *   thread, which posts the next WSARecv/WSASend. One thread serves every
  *   socket, as in the book.
@@ -470,21 +471,34 @@ static void stop_issuers(overlapped_server *ov)
     }
 }
 
-static int overlapped_serve(ss_server *s)
+static int serve(ss_server *s, int routines)
 {
-    overlapped_server ov = {.srv = s, .routines = s->opts.completion == SS_COMPLETION_ROUTINES};
+    overlapped_server ov = {.srv = s, .routines = routines};
     for (int fd; (fd = ss_accept_next(s)) >= 0;)
         hand_over(&ov, fd);
     stop_issuers(&ov);
     return 0;
 }
 
+static int overlapped_serve(ss_server *s) { return serve(s, 1); }
+static int overlapped_event_serve(ss_server *s) { return serve(s, 0); }
+
 const ss_model ss_model_overlapped = {
     .name = "overlapped",
     .family = SS_FAMILY_ASYNC,
-    .mechanism = "Linux stand-in: an io_uring per issuing thread; events: each SQE hard-linked to a write to the "
-                 "socket's eventfd, poll() on <=64; routines: CQEs run after the io_uring_enter wait",
-    .summary = "table 11-5 Overlapped: WSARecv/WSASend complete later, in the thread that issued them",
+    .mechanism = "Linux stand-in: an io_uring per issuing thread; completion routines run from its CQEs after the "
+                 "io_uring_enter wait (SleepEx)",
+    .summary = "overlapped I/O: the issuing thread runs each completion routine in its alertable wait",
     .available = ss_uring_available,
     .serve = overlapped_serve,
+};
+
+const ss_model ss_model_overlapped_event = {
+    .name = "overlapped-event",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "Linux stand-in: an io_uring per issuing thread; each SQE hard-linked to a write to the socket's "
+                 "eventfd, poll() on <=64",
+    .summary = "overlapped I/O with events: the issuing thread waits on its operations' events",
+    .available = ss_uring_available,
+    .serve = overlapped_event_serve,
 };

@@ -202,6 +202,15 @@ static const mech MECHS[] = {
                       "리눅스 대역: 소켓마다 이벤트 객체로 eventfd 하나, epoll 알림 스레드(윈속 커널 쪽의 에뮬레이션)가 "
                       "신호 상태로 만든다. 대기 스레드는 eventfd를 64개(WSA_MAXIMUM_WAIT_EVENTS)까지 poll(2)하고, 소켓 "
                       "63개마다 스레드가 하나 더 생긴다"}},
+    {"overlapped", {"Linux stand-in: an io_uring per issuing thread; completion routines run from its CQEs after the "
+                    "io_uring_enter wait (SleepEx)",
+                    "리눅스 대역: 요청 스레드마다 io_uring 하나. io_uring_enter 대기(SleepEx)가 끝난 뒤 CQE마다 완료 "
+                    "루틴을 실행한다"}},
+    {"overlapped-event", {"Linux stand-in: an io_uring per issuing thread; each SQE hard-linked to a write to the "
+                          "socket's eventfd, poll() on <=64",
+                          "리눅스 대역: 요청 스레드마다 io_uring 하나. SQE마다 소켓 eventfd 쓰기를 하드 링크로 잇고 "
+                          "64개까지 poll()"}},
+    /* traces recorded when overlapped was one Linux model of both ways (--completion) */
     {"overlapped", {"Linux stand-in: an io_uring per issuing thread; events: each SQE hard-linked to a write to the "
                     "socket's eventfd, poll() on <=64; routines: CQEs run after the io_uring_enter wait",
                     "리눅스 대역: 요청 스레드마다 io_uring 하나. 이벤트 방식: SQE마다 소켓 eventfd 쓰기를 하드 링크로 "

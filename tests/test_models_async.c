@@ -14,17 +14,17 @@
 
 typedef struct variant {
     const char *model;
-    int completion, sqpoll;
+    int sqpoll;
 } variant;
 
-static const variant ov_events = {"overlapped", SS_COMPLETION_EVENTS, 0};
-static const variant ov_routines = {"overlapped", SS_COMPLETION_ROUTINES, 0};
-static const variant iocp = {"iocp", 0, 0};
-static const variant uring = {"io_uring", 0, 0};
+static const variant ov_events = {"overlapped-event", 0};
+static const variant ov_routines = {"overlapped", 0};
+static const variant iocp = {"iocp", 0};
+static const variant uring = {"io_uring", 0};
 
 static ss_model_opts opts_of(const variant *v)
 {
-    ss_model_opts mo = {.completion = v->completion, .sqpoll = v->sqpoll};
+    ss_model_opts mo = {.sqpoll = v->sqpoll};
     return mo;
 }
 
@@ -294,7 +294,7 @@ static void overlapped_issuer_completes(void **state)
         assert_true(strncmp(ops.names[o->sub_thread], "issuer ", 7) == 0);
         io_ops += o->api == SS_API_RECV || o->api == SS_API_SEND;
     }
-    if (v->completion == SS_COMPLETION_ROUTINES)
+    if (v == &ov_routines)
         assert_int_equal(ops.routines, io_ops);
     else
         assert_true(ops.signals >= io_ops); /* one per operation, plus the new-socket event */
@@ -317,12 +317,12 @@ static void sqpoll_fewer_transitions(void **state)
 {
     (void)state;
     ss_workload_opts w = tu_workload(2, 300, 512);
-    ss_model_opts plain = {0}, sq = {.sqpoll = 1}, routines = {.completion = SS_COMPLETION_ROUTINES};
+    ss_model_opts plain = {0}, sq = {.sqpoll = 1};
     double p = transitions_per_request(&uring, &plain, &w);
     double s = transitions_per_request(&uring, &sq, &w);
     double i = transitions_per_request(&iocp, &plain, &w);
     double oe = transitions_per_request(&ov_events, &plain, &w);
-    double orr = transitions_per_request(&ov_routines, &routines, &w);
+    double orr = transitions_per_request(&ov_routines, &plain, &w);
     print_message("transitions/request: io_uring %.3f, io_uring --sqpoll %.3f, iocp %.3f, "
                   "overlapped events %.3f, overlapped routines %.3f\n", p, s, i, oe, orr);
     assert_true(p > 0);

@@ -53,7 +53,6 @@ static const char every_key[] =
     "workers = 4\n"
     "rcvbuf = 4096\n"
     "sndbuf = 4096\n"
-    "completion = routines\n"
     "ui_rate = 250\n"
     "ui_cost_us = 2000\n"
     "[network]\n"
@@ -120,7 +119,6 @@ static void every_key_reaches_its_field(void **state)
     assert_int_equal(sc.mo.sndbuf, 4096);
     assert_int_equal(sc.mo.ui_rate, 250);
     assert_int_equal(sc.mo.ui_cost_us, 2000);
-    assert_int_equal(sc.mo.completion, SS_COMPLETION_ROUTINES);
     assert_true(w->link.latency_ms == 25 && w->link.jitter_ms == 5);
     assert_true(w->link.bandwidth_bps == 10e6);
     assert_int_equal(w->link.threads, 3);
@@ -227,7 +225,7 @@ static const bad_case bad[] = {
     {"[network]\nlatency_ms = 10001\n", "t.ini:2: [network] latency_ms expects a number from 0 to 10000"},
     {"[server]\nfd_setsize = 1\n", "t.ini:2: [server] fd_setsize expects a whole number from 2 to 1024"},
     {"[server]\nedge_triggered = 2\n", "t.ini:2: [server] edge_triggered expects true or false"},
-    {"[server]\ncompletion = callbacks\n", "t.ini:2: [server] completion expects events or routines, got 'callbacks'"},
+    {"[clients]\nscale = half\n", "t.ini:2: [clients] scale expects all, messages or none, got 'half'"},
     {"[special]\nreset_after = 0\n", "t.ini:2: [special] reset_after expects a whole number from 1"},
     {"[clients]\ncount = 3\n[special]\nslow = 2\nreset = 2\n",
      "t.ini:5: [special] slow + nonreading + reset + halfclose = 4, but there are only 3 clients"},

@@ -25,9 +25,9 @@ static const standin_case CASES[] = {
      {SS_API_WSA_CREATE_EVENT, SS_API_WSA_EVENT_SELECT, SS_API_WSA_WAIT, SS_API_WSA_ENUM_EVENTS,
       SS_API_WSA_CLOSE_EVENT}, 1},
     {"async-select", {0}, {SS_API_WSA_ASYNC_SELECT, SS_API_GET_MESSAGE}, 1},
-    {"overlapped", {.completion = SS_COMPLETION_EVENTS},
+    {"overlapped-event", {0},
      {SS_API_WSA_WAIT, SS_API_WSA_RESET_EVENT, SS_API_WSA_GET_OVERLAPPED, SS_API_OP_SUBMIT, SS_API_EVENT_SIGNAL}, 0},
-    {"overlapped", {.completion = SS_COMPLETION_ROUTINES}, {SS_API_SLEEP_EX, SS_API_OP_SUBMIT}, 0},
+    {"overlapped", {0}, {SS_API_SLEEP_EX, SS_API_OP_SUBMIT}, 0},
 };
 
 /* Linux calls that only a stand-in's machinery makes: never the model's. */

@@ -39,7 +39,6 @@ typedef struct keydef {
 } keydef;
 
 static const char *const client_modes[] = {"auto", "threads", "events", NULL}; /* ss_client_mode */
-static const char *const completions[] = {"events", "routines", NULL};        /* SS_COMPLETION_* */
 static const char *const scale_modes[] = {"all", "messages", "none", NULL};      /* SS_SCALE_* */
 
 #define SC(f) B_SCEN, offsetof(ss_scenario, f), sizeof(((ss_scenario *)0)->f)
@@ -110,8 +109,6 @@ static const keydef keys[] = {
     {{"server", "rcvbuf", "rcvbuf", "BYTES", "SO_RCVBUF of accepted sockets"}, K_INT, MO(rcvbuf), 1, 64 << 20, NULL},
     {{"server", "sndbuf", "sndbuf", "BYTES", "SO_SNDBUF of accepted sockets (tiny = partial sends)"}, K_INT,
      MO(sndbuf), 1, 64 << 20, NULL},
-    {{"server", "completion", "completion", "events|routines", "overlapped: completions by event or by routine"},
-     K_ENUM, MO(completion), 0, 0, completions},
     {{"server", "ui_rate", "ui-rate", "N", "async-select: N ordinary UI messages per second share the queue"}, K_INT,
      MO(ui_rate), 0, 100000, NULL},
     {{"server", "ui_cost_us", "ui-cost-us", "US", "async-select: handling time of one UI message (default 300)"},
@@ -129,18 +126,8 @@ _Static_assert(NKEYS <= SS_SCEN_MAX_KEYS, "raise SS_SCEN_MAX_KEYS");
 
 static const char *const sections[] = {"scenario", "clients", "special", "server", "network"};
 
-static const char *const design_models[] = {"blocking-iterative", "blocking-threads", "nonblocking", "select",
-                                            "poll", "epoll", "async-select", "event-select", "overlapped",
-                                            "iocp", "io_uring"};
-
 size_t ss_scenario_nkeys(void) { return NKEYS; }
 const ss_scen_key *ss_scenario_key(size_t i) { return i < NKEYS ? &keys[i].pub : NULL; }
-
-const char *const *ss_design_models(size_t *count)
-{
-    *count = sizeof design_models / sizeof design_models[0];
-    return design_models;
-}
 
 void ss_scenario_defaults(ss_scenario *sc)
 {
@@ -222,14 +209,6 @@ static int set_text(char *dst, size_t cap, const char *v, int append, const char
     return 0;
 }
 
-static int is_design_model(const char *name)
-{
-    for (size_t i = 0; i < sizeof design_models / sizeof design_models[0]; i++)
-        if (strcmp(design_models[i], name) == 0)
-            return 1;
-    return 0;
-}
-
 static int set_models(ss_scenario *sc, const char *v, int append, const char *label, char *err, size_t n)
 {
     char buf[512];
@@ -238,10 +217,12 @@ static int set_models(ss_scenario *sc, const char *v, int append, const char *la
         sc->nmodels = 0;
     for (char *save, *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
         int all = strcmp(tok, "all") == 0;
-        if (!all && !is_design_model(tok)) {
+        if (!all && !ss_model_known(tok)) {
             char names[300] = "all";
-            for (size_t i = 0; i < sizeof design_models / sizeof design_models[0]; i++)
-                snprintf(names + strlen(names), sizeof names - strlen(names), ", %s", design_models[i]);
+            size_t count;
+            const char *const *known = ss_model_all_names(&count);
+            for (size_t i = 0; i < count; i++)
+                snprintf(names + strlen(names), sizeof names - strlen(names), ", %s", known[i]);
             snprintf(err, n, "%s: unknown model '%s'; models: %s", label, tok, names);
             return -1;
         }

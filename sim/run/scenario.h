@@ -87,8 +87,4 @@ void ss_scenario_print_flags(FILE *f, const char *section);
  * commands that take model options without a scenario (serve). */
 int ss_model_opt_set(ss_model_opts *mo, const char *flag, const char *value, char *err, size_t n);
 
-/* Every model name the design knows (DESIGN.md), built here yet or not:
- * a scenario may name a model another build has; `run` skips it here. */
-const char *const *ss_design_models(size_t *count);
-
 #endif

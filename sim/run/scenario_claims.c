@@ -178,12 +178,7 @@ static int xfail(xp *x, const char *fmt, const char *a, const char *b)
 
 static int known_model(const ss_scenario *sc, const char *name, char *why, size_t n)
 {
-    size_t count;
-    const char *const *models = ss_design_models(&count);
-    int design = 0;
-    for (size_t i = 0; i < count; i++)
-        design |= strcmp(models[i], name) == 0;
-    if (!design) {
+    if (!ss_model_known(name)) {
         snprintf(why, n, "unknown model '%s'", name);
         return 0;
     }

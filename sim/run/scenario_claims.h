@@ -31,8 +31,8 @@ typedef struct ss_claim_result {
 } ss_claim_result;
 
 /* Checks a check or a placeholder's text when the file is read: syntax,
- * model names (of the design and, unless `all`, of the scenario's list)
- * and figure names. Returns 0, or -1 with the reason in err. */
+ * model names (every model the registry knows and, unless `all`, of the
+ * scenario's list) and figure names. Returns 0, or -1 with the reason in err. */
 int ss_claim_check_syntax(const ss_scenario *sc, const char *text, int comparison, char *err, size_t n);
 /* Checks every placeholder in text ("{...}", "{{" for a brace). */
 int ss_claim_check_placeholders(const ss_scenario *sc, const char *text, char *err, size_t n);
