@@ -1,36 +1,13 @@
 /* async-select: WSAAsyncSelect with an SDL2 event queue as the message
- * queue (models/async_select.c) — the echo rules, the re-enabling rule,
- * the deferred FD_READ the procedure re-posts, messages that are posted
- * and dispatched in order, and UI messages that make socket messages wait. */
+ * queue (models/async_select.c) — the re-enabling rule, the deferred
+ * FD_READ the procedure re-posts, messages that are posted and dispatched
+ * in order, and UI messages that make socket messages wait. (The echo
+ * rules: the matrix, test_echo.c.) */
 #include <stdlib.h>
 #include <string.h>
 
 #include "echocheck.h"
 #include "sim/probe/probe.h"
-
-static void as_echo(void **state)
-{
-    (void)state;
-    ec_many_clients("async-select", NULL, 24, 10, 700);
-}
-
-static void as_partial_sends(void **state)
-{
-    (void)state;
-    ec_partial_sends("async-select", NULL);
-}
-
-static void as_reset(void **state)
-{
-    (void)state;
-    ec_reset_midmessage("async-select", NULL, 1);
-}
-
-static void as_half_close(void **state)
-{
-    (void)state;
-    ec_half_close("async-select", NULL);
-}
 
 /* --- messages in a trace ------------------------------------------------------ */
 typedef struct msgs {
@@ -197,10 +174,6 @@ static void as_ui_messages_delay_socket_messages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(as_echo),
-        cmocka_unit_test(as_partial_sends),
-        cmocka_unit_test(as_reset),
-        cmocka_unit_test(as_half_close),
         cmocka_unit_test(as_reenabling_rule),
         cmocka_unit_test(as_deferred_read_is_reposted),
         cmocka_unit_test(as_ui_messages_delay_socket_messages),
