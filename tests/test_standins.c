@@ -1,5 +1,5 @@
 /* Honest stand-ins: on a real run of each Windows model on Linux, every
- * recorded call has its role (DESIGN.md). The model's threads make the
+ * recorded call has its role (docs/architecture.md). The model's threads make the
  * Windows calls, named as Windows names them, and no Linux machinery;
  * the machinery is emulation, on emulation threads or flagged; the counts
  * of Windows calls are those the Windows program makes; and the lecture

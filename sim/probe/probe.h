@@ -54,7 +54,7 @@ int     ss_epoll_wait(int ep, struct epoll_event *evs, int max, int timeout_ms);
 void ss_note(int api, int sock, uint64_t arg, int64_t ret, uint64_t id, uint32_t aux,
              int flags, uint64_t t0, uint64_t t1);
 
-/* --- honest stand-ins (DESIGN.md) ------------------------------------------
+/* --- honest stand-ins (docs/architecture.md) -------------------------------
  * On Linux, async-select, event-select, overlapped and iocp play Windows
  * calls with machinery of their own. A Windows call the model makes is
  * bracketed by ss_standin_begin/end: every event the thread records in

@@ -145,8 +145,8 @@ static void platform_init(void)
             *c = (char)(*c - 'A' + 'a');
 }
 
-/* The models whose mechanism only Windows has (DESIGN.md, "Honest
- * stand-ins"): here a notifier thread, eventfds, io_uring and a port
+/* The models whose mechanism only Windows has (docs/architecture.md,
+ * "Honest stand-ins"): here a notifier thread, eventfds, io_uring and a port
  * thread play the Windows kernel's part. */
 static int windows_only(const ss_model *m)
 {

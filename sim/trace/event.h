@@ -71,7 +71,7 @@ enum {
     SS_EV_ASYNC   = 1 << 3, /* part of an asynchronous operation (submit or completion) */
     SS_EV_FAILED  = 1 << 4, /* ret < 0 / the request failed verification */
     SS_EV_WAIT_MISSED = 1 << 5, /* verification mode only: the lazy wait rule disagreed */
-    /* Honest stand-ins (DESIGN.md): on Linux a few Windows models are played
+    /* Honest stand-ins (docs/architecture.md): on Linux a few Windows models are played
      * by machinery that Windows keeps in its kernel. Every event has a role: */
     SS_EV_EMUL    = 1 << 6, /* a real call (or note) of that machinery: a notifier or port
                                thread, a futex under a user-space queue, an io_uring_enter
