@@ -23,11 +23,11 @@
 #include "sim/report/stats.h"
 
 #include "models/model.h"
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_int.h"
-#include "sim/trace/recorder.h"
 #include "sim/run/runner.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/recorder.h"
 #include "sim/trace/switchcount.h"
 
 #define BATCH 1000

@@ -10,18 +10,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/model.h"
 #include "cli/explain.h"
-#include "sim/report/export.h"
+#include "cli/stopsig.h"
+#include "models/model.h"
+#include "sim/base/util.h"
 #include "sim/load/net.h"
-#include "sim/trace/recorder.h"
+#include "sim/report/export.h"
+#include "sim/report/stats.h"
 #include "sim/run/runner.h"
 #include "sim/run/scenario.h"
 #include "sim/run/scenario_claims.h"
 #include "sim/run/server.h"
-#include "sim/report/stats.h"
-#include "cli/stopsig.h"
-#include "sim/base/util.h"
+#include "sim/trace/recorder.h"
 #ifdef SS_HAVE_VIEWER
 #include "render/viewer.h" /* plain C entry points: SDL stays in render/backend_sdl.c */
 #endif
@@ -38,6 +38,7 @@ static int fail(int code, const char *fmt, const char *msg)
 
 /* --- model options shared by serve and run ------------------------------- */
 /* OPT_FD_SETSIZE..OPT_UI_COST are the [server] keys of the scenario table */
+/* clang-format off */
 enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_UI_RATE,
        OPT_UI_COST, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_KEY = 2000 };
 
@@ -48,6 +49,7 @@ enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_R
     {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"ui-rate", required_argument, 0, OPT_UI_RATE},     \
     {"ui-cost-us", required_argument, 0, OPT_UI_COST},                                               \
     {"no-wait-detect", no_argument, 0, OPT_NO_WAIT}, {"help", no_argument, 0, 'h'}
+/* clang-format on */
 
 /* The model options' help comes from the scenario key table: one truth. */
 static void print_model_help(FILE *f)

@@ -32,6 +32,7 @@ typedef struct labels {
     const char *table11_1[4];
 } labels;
 
+/* clang-format off */
 static const labels L[NLANG] = {
     [EN] = {"Source", "Windows API", "Windows versions (table 11-5)", "On this machine",
             "On Linux, a stand-in", "not in this build",
@@ -58,7 +59,9 @@ static const labels L[NLANG] = {
              "recv(): 소켓 수신 버퍼에 도착한 데이터가 1바이트 이상 있어서 이를 응용 프로그램이 제공한 버퍼에 "
              "복사했을 때 (TCP 소켓)"}},
 };
+/* clang-format on */
 
+/* clang-format off */
 static const entry entries[] = {
 {"blocking-iterative", "accept(), recv(), send()", "nynn", 1, {
  [EN] = {"Blocking sockets, iterative server", "textbook table 11-3",
@@ -282,7 +285,7 @@ static const entry entries[] = {
          {"리눅스 전용이고(5.1 이상, 커널마다 기능이 다름) 사용법이 복잡하다.",
           "SQPOLL은 폴링에 CPU 코어 하나를 쓰며, io_uring을 꺼 둔 시스템도 있다(io_uring_disabled)."}}}},
 };
-
+/* clang-format on */
 
 /* --- the chapter's tables, at the model they belong to ---------------------
  * Table 11-5 (Windows versions), 11-6 (socket sets, the non-blocking
@@ -323,6 +326,7 @@ typedef struct extra {
      {"FD_ACCEPT: accept()", "FD_READ: recv(), recvfrom()", "FD_WRITE: send(), sendto()", "FD_CLOSE: 없음",     \
       "FD_CONNECT: 없음", "FD_OOB: recv(), recvfrom()"}}
 
+/* clang-format off */
 static const extra extras[] = {
 {"nonblocking", {NULL}, {NULL}, {
  [EN] = {{"The textbook's program and this one",
@@ -482,6 +486,7 @@ static const extra extras[] = {
   "(GetQueuedCompletionStatus()). 포트 스레드와 그 io_uring 호출, futex를 통한 전달은 에뮬레이션이며 sockscope "
   "stats와 비교 표에 모델과 따로 표시된다."}, {{{NULL, {NULL}}}}},
 };
+/* clang-format on */
 
 #define NEXTRAS (sizeof extras / sizeof extras[0])
 

@@ -9,7 +9,7 @@
 /* Call before starting other threads. */
 void ss_stopsig_init(void);
 /* Waits up to ms; 1 when a stop was asked for. */
-int  ss_stopsig_wait(int ms);
+int ss_stopsig_wait(int ms);
 /* For commands that take no stop requests (export): if SIGINT or SIGTERM
  * (Ctrl-C, a closing console) ends the process, remove `path` (a half-written
  * output) first, then end as the signal would have. NULL forgets the path.

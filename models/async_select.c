@@ -48,10 +48,10 @@
 
 #include "models/model.h"
 #include "models/netevent.h"
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/thread.h"
 #include "sim/probe/sync.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 #define GETMESSAGE_SLICE_MS 100 /* the procedure re-checks stop this often when idle */
 

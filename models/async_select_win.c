@@ -33,9 +33,9 @@
 
 #include "models/model.h"
 #include "models/model_win.h"
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/thread.h"
 
 #define WM_SOCKET (WM_USER + 1)

@@ -5,8 +5,8 @@
 #include <time.h>
 
 #include "models/model.h"
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/thread.h"
 
 int ss_stop_requested(const ss_server *s) { return atomic_load(&s->stopping); }

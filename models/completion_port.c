@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
 
 #define INITIAL_CAP 64
 

@@ -48,8 +48,12 @@ static void set_interest(epoll_server *ep, conn *c, int out)
 
 static void drop(epoll_server *ep, conn *c)
 {
-    if (c->prev) c->prev->next = c->next; else ep->live = c->next;
-    if (c->next) c->next->prev = c->prev;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        ep->live = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
     ss_conn_closed(ep->srv, c->fd); /* close removes it from the epoll set */
     free(c);
 }
@@ -118,7 +122,8 @@ static void accept_all(epoll_server *ep)
         }
         c->fd = fd;
         c->next = ep->live;
-        if (ep->live) ep->live->prev = c;
+        if (ep->live)
+            ep->live->prev = c;
         ep->live = c;
         ss_set_nonblocking(fd, 1);
         struct epoll_event ev = {.events = ep->et ? EPOLLIN | EPOLLOUT | EPOLLET : EPOLLIN, .data.ptr = c};

@@ -37,10 +37,10 @@
 #include "models/model.h"
 #include "models/netevent.h"
 #include "models/standin.h"
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/thread.h"
 #include "sim/probe/sync.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 #define WAIT_MAX 64                /* WSA_MAXIMUM_WAIT_EVENTS */
 #define PER_WAITER (WAIT_MAX - 1)  /* slot 0 of each wait: the control event */
@@ -259,7 +259,7 @@ static void accept_one(event_select_server *es, waiter *self)
     esock *s = new_esock(fd);
     if (!s) {
         ss_refusing(es->srv, "cannot create an event object (WSACreateEvent) for a new client, out of descriptors: "
-                            "such clients are closed");
+                             "such clients are closed");
         ss_conn_closed(es->srv, fd);
         return;
     }

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/probe/probe.h"
 #include "models/uring_echo.h"
+#include "sim/probe/probe.h"
 #include "sim/probe/uring.h"
 
 #define RING_ENTRIES 4096
@@ -94,8 +94,12 @@ static void resume_accept(io_uring_server *ur)
 
 static void drop(io_uring_server *ur, conn *c)
 {
-    if (c->prev) c->prev->next = c->next; else ur->live = c->next;
-    if (c->next) c->next->prev = c->prev;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        ur->live = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
     ss_conn_closed(ur->srv, c->fd);
     free(c);
     resume_accept(ur); /* a descriptor is free */
@@ -113,7 +117,8 @@ static void on_accept(io_uring_server *ur, int res)
         } else {
             c->fd = res;
             c->next = ur->live;
-            if (ur->live) ur->live->prev = c;
+            if (ur->live)
+                ur->live->prev = c;
             ur->live = c;
             if (ss_stop_requested(ur->srv)) /* accepted while stopping: let its recv end at once */
                 ss_shutdown(c->fd, SHUT_RDWR);

@@ -32,11 +32,11 @@
 
 #include "models/completion_port.h"
 #include "models/model.h"
-#include "sim/probe/probe.h"
 #include "models/uring_echo.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/sync.h"
 #include "sim/probe/uring.h"
 #include "sim/trace/thread.h"
-#include "sim/probe/sync.h"
 
 #define RING_ENTRIES 4096
 #define GQCS_TIMEOUT_MS 500   /* workers look up from the port this often */
@@ -116,8 +116,12 @@ static int post_io(iocp_server *cp, conn *c, int api)
 static void drop(iocp_server *cp, conn *c)
 {
     ss_lock_acquire(&cp->live_lock); /* leave the list before close: stop may shut us down */
-    if (c->prev) c->prev->next = c->next; else cp->live = c->next;
-    if (c->next) c->next->prev = c->prev;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        cp->live = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
     ss_lock_release(&cp->live_lock);
     ss_conn_closed(cp->srv, c->fd);
     free(c);
@@ -150,7 +154,8 @@ static void associate(iocp_server *cp, int fd)
     ss_standin_begin(&s);
     ss_lock_acquire(&cp->live_lock);
     c->next = cp->live;
-    if (cp->live) cp->live->prev = c;
+    if (cp->live)
+        cp->live->prev = c;
     cp->live = c;
     ss_lock_release(&cp->live_lock);
     uint64_t op = atomic_fetch_add(&cp->next_op, 1) + 1;

@@ -45,8 +45,12 @@ typedef struct iocp_server {
 static void unlink_info(iocp_server *cp, sockinfo *p)
 {
     EnterCriticalSection(&cp->lock);
-    if (p->prev) p->prev->next = p->next; else cp->live = p->next;
-    if (p->next) p->next->prev = p->prev;
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        cp->live = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
     cp->nlive--;
     LeaveCriticalSection(&cp->lock);
 }
@@ -149,8 +153,8 @@ static int iocp_serve(ss_server *s)
                 Sleep(10);
             continue;
         }
-        HANDLE hResult = ss_create_io_completion_port((HANDLE)ss_sock(client), cp.hcp, (ULONG_PTR)ss_sock(client), 0,
-                                                      client);
+        HANDLE hResult =
+            ss_create_io_completion_port((HANDLE)ss_sock(client), cp.hcp, (ULONG_PTR)ss_sock(client), 0, client);
         sockinfo *ptr = hResult ? calloc(1, sizeof *ptr) : NULL;
         if (!ptr) {
             ss_conn_closed(s, client);
@@ -159,7 +163,8 @@ static int iocp_serve(ss_server *s)
         ptr->io.sock = client;
         EnterCriticalSection(&cp.lock);
         ptr->next = cp.live;
-        if (cp.live) cp.live->prev = ptr;
+        if (cp.live)
+            cp.live->prev = ptr;
         cp.live = ptr;
         cp.nlive++;
         LeaveCriticalSection(&cp.lock);

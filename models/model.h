@@ -71,10 +71,10 @@ typedef struct ss_model {
 } ss_model;
 
 /* registry.c: the one list of models */
-const ss_model *const *ss_models(size_t *count);          /* the models built here, in the list's order */
-const char *const *ss_model_all_names(size_t *count);     /* every model sockscope knows, built here or not */
-int ss_model_known(const char *name);                     /* one of those */
-const ss_model *ss_model_find(const char *name);          /* a model built here, or NULL */
+const ss_model *const *ss_models(size_t *count);      /* the models built here, in the list's order */
+const char *const *ss_model_all_names(size_t *count); /* every model sockscope knows, built here or not */
+int ss_model_known(const char *name);                 /* one of those */
+const ss_model *ss_model_find(const char *name);      /* a model built here, or NULL */
 int ss_model_available(const ss_model *m, char *why, size_t n);
 void ss_model_names(char *out, size_t n); /* "a, b, c" (built here) for error messages */
 

@@ -30,7 +30,7 @@ void ss_win_wake_accept(ss_server *s);
 int ss_win_accept(ss_server *s);
 
 /* --- the server's side (sim/run/server_win.c) -------------------------------- */
-int  ss_win_stop_init(ss_server *s);    /* before serve(): 0, or -1 when out of memory */
+int ss_win_stop_init(ss_server *s);     /* before serve(): 0, or -1 when out of memory */
 void ss_win_stop_request(ss_server *s); /* once `stopping` is set: the registered wake-up, else the default */
 void ss_win_stop_free(ss_server *s);    /* after serve() has returned */
 

@@ -37,12 +37,12 @@
 
 #include "models/model.h"
 #include "models/standin.h"
-#include "sim/trace/clock.h"
-#include "sim/probe/probe.h"
 #include "models/uring_echo.h"
-#include "sim/probe/uring.h"
-#include "sim/trace/thread.h"
+#include "sim/probe/probe.h"
 #include "sim/probe/sync.h"
+#include "sim/probe/uring.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 #define MAX_WAIT 64          /* WSA_MAXIMUM_WAIT_EVENTS */
 #define MAX_THREADS 64
@@ -395,7 +395,7 @@ static issuer *start_issuer(overlapped_server *ov)
     ss_emul_end();
     if (rc < 0 || pthread_create(&is->thread, NULL, issuer_main, is) != 0) {
         ss_refusing(ov->srv, "cannot set up an issuing thread's event object and ring (out of descriptors?): "
-                            "new sockets are closed");
+                             "new sockets are closed");
         if (rc >= 0)
             io_uring_queue_exit(&is->ring);
         if (is->newsock >= 0)
@@ -432,7 +432,7 @@ static void hand_over(overlapped_server *ov, int fd)
     c->evfd = ov->routines ? -1 : ss_sw_create_event();
     if (!ov->routines && c->evfd < 0) {
         ss_refusing(ov->srv, "cannot create an event object (WSACreateEvent) for a new socket, out of descriptors: "
-                            "such sockets are closed");
+                             "such sockets are closed");
         free(c);
         ss_conn_closed(ov->srv, fd);
         return;

@@ -18,9 +18,9 @@
 #include "models/model.h"
 #include "models/model_win.h"
 #include "models/wsaio_win.h"
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/thread.h"
 
 typedef struct sockinfo {

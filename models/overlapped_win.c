@@ -49,8 +49,12 @@ static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVE
 
 static void close_info(overlapped_server *ov, sockinfo *p)
 {
-    if (p->prev) p->prev->next = p->next; else ov->live = p->next;
-    if (p->next) p->next->prev = p->prev;
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        ov->live = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
     ov->nlive--;
     ss_conn_closed(ov->srv, p->io.sock);
     free(p);
@@ -109,7 +113,8 @@ static void CALLBACK new_client_apc(ULONG_PTR arg)
     p->owner = ov;
     p->io.sock = sock;
     p->next = ov->live;
-    if (ov->live) ov->live->prev = p;
+    if (ov->live)
+        ov->live->prev = p;
     ov->live = p;
     ov->nlive++;
     if (start_io(ov, p) != 0)

@@ -40,9 +40,9 @@
 #define URING(m) NULL
 #endif
 
-extern const ss_model ss_model_blocking_iterative, ss_model_blocking_threads, ss_model_nonblocking,
-    ss_model_select, ss_model_poll, ss_model_epoll, ss_model_async_select, ss_model_event_select,
-    ss_model_overlapped, ss_model_overlapped_event, ss_model_iocp, ss_model_io_uring;
+extern const ss_model ss_model_blocking_iterative, ss_model_blocking_threads, ss_model_nonblocking, ss_model_select,
+    ss_model_poll, ss_model_epoll, ss_model_async_select, ss_model_event_select, ss_model_overlapped,
+    ss_model_overlapped_event, ss_model_iocp, ss_model_io_uring;
 
 #if !defined(_WIN32) && defined(__linux__) && !defined(SS_HAVE_SDL2)
 /* Built without SDL2: async-select is listed, and says why it cannot run. */

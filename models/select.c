@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
 
 typedef struct select_server {
     ss_server *srv;

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "render/assets.h"
+#include "sim/report/stats.h"
 #include "sim/run/scenario.h"
 #include "sim/run/scenario_claims.h"
-#include "sim/report/stats.h"
 
 int vw_run_scenario(const vw_run *r, char *name, size_t n)
 {

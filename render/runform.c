@@ -9,8 +9,8 @@
 #include "models/model.h"
 #include "render/assets.h"
 #include "render/ui_text.h"
-#include "sim/trace/recorder.h"
 #include "sim/run/runner.h"
+#include "sim/trace/recorder.h"
 
 static const long field_min[VW_NFIELDS] = {1, 1, 1, 0, 0, 0};
 static const long field_max[VW_NFIELDS] = {1000, 100000, 1 << 20, 1000, 100000, 1000};

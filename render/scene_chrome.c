@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "render/caption.h"
-#include "render/ui_text.h"
 #include "render/scene_chrome.h"
 #include "render/scene_kit.h"
+#include "render/ui_text.h"
 
 /* the widest of the fonts (largest first) in which s fits room; -1: none */
 static int font_for(vw_sc *c, const char *s, int room, const vw_font *fonts, int n)

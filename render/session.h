@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/trace/event.h"
 #include "sim/base/util.h"
+#include "sim/trace/event.h"
 
 /* One event in a lane: 24 bytes (a trace event is 56). Durations above
  * 2^31 ns (~2.1 s) are kept in microseconds, flagged by the top bit. */
@@ -179,7 +179,7 @@ static inline int vw_ev_watched(const vw_ev *e) { return e->sock <= -2 ? -2 - e-
  * that did it here (0: none, it stayed in user space; -1: not a stand-in). */
 const char *vw_ev_name(const vw_ev *e);
 int      vw_ev_impl(const vw_run *r, const vw_ev *e);
-int      vw_ev_is_call(const vw_ev *e);       /* counted as a socket call (sim/report/stats.h) */
+int vw_ev_is_call(const vw_ev *e); /* counted as a socket call (sim/report/stats.h) */
 
 /* first index i with ev[i].t0 >= t (n if none) */
 size_t vw_lane_lower(const vw_lane *l, uint64_t t);

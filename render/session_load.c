@@ -12,8 +12,8 @@
 #include "render/session.h"
 #include "render/sortutil.h"
 #include "sim/base/hist.h"
-#include "sim/trace/reader.h"
 #include "sim/base/util.h"
+#include "sim/trace/reader.h"
 
 #define LAT_SNAPS 2048
 

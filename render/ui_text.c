@@ -152,6 +152,7 @@ typedef struct mech {
     text2 t;
 } mech;
 
+/* clang-format off */
 static const mech MECHS[] = {
     {"blocking-iterative", {"blocking accept/recv/send on one thread, one client at a time (others wait in the listen backlog)",
                             "스레드 하나에서 블로킹 accept/recv/send, 한 번에 클라이언트 하나(나머지는 listen 백로그에서 기다린다)"}},
@@ -245,6 +246,7 @@ static const mech MECHS[] = {
     {"iocp", {"CreateIoCompletionPort + overlapped WSARecv/WSASend, GetQueuedCompletionStatus in 2 x CPU workers",
               "CreateIoCompletionPort + Overlapped WSARecv/WSASend, CPU 수 x 2개의 작업자 스레드에서 GetQueuedCompletionStatus"}},
 };
+/* clang-format on */
 
 const char *vw_mechanism(const char *model, const char *recorded, vw_lang lang)
 {

@@ -39,8 +39,8 @@ static void count_pressure(void *ud, uint32_t run, uint32_t thread, const ss_eve
 {
     (void)run;
     (void)thread;
-    if (ev->api == SS_API_SEND && ((ev->ret >= 0 && (uint64_t)ev->ret < ev->arg) || ev->err == SS_E_WOULDBLOCK ||
-                                   (ev->flags & SS_EV_WAITED)))
+    if (ev->api == SS_API_SEND &&
+        ((ev->ret >= 0 && (uint64_t)ev->ret < ev->arg) || ev->err == SS_E_WOULDBLOCK || (ev->flags & SS_EV_WAITED)))
         (*(uint64_t *)ud)++;
 }
 

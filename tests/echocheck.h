@@ -66,7 +66,7 @@ long ec_reenable_violations(const char *trace, int api, long *reads);
  * rule that applies, named "rule/model" or "rule/model[variant]". */
 typedef struct ec_row {
     const ss_model *model;
-    const char *variant;   /* NULL: the defaults */
+    const char *variant; /* NULL: the defaults */
     ss_model_opts opts;
 } ec_row;
 

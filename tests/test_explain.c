@@ -106,6 +106,7 @@ typedef struct phrases {
     const char *en[8], *ko[8];
 } phrases;
 
+/* clang-format off */
 static const phrases chapter[] = {
     {"select",
      {"table 11-5", "Windows NT and later", "table 11-6", "connect() on a non-blocking socket has succeeded",
@@ -142,6 +143,7 @@ static const phrases chapter[] = {
       "표 11-2의 방식으로 모든 클라이언트를 처리하도록", "라운드 로빈"}},
     {"io_uring", {"beyond the book"}, {"교재 밖"}},
 };
+/* clang-format on */
 
 static void the_chapter_tables_in_both_languages(void **state)
 {
@@ -204,6 +206,7 @@ static void wraps_korean_by_columns(void **state)
 
 int main(void)
 {
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_model_both_languages),
         cmocka_unit_test(covers_every_model),
@@ -213,5 +216,6 @@ int main(void)
         cmocka_unit_test(refuses_unknown),
         cmocka_unit_test(wraps_korean_by_columns),
     };
+    /* clang-format on */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "sim/report/export.h"
-#include "sim/trace/recorder.h"
 #include "sim/run/runner.h"
+#include "sim/trace/recorder.h"
 #include "testutil.h"
 
 static const char *trace_path;

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "render/session.h"
-#include "sim/trace/codec.h"
-#include "sim/report/stats.h"
-#include "sim/trace/reader.h"
 #include "sim/base/util.h"
+#include "sim/report/stats.h"
+#include "sim/trace/codec.h"
+#include "sim/trace/reader.h"
 #include "testutil.h"
 
 /* --- building traces --------------------------------------------------------- */

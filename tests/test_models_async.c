@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opscan.h"
 #include "sim/run/server.h"
 #include "sim/trace/reader.h"
-#include "opscan.h"
 #include "testutil.h"
 
 typedef struct variant {

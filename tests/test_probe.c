@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 
 #include "sim/probe/probe.h"
+#include "sim/run/server.h"
 #include "sim/trace/recorder.h"
 #include "sim/trace/recorder_int.h"
-#include "sim/run/server.h"
 #include "testutil.h"
 
 #define MESSAGES 25

@@ -11,6 +11,7 @@
 #include "sim/run/scenario_claims.h"
 #include "testutil.h"
 
+/* clang-format off */
 static const char every_key[] =
     "; every key, none at its default\n"
     "[scenario]\n"
@@ -73,6 +74,7 @@ static int parse(ss_scenario *sc, const char *text, char *err)
 {
     return ss_scenario_parse(sc, text, strlen(text), "t.ini", err, 600);
 }
+/* clang-format on */
 
 static void every_key_reaches_its_field(void **state)
 {
@@ -183,6 +185,7 @@ typedef struct bad_case {
     const char *text, *expect; /* expect: "t.ini:LINE: ..." prefix and a distinctive part */
 } bad_case;
 
+/* clang-format off */
 static const bad_case bad[] = {
     {"[clients]\ncount = 5\nwhat = 1\n", "t.ini:3: [clients] what: unknown key; keys of [clients]: count"},
     {"[client]\ncount = 5\n", "t.ini:2: [client] count: unknown section [client]"},
@@ -261,6 +264,7 @@ static const bad_case bad[] = {
     {"[scenario]\ncaption_ko = 닫는 } 괄호\n", "t.ini:2: [scenario] caption_ko: a '}' closes nothing"},
     {"[claim x]\ncheck = cpus > 1\nen =\n", "t.ini:3: [claim x] en needs a value"},
 };
+/* clang-format on */
 
 /* "CLAIM" in a case stands for the four sentences a claim needs */
 static void expand_claim(const char *text, char *out, size_t n)

@@ -19,6 +19,7 @@ typedef struct standin_case {
     int emul_threads;     /* threads that exist only for the stand-in */
 } standin_case;
 
+/* clang-format off */
 static const standin_case CASES[] = {
     {"iocp", {0}, {SS_API_IOCP_CREATE, SS_API_IOCP_GET, SS_API_IOCP_POST, SS_API_OP_SUBMIT}, 1},
     {"event-select", {0},
@@ -29,6 +30,7 @@ static const standin_case CASES[] = {
      {SS_API_WSA_WAIT, SS_API_WSA_RESET_EVENT, SS_API_WSA_GET_OVERLAPPED, SS_API_OP_SUBMIT, SS_API_EVENT_SIGNAL}, 0},
     {"overlapped", {0}, {SS_API_SLEEP_EX, SS_API_OP_SUBMIT}, 0},
 };
+/* clang-format on */
 
 /* Linux calls that only a stand-in's machinery makes: never the model's. */
 static int linux_machinery(int api)

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
 #include "sim/report/stats.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/reader.h"
+#include "sim/trace/recorder.h"
 #include "testutil.h"
 
 #define THREADS 4

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/load/synth.h"
 #include "render/app.h"
 #include "render/session_save.h"
+#include "sim/load/synth.h"
 #include "testutil.h"
 
 static const char *make_trace(void)

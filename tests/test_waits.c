@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "sim/probe/probe.h"
-#include "sim/trace/recorder.h"
 #include "sim/run/runner.h"
+#include "sim/trace/recorder.h"
 #include "sim/trace/switchcount.h"
 #include "testutil.h"
 

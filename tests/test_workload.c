@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/base/util.h"
 #include "sim/load/net.h"
 #include "sim/run/runner.h"
-#include "sim/base/util.h"
 #include "testutil.h"
 
 #define MAX_T 64

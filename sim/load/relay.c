@@ -31,11 +31,11 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "sim/trace/clock.h"
+#include "sim/base/rng.h"
 #include "sim/load/net.h"
 #include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/thread.h"
-#include "sim/base/rng.h"
 
 #define MAX_EVENTS 128
 #define READ_MAX 16384

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/probe/probe.h"
 #include "sim/trace/clock.h"
 #include "sim/trace/event.h"
-#include "sim/probe/probe.h"
 #include "sim/trace/recorder.h"
 
 typedef struct gen {

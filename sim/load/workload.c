@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/trace/clock.h"
-#include "sim/probe/probe.h"
-#include "sim/trace/thread.h"
 #include "sim/base/rng.h"
 #include "sim/load/workload_int.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 #define WL_EOF (-2) /* the peer closed the connection */
 

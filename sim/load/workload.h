@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "sim/base/hist.h"
-#include "sim/trace/recorder.h"
 #include "sim/load/relay.h"
+#include "sim/trace/recorder.h"
 
 #define SS_EVENT_CLIENTS_AUTO 256 /* client_mode auto: threads up to this many clients */
 #define SS_SIZE_LIST_MAX 16

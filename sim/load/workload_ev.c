@@ -16,10 +16,10 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
-#include "sim/trace/clock.h"
-#include "sim/probe/probe.h"
-#include "sim/trace/thread.h"
 #include "sim/load/workload_int.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 #define MAX_CONNECTING 128 /* connects in flight per thread: keeps the listen backlog from overflowing */
 #define SCAN_MS 250        /* how often stalled connections are looked for */

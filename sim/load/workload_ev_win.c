@@ -12,5 +12,9 @@ wl_evgroup *wl_ev_start(wl *sh, int first, int nthreads, char *err, size_t n)
     return NULL;
 }
 
-int wl_ev_busy(wl_evgroup *g) { (void)g; return 0; }
+int wl_ev_busy(wl_evgroup *g)
+{
+    (void)g;
+    return 0;
+}
 void wl_ev_join(wl_evgroup *g) { (void)g; }

@@ -2,9 +2,9 @@
  * probed call into an event, pseudo events, simulated CPU work. Whether a
  * call really waited is the platform's question (ss_probe_waited: probe.c
  * on POSIX, probe_win.c on Windows). */
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_int.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/recorder_int.h"
 #include "sim/trace/thread.h"
 

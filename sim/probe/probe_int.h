@@ -20,8 +20,8 @@ typedef struct ss_probe {
  * call's exit still holds at the next call's entry when every probed call
  * and every gap since was shorter than the wait floor. */
 typedef struct ss_wait_chain {
-    uint64_t last_exit;  /* ticks at the end of the last probed call */
-    int valid;           /* a reading is held and was true at last_exit */
+    uint64_t last_exit; /* ticks at the end of the last probed call */
+    int valid;          /* a reading is held and was true at last_exit */
 } ss_wait_chain;
 
 static inline int ss_chain_holds(const ss_wait_chain *c, uint64_t t0, uint64_t floor_ticks)
@@ -58,8 +58,8 @@ static inline int ss_wait_flags(int lazy, int exact, int verify)
 void ss_probe_enter(ss_probe *p, int may_block);
 /* SS_EV_WAITED (and in verification mode SS_EV_WAIT_MISSED) or 0: did the
  * call that began at p->t0 and ended at t1 really sleep? Per platform. */
-int  ss_probe_waited(ss_probe *p, uint64_t t1);
-void ss_probe_exit(ss_probe *p, int api, int sock, uint64_t arg, int64_t ret, int err,
-                   int flags, uint64_t id, uint32_t aux);
+int ss_probe_waited(ss_probe *p, uint64_t t1);
+void ss_probe_exit(ss_probe *p, int api, int sock, uint64_t arg, int64_t ret, int err, int flags, uint64_t id,
+                   uint32_t aux);
 
 #endif

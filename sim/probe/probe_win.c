@@ -16,9 +16,9 @@
  * wake in under SS_WAIT_FLOOR_NS). Where the thread cycle counter does not
  * advance (Wine implements QueryThreadCycleTime as a stub) the verdict is
  * unknown: no call is marked waited, and every run says so in a note. */
+#include "sim/probe/probe_win.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_int.h"
-#include "sim/probe/probe_win.h"
 
 #include <errno.h>
 #include <stdatomic.h>

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/trace/clock.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_int.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/recorder_int.h"
 
 int ss_uring_available(char *why, size_t n)

@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 /* ss_model.available for models built on io_uring: can a ring be set up here? */
 int  ss_uring_available(char *why, size_t n);
 int  ss_uring_init(struct io_uring *ring, unsigned entries, int sqpoll);

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sim/trace/reader.h"
 #include "sim/base/util.h"
+#include "sim/trace/reader.h"
 
 /* Chrome Trace Event JSON, as Perfetto and chrome://tracing load it. */
 int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen);

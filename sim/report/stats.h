@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include "sim/base/hist.h"
-#include "sim/trace/reader.h"
 #include "sim/base/util.h"
+#include "sim/trace/reader.h"
 
 typedef struct ss_side {
     uint64_t calls[SS_API_COUNT];   /* recorded events by API */

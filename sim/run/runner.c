@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/trace/clock.h"
+#include "sim/base/util.h"
 #include "sim/load/net.h"
-#include "sim/trace/recorder.h"
 #include "sim/load/relay.h"
 #include "sim/run/server.h"
-#include "sim/base/util.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/recorder.h"
 
 #define MAX_PARAMS 28
 
@@ -69,8 +69,8 @@ static void describe(params *p, const ss_model *m, const ss_model_opts *mo, cons
         snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
     if (mo->ui_rate)
         snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate, mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
-    param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "",
-          workers, ui, setsize);
+    param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "", workers,
+          ui, setsize);
     if (strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
         param(p, "fd_setsize", "%d", mo->fd_setsize > 0 && mo->fd_setsize < FD_SETSIZE ? mo->fd_setsize : FD_SETSIZE);
     static const char *const connect[] = {"all", "stagger", "churn"};

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sim/run/scenario_claims.h"
 #include "sim/base/util.h"
+#include "sim/run/scenario_claims.h"
 
 #define MAX_FILE (1 << 20)
 
@@ -38,7 +38,7 @@ typedef struct keydef {
     const char *const *names; /* K_ENUM: the values, stored as their index */
 } keydef;
 
-static const char *const client_modes[] = {"auto", "threads", "events", NULL}; /* ss_client_mode */
+static const char *const client_modes[] = {"auto", "threads", "events", NULL};   /* ss_client_mode */
 static const char *const scale_modes[] = {"all", "messages", "none", NULL};      /* SS_SCALE_* */
 
 #define SC(f) B_SCEN, offsetof(ss_scenario, f), sizeof(((ss_scenario *)0)->f)
@@ -48,6 +48,7 @@ static const char *const scale_modes[] = {"all", "messages", "none", NULL};     
 #define MO(f) B_MO, offsetof(ss_model_opts, f), 0
 #define NONE B_WORK, 0, 0
 
+/* clang-format off */
 static const keydef keys[] = {
     {{"scenario", "name", NULL, "TEXT", "short name, recorded with each run"}, K_STR, SC(name), 0, 0, NULL},
     {{"scenario", "caption_ko", NULL, "TEXT", "what the comparison shows, in Korean (indented lines continue it)"},
@@ -121,6 +122,7 @@ static const keydef keys[] = {
      K_BANDWIDTH, LK(bandwidth_bps), 8000, 1e11, NULL},
     {{"network", "relay_threads", "relay-threads", "N", "relay threads (default 2)"}, K_INT, LK(threads), 1, 16, NULL},
 };
+/* clang-format on */
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= SS_SCEN_MAX_KEYS, "raise SS_SCEN_MAX_KEYS");
 

@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sim/run/scenario.h"
 #include "sim/report/stats.h"
+#include "sim/run/scenario.h"
 
 typedef enum ss_verdict { SS_CLAIM_HOLDS, SS_CLAIM_FAILS, SS_CLAIM_UNMEASURED } ss_verdict;
 

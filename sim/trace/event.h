@@ -10,6 +10,7 @@
 
 /* The APIs a probe can record. The numeric values are part of the trace file
  * format (docs/trace-format.md): append, never renumber. */
+/* clang-format off */
 typedef enum ss_api {
     SS_API_NONE = 0,
     /* socket calls: one kernel entry each */
@@ -54,6 +55,7 @@ typedef enum ss_api {
     SS_API_SLEEP_EX, SS_API_IOCP_CREATE, SS_API_IOCP_GET, SS_API_IOCP_POST, SS_API_WSA_RESET_EVENT,
     SS_API_COUNT
 } ss_api;
+/* clang-format on */
 
 /* Portable error codes: Winsock and errno map onto these so that a trace
  * recorded on one OS reads the same on another. */
@@ -64,6 +66,7 @@ typedef enum ss_err {
 } ss_err;
 
 /* ss_event.flags */
+/* clang-format off */
 enum {
     SS_EV_KERNEL  = 1 << 0, /* the call entered the kernel: one user/kernel transition */
     SS_EV_MAYBLOCK = 1 << 1, /* the call could have put the thread to sleep */
@@ -81,6 +84,7 @@ enum {
                                (KERNEL: one transition); no Linux call itself, impl names the one
                                that did the work (the EMUL events inside its span) */
 };
+/* clang-format on */
 
 typedef struct ss_event {
     uint64_t t0, t1;   /* enter / exit */

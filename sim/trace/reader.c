@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sim/trace/codec.h"
 #include "sim/base/util.h"
+#include "sim/trace/codec.h"
 
 /* How far (ns) an event may trail the SYNC barrier it belongs before: a
  * producer preempted between reading its clock and pushing its event. */

@@ -40,7 +40,7 @@ int  ss_rec_open(const char *path, const ss_rec_opts *opts, char *err, size_t er
 int  ss_rec_close(char *err, size_t errlen);
 
 uint32_t ss_run_begin(const ss_run_info *info); /* returns the run id (1-based) */
-void     ss_run_end(void);
+void ss_run_end(void);
 
 /* How the open session decides whether a blocking call really waited:
  * ss_rec_opts.detect_waits (0 off, 1 on, 2 verify). */

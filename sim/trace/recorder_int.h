@@ -11,7 +11,7 @@
 #include "sim/trace/event.h"
 #include "sim/trace/ring.h"
 
-extern _Atomic int ss_rec_active;   /* a run is open: probes record */
+extern _Atomic int ss_rec_active; /* a run is open: probes record */
 extern int ss_rec_detect_waits;
 
 typedef struct ss_tls_rec {

@@ -10,7 +10,7 @@
 
 void ss_thread_begin(ss_role role, const char *name);
 void ss_thread_end(void);
-int  ss_thread_index(void); /* calling thread's index in the current run, -1 if none */
+int ss_thread_index(void); /* calling thread's index in the current run, -1 if none */
 
 void ss_run_note(const char *key, const char *value); /* a fact added to the run's end record */
 

@@ -14,15 +14,15 @@
 #include <windows.h>
 
 #include "models/model.h"
-#include "sim/trace/clock.h"
 #include "sim/load/net.h"
 #include "sim/probe/probe.h"
 #include "sim/probe/probe_win.h"
-#include "sim/trace/recorder.h"
+#include "sim/report/stats.h"
 #include "sim/run/runner.h"
 #include "sim/run/server.h"
-#include "sim/report/stats.h"
+#include "sim/trace/clock.h"
 #include "sim/trace/reader.h"
+#include "sim/trace/recorder.h"
 
 static int passed, failed;
 
