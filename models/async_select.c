@@ -396,6 +396,19 @@ static void finish(async_select_server *as)
     SDL_TLSCleanup(); /* SDL's per-thread error buffer: this thread ends after serve() */
 }
 
+static int async_select_serve(ss_server *s);
+
+const ss_model ss_model_async_select = {
+    .name = "async-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "Linux stand-in: network events posted as messages into an SDL2 event queue by an epoll notifier "
+                 "thread (emulation of Winsock's kernel side), drained by one window-procedure thread "
+                 "(futex + SDL_PeepEvents as GetMessage); --ui-rate adds UI messages to the same queue",
+    .summary = "WSAAsyncSelect: socket events as window messages; UI and sockets share one procedure",
+    .available = async_select_available,
+    .serve = async_select_serve,
+};
+
 static int async_select_serve(ss_server *s)
 {
     async_select_server as = {.srv = s, .wm_socket = (Uint32)-1, .ne = {.epfd = -1}};
@@ -410,14 +423,3 @@ static int async_select_serve(ss_server *s)
     finish(&as);
     return rc;
 }
-
-const ss_model ss_model_async_select = {
-    .name = "async-select",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "Linux stand-in: network events posted as messages into an SDL2 event queue by an epoll notifier "
-                 "thread (emulation of Winsock's kernel side), drained by one window-procedure thread "
-                 "(futex + SDL_PeepEvents as GetMessage); --ui-rate adds UI messages to the same queue",
-    .summary = "WSAAsyncSelect: socket events as window messages; UI and sockets share one procedure",
-    .available = async_select_available,
-    .serve = async_select_serve,
-};

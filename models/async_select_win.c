@@ -273,6 +273,17 @@ static void post_close(ss_server *s, void *arg)
     PostMessage(((async_select_server *)arg)->hwnd, WM_CLOSE, 0, 0);
 }
 
+static int async_select_serve(ss_server *s);
+
+const ss_model ss_model_async_select = {
+    .name = "async-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure; "
+                 "--ui-rate adds UI messages to the same window",
+    .summary = "AsyncSelectTCPServer: one window procedure handles every socket's network events",
+    .serve = async_select_serve,
+};
+
 static int async_select_serve(ss_server *s)
 {
     async_select_server as = {.srv = s};
@@ -318,12 +329,3 @@ static int async_select_serve(ss_server *s)
         remove_socket_info(&as, as.list->sock);
     return rc;
 }
-
-const ss_model ss_model_async_select = {
-    .name = "async-select",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "WSAAsyncSelect: FD_* events as window messages to a message-only window's procedure; "
-                 "--ui-rate adds UI messages to the same window",
-    .summary = "AsyncSelectTCPServer: one window procedure handles every socket's network events",
-    .serve = async_select_serve,
-};

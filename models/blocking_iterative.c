@@ -55,6 +55,16 @@ static void finish_current(blocking_iterative_server *bi)
     pthread_mutex_unlock(&bi->lock);
 }
 
+static int blocking_iterative_serve(ss_server *s);
+
+const ss_model ss_model_blocking_iterative = {
+    .name = "blocking-iterative",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "blocking accept/recv/send on one thread, one client at a time (others wait in the listen backlog)",
+    .summary = "table 11-3: few resources, but one slow client makes every other client wait",
+    .serve = blocking_iterative_serve,
+};
+
 static int blocking_iterative_serve(ss_server *s)
 {
     blocking_iterative_server bi = {.srv = s, .lock = PTHREAD_MUTEX_INITIALIZER, .current = -1};
@@ -73,11 +83,3 @@ static int blocking_iterative_serve(ss_server *s)
     pthread_join(watcher, NULL);
     return 0;
 }
-
-const ss_model ss_model_blocking_iterative = {
-    .name = "blocking-iterative",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "blocking accept/recv/send on one thread, one client at a time (others wait in the listen backlog)",
-    .summary = "table 11-3: few resources, but one slow client makes every other client wait",
-    .serve = blocking_iterative_serve,
-};

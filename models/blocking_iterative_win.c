@@ -46,6 +46,16 @@ static void serve_client(ss_server *s, int client)
     }
 }
 
+static int blocking_iterative_serve(ss_server *s);
+
+const ss_model ss_model_blocking_iterative = {
+    .name = "blocking-iterative",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "blocking Winsock accept/recv/send on one thread, one client at a time",
+    .summary = "table 11-3: one thread, few resources, but each client waits for the one before",
+    .serve = blocking_iterative_serve,
+};
+
 static int blocking_iterative_serve(ss_server *s)
 {
     blocking_iterative_server bi = {.current = -1};
@@ -71,11 +81,3 @@ static int blocking_iterative_serve(ss_server *s)
     DeleteCriticalSection(&bi.lock);
     return 0;
 }
-
-const ss_model ss_model_blocking_iterative = {
-    .name = "blocking-iterative",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "blocking Winsock accept/recv/send on one thread, one client at a time",
-    .summary = "table 11-3: one thread, few resources, but each client waits for the one before",
-    .serve = blocking_iterative_serve,
-};

@@ -35,8 +35,7 @@ static void *conn_main(void *arg)
     ss_echo_blocking(c->srv, c->fd);
     blocking_threads_server *st = c->st;
     pthread_mutex_lock(&st->lock); /* leave the list before close: stop may shut us down */
-    if (c->prev) c->prev->next = c->next; else st->live = c->next;
-    if (c->next) c->next->prev = c->prev;
+    SS_LIVE_REMOVE(st->live, c);
     ss_conn_closed(c->srv, c->fd);
     ss_thread_end(); /* before the count drops: the run may end right after */
     free(c);
@@ -60,15 +59,12 @@ static int spawn(blocking_threads_server *st, ss_server *s, int fd, int id)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
     pthread_mutex_lock(&st->lock);
-    c->next = st->live;
-    if (st->live) st->live->prev = c;
-    st->live = c;
+    SS_LIVE_PUSH(st->live, c);
     st->nlive++;
     pthread_t t;
     int rc = pthread_create(&t, &attr, conn_main, c);
     if (rc != 0) {
-        st->live = c->next;
-        if (st->live) st->live->prev = NULL;
+        SS_LIVE_REMOVE(st->live, c);
         st->nlive--;
     }
     pthread_mutex_unlock(&st->lock);
@@ -77,6 +73,16 @@ static int spawn(blocking_threads_server *st, ss_server *s, int fd, int id)
         free(c);
     return rc ? -1 : 0;
 }
+
+static int blocking_threads_serve(ss_server *s);
+
+const ss_model ss_model_blocking_threads = {
+    .name = "blocking-threads",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "blocking accept/recv/send, one POSIX thread per client",
+    .summary = "table 11-4: simple code, but one blocked thread per client",
+    .serve = blocking_threads_serve,
+};
 
 static int blocking_threads_serve(ss_server *s)
 {
@@ -97,11 +103,3 @@ static int blocking_threads_serve(ss_server *s)
     pthread_mutex_unlock(&st.lock);
     return 0;
 }
-
-const ss_model ss_model_blocking_threads = {
-    .name = "blocking-threads",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "blocking accept/recv/send, one POSIX thread per client",
-    .summary = "table 11-4: simple code, but one blocked thread per client",
-    .serve = blocking_threads_serve,
-};

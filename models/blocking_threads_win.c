@@ -55,8 +55,7 @@ static DWORD WINAPI process_client(void *arg)
     echo(c);
     blocking_threads_server *st = c->st;
     EnterCriticalSection(&st->lock);
-    if (c->prev) c->prev->next = c->next; else st->live = c->next;
-    if (c->next) c->next->prev = c->prev;
+    SS_LIVE_REMOVE(st->live, c);
     ss_conn_closed(c->srv, c->sock);
     ss_thread_end(); /* before the count drops: the run may end right after */
     free(c);
@@ -77,6 +76,16 @@ static void stop_clients(ss_server *s, void *arg)
     }
     LeaveCriticalSection(&st->lock);
 }
+
+static int blocking_threads_serve(ss_server *s);
+
+const ss_model ss_model_blocking_threads = {
+    .name = "blocking-threads",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "blocking Winsock accept/recv/send, one CreateThread thread per client",
+    .summary = "table 11-4: simple code, but one blocked thread per client",
+    .serve = blocking_threads_serve,
+};
 
 static int blocking_threads_serve(ss_server *s)
 {
@@ -99,14 +108,11 @@ static int blocking_threads_serve(ss_server *s)
         }
         *c = (conn){.sock = client, .id = id++, .srv = s, .st = &st};
         EnterCriticalSection(&st.lock);
-        c->next = st.live;
-        if (st.live) st.live->prev = c;
-        st.live = c;
+        SS_LIVE_PUSH(st.live, c);
         st.nlive++;
         HANDLE h = CreateThread(NULL, 256 * 1024, process_client, c, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
         if (!h) {
-            st.live = c->next;
-            if (st.live) st.live->prev = NULL;
+            SS_LIVE_REMOVE(st.live, c);
             st.nlive--;
         }
         LeaveCriticalSection(&st.lock);
@@ -132,11 +138,3 @@ static int blocking_threads_serve(ss_server *s)
     DeleteCriticalSection(&st.lock);
     return 0;
 }
-
-const ss_model ss_model_blocking_threads = {
-    .name = "blocking-threads",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "blocking Winsock accept/recv/send, one CreateThread thread per client",
-    .summary = "table 11-4: simple code, but one blocked thread per client",
-    .serve = blocking_threads_serve,
-};

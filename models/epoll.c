@@ -48,12 +48,7 @@ static void set_interest(epoll_server *ep, conn *c, int out)
 
 static void drop(epoll_server *ep, conn *c)
 {
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        ep->live = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    SS_LIVE_REMOVE(ep->live, c);
     ss_conn_closed(ep->srv, c->fd); /* close removes it from the epoll set */
     free(c);
 }
@@ -121,16 +116,23 @@ static void accept_all(epoll_server *ep)
             continue;
         }
         c->fd = fd;
-        c->next = ep->live;
-        if (ep->live)
-            ep->live->prev = c;
-        ep->live = c;
+        SS_LIVE_PUSH(ep->live, c);
         ss_set_nonblocking(fd, 1);
         struct epoll_event ev = {.events = ep->et ? EPOLLIN | EPOLLOUT | EPOLLET : EPOLLIN, .data.ptr = c};
         if (ss_epoll_ctl(ep->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
             drop(ep, c);
     }
 }
+
+static int epoll_serve(ss_server *s);
+
+const ss_model ss_model_epoll = {
+    .name = "epoll",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "epoll(7), level-triggered (--edge-triggered for EPOLLET)",
+    .summary = "EPollTCPServer: readiness for only the ready sockets; scales to many idle connections",
+    .serve = epoll_serve,
+};
 
 static int epoll_serve(ss_server *s)
 {
@@ -173,11 +175,3 @@ static int epoll_serve(ss_server *s)
     ss_close(ep.epfd);
     return 0;
 }
-
-const ss_model ss_model_epoll = {
-    .name = "epoll",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "epoll(7), level-triggered (--edge-triggered for EPOLLET)",
-    .summary = "EPollTCPServer: readiness for only the ready sockets; scales to many idle connections",
-    .serve = epoll_serve,
-};

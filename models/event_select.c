@@ -370,6 +370,18 @@ static int start(event_select_server *es, waiter *w0)
     return ss_ne_start(&es->ne);
 }
 
+static int event_select_serve(ss_server *s);
+
+const ss_model ss_model_event_select = {
+    .name = "event-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "Linux stand-in: an eventfd per socket as its event object, signalled by an epoll notifier "
+                 "thread (emulation of Winsock's kernel side); each waiting thread poll(2)s <=64 eventfds "
+                 "(WSA_MAXIMUM_WAIT_EVENTS), one more thread per 63 sockets",
+    .summary = "WSAEventSelect: event objects per socket, 64 per wait, so threads grow with sockets",
+    .serve = event_select_serve,
+};
+
 static int event_select_serve(ss_server *s)
 {
     event_select_server es = {.srv = s, .lock = PTHREAD_MUTEX_INITIALIZER, .listener = {.efd = -1}};
@@ -392,13 +404,3 @@ static int event_select_serve(ss_server *s)
         ss_sw_close_event(es.listener.efd, s->listen_fd);
     return rc;
 }
-
-const ss_model ss_model_event_select = {
-    .name = "event-select",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "Linux stand-in: an eventfd per socket as its event object, signalled by an epoll notifier "
-                 "thread (emulation of Winsock's kernel side); each waiting thread poll(2)s <=64 eventfds "
-                 "(WSA_MAXIMUM_WAIT_EVENTS), one more thread per 63 sockets",
-    .summary = "WSAEventSelect: event objects per socket, 64 per wait, so threads grow with sockets",
-    .serve = event_select_serve,
-};

@@ -105,6 +105,16 @@ static int echo_step(event_select_server *es, sockinfo *p, int readable, int clo
     return 0;
 }
 
+static int event_select_serve(ss_server *s);
+
+const ss_model ss_model_event_select = {
+    .name = "event-select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "WSAEventSelect + WSAWaitForMultipleEvents (64 events per wait: 63 clients)",
+    .summary = "EventSelectTCPServer: one event object per socket, one thread waits on up to 64",
+    .serve = event_select_serve,
+};
+
 static int event_select_serve(ss_server *s)
 {
     event_select_server es = {.srv = s};
@@ -165,11 +175,3 @@ static int event_select_serve(ss_server *s)
         remove_socket_info(&es, es.total - 1);
     return rc;
 }
-
-const ss_model ss_model_event_select = {
-    .name = "event-select",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "WSAEventSelect + WSAWaitForMultipleEvents (64 events per wait: 63 clients)",
-    .summary = "EventSelectTCPServer: one event object per socket, one thread waits on up to 64",
-    .serve = event_select_serve,
-};

@@ -94,12 +94,7 @@ static void resume_accept(io_uring_server *ur)
 
 static void drop(io_uring_server *ur, conn *c)
 {
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        ur->live = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    SS_LIVE_REMOVE(ur->live, c);
     ss_conn_closed(ur->srv, c->fd);
     free(c);
     resume_accept(ur); /* a descriptor is free */
@@ -116,10 +111,7 @@ static void on_accept(io_uring_server *ur, int res)
             ss_conn_closed(ur->srv, res);
         } else {
             c->fd = res;
-            c->next = ur->live;
-            if (ur->live)
-                ur->live->prev = c;
-            ur->live = c;
+            SS_LIVE_PUSH(ur->live, c);
             if (ss_stop_requested(ur->srv)) /* accepted while stopping: let its recv end at once */
                 ss_shutdown(c->fd, SHUT_RDWR);
             if (arm_io(ur, c, SS_API_RECV) != 0)
@@ -198,6 +190,17 @@ static void drain(io_uring_server *ur)
     while ((ur->live || ur->accept_pending) && wait_and_reap(ur) >= 0) {}
 }
 
+static int io_uring_serve(ss_server *s);
+
+const ss_model ss_model_io_uring = {
+    .name = "io_uring",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "io_uring (liburing): accept/recv/send as SQEs, CQEs reaped in batches; --sqpoll available",
+    .summary = "completion-based I/O: batched submissions, fewer user/kernel transitions than operations",
+    .available = ss_uring_available,
+    .serve = io_uring_serve,
+};
+
 static int io_uring_serve(ss_server *s)
 {
     io_uring_server ur = {.srv = s, .sqpoll = s->opts.sqpoll};
@@ -224,12 +227,3 @@ static int io_uring_serve(ss_server *s)
         drop(&ur, ur.live);
     return 0;
 }
-
-const ss_model ss_model_io_uring = {
-    .name = "io_uring",
-    .family = SS_FAMILY_ASYNC,
-    .mechanism = "io_uring (liburing): accept/recv/send as SQEs, CQEs reaped in batches; --sqpoll available",
-    .summary = "completion-based I/O: batched submissions, fewer user/kernel transitions than operations",
-    .available = ss_uring_available,
-    .serve = io_uring_serve,
-};

@@ -116,12 +116,7 @@ static int post_io(iocp_server *cp, conn *c, int api)
 static void drop(iocp_server *cp, conn *c)
 {
     ss_lock_acquire(&cp->live_lock); /* leave the list before close: stop may shut us down */
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        cp->live = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    SS_LIVE_REMOVE(cp->live, c);
     ss_lock_release(&cp->live_lock);
     ss_conn_closed(cp->srv, c->fd);
     free(c);
@@ -153,10 +148,7 @@ static void associate(iocp_server *cp, int fd)
     atomic_fetch_add(&cp->nlive, 1);
     ss_standin_begin(&s);
     ss_lock_acquire(&cp->live_lock);
-    c->next = cp->live;
-    if (cp->live)
-        cp->live->prev = c;
-    cp->live = c;
+    SS_LIVE_PUSH(cp->live, c);
     ss_lock_release(&cp->live_lock);
     uint64_t op = atomic_fetch_add(&cp->next_op, 1) + 1;
     c->api = SS_API_RECV;
@@ -313,6 +305,18 @@ static int cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
+static int iocp_serve(ss_server *s);
+
+const ss_model ss_model_iocp = {
+    .name = "iocp",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "Linux stand-in: io_uring SQEs carry WSARecv/WSASend; a port thread (emulation) posts each CQE "
+                 "as a packet to a user-space futex queue; 2 x CPUs workers dequeue it (LIFO wake)",
+    .summary = "CompletionPortTCPServer: a few workers serve every socket; CPU work overlaps I/O",
+    .available = ss_uring_available,
+    .serve = iocp_serve,
+};
+
 static int iocp_serve(ss_server *s)
 {
     iocp_server cp = {.srv = s, .sqpoll = s->opts.sqpoll};
@@ -345,13 +349,3 @@ static int iocp_serve(ss_server *s)
     free(cp.workers);
     return started ? 0 : -1;
 }
-
-const ss_model ss_model_iocp = {
-    .name = "iocp",
-    .family = SS_FAMILY_ASYNC,
-    .mechanism = "Linux stand-in: io_uring SQEs carry WSARecv/WSASend; a port thread (emulation) posts each CQE "
-                 "as a packet to a user-space futex queue; 2 x CPUs workers dequeue it (LIFO wake)",
-    .summary = "CompletionPortTCPServer: a few workers serve every socket; CPU work overlaps I/O",
-    .available = ss_uring_available,
-    .serve = iocp_serve,
-};

@@ -45,12 +45,7 @@ typedef struct iocp_server {
 static void unlink_info(iocp_server *cp, sockinfo *p)
 {
     EnterCriticalSection(&cp->lock);
-    if (p->prev)
-        p->prev->next = p->next;
-    else
-        cp->live = p->next;
-    if (p->next)
-        p->next->prev = p->prev;
+    SS_LIVE_REMOVE(cp->live, p);
     cp->nlive--;
     LeaveCriticalSection(&cp->lock);
 }
@@ -67,7 +62,6 @@ static int start_io(iocp_server *cp, sockinfo *p)
 {
     return ss_wsa_post_next(&p->io, &p->overlapped, NULL, atomic_fetch_add(&cp->next_op, 1) + 1);
 }
-
 
 static DWORD WINAPI worker_thread(void *arg)
 {
@@ -98,15 +92,7 @@ static DWORD WINAPI worker_thread(void *arg)
             continue;
         }
         /* the textbook's data-transfer bookkeeping */
-        if (ptr->io.recvbytes == 0) {
-            ptr->io.recvbytes = (int)cbTransferred;
-            ptr->io.sendbytes = 0;
-            ss_cpu_work(ptr->io.sock, cp->srv->opts.cpu_work_us);
-        } else {
-            ptr->io.sendbytes += (int)cbTransferred;
-        }
-        if (ptr->io.recvbytes == ptr->io.sendbytes)
-            ptr->io.recvbytes = 0; /* all echoed: the next completion is a receive */
+        ss_wsa_io_done(&ptr->io, cp->srv, cbTransferred);
         if (start_io(cp, ptr) != 0)
             close_info(cp, ptr);
     }
@@ -121,6 +107,16 @@ static void cancel_all(iocp_server *cp)
         CancelIoEx((HANDLE)ss_sock(p->io.sock), NULL);
     LeaveCriticalSection(&cp->lock);
 }
+
+static int iocp_serve(ss_server *s);
+
+const ss_model ss_model_iocp = {
+    .name = "iocp",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "CreateIoCompletionPort + overlapped WSARecv/WSASend, GetQueuedCompletionStatus in 2 x CPU workers",
+    .summary = "CompletionPortTCPServer: a few workers take completion packets from one port",
+    .serve = iocp_serve,
+};
 
 static int iocp_serve(ss_server *s)
 {
@@ -162,10 +158,7 @@ static int iocp_serve(ss_server *s)
         }
         ptr->io.sock = client;
         EnterCriticalSection(&cp.lock);
-        ptr->next = cp.live;
-        if (cp.live)
-            cp.live->prev = ptr;
-        cp.live = ptr;
+        SS_LIVE_PUSH(cp.live, ptr);
         cp.nlive++;
         LeaveCriticalSection(&cp.lock);
         if (start_io(&cp, ptr) != 0)
@@ -200,11 +193,3 @@ static int iocp_serve(ss_server *s)
     DeleteCriticalSection(&cp.lock);
     return rc;
 }
-
-const ss_model ss_model_iocp = {
-    .name = "iocp",
-    .family = SS_FAMILY_ASYNC,
-    .mechanism = "CreateIoCompletionPort + overlapped WSARecv/WSASend, GetQueuedCompletionStatus in 2 x CPU workers",
-    .summary = "CompletionPortTCPServer: a few workers take completion packets from one port",
-    .serve = iocp_serve,
-};

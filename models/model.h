@@ -1,7 +1,8 @@
 /* model.h — the one interface every I/O model implements.
  *
  * A model is a table of operations registered at build time, one file per
- * model (like Redis's ae_epoll.c / ae_select.c). The server layer creates the
+ * model (like Redis's ae_epoll.c / ae_select.c): each file's `const ss_model`
+ * stands just above the serve() it names, and models/registry.c lists them. The server layer creates the
  * listening socket and a stop signal; the model's serve() runs the textbook's
  * echo loop until stop is requested, then closes its connections and returns.
  *
@@ -114,6 +115,28 @@ int  ss_echo_step(ss_server *s, int fd, ss_echo *e, int api, int res);
 void ss_echo_span(ss_echo *e, int api, char **buf, unsigned *len);
 
 int  ss_would_block(void);                   /* errno is EWOULDBLOCK/EAGAIN/EINTR: try again later */
+
+/* A server's live connections, so that stop can reach them all: a doubly
+ * linked list through the connections' own `prev` and `next` fields (any
+ * struct that has them; head points at the first, or is NULL). The caller
+ * holds whatever lock guards the list. */
+#define SS_LIVE_PUSH(head, n)                                                                                          \
+    do {                                                                                                               \
+        (n)->prev = NULL;                                                                                              \
+        (n)->next = (head);                                                                                            \
+        if (head)                                                                                                      \
+            (head)->prev = (n);                                                                                        \
+        (head) = (n);                                                                                                  \
+    } while (0)
+#define SS_LIVE_REMOVE(head, n)                                                                                        \
+    do {                                                                                                               \
+        if ((n)->prev)                                                                                                 \
+            (n)->prev->next = (n)->next;                                                                               \
+        else                                                                                                           \
+            (head) = (n)->next;                                                                                        \
+        if ((n)->next)                                                                                                 \
+            (n)->next->prev = (n)->prev;                                                                               \
+    } while (0)
 
 /* The blocking echo loop of the textbook's blocking servers: recv up to
  * 512 bytes, send them all back, until the peer closes, resets, or the

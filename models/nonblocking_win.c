@@ -30,6 +30,16 @@ typedef struct sockinfo {
 
 static void wake_nothing(ss_server *s, void *arg) { (void)s, (void)arg; } /* never blocks: no wake-up */
 
+static int nonblocking_serve(ss_server *s);
+
+const ss_model ss_model_nonblocking = {
+    .name = "nonblocking",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "ioctlsocket(FIONBIO) sockets, one thread retrying accept/recv/send on WSAEWOULDBLOCK",
+    .summary = "NonblockTCPServer: no call ever blocks, so the thread spins through WSAEWOULDBLOCKs",
+    .serve = nonblocking_serve,
+};
+
 static int nonblocking_serve(ss_server *s)
 {
     if (ss_set_nonblocking(s->listen_fd, 1) != 0) {
@@ -106,11 +116,3 @@ static int nonblocking_serve(ss_server *s)
     free(socks);
     return 0;
 }
-
-const ss_model ss_model_nonblocking = {
-    .name = "nonblocking",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "ioctlsocket(FIONBIO) sockets, one thread retrying accept/recv/send on WSAEWOULDBLOCK",
-    .summary = "NonblockTCPServer: no call ever blocks, so the thread spins through WSAEWOULDBLOCKs",
-    .serve = nonblocking_serve,
-};

@@ -81,15 +81,7 @@ static DWORD WINAPI worker_thread(void *arg)
                          ok ? 0 : WSAGetLastError(), 0);
         int drop = !ok || cbTransferred == 0;
         if (!drop) {
-            if (ptr->io.recvbytes == 0) {
-                ptr->io.recvbytes = (int)cbTransferred;
-                ptr->io.sendbytes = 0;
-                ss_cpu_work(ptr->io.sock, ov->srv->opts.cpu_work_us);
-            } else {
-                ptr->io.sendbytes += (int)cbTransferred;
-            }
-            if (ptr->io.recvbytes <= ptr->io.sendbytes)
-                ptr->io.recvbytes = 0;
+            ss_wsa_io_done(&ptr->io, ov->srv, cbTransferred);
             drop = start_io(ov, ptr) != 0;
         }
         if (drop)
@@ -106,6 +98,16 @@ static void on_stop(ss_server *s, void *arg)
     ss_win_wake_accept(s);
     WSASetEvent(ov->events[0]);
 }
+
+static int overlapped_event_serve(ss_server *s);
+
+const ss_model ss_model_overlapped_event = {
+    .name = "overlapped-event",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "overlapped WSARecv/WSASend signalling event objects, WSAWaitForMultipleEvents (64 per wait)",
+    .summary = "overlapped I/O with events: one worker waits on every operation's event",
+    .serve = overlapped_event_serve,
+};
 
 static int overlapped_event_serve(ss_server *s)
 {
@@ -170,11 +172,3 @@ static int overlapped_event_serve(ss_server *s)
     DeleteCriticalSection(&ov.cs);
     return rc;
 }
-
-const ss_model ss_model_overlapped_event = {
-    .name = "overlapped-event",
-    .family = SS_FAMILY_ASYNC,
-    .mechanism = "overlapped WSARecv/WSASend signalling event objects, WSAWaitForMultipleEvents (64 per wait)",
-    .summary = "overlapped I/O with events: one worker waits on every operation's event",
-    .serve = overlapped_event_serve,
-};

@@ -49,12 +49,7 @@ static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVE
 
 static void close_info(overlapped_server *ov, sockinfo *p)
 {
-    if (p->prev)
-        p->prev->next = p->next;
-    else
-        ov->live = p->next;
-    if (p->next)
-        p->next->prev = p->prev;
+    SS_LIVE_REMOVE(ov->live, p);
     ov->nlive--;
     ss_conn_closed(ov->srv, p->io.sock);
     free(p);
@@ -77,15 +72,7 @@ static void CALLBACK completion_routine(DWORD err, DWORD cbTransferred, LPWSAOVE
         ss_apc_end();
         return;
     }
-    if (ptr->io.recvbytes == 0) {
-        ptr->io.recvbytes = (int)cbTransferred;
-        ptr->io.sendbytes = 0;
-        ss_cpu_work(ptr->io.sock, ov->srv->opts.cpu_work_us);
-    } else {
-        ptr->io.sendbytes += (int)cbTransferred;
-    }
-    if (ptr->io.recvbytes <= ptr->io.sendbytes)
-        ptr->io.recvbytes = 0;
+    ss_wsa_io_done(&ptr->io, ov->srv, cbTransferred);
     if (start_io(ov, ptr) != 0)
         close_info(ov, ptr);
     ss_apc_end();
@@ -112,10 +99,7 @@ static void CALLBACK new_client_apc(ULONG_PTR arg)
     }
     p->owner = ov;
     p->io.sock = sock;
-    p->next = ov->live;
-    if (ov->live)
-        ov->live->prev = p;
-    ov->live = p;
+    SS_LIVE_PUSH(ov->live, p);
     ov->nlive++;
     if (start_io(ov, p) != 0)
         close_info(ov, p);
@@ -161,6 +145,16 @@ static void on_stop(ss_server *s, void *arg)
     QueueUserAPC(stop_apc, ov->io_thread, (ULONG_PTR)ov);
 }
 
+static int overlapped_serve(ss_server *s);
+
+const ss_model ss_model_overlapped = {
+    .name = "overlapped",
+    .family = SS_FAMILY_ASYNC,
+    .mechanism = "overlapped WSARecv/WSASend with completion routines, run as APCs in an alertable SleepEx",
+    .summary = "overlapped I/O: the issuing thread runs each completion routine in its alertable wait",
+    .serve = overlapped_serve,
+};
+
 static int overlapped_serve(ss_server *s)
 {
     overlapped_server ov = {.srv = s, .io_index = ss_thread_index()};
@@ -200,11 +194,3 @@ static int overlapped_serve(ss_server *s)
     CloseHandle(ov.io_thread);
     return rc;
 }
-
-const ss_model ss_model_overlapped = {
-    .name = "overlapped",
-    .family = SS_FAMILY_ASYNC,
-    .mechanism = "overlapped WSARecv/WSASend with completion routines, run as APCs in an alertable SleepEx",
-    .summary = "overlapped I/O: the issuing thread runs each completion routine in its alertable wait",
-    .serve = overlapped_serve,
-};

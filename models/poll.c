@@ -70,6 +70,16 @@ static void serve_ready(poll_server *ps)
     }
 }
 
+static int poll_serve(ss_server *s);
+
+const ss_model ss_model_poll = {
+    .name = "poll",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "poll(2) over non-blocking sockets, POLLIN or POLLOUT per socket as select's sets",
+    .summary = "PollTCPServer: select without the FD_SETSIZE limit, still one scan of every socket per call",
+    .serve = poll_serve,
+};
+
 static int poll_serve(ss_server *s)
 {
     poll_server ps = {.srv = s};
@@ -99,11 +109,3 @@ static int poll_serve(ss_server *s)
     free(ps.pfd);
     return rc;
 }
-
-const ss_model ss_model_poll = {
-    .name = "poll",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "poll(2) over non-blocking sockets, POLLIN or POLLOUT per socket as select's sets",
-    .summary = "PollTCPServer: select without the FD_SETSIZE limit, still one scan of every socket per call",
-    .serve = poll_serve,
-};

@@ -18,6 +18,16 @@ typedef struct sockinfo {
     int recvbytes, sendbytes;
 } sockinfo;
 
+static int poll_serve(ss_server *s);
+
+const ss_model ss_model_poll = {
+    .name = "poll",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "WSAPoll over ioctlsocket(FIONBIO) sockets (no 64-socket limit)",
+    .summary = "PollTCPServer: one array of sockets and events, no set to rebuild, no FD_SETSIZE",
+    .serve = poll_serve,
+};
+
 static int poll_serve(ss_server *s)
 {
     if (ss_set_nonblocking(s->listen_fd, 1) != 0) {
@@ -121,11 +131,3 @@ static int poll_serve(ss_server *s)
     free(fds);
     return rc;
 }
-
-const ss_model ss_model_poll = {
-    .name = "poll",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "WSAPoll over ioctlsocket(FIONBIO) sockets (no 64-socket limit)",
-    .summary = "PollTCPServer: one array of sockets and events, no set to rebuild, no FD_SETSIZE",
-    .serve = poll_serve,
-};

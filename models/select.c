@@ -67,6 +67,17 @@ static int build_sets(select_server *sel, fd_set *rset, fd_set *wset)
     return maxfd;
 }
 
+static int select_serve(ss_server *s);
+
+const ss_model ss_model_select = {
+    .name = "select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
+                 "Winsock's 64 with --fd-setsize 64)",
+    .summary = "SelectTCPServer: one thread multiplexes many sockets, but rebuilds its sets every call",
+    .serve = select_serve,
+};
+
 static int select_serve(ss_server *s)
 {
     select_server sel = {.srv = s, .limit = s->opts.fd_setsize > 0 ? s->opts.fd_setsize : FD_SETSIZE};
@@ -103,12 +114,3 @@ static int select_serve(ss_server *s)
     ss_sockset_clear(s, &sel.set);
     return 0;
 }
-
-const ss_model ss_model_select = {
-    .name = "select",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
-                 "Winsock's 64 with --fd-setsize 64)",
-    .summary = "SelectTCPServer: one thread multiplexes many sockets, but rebuilds its sets every call",
-    .serve = select_serve,
-};

@@ -55,6 +55,16 @@ static void remove_socket_info(select_server *sel, int i)
     --sel->total;
 }
 
+static int select_serve(ss_server *s);
+
+const ss_model ss_model_select = {
+    .name = "select",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "Winsock select() over ioctlsocket(FIONBIO) sockets, FD_SETSIZE 64 (63 clients)",
+    .summary = "SelectTCPServer: one thread multiplexes up to 63 sockets, rebuilding its sets every call",
+    .serve = select_serve,
+};
+
 static int select_serve(ss_server *s)
 {
     int setsize = s->opts.fd_setsize;
@@ -120,11 +130,3 @@ static int select_serve(ss_server *s)
         remove_socket_info(&sel, sel.total - 1);
     return rc;
 }
-
-const ss_model ss_model_select = {
-    .name = "select",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "Winsock select() over ioctlsocket(FIONBIO) sockets, FD_SETSIZE 64 (63 clients)",
-    .summary = "SelectTCPServer: one thread multiplexes up to 63 sockets, rebuilding its sets every call",
-    .serve = select_serve,
-};

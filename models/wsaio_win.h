@@ -23,4 +23,10 @@ typedef struct ss_wsa_io {
  * 0 when posted or pending, -1 on an error. */
 int ss_wsa_post_next(ss_wsa_io *io, WSAOVERLAPPED *ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, uint64_t op_id);
 
+/* The textbook's data-transfer bookkeeping after an operation moved
+ * `bytes` (> 0): a receive fills the buffer (and the request's CPU work
+ * runs), a send echoes part of it; once all is echoed, the next operation
+ * is a receive. */
+void ss_wsa_io_done(ss_wsa_io *io, ss_server *s, DWORD bytes);
+
 #endif

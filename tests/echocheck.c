@@ -245,6 +245,19 @@ long ec_reenable_violations(const char *trace, int api, long *reads)
     return v;
 }
 
+static void check_reenabling(const char *trace, int api)
+{
+    long reads = 0;
+    assert_int_equal(ec_reenable_violations(trace, api, &reads), 0);
+    assert_true(reads > 0);
+}
+
+void ec_reenabling_rule(const char *model, int api)
+{
+    check_reenabling(ec_many_clients(model, NULL, 8, 20, 1500), api);
+    check_reenabling(ec_partial_sends(model, NULL), api); /* FD_WRITE after short sends */
+}
+
 static void half_message_then_reset(int port)
 {
     int fd = tu_connect(port);

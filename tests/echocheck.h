@@ -55,6 +55,9 @@ long ec_send_stalls(const char *trace);
  * FD_WRITE without a send, two FD_ACCEPT without an accept, or two FD_CLOSE.
  * Returns the violations; *reads gets the number of FD_READ reports. */
 long ec_reenable_violations(const char *trace, int api, long *reads);
+/* The rule holds with many clients and with sends that stall (FD_WRITE
+ * after short sends): no violation, and FD_READ was reported. */
+void ec_reenabling_rule(const char *model, int api);
 
 /* --- the matrix: model x option variant x rule ------------------------------
  * A row is a model with its default options or with one of the option

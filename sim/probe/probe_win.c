@@ -451,19 +451,24 @@ static uint64_t wsabuf_len(const WSABUF *b, DWORD n)
     return len;
 }
 
+/* An overlapped WSARecv/WSASend (api) that returned r, recorded as its
+ * submission; Winsock's error is kept for the caller. */
+static int submitted(ss_probe *p, int r, int fd, WSABUF *bufs, DWORD n, uint64_t id, int api)
+{
+    int wsa = r ? WSAGetLastError() : 0, e = 0;
+    int64_t ret = submit_result(r, &e);
+    ss_probe_exit(p, SS_API_OP_SUBMIT, fd, wsabuf_len(bufs, n), ret, e, SS_EV_KERNEL | SS_EV_ASYNC, id, (uint32_t)api);
+    WSASetLastError(wsa);
+    return r;
+}
+
 int ss_wsa_recv(int fd, WSABUF *bufs, DWORD n, DWORD *flags, WSAOVERLAPPED *ov,
                 LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, uint64_t id)
 {
     ss_probe p;
     ss_probe_enter(&p, ov == NULL);
     DWORD got = 0;
-    int r = WSARecv(ss_sock(fd), bufs, n, &got, flags, ov, cr), e = 0;
-    int wsa = r ? WSAGetLastError() : 0;
-    int64_t ret = submit_result(r, &e);
-    ss_probe_exit(&p, SS_API_OP_SUBMIT, fd, wsabuf_len(bufs, n), ret, e, SS_EV_KERNEL | SS_EV_ASYNC, id,
-                  SS_API_RECV);
-    WSASetLastError(wsa);
-    return r;
+    return submitted(&p, WSARecv(ss_sock(fd), bufs, n, &got, flags, ov, cr), fd, bufs, n, id, SS_API_RECV);
 }
 
 int ss_wsa_send(int fd, WSABUF *bufs, DWORD n, WSAOVERLAPPED *ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
@@ -472,13 +477,7 @@ int ss_wsa_send(int fd, WSABUF *bufs, DWORD n, WSAOVERLAPPED *ov, LPWSAOVERLAPPE
     ss_probe p;
     ss_probe_enter(&p, ov == NULL);
     DWORD sent = 0;
-    int r = WSASend(ss_sock(fd), bufs, n, &sent, 0, ov, cr), e = 0;
-    int wsa = r ? WSAGetLastError() : 0;
-    int64_t ret = submit_result(r, &e);
-    ss_probe_exit(&p, SS_API_OP_SUBMIT, fd, wsabuf_len(bufs, n), ret, e, SS_EV_KERNEL | SS_EV_ASYNC, id,
-                  SS_API_SEND);
-    WSASetLastError(wsa);
-    return r;
+    return submitted(&p, WSASend(ss_sock(fd), bufs, n, &sent, 0, ov, cr), fd, bufs, n, id, SS_API_SEND);
 }
 
 BOOL ss_wsa_get_overlapped_result(int fd, WSAOVERLAPPED *ov, DWORD *bytes, DWORD *flags)
