@@ -54,8 +54,8 @@ static int get_result(issuer *is, conn *c)
         }
         reap_results(is);
     }
-    ss_standin_end(&call, SS_API_WSA_GET_OVERLAPPED, c->fd, 0, c->res < 0 ? -1 : c->res, c->res < 0 ? -c->res : 0,
-                   0, 0, SS_EV_KERNEL, 0);
+    ss_standin_end(&call, SS_API_WSA_GET_OVERLAPPED, c->fd, 0, c->res < 0 ? -1 : c->res, c->res < 0 ? -c->res : 0, 0, 0,
+                   SS_EV_KERNEL, 0);
     ss_uring_note_complete(c->op, c->api, c->fd, c->res, (unsigned)is->ndone);
     c->done = 0;
     is->ndone--;

@@ -13,7 +13,7 @@
 #include "models/model.h"
 #include "sim/probe/sync.h"
 
-#define OV_MAX_WAIT 64          /* WSA_MAXIMUM_WAIT_EVENTS */
+#define OV_MAX_WAIT 64 /* WSA_MAXIMUM_WAIT_EVENTS */
 #define OV_MAX_THREADS 64
 #define OV_TAG_NEWSOCK ((uint64_t)1) /* user data of the new-socket poll (routines) */
 #define OV_TAG_SIGNAL ((uint64_t)2)  /* user data of an event's signal (events) */
@@ -21,13 +21,14 @@
 typedef struct issuer issuer;
 
 typedef struct conn {
-    int fd, evfd;            /* evfd: the socket's event object (events) */
-    int slot;                /* index in its thread's conns[] */
-    int api;                 /* the one outstanding operation ... */
-    uint64_t op;             /* ... and its id */
-    int done, res;           /* events: reaped from the CQ, not yet fetched */
-    void (*routine)(issuer *is, struct conn *c, int res); /* routines: lpCompletionRoutine */
-    struct conn *next;       /* the hand-over list */
+    int fd, evfd;      /* evfd: the socket's event object (events) */
+    int slot;          /* index in its thread's conns[] */
+    int api;           /* the one outstanding operation ... */
+    uint64_t op;       /* ... and its id */
+    int done, res;     /* events: reaped from the CQ, not yet fetched */
+    struct conn *next; /* the hand-over list */
+    /* routines: the operation's lpCompletionRoutine */
+    void (*routine)(issuer *is, struct conn *c, int res);
     ss_echo e;
 } conn;
 
@@ -45,19 +46,19 @@ struct issuer {
     int idx;
     pthread_t thread;
     struct io_uring ring;
-    int newsock;             /* event: sockets are waiting to be taken */
-    ss_lock lock;            /* guards incoming and quit */
+    int newsock;  /* event: sockets are waiting to be taken */
+    ss_lock lock; /* guards incoming and quit */
     conn *incoming;
     int quit, closing;
-    _Atomic int assigned;    /* sockets handed to this thread and not yet closed */
-    conn **conns;            /* the thread's sockets */
+    _Atomic int assigned; /* sockets handed to this thread and not yet closed */
+    conn **conns;         /* the thread's sockets */
     int nconns, capconns, ndone;
     uint64_t newsock_op;
 };
 
 /* WSARecv / WSASend on c. Events: the SQE is hard-linked to the signal of
  * c's event, whose own CQE is skipped; routines: it names ov_echo_done. */
-int  ov_issue(issuer *is, conn *c, int api);
+int ov_issue(issuer *is, conn *c, int api);
 /* The textbook's completion step, shared by both: the next operation, or
  * the socket closed. */
 void ov_echo_done(issuer *is, conn *c, int res);

@@ -28,6 +28,10 @@ if [ -z "$base" ]; then
 fi
 short=$(git rev-parse --short "$base")
 out=$(git diff -M -U0 --no-color "$base" -- '*.c' '*.h' | "$cfd" -p1)
+# new files not added yet: every line of them is new
+while IFS= read -r f; do
+    [ -n "$f" ] && out+=$(clang-format "$f" | diff -u --label "$f" --label "$f (formatted)" "$f" - || true)
+done < <(git ls-files --others --exclude-standard -- '*.c' '*.h')
 if [ -n "$out" ]; then
     echo "$out"
     echo "check-format: the lines above, changed since $short, are not formatted as .clang-format says;" \
