@@ -48,6 +48,8 @@ typedef ULONG nfds_t;
 
 /* mkdir(path, mode): the CRT's takes no mode. */
 #define mkdir(path, mode) _mkdir(path)
+/* a fresh private directory from a template ending in XXXXXX (mkdtemp_win.c) */
+char *mkdtemp(char *tmpl);
 
 /* strerror() of msvcrt knows only errno values below 43; the probes map
  * Winsock errors onto POSIX errno values (EWOULDBLOCK, ECONNRESET, ...), so
