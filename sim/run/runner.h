@@ -1,0 +1,27 @@
+/* runner.h — one model, one workload, one run of the trace: start the
+ * server, run the clients against it, stop the server, close the run. */
+#ifndef SS_RUNNER_H
+#define SS_RUNNER_H
+
+#include "models/model.h"
+#include "sim/load/workload.h"
+
+typedef struct ss_run_progress {
+    const char *model;
+    int index, count;   /* this is model index+1 of count */
+    int tty;            /* redraw one line in place */
+    int quiet;
+} ss_run_progress;
+
+/* Writing to a connection the peer has closed must return an error, not
+ * end the process: call once before running (a no-op where there is no
+ * SIGPIPE, as with Winsock). */
+void ss_run_ignore_sigpipe(void);
+
+/* Runs model m with the workload (w->port is ignored: the server listens on
+ * an ephemeral loopback port). Records a run when a trace is open. Returns
+ * an SS_EXIT_* code; err explains a failure. */
+int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
+               ss_workload_result *res, char *err, size_t errlen);
+
+#endif
