@@ -16,32 +16,19 @@ int ss_sw_create_event(void)
     return ev;
 }
 
-int ss_sw_close_event(int ev, int sock)
+/* One call on an event object, recorded as the Windows call win_api. */
+static int event_call(int win_api, int (*call)(int), int ev, int sock)
 {
     ss_standin s;
     ss_standin_begin(&s);
-    int r = ss_event_close(ev);
-    ss_standin_end(&s, SS_API_WSA_CLOSE_EVENT, sock, 0, r, r < 0 ? errno : 0, 0, 0, SS_EV_KERNEL, 0);
+    int r = call(ev);
+    ss_standin_end(&s, win_api, sock, 0, r, r < 0 ? errno : 0, 0, 0, SS_EV_KERNEL, 0);
     return r;
 }
 
-int ss_sw_set_event(int ev, int sock)
-{
-    ss_standin s;
-    ss_standin_begin(&s);
-    int r = ss_event_set(ev);
-    ss_standin_end(&s, SS_API_EVENT_SIGNAL, sock, 0, r, r < 0 ? errno : 0, 0, 0, SS_EV_KERNEL, 0);
-    return r;
-}
-
-int ss_sw_reset_event(int ev, int sock)
-{
-    ss_standin s;
-    ss_standin_begin(&s);
-    int r = ss_event_reset(ev);
-    ss_standin_end(&s, SS_API_WSA_RESET_EVENT, sock, 0, r, r < 0 ? errno : 0, 0, 0, SS_EV_KERNEL, 0);
-    return r;
-}
+int ss_sw_close_event(int ev, int sock) { return event_call(SS_API_WSA_CLOSE_EVENT, ss_event_close, ev, sock); }
+int ss_sw_set_event(int ev, int sock) { return event_call(SS_API_EVENT_SIGNAL, ss_event_set, ev, sock); }
+int ss_sw_reset_event(int ev, int sock) { return event_call(SS_API_WSA_RESET_EVENT, ss_event_reset, ev, sock); }
 
 int ss_sw_wait_events(struct pollfd *pf, int n, int timeout_ms)
 {

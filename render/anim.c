@@ -3,13 +3,26 @@
 #include <stdio.h>
 
 #include "render/timeline.h"
+#include "render/ui_text.h"
 
 void vw_anim_init(vw_anim *a, uint64_t duration)
 {
     a->t = 0;
-    a->speed = 1e6;
+    a->speed = a->speed_auto = 1e6;
     a->playing = 0;
     a->end = (double)duration;
+    a->pace_s = VW_PACE_DEFAULT_S;
+}
+
+static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+void vw_anim_follow_span(vw_anim *a, double span)
+{
+    if (span <= 0)
+        return;
+    if (a->speed != a->speed_auto && a->speed > 0) /* set directly: keep it, as a pace */
+        a->pace_s = clampd(span / a->speed, VW_PACE_MIN_S, VW_PACE_MAX_S);
+    a->speed = a->speed_auto = clampd(span / a->pace_s, VW_SPEED_MIN, VW_SPEED_MAX);
 }
 
 void vw_anim_tick(vw_anim *a, double dt)
@@ -23,16 +36,34 @@ void vw_anim_tick(vw_anim *a, double dt)
     }
 }
 
-void vw_anim_faster(vw_anim *a) { a->speed = a->speed * 2 > VW_SPEED_MAX ? VW_SPEED_MAX : a->speed * 2; }
-void vw_anim_slower(vw_anim *a) { a->speed = a->speed / 2 < VW_SPEED_MIN ? VW_SPEED_MIN : a->speed / 2; }
+/* the pace and the speed move together, so that a later change of the
+ * visible span keeps the new pace */
+static void scale_pace(vw_anim *a, double f)
+{
+    double speed = clampd(a->speed * f, VW_SPEED_MIN, VW_SPEED_MAX);
+    double pace = clampd(a->pace_s * a->speed / speed, VW_PACE_MIN_S, VW_PACE_MAX_S);
+    a->speed = a->speed_auto = a->speed * a->pace_s / pace;
+    a->pace_s = pace;
+}
+
+void vw_anim_faster(vw_anim *a) { scale_pace(a, 2); }
+void vw_anim_slower(vw_anim *a) { scale_pace(a, 0.5); }
 
 void vw_anim_seek(vw_anim *a, double t) { a->t = t < 0 ? 0 : t > a->end ? a->end : t; }
 
-void vw_anim_speed_label(const vw_anim *a, char *out, int n)
+void vw_anim_speed_label(const vw_anim *a, vw_lang lang, char *out, int n)
 {
     char d[32];
     vw_fmt_ns(a->speed, d, sizeof d);
-    snprintf(out, (size_t)n, "%s of trace = 1 s", d);
+    snprintf(out, (size_t)n, vw_label("speed_fmt", lang), d);
+}
+
+void vw_anim_pace_label(const vw_anim *a, vw_lang lang, char *out, int n)
+{
+    char span[32], ms[32];
+    vw_fmt_seconds(a->pace_s, lang, span, sizeof span);
+    vw_fmt_seconds(a->speed > 0 ? 1e6 / a->speed : 0, lang, ms, sizeof ms);
+    snprintf(out, (size_t)n, vw_label("pace_fmt", lang), span, ms);
 }
 
 static void consider(double cand, double t, int dir, double *best)

@@ -8,11 +8,14 @@
 #include <stdint.h>
 
 #include "render/anim.h"
+#include "render/capstrip.h"
 #include "render/caption.h"
+#include "render/counters.h"
 #include "render/draw.h"
 #include "render/hit.h"
 #include "render/layout.h"
 #include "render/model.h"
+#include "render/preset.h"
 #include "render/runform.h"
 #include "render/timeline.h"
 
@@ -36,11 +39,15 @@ typedef struct vw_input {
     int shift;
 } vw_input;
 
-#define VW_MAX_ZONES 64
+#define VW_MAX_ZONES 96
 typedef struct vw_zone {  /* a clickable area drawn this frame */
     vw_rect r;
     int id, arg;
 } vw_zone;
+
+/* the overview of strips: by fit (lecture mode, when the panels do not all
+ * fit), or as O last set it */
+typedef enum vw_overview_mode { VW_OV_AUTO = 0, VW_OV_OFF, VW_OV_ON } vw_overview_mode;
 
 typedef struct vw_app {
     vw_session s;
@@ -56,7 +63,11 @@ typedef struct vw_app {
     int first_panel;     /* the first panel on screen when they do not all fit */
     int dragging;        /* 1 pan, 2 minimap */
     int drag_x;
-    int follow;          /* keep the playhead on screen while playing */
+    int press_x, press_strip; /* a click on an overview strip opens it (a drag pans) */
+    int follow;          /* keep the playhead on screen: while playing, and through zooms */
+    vw_overview_mode overview;
+    int overview_on;     /* this frame shows the overview */
+    int open;            /* 1 + the panel opened from the overview (0: none) */
     int quit;
     int want_screenshot; /* the backend saves the next frame */
     int want_fullscreen; /* toggled with lecture mode */
@@ -68,6 +79,11 @@ typedef struct vw_app {
     vw_runform form;
     vw_zone zones[VW_MAX_ZONES];
     int nzones;
+    vw_capstrip cap;     /* lecture mode's caption strip, this frame */
+    int cap_h, cap_set;  /* its height and fonts: they grow to what the captions need, and do */
+    uint32_t cap_key;    /* not jump back while the window, language, focus and session stay */
+    vw_cindex_set cx;    /* per run: counts the block sums do not hold */
+    vw_preset_cache presets;
     /* mini-map summary, rebuilt when the session or the width changes */
     uint8_t *mm;         /* per run, per column: share of time waiting / in kernel */
     int mm_w, mm_runs;

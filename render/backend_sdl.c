@@ -35,6 +35,8 @@ struct vw_backend {
     text_entry cache[TEXT_CACHE];
     int ncache;
     int w, h;
+    SDL_Rect windowed;      /* where the window was before full screen */
+    void *font_data[VW_NFACES]; /* the font files, read once: glyphs load from memory */
 };
 
 const char *vw_font_path(void)
@@ -56,9 +58,16 @@ static int open_fonts(vw_backend *b, char *err, size_t errlen)
     for (int face = 0; face < VW_NFACES; face++) {
         char path[1024];
         vw_asset_path(files[face], path, sizeof path); /* found: the fontset opened it */
+        /* SDL_ttf keeps few glyphs and Hangul has many: they are loaded again
+         * and again, and from memory that costs no system calls */
+        size_t size = 0;
+        b->font_data[face] = SDL_LoadFile(path, &size);
         for (int s = 0; s < 2; s++)
             for (int f = 0; f < VW_NFONTS; f++) {
-                b->font[s][f][face] = TTF_OpenFont(path, vw_font_px[s][f]);
+                b->font[s][f][face] = b->font_data[face]
+                                          ? TTF_OpenFontRW(SDL_RWFromConstMem(b->font_data[face], (int)size), 1,
+                                                           vw_font_px[s][f])
+                                          : TTF_OpenFont(path, vw_font_px[s][f]);
                 if (!b->font[s][f][face]) {
                     snprintf(err, errlen, "cannot open the font %s: %s", path, TTF_GetError());
                     return -1;
@@ -154,6 +163,8 @@ void vw_backend_free(vw_backend *b)
                 if (b->font[s][f][face])
                     TTF_CloseFont(b->font[s][f][face]);
     vw_fontset_free(b->fs);
+    for (int face = 0; face < VW_NFACES; face++)
+        SDL_free(b->font_data[face]);
     if (b->ren) SDL_DestroyRenderer(b->ren);
     if (b->surf) SDL_FreeSurface(b->surf);
     if (b->win) {
@@ -559,12 +570,32 @@ int vw_backend_poll(vw_backend *b, vw_input *in)
     return 0;
 }
 
+/* Full screen as the desktop's size. The window is also moved and sized by
+ * hand, both ways: without a window manager (Xvfb, kiosks) X11 ignores the
+ * full-screen request while SDL believes the window grew, so frames were laid
+ * out for a size the window never had and their top rows fell off screen. */
 void vw_backend_fullscreen(vw_backend *b, int on)
 {
-    if (b->win)
-        SDL_SetWindowFullscreen(b->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-    if (b->win)
-        SDL_GetRendererOutputSize(b->ren, &b->w, &b->h);
+    if (!b->win)
+        return;
+    int full = (SDL_GetWindowFlags(b->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
+    SDL_Rect disp;
+    if (on && !full) {
+        SDL_GetWindowPosition(b->win, &b->windowed.x, &b->windowed.y);
+        SDL_GetWindowSize(b->win, &b->windowed.w, &b->windowed.h);
+        if (SDL_GetDisplayBounds(SDL_GetWindowDisplayIndex(b->win), &disp) == 0) {
+            SDL_SetWindowPosition(b->win, disp.x, disp.y);
+            SDL_SetWindowSize(b->win, disp.w, disp.h);
+        }
+        SDL_SetWindowFullscreen(b->win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+    } else if (!on && full) {
+        SDL_SetWindowFullscreen(b->win, 0);
+        if (b->windowed.w > 0) {
+            SDL_SetWindowSize(b->win, b->windowed.w, b->windowed.h);
+            SDL_SetWindowPosition(b->win, b->windowed.x, b->windowed.y);
+        }
+    }
+    SDL_GetRendererOutputSize(b->ren, &b->w, &b->h);
 }
 
 void vw_backend_size(vw_backend *b, int *w, int *h)

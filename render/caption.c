@@ -471,6 +471,10 @@ void vw_caption_explain(const vw_run *r, int lane, size_t idx, vw_lang lang, cha
     const vw_ev *e = &l->ev[idx];
     const vw_ev *d = e->api == SS_API_MSG_DISPATCH ? e : enclosing_dispatch(l, idx);
     out[0] = 0;
+    if (d && d->sub == VW_SUB_BIG && e->api == SS_API_CPU_WORK) { /* a UI message's work, wherever recorded */
+        snprintf(out, n, "%s", pick(&T_UI_WORK, lang));
+        return;
+    }
     if (d) {
         snprintf(out, n, "%s", pick(dispatch_text(d), lang));
         if (d == e)
@@ -478,10 +482,7 @@ void vw_caption_explain(const vw_run *r, int lane, size_t idx, vw_lang lang, cha
         append(out, n, " ");
     }
     char own[1024];
-    if (d && d->sub == VW_SUB_BIG && e->api == SS_API_CPU_WORK) /* a UI message's work, wherever it was recorded */
-        snprintf(own, sizeof own, "%s", pick(&T_UI_WORK, lang));
-    else
-        explain_one(r, e, d != NULL, lang, own, sizeof own);
+    explain_one(r, e, d != NULL, lang, own, sizeof own);
     append(out, n, own);
 }
 

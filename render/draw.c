@@ -26,6 +26,8 @@ void vw_draw_free(vw_draw *d)
 {
     free(d->cmd);
     free(d->text);
+    free(d->mcache);
+    d->mcache = NULL;
     d->cmd = NULL;
     d->text = NULL;
     d->n = d->cap = d->tlen = d->tcap = 0;
@@ -86,17 +88,50 @@ void vw_arrow(vw_draw *d, int x0, int y0, int x1, int y1, vw_rgba c, int thick)
     line_kind(d, VW_CMD_ARROW, x0, y0, x1, y1, c, thick);
 }
 
+/* Measuring with a real font is costly (the shipped font's Hangul glyphs do
+ * not stay in SDL_ttf's glyph cache, so each measure reloads them), and a
+ * frame measures the same labels again and again: sizes are remembered by
+ * measurer, font, pixel size and text (a 64-bit hash of them). */
+#define MEASURE_CACHE 4096
+struct vw_measure_cache {
+    struct {
+        uint64_t key;
+        int w, h;
+    } e[MEASURE_CACHE];
+};
+
+static void measure(vw_draw *d, vw_font f, const char *s, int *w, int *h)
+{
+    uint64_t k = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        k = (k ^ *p) * 1099511628211ull;
+    k ^= (uint64_t)(uintptr_t)d->measure_ud * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)d->measure;
+    k ^= ((uint64_t)f << 56) ^ ((uint64_t)(unsigned)d->font_px[f] << 40);
+    k |= 1; /* 0 marks an empty entry */
+    if (!d->mcache)
+        d->mcache = calloc(1, sizeof *d->mcache);
+    if (d->mcache && d->mcache->e[k % MEASURE_CACHE].key == k) {
+        *w = d->mcache->e[k % MEASURE_CACHE].w;
+        *h = d->mcache->e[k % MEASURE_CACHE].h;
+        return;
+    }
+    *w = *h = 0;
+    d->measure(d->measure_ud, f, s, w, h);
+    if (d->mcache)
+        d->mcache->e[k % MEASURE_CACHE].key = k, d->mcache->e[k % MEASURE_CACHE].w = *w, d->mcache->e[k % MEASURE_CACHE].h = *h;
+}
+
 int vw_text_w(vw_draw *d, vw_font f, const char *s)
 {
-    int w = 0, h = 0;
-    d->measure(d->measure_ud, f, s, &w, &h);
+    int w, h;
+    measure(d, f, s, &w, &h);
     return w;
 }
 
 int vw_text_h(vw_draw *d, vw_font f)
 {
-    int w = 0, h = 0;
-    d->measure(d->measure_ud, f, "Ag한", &w, &h);
+    int w, h;
+    measure(d, f, "Ag한", &w, &h);
     return h;
 }
 
@@ -157,25 +192,46 @@ static size_t u8len(const char *p)
     return c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 }
 
-int vw_wrap(vw_draw *d, vw_font f, const char *s, int max_w, void (*line)(void *, const char *, size_t), void *ud)
+/* The longest prefix of s (up to its end of line) at most max_w wide, cut
+ * at a space when it does not reach the end of the line; at least one
+ * character. Widths grow with the prefix, so the cut is found by bisection
+ * over character boundaries: a few measures per line, not one per character. */
+static size_t line_cut(vw_draw *d, vw_font f, const char *s, int max_w)
 {
     char buf[1024];
+    size_t cut[1024], nc = 0, end = 0;
+    while (s[end] && s[end] != '\n' && nc < 1023 && end + 4 < sizeof buf) {
+        cut[nc++] = end;
+        end += u8len(s + end);
+    }
+    cut[nc] = end;
+    size_t lo = 1, hi = nc; /* the prefix of cut[lo] characters... */
+    if (nc == 0)
+        return 0;
+    memcpy(buf, s, end);
+    buf[end] = 0;
+    if (vw_text_w(d, f, buf) <= max_w)
+        return end;
+    while (lo < hi) { /* ...the longest that fits (one character always goes) */
+        size_t mid = (lo + hi + 1) / 2;
+        memcpy(buf, s, cut[mid]);
+        buf[cut[mid]] = 0;
+        if (vw_text_w(d, f, buf) <= max_w)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    for (size_t k = cut[lo]; k > 0; k--) /* back to the last space, if any */
+        if (s[k] == ' ')
+            return k;
+    return cut[lo];
+}
+
+int vw_wrap(vw_draw *d, vw_font f, const char *s, int max_w, void (*line)(void *, const char *, size_t), void *ud)
+{
     int lines = 0;
     while (*s) {
-        size_t n = 0, last_space = 0;
-        while (s[n] && s[n] != '\n') {
-            size_t k = u8len(s + n);
-            if (n + k >= sizeof buf)
-                break;
-            memcpy(buf, s, n + k);
-            buf[n + k] = 0;
-            if (vw_text_w(d, f, buf) > max_w && n > 0)
-                break;
-            if (s[n] == ' ')
-                last_space = n;
-            n += k;
-        }
-        size_t cut = (s[n] && s[n] != '\n' && last_space > 0) ? last_space : n;
+        size_t cut = line_cut(d, f, s, max_w);
         line(ud, s, cut);
         lines++;
         s += cut;
@@ -185,17 +241,15 @@ int vw_wrap(vw_draw *d, vw_font f, const char *s, int max_w, void (*line)(void *
     return lines;
 }
 
-int vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, int max_w)
+/* s, or its longest whole-character prefix that fits max_w with an
+ * ellipsis, in buf (found by bisection over character boundaries: a
+ * measure is costly) */
+static const char *fit_text(vw_draw *d, vw_font f, const char *s, int max_w, char buf[1024])
 {
-    if (max_w <= 0)
-        return 0;
     if (vw_text_w(d, f, s) <= max_w)
-        return vw_text(d, x, y, f, c, VW_ALIGN_LEFT, s);
-    /* the longest whole-character prefix that fits with the ellipsis,
-     * found by bisection over character boundaries (a measure is costly) */
-    char buf[1024];
+        return s;
     size_t cut[1024], nc = 0;
-    for (size_t n = 0; s[n] && n + 8 < sizeof buf; n += u8len(s + n))
+    for (size_t n = 0; s[n] && n + 8 < 1024; n += u8len(s + n))
         cut[nc++] = n;
     size_t lo = 0, hi = nc; /* prefix of cut[lo] bytes fits; of cut[hi] does not (or hi == nc) */
     while (hi - lo > 1) {
@@ -209,5 +263,20 @@ int vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, i
     }
     memcpy(buf, s, cut[lo]);
     memcpy(buf + cut[lo], "\xe2\x80\xa6", 4);
-    return vw_text(d, x, y, f, c, VW_ALIGN_LEFT, buf);
+    return buf;
+}
+
+int vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, int max_w)
+{
+    return vw_text_fit_in(d, x, y, f, c, s, max_w, VW_ALIGN_LEFT);
+}
+
+int vw_text_fit_in(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *s, int max_w, int align)
+{
+    if (max_w <= 0)
+        return 0;
+    char buf[1024];
+    const char *t = fit_text(d, f, s, max_w, buf);
+    int ax = align == VW_ALIGN_RIGHT ? x + max_w : align == VW_ALIGN_CENTER ? x + max_w / 2 : x;
+    return vw_text(d, ax, y, f, c, align, t);
 }

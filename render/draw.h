@@ -34,6 +34,7 @@ typedef struct vw_draw {
     vw_measure_fn measure;
     void *measure_ud;
     int font_px[VW_NFONTS]; /* pixel sizes the backend uses for each font */
+    struct vw_measure_cache *mcache; /* widths already measured (draw.c) */
 } vw_draw;
 
 void vw_draw_init(vw_draw *d, vw_measure_fn measure, void *ud, const int font_px[VW_NFONTS]);
@@ -49,6 +50,8 @@ int  vw_text(vw_draw *d, int x, int y, vw_font f, vw_rgba c, int align, const ch
 int  vw_text_w(vw_draw *d, vw_font f, const char *utf8);
 /* Left-aligned text cut to max_w pixels, ending in an ellipsis when cut. */
 int  vw_text_fit(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *utf8, int max_w);
+/* The same, aligned (VW_ALIGN_*) within the box [x, x + max_w). */
+int  vw_text_fit_in(vw_draw *d, int x, int y, vw_font f, vw_rgba c, const char *utf8, int max_w, int align);
 int  vw_text_h(vw_draw *d, vw_font f);
 const char *vw_cmd_text(const vw_draw *d, const vw_cmd *c);
 

@@ -58,6 +58,8 @@ vw_hit vw_hit_test(const vw_session *s, const vw_layout *L, const vw_view *v, in
         return h;
     const vw_run *r = &s->runs[p];
     const vw_box *box = &L->panels[p].box[b];
+    if (box->kind == VW_BOX_STATE || box->kind == VW_BOX_QUEUE)
+        return h; /* an overview strip: a summary of many events, none in particular */
     double t = vw_view_ns(v, x), tol = VW_HIT_TOL_PX * vw_view_ns_per_px(v);
     h.run = p;
     if (box->kind == VW_BOX_THREAD || box->kind == VW_BOX_CLIENTS) {

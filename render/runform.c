@@ -10,6 +10,7 @@
 
 #include "models/model.h"
 #include "render/assets.h"
+#include "render/ui_text.h"
 #include "sim/recorder.h"
 #include "sim/runner.h"
 
@@ -58,7 +59,7 @@ void vw_form_init(vw_runform *f)
         f->on[f->nmodels] = f->nmodels < 2; /* two models: the smallest comparison */
         f->nmodels++;
     }
-    snprintf(f->status, sizeof f->status, "pick models, or a preset, and press Run");
+    f->status_key = "st_pick";
 }
 
 void vw_form_free(vw_runform *f)
@@ -81,10 +82,14 @@ void vw_form_step(vw_runform *f, vw_field k, int dir)
     f->value[k] = v < field_min[k] ? field_min[k] : v > field_max[k] ? field_max[k] : v;
 }
 
-static void set_status(vw_runform *f, const char *fmt, const char *a, int b, int c)
+/* key: a ui_text key; a "%s"-taking key gets arg, "%d"s get a and b */
+static void set_status(vw_runform *f, const char *key, const char *arg, int a, int b)
 {
     pthread_mutex_lock(&f->lock);
-    snprintf(f->status, sizeof f->status, fmt, a, b, c);
+    f->status_key = key;
+    snprintf(f->status_arg, sizeof f->status_arg, "%s", arg ? arg : "");
+    f->status_a = a;
+    f->status_b = b;
     pthread_mutex_unlock(&f->lock);
 }
 
@@ -111,19 +116,22 @@ int vw_form_preset(vw_runform *f, int dir)
     if (next < 0) {
         ss_scenario_defaults(f->sc);
         f->preset = -1;
-        set_status(f, "%sno preset: the fields below are the whole workload", "", 0, 0);
+        set_status(f, "st_nopreset", NULL, 0, 0);
         return 0;
     }
     snprintf(rel, sizeof rel, "scenarios/%s.ini", f->presets[next]);
     if (!vw_asset_path(rel, path, sizeof path) || ss_scenario_load(f->sc, path, err, sizeof err) != 0) {
         ss_scenario_defaults(f->sc);
         f->preset = -1;
-        set_status(f, "%s", vw_asset_path(rel, path, sizeof path) ? err : "the preset file went away", 0, 0);
+        if (vw_asset_path(rel, path, sizeof path))
+            set_status(f, "st_loadfail_fmt", err, 0, 0);
+        else
+            set_status(f, "st_gone", NULL, 0, 0);
         return -1;
     }
     f->preset = next;
     take_scenario(f, f->sc);
-    set_status(f, "preset %s: its models and workload are set; Run runs it", f->presets[next], 0, 0);
+    set_status(f, "st_preset_fmt", f->presets[next], 0, 0);
     return 0;
 }
 
@@ -152,7 +160,7 @@ static void *run_thread(void *arg)
     for (int i = 0; i < f->nmodels; i++)
         n += f->on[i];
     if (ss_rec_open(f->result_path, NULL, err, sizeof err) != 0) {
-        set_status(f, "cannot record: %s", err, 0, 0);
+        set_status(f, "st_recfail_fmt", err, 0, 0);
         f->failed = 1;
         atomic_store(&f->running, 0);
         atomic_store(&f->done, 1);
@@ -168,7 +176,7 @@ static void *run_thread(void *arg)
         if (!f->on[i])
             continue;
         const ss_model *m = ss_model_find(f->model[i]);
-        set_status(f, "running %s (%d of %d)...", f->model[i], ++k, n);
+        set_status(f, "st_running_fmt", f->model[i], ++k, n);
         atomic_store(&f->progress_model, k);
         ss_run_progress pg = {f->model[i], k, n, 0, 1};
         ss_workload_result res;
@@ -177,9 +185,9 @@ static void *run_thread(void *arg)
     }
     ss_rec_close(err, sizeof err);
     if (fails)
-        set_status(f, "%s: %d of %d runs failed", err[0] ? err : "run", fails, n);
+        set_status(f, "st_failed_fmt", err[0] ? err : "run", fails, n);
     else
-        set_status(f, "done: %s%d run(s)", "", n, 0);
+        set_status(f, "st_done_fmt", NULL, n, 0);
     atomic_store(&f->running, 0);
     atomic_store(&f->done, 1);
     return NULL;
@@ -188,25 +196,25 @@ static void *run_thread(void *arg)
 int vw_form_start(vw_runform *f)
 {
     if (atomic_load(&f->running)) {
-        set_status(f, "%sa run is already going", "", 0, 0);
+        set_status(f, "st_busy", NULL, 0, 0);
         return -1;
     }
     int n = 0;
     for (int i = 0; i < f->nmodels; i++)
         n += f->on[i];
     if (!n) {
-        set_status(f, "%spick at least one model", "", 0, 0);
+        set_status(f, "st_nomodel", NULL, 0, 0);
         return -1;
     }
     if (!f->sc || !f->run_sc) {
-        set_status(f, "%sout of memory", "", 0, 0);
+        set_status(f, "st_oom", NULL, 0, 0);
         return -1;
     }
     char err[512];
     *f->run_sc = *f->sc;
     apply_fields(f, f->run_sc);
     if (ss_scenario_validate(f->run_sc, err, sizeof err) != 0) {
-        set_status(f, "%s", err, 0, 0);
+        set_status(f, "st_invalid_fmt", err, 0, 0);
         return -1;
     }
     if (f->started)
@@ -223,14 +231,14 @@ int vw_form_start(vw_runform *f)
     atomic_store(&f->progress_count, n);
     if (pthread_create(&f->thread, NULL, run_thread, f) != 0) {
         atomic_store(&f->running, 0);
-        set_status(f, "%scannot start a thread", "", 0, 0);
+        set_status(f, "st_thread", NULL, 0, 0);
         return -1;
     }
     f->started = 1;
     return 0;
 }
 
-int vw_form_poll(vw_runform *f, char *path, size_t n, char *status, size_t sn)
+int vw_form_poll(vw_runform *f, vw_lang lang, char *path, size_t n, char *status, size_t sn)
 {
     if (!atomic_load(&f->done))
         return 0;
@@ -239,13 +247,21 @@ int vw_form_poll(vw_runform *f, char *path, size_t n, char *status, size_t sn)
         pthread_join(f->thread, NULL);
     f->started = 0;
     snprintf(path, n, "%s", f->result_path);
-    vw_form_status(f, status, sn);
+    vw_form_status(f, lang, status, sn);
     return f->failed ? -1 : 1;
 }
 
-void vw_form_status(vw_runform *f, char *out, size_t n)
+void vw_form_status(vw_runform *f, vw_lang lang, char *out, size_t n)
 {
     pthread_mutex_lock(&f->lock);
-    snprintf(out, n, "%s", f->status);
+    const char *key = f->status_key ? f->status_key : "st_pick";
+    const char *fmt = vw_label(key, lang);
+    size_t len = strlen(key);
+    if (len < 4 || strcmp(key + len - 4, "_fmt") != 0)
+        snprintf(out, n, "%s", fmt);
+    else if (strstr(fmt, "%s"))
+        snprintf(out, n, fmt, f->status_arg, f->status_a, f->status_b);
+    else
+        snprintf(out, n, fmt, f->status_a, f->status_b);
     pthread_mutex_unlock(&f->lock);
 }

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "render/caption.h"
 #include "sim/scenario.h"
 
 #define VW_FORM_MODELS 16
@@ -34,7 +35,11 @@ typedef struct vw_runform {
     int started;           /* a thread exists (joined when done) */
     _Atomic int running, done, progress_model, progress_count;
     pthread_mutex_t lock;
-    char status[640];      /* under lock */
+    /* under lock: what the form says, as a ui_text key and its arguments,
+     * worded when shown (in the language of the moment) */
+    const char *status_key;
+    char status_arg[512];
+    int status_a, status_b;
     char result_path[256]; /* the trace to load when done */
     int failed;
 } vw_runform;
@@ -48,8 +53,9 @@ void vw_form_step(vw_runform *f, vw_field k, int dir); /* +/- a field, within bo
  * the file did not load (status says why). */
 int  vw_form_preset(vw_runform *f, int dir);
 int  vw_form_start(vw_runform *f);      /* 0 started, -1 (status says why) */
-/* When a run has finished: returns 1 and the trace path to load, once. */
-int  vw_form_poll(vw_runform *f, char *path, size_t n, char *status, size_t sn);
-void vw_form_status(vw_runform *f, char *out, size_t n);
+/* When a run has finished: returns 1 (or -1 when a run failed) and the
+ * trace path to load, once; status says how it went, in lang. */
+int  vw_form_poll(vw_runform *f, vw_lang lang, char *path, size_t n, char *status, size_t sn);
+void vw_form_status(vw_runform *f, vw_lang lang, char *out, size_t n);
 
 #endif

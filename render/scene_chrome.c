@@ -13,219 +13,324 @@
 void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg)
 {
     vw_app *app = c->app;
+    if (app->slide)
+        return; /* a picture: nothing to click */
     if (app->nzones < VW_MAX_ZONES)
         app->zones[app->nzones++] = (vw_zone){{x, y, w, h}, id, arg};
 }
 
+/* the widest of the fonts (largest first) in which s fits room; -1: none */
+static int font_for(vw_sc *c, const char *s, int room, const vw_font *fonts, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (vw_text_w(c->d, fonts[i], s) <= room)
+            return (int)fonts[i];
+    return -1;
+}
+
+static int centred_y(vw_sc *c, const vw_rect *r, vw_font f) { return r->y + (r->h - vw_text_h(c->d, f)) / 2; }
+
+/* The header: name, PLAYING/PAUSED and the playhead's time, the pace (shown
+ * always: it is what up/down change), a reminder of P when the playhead is
+ * off screen, and the key hints when there is room for them. Each piece is
+ * measured; a piece that does not fit takes a smaller font, and the hints
+ * go when nothing fits. */
 void vw_sc_header(vw_sc *c)
 {
     vw_app *app = c->app;
     if (app->slide)
         return;
     const vw_rect *r = &app->L.header;
-    char ph[32], speed[64], line[400];
+    vw_lang lang = app->lang;
+    const vw_rgba white = VW_RGB(0xff, 0xff, 0xff), soft = VW_RGB(0xd8, 0xe4, 0xf0);
+    char ph[32], status[96], pace[160];
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_CAPTION);
-    int x = 10 + vw_text(c->d, 10, r->y + 4, VW_FONT_TITLE, VW_RGB(0xff, 0xff, 0xff), VW_ALIGN_LEFT, "sockscope");
+    int right = r->w - 10, x = 10;
+    if (vw_text_w(c->d, VW_FONT_TITLE, "sockscope") < r->w / 5)
+        x += vw_text(c->d, x, r->y + 4, VW_FONT_TITLE, white, VW_ALIGN_LEFT, "sockscope") + 20;
     vw_fmt_ns(app->a.t, ph, sizeof ph);
-    vw_anim_speed_label(&app->a, speed, sizeof speed);
-    snprintf(line, sizeof line, "%s   t = %s   %s", app->a.playing ? "PLAYING" : "PAUSED", ph, speed);
-    int ty = r->y + (r->h - vw_text_h(c->d, c->f_body)) / 2;
-    vw_text(c->d, x + 20, ty, c->f_body, VW_RGB(0xff, 0xff, 0xff), VW_ALIGN_LEFT, line);
-    const char *keys = app->lang == VW_LANG_KO
-                           ? "스페이스 재생  ←/→ 이벤트  ↑/↓ 속도  휠 확대  드래그 이동  L 강의  K 언어  R 실행  S 저장"
-                           : "space play  <-/-> step  up/down speed  wheel zoom  drag pan  L lecture  K lang  R run  S shot";
-    vw_text(c->d, r->w - 10, r->y + (r->h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL,
-            VW_RGB(0xd8, 0xe4, 0xf0), VW_ALIGN_RIGHT, keys);
+    snprintf(status, sizeof status, "%s   t = %s", vw_label(app->a.playing ? "PLAYING" : "PAUSED", lang), ph);
+    const vw_font big[] = {c->f_body, c->f_label, VW_FONT_SMALL}, small[] = {c->f_label, VW_FONT_SMALL};
+    int f = font_for(c, status, right - x, big, 3);
+    vw_font fs = f < 0 ? VW_FONT_SMALL : (vw_font)f;
+    x += vw_text_fit(c->d, x, centred_y(c, r, fs), fs, white, status, right - x) + 24;
+    vw_anim_pace_label(&app->a, lang, pace, sizeof pace);
+    f = font_for(c, pace, right - x, small, 2);
+    fs = f < 0 ? VW_FONT_SMALL : (vw_font)f;
+    x += vw_text_fit(c->d, x, centred_y(c, r, fs), fs, soft, pace, right - x) + 24;
+    if (!vw_view_contains(c->v, app->a.t) && app->s.nruns) {
+        const char *hint = vw_label("follow_off", lang);
+        if (vw_text_w(c->d, VW_FONT_SMALL, hint) <= right - x)
+            x += vw_text(c->d, x, centred_y(c, r, VW_FONT_SMALL), VW_FONT_SMALL, VW_C_PACKET, VW_ALIGN_LEFT, hint) + 24;
+    }
+    const char *keys[] = {vw_label("keys_long", lang), vw_label("keys_short", lang)};
+    for (int i = 0; i < 2; i++)
+        if (vw_text_w(c->d, VW_FONT_SMALL, keys[i]) <= right - x) {
+            vw_text(c->d, right, centred_y(c, r, VW_FONT_SMALL), VW_FONT_SMALL, soft, VW_ALIGN_RIGHT, keys[i]);
+            break;
+        }
+}
+
+/* what the right end of the axis row says: which panels are on screen, or
+ * how to use the overview */
+static void axis_note(vw_sc *c, char *s, size_t n)
+{
+    const vw_app *app = c->app;
+    const vw_layout *L = &app->L;
+    s[0] = 0;
+    if (L->shown < L->npanels && !app->open) /* a slide has no keys */
+        snprintf(s, n, vw_label(app->slide ? "panels_slide_fmt" : "panels_fmt", app->lang), L->first + 1,
+                 L->first + L->shown, L->npanels);
+    else if (app->overview_on && !app->slide)
+        snprintf(s, n, vw_label("overview_fmt", app->lang), L->npanels);
 }
 
 void vw_sc_axis(vw_sc *c)
 {
     const vw_rect *r = &c->app->L.axis;
     const vw_view *v = c->v;
-    double step = vw_tick_step(v, 90);
+    char note[160];
+    axis_note(c, note, sizeof note);
+    int W = c->app->w, limit = W - 4;
+    if (note[0]) {
+        int nw = vw_text_w(c->d, VW_FONT_SMALL, note);
+        limit = W - 8 - nw - 10;
+        vw_text(c->d, W - 8, r->y + 1, VW_FONT_SMALL, VW_C_TEXT, VW_ALIGN_RIGHT, note);
+    }
+    double step = vw_tick_step(v, c->app->lecture ? 130 : 90);
     double t = ceil(v->t0 / step) * step;
-    int bottom = c->app->L.plot.y + c->app->L.plot.h;
+    int bottom = c->app->L.plot.y + c->app->L.plot.h, last_end = -1000;
     for (int guard = 0; t <= v->t1 && guard < 200; t += step, guard++) {
         int x = (int)vw_view_px(v, t);
         char s[32];
         vw_fmt_ns(t, s, sizeof s);
         vw_line(c->d, x, r->y + r->h - 4, x, bottom, VW_C_GRID, 1);
+        int tw = vw_text_w(c->d, VW_FONT_SMALL, s);
+        if (x + 3 + tw > limit || x + 3 < last_end + 8)
+            continue; /* a label would run into the note or into its neighbour */
         vw_text(c->d, x + 3, r->y + 1, VW_FONT_SMALL, VW_C_TEXT_DIM, VW_ALIGN_LEFT, s);
-    }
-    const vw_layout *L = &c->app->L;
-    if (L->shown < L->npanels) { /* paged: say which, and how to see the others */
-        char s[96];
-        const char *keys = c->app->slide ? "" : "  PgUp/PgDn"; /* a slide has no keys */
-        if (c->app->lang == VW_LANG_KO)
-            snprintf(s, sizeof s, "패널 %d-%d / %d%s", L->first + 1, L->first + L->shown, L->npanels, keys);
-        else
-            snprintf(s, sizeof s, "panels %d-%d of %d%s", L->first + 1, L->first + L->shown, L->npanels, keys);
-        vw_text(c->d, c->app->w - 8, r->y + 1, VW_FONT_SMALL, VW_C_TEXT, VW_ALIGN_RIGHT, s);
+        last_end = x + 3 + tw;
     }
 }
 
-static int legend_item(vw_sc *c, int x, int y, int h, vw_rgba col, const char *key, int tick)
+static void legend_item(vw_sc *c, const vw_rect *r, vw_rgba col, const char *key, int tick)
 {
+    int h = r->h;
     if (tick)
-        vw_fill(c->d, x + 4, y + 1, 4, h - 2, col);
+        vw_fill(c->d, r->x + 4, r->y + 1, 4, h - 2, col);
     else
-        vw_fill(c->d, x, y + 2, h + 4, h - 4, col);
-    vw_frame(c->d, x, y + 1, h + 4, h - 2, VW_C_TEXT_DIM, 1);
-    return x + h + 10 + vw_text(c->d, x + h + 8, y, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, vw_label(key, c->app->lang)) + 14;
+        vw_fill(c->d, r->x, r->y + 2, h + 4, h - 4, col);
+    vw_frame(c->d, r->x, r->y + 1, h + 4, h - 2, VW_C_TEXT_DIM, 1);
+    vw_text(c->d, r->x + h + 12, r->y, c->app->L.f_legend, VW_C_TEXT, VW_ALIGN_LEFT, vw_label(key, c->app->lang));
 }
 
+/* the legend's items where the layout put them (in rows when the screen is narrow) */
 void vw_sc_legend(vw_sc *c)
 {
-    const vw_rect *r = &c->app->L.legend;
-    int h = vw_text_h(c->d, c->f_label), x = r->x + 8, y = r->y + (r->h - h) / 2;
-    x = legend_item(c, x, y, h, VW_C_USER, "user", 0);
-    x = legend_item(c, x, y, h, VW_C_KERNEL, "kernel", 0);
-    x = legend_item(c, x, y, h, VW_C_WAIT, "wait", 0);
-    x = legend_item(c, x, y, h, VW_C_IDLE, "idle", 0);
-    x = legend_item(c, x, y, h, VW_C_PACKET, "completion", 1);
-    x = legend_item(c, x, y, h, VW_C_INFLIGHT, "inflight", 0);
-    x = legend_item(c, x, y, h, VW_C_MESSAGE, "message", 0);
-    x = legend_item(c, x, y, h, VW_C_REQUEST, "request", 0);
-    for (int i = 0; i < c->app->s.nruns; i++)
-        if (vw_run_has_emul(&c->app->s.runs[i])) {
-            legend_item(c, x, y, h, VW_C_EMUL, "emul", 0);
-            break;
-        }
+    const vw_layout *L = &c->app->L;
+    static const vw_rgba col[VW_LEGEND_N] = {VW_C_USER,     VW_C_KERNEL,  VW_C_WAIT,    VW_C_IDLE, VW_C_PACKET,
+                                             VW_C_INFLIGHT, VW_C_MESSAGE, VW_C_REQUEST, VW_C_EMUL};
+    for (int i = 0; i < VW_LEGEND_N; i++)
+        if (L->legend_key[i])
+            legend_item(c, &L->legend_item[i], col[i], L->legend_key[i], i == 4);
 }
 
-typedef struct wrap_ctx {
-    vw_sc *c;
-    int x, y, lh;
-    vw_font f;
-    vw_rgba col;
-    int max_lines, lines;
-} wrap_ctx;
-
-static void wrap_line(void *ud, const char *s, size_t n)
+static vw_rgba style_color(int style)
 {
-    wrap_ctx *w = ud;
-    if (w->lines >= w->max_lines)
-        return;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), s);
-    vw_text(w->c->d, w->x, w->y + w->lines * w->lh, w->f, w->col, VW_ALIGN_LEFT, buf);
-    w->lines++;
-}
-
-static int wrapped(vw_sc *c, int x, int y, int w, vw_font f, vw_rgba col, int max_lines, const char *s)
-{
-    wrap_ctx ctx = {c, x, y, vw_text_h(c->d, f), f, col, max_lines, 0};
-    vw_wrap(c->d, f, s, w, wrap_line, &ctx);
-    return ctx.lines * ctx.lh;
-}
-
-/* "[model] thread — call(...)": the facts line of a panel at the playhead */
-static int facts_line(const vw_app *app, int p, char *out, size_t n, const vw_ev **ev)
-{
-    const vw_run *run = &app->s.runs[p];
-    int lane;
-    size_t idx;
-    char facts[400];
-    if (vw_caption_pick(run, app->a.t, &lane, &idx) != 0) {
-        snprintf(out, n, "[%s] %s", run->model,
-                 app->lang == VW_LANG_KO ? "재생을 누르면 첫 호출부터 설명합니다." : "Press play: each call is explained as it happens.");
-        *ev = NULL;
-        return -1;
+    switch (style) {
+    case VW_CS_SCENARIO: return VW_C_INFLIGHT;
+    case VW_CS_FACTS: return VW_C_PACKET;
+    case VW_CS_EXPLAIN: return VW_RGB(0xff, 0xff, 0xff);
+    case VW_CS_MODEL: return VW_RGB(0xd8, 0xe4, 0xf0);
+    default: return VW_RGB(0xb8, 0xc8, 0xd8);
     }
-    *ev = &run->lanes[lane].ev[idx];
-    vw_caption_facts(run, *ev, run->lanes[lane].name, app->lang, facts, sizeof facts);
-    snprintf(out, n, "[%s] %s", run->model, facts);
-    return 0;
 }
 
+/* The lecture caption strip: the page of lines the app built this frame
+ * (capstrip.c), and when the text pages, a "more" mark that turns it. */
 void vw_sc_caption(vw_sc *c)
 {
     vw_app *app = c->app;
     const vw_rect *r = &app->L.caption;
+    const vw_capstrip *cs = &app->cap;
     if (r->h <= 0 || app->s.nruns == 0)
         return;
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_CAPTION);
-    int p = app->focus < app->s.nruns ? app->focus : 0;
-    const vw_ev *e;
-    char line[500];
-    int y = r->y + 6, x = r->x + 12, w = r->w - 24;
-    facts_line(app, p, line, sizeof line, &e);
-    y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_C_PACKET, 1, line);
-    int lane;
-    size_t idx;
-    if (e && vw_caption_pick(&app->s.runs[p], app->a.t, &lane, &idx) == 0) {
-        char text[2048];
-        vw_caption_explain(&app->s.runs[p], lane, idx, app->lang, text, sizeof text);
-        y += wrapped(c, x, y, w, VW_FONT_LARGE, VW_RGB(0xff, 0xff, 0xff), 2, text);
+    int page = cs->page < cs->npages ? cs->page : 0;
+    for (int i = cs->first[page]; i < cs->first[page + 1]; i++) {
+        const vw_cs_line *l = &cs->line[i];
+        vw_text(c->d, r->x + 12, r->y + VW_CS_PAD + l->y, (vw_font)l->font, style_color(l->style), VW_ALIGN_LEFT,
+                vw_capstrip_text(cs, i));
     }
-    y += wrapped(c, x, y + 2, w, VW_FONT_NORMAL, VW_RGB(0xd8, 0xe4, 0xf0), 2, vw_caption_model(app->s.runs[p].model, app->lang));
-    /* the other panels at the same instant, one line each (Tab moves the focus) */
-    for (int k = 1; k < app->s.nruns && k <= 2; k++) {
-        facts_line(app, (p + k) % app->s.nruns, line, sizeof line, &e);
-        y += wrapped(c, x, y + 4, w, VW_FONT_NORMAL, VW_RGB(0xb8, 0xc8, 0xd8), 1, line);
+    if (cs->npages > 1) {
+        char more[64];
+        snprintf(more, sizeof more, vw_label("more_fmt", app->lang), page + 1, cs->npages);
+        int w = vw_text_w(c->d, VW_FONT_SMALL, more), h = vw_text_h(c->d, VW_FONT_SMALL);
+        int x = r->x + r->w - 12 - w, y = r->y + r->h - VW_CS_PAD / 2 - h;
+        vw_text(c->d, x, y, VW_FONT_SMALL, VW_C_PACKET, VW_ALIGN_LEFT, more);
+        vw_sc_zone(c, x - 4, y, w + 8, h, VW_Z_MORE, 0);
     }
 }
 
-static int button(vw_sc *c, int x, int y, int h, const char *label, int on, int id, int arg)
+/* The run form flows left to right and onto a new row when the next item
+ * does not fit: on a narrow screen or in lecture type the models and the
+ * fields wrap instead of running off the edge. */
+typedef struct flow {
+    vw_sc *c;
+    int x0, x1, x, y, rowh;
+} flow;
+
+/* where an item w wide goes: on this row, or the next */
+static int flow_at(flow *f, int w)
 {
-    int w = vw_text_w(c->d, c->f_label, label) + 14;
-    vw_fill(c->d, x, y, w, h, on ? VW_C_KERNEL : VW_C_BG);
-    vw_frame(c->d, x, y, w, h, VW_C_TEXT_DIM, 1);
-    vw_text(c->d, x + 7, y + (h - vw_text_h(c->d, c->f_label)) / 2, c->f_label, on ? VW_C_BG : VW_C_TEXT,
+    if (f->x > f->x0 && f->x + w > f->x1) {
+        f->x = f->x0;
+        f->y += f->rowh;
+    }
+    return f->x;
+}
+
+static void flow_newline(flow *f)
+{
+    f->x = f->x0;
+    f->y += f->rowh;
+}
+
+static int button_w(vw_sc *c, const char *label) { return vw_text_w(c->d, c->f_label, label) + 14; }
+
+static void button(flow *f, const char *label, int on, int id, int arg)
+{
+    vw_sc *c = f->c;
+    int w = button_w(c, label), h = f->rowh - 6, x = flow_at(f, w);
+    vw_fill(c->d, x, f->y, w, h, on ? VW_C_KERNEL : VW_C_BG);
+    vw_frame(c->d, x, f->y, w, h, VW_C_TEXT_DIM, 1);
+    vw_text(c->d, x + 7, f->y + (h - vw_text_h(c->d, c->f_label)) / 2, c->f_label, on ? VW_C_BG : VW_C_TEXT,
             VW_ALIGN_LEFT, label);
-    vw_sc_zone(c, x, y, w, h, id, arg);
-    return x + w + 6;
+    vw_sc_zone(c, x, f->y, w, h, id, arg);
+    f->x = x + w + 6;
 }
 
-/* "preset < name >" and the preset's caption in the viewer's language */
-static void preset_row(vw_sc *c, const vw_runform *f, const vw_rect *r, int y, int bh)
+static void flow_text(flow *f, const char *s, vw_rgba col)
 {
-    int ko = c->app->lang == VW_LANG_KO, x = r->x + 8;
-    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, vw_label("preset:", c->app->lang)) + 8;
-    x = button(c, x, y, bh, "<", 0, VW_Z_PRESET, -1);
-    const char *name = f->preset >= 0 ? f->presets[f->preset] : vw_label("(none)", c->app->lang);
-    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, name) + 6;
-    x = button(c, x, y, bh, ">", 0, VW_Z_PRESET, +1) + 10;
-    const char *cap = f->preset < 0 || !f->sc ? "" : ko ? f->sc->caption_ko : f->sc->caption_en;
-    vw_text_fit(c->d, x, y + 3, c->f_label, VW_C_TEXT_DIM, cap, r->x + r->w - 8 - x);
+    int w = vw_text_w(f->c->d, f->c->f_label, s), x = flow_at(f, w);
+    vw_text(f->c->d, x, f->y + 3, f->c->f_label, col, VW_ALIGN_LEFT, s);
+    f->x = x + w + 8;
+}
+
+/* one workload field: "- clients 10 +", kept together on a row */
+static void field(flow *f, int k)
+{
+    vw_app *app = f->c->app;
+    char s[64];
+    snprintf(s, sizeof s, "%s %ld", vw_label(vw_field_name((vw_field)k), app->lang), app->form.value[k]);
+    int w = 2 * button_w(f->c, "-") + 12 + vw_text_w(f->c->d, f->c->f_label, s) + 10;
+    flow_at(f, w);
+    button(f, "-", 0, VW_Z_FIELD_DOWN, k);
+    flow_text(f, s, VW_C_TEXT);
+    button(f, "+", 0, VW_Z_FIELD_UP, k);
+    f->x += 10;
+}
+
+/* "preset < name >", then the preset's caption in the viewer's language, whole */
+static void preset_rows(flow *f)
+{
+    vw_sc *c = f->c;
+    vw_runform *form = &c->app->form;
+    int ko = c->app->lang == VW_LANG_KO;
+    flow_text(f, vw_label("preset:", c->app->lang), VW_C_TEXT);
+    button(f, "<", 0, VW_Z_PRESET, -1);
+    flow_text(f, form->preset >= 0 ? form->presets[form->preset] : vw_label("(none)", c->app->lang), VW_C_TEXT);
+    button(f, ">", 0, VW_Z_PRESET, +1);
+    const char *cap = form->preset < 0 || !form->sc ? "" : ko ? form->sc->caption_ko : form->sc->caption_en;
+    if (!cap[0])
+        return;
+    /* wrapped into the rest of this row's width and the rows below */
+    char buf[1200];
+    snprintf(buf, sizeof buf, "%s", cap);
+    const char *p = buf;
+    f->x += 4;
+    while (*p) {
+        if (f->x1 - f->x < f->rowh * 4)
+            flow_newline(f);
+        size_t n = strlen(p), lo = 1, hi = n;
+        char line[1200];
+        /* the longest prefix that fits, ended at a space when there is one */
+        while (lo < hi) {
+            size_t mid = (lo + hi + 1) / 2;
+            snprintf(line, sizeof line, "%.*s", (int)mid, p);
+            if (vw_text_w(c->d, c->f_label, line) <= f->x1 - f->x)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        while (lo < n && (p[lo] & 0xc0) == 0x80) /* never inside a character */
+            lo--;
+        size_t cut = lo;
+        if (cut < n) {
+            size_t sp = cut;
+            while (sp > 0 && p[sp] != ' ')
+                sp--;
+            cut = sp > 0 ? sp : cut > 0 ? cut : 1;
+        }
+        snprintf(line, sizeof line, "%.*s", (int)cut, p);
+        vw_text(c->d, f->x, f->y + 3, c->f_label, VW_C_TEXT_DIM, VW_ALIGN_LEFT, line);
+        p += cut;
+        while (*p == ' ')
+            p++;
+        if (*p)
+            flow_newline(f);
+    }
+}
+
+/* the form's items from y; returns the height they took */
+static int form_items(vw_sc *c, int x, int y, int w)
+{
+    vw_app *app = c->app;
+    vw_runform *f = &app->form;
+    flow fl = {c, x + 8, x + w - 8, x + 8, y + 6, vw_text_h(c->d, c->f_label) + 12};
+    flow_text(&fl, vw_label("models:", app->lang), VW_C_TEXT);
+    for (int i = 0; i < f->nmodels; i++)
+        button(&fl, f->model[i], f->on[i], VW_Z_MODEL, i);
+    flow_newline(&fl);
+    preset_rows(&fl);
+    flow_newline(&fl);
+    for (int k = 0; k < VW_NFIELDS; k++)
+        field(&fl, k);
+    int running = atomic_load(&f->running);
+    fl.x += 10;
+    button(&fl, vw_label(running ? "running..." : "Run", app->lang), !running, VW_Z_RUN, 0);
+    char st[640];
+    vw_form_status(f, app->lang, st, sizeof st);
+    int pw = running ? 200 : 0;
+    if (fl.x1 - fl.x - pw < fl.rowh * 6)
+        flow_newline(&fl);
+    vw_text_fit(c->d, fl.x + 8, fl.y + 3, c->f_label, VW_C_TEXT_DIM, st, fl.x1 - pw - 16 - (fl.x + 8));
+    if (running) { /* progress bar: models done of models asked */
+        int n = atomic_load(&f->progress_count), k = atomic_load(&f->progress_model), bh = fl.rowh - 6;
+        int done = n ? pw * (k - 1) / n : 0;
+        vw_frame(c->d, fl.x1 - pw, fl.y + 2, pw, bh - 4, VW_C_TEXT_DIM, 1);
+        vw_fill(c->d, fl.x1 - pw, fl.y + 2, done + pw / (n ? n * 3 : 3), bh - 4, VW_C_USER);
+    }
+    return fl.y + fl.rowh + 6 - y;
+}
+
+int vw_scene_form_height(vw_app *app, vw_draw *d, int w)
+{
+    vw_sc c = {.app = app, .d = d, .v = &app->v};
+    c.f_label = app->lecture ? VW_FONT_NORMAL : VW_FONT_SMALL;
+    int nz = app->nzones, h = form_items(&c, 0, 0, w);
+    app->nzones = nz; /* measuring: what it drew is reset before the frame */
+    return h;
 }
 
 void vw_sc_form(vw_sc *c)
 {
-    vw_app *app = c->app;
-    vw_runform *f = &app->form;
-    const vw_rect *r = &app->L.form;
-    if (r->h <= 0 || app->slide)
+    const vw_rect *r = &c->app->L.form;
+    if (r->h <= 0 || c->app->slide)
         return;
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
     vw_frame(c->d, r->x, r->y, r->w, r->h, VW_C_TEXT_DIM, 1);
-    int bh = vw_text_h(c->d, c->f_label) + 6, x = r->x + 8, y = r->y + 6;
-    x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, vw_label("models:", app->lang)) + 8;
-    for (int i = 0; i < f->nmodels; i++)
-        x = button(c, x, y, bh, f->model[i], f->on[i], VW_Z_MODEL, i);
-    y += bh + 6;
-    preset_row(c, f, r, y, bh);
-    x = r->x + 8;
-    y += bh + 6;
-    for (int k = 0; k < VW_NFIELDS; k++) {
-        char s[64];
-        snprintf(s, sizeof s, "%s %ld", vw_label(vw_field_name((vw_field)k), app->lang), f->value[k]);
-        x = button(c, x, y, bh, "-", 0, VW_Z_FIELD_DOWN, k);
-        x += vw_text(c->d, x, y + 3, c->f_label, VW_C_TEXT, VW_ALIGN_LEFT, s) + 6;
-        x = button(c, x, y, bh, "+", 0, VW_Z_FIELD_UP, k) + 10;
-    }
-    int running = atomic_load(&f->running);
-    x = button(c, x + 10, y, bh, vw_label(running ? "running..." : "Run", app->lang), !running, VW_Z_RUN, 0);
-    char st[640];
-    vw_form_status(f, st, sizeof st);
-    int pw = running ? 200 : 0;
-    vw_text_fit(c->d, x + 8, y + 3, c->f_label, VW_C_TEXT_DIM, st, r->x + r->w - pw - 24 - (x + 8));
-    if (running) { /* progress bar: models done of models asked */
-        int n = atomic_load(&f->progress_count), k = atomic_load(&f->progress_model);
-        int done = n ? pw * (k - 1) / n : 0;
-        vw_frame(c->d, r->x + r->w - pw - 12, y + 2, pw, bh - 4, VW_C_TEXT_DIM, 1);
-        vw_fill(c->d, r->x + r->w - pw - 12, y + 2, done + pw / (n ? n * 3 : 3), bh - 4, VW_C_USER);
-    }
+    form_items(c, r->x, r->y, r->w);
 }
 
 void vw_scene_minimap_cache(vw_app *app)
@@ -272,11 +377,16 @@ void vw_sc_minimap(vw_sc *c)
         return;
     vw_scene_minimap_cache(app);
     vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_PANEL);
-    int n = app->s.nruns, rh = n ? r->h / n : r->h;
+    /* a row per run; more runs than rows of a few pixels share one row (their mean) */
+    int n = app->s.nruns, rows = n > 4 ? 1 : n, rh = rows ? r->h / rows : r->h;
     int *h = malloc((size_t)(app->mm_w > 0 ? app->mm_w : 1) * sizeof *h);
-    for (int k = 0; k < n && app->mm && h; k++) {
-        for (int x = 0; x < app->mm_w; x++)
-            h[x] = app->mm[(size_t)k * (size_t)app->mm_w + (size_t)x] * (rh - 1) / 255;
+    for (int k = 0; k < rows && app->mm && h; k++) {
+        for (int x = 0; x < app->mm_w; x++) {
+            int sum = 0, m = rows == n ? 1 : n;
+            for (int j = 0; j < m; j++)
+                sum += app->mm[(size_t)(rows == n ? k : j) * (size_t)app->mm_w + (size_t)x];
+            h[x] = sum / m * (rh - 1) / 255;
+        }
         vw_sc_bars(c, r->x, h, app->mm_w, r->y + (k + 1) * rh, VW_C_KERNEL, 0);
     }
     free(h);
@@ -289,10 +399,10 @@ void vw_sc_minimap(vw_sc *c)
     int px = r->x + (int)(app->a.t / dur * r->w);
     vw_fill(c->d, px - 1, r->y - 2, 3, r->h + 4, VW_C_PLAYHEAD);
     vw_text(c->d, r->x - 6, r->y + (r->h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL, VW_C_TEXT_DIM,
-            VW_ALIGN_RIGHT, app->lang == VW_LANG_KO ? "전체" : "whole run");
+            VW_ALIGN_RIGHT, vw_label("whole run", app->lang));
 }
 
-static void tip_event(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
+static void tip_event(const vw_run *r, const vw_hit *h, vw_lang lang, char lines[8][160], int *n)
 {
     const vw_lane *l = &r->lanes[h->lane];
     const vw_ev *e = &l->ev[h->idx];
@@ -300,50 +410,50 @@ static void tip_event(const vw_run *r, const vw_hit *h, char lines[8][160], int 
     vw_fmt_ns((double)e->t0, t0, sizeof t0);
     vw_fmt_ns((double)vw_ev_dur(e), dur, sizeof dur);
     char label[96];
-    vw_ev_label(r, e, VW_LANG_EN, label, sizeof label);
+    vw_ev_label(r, e, lang, label, sizeof label);
     if (e->api == SS_API_OP_SUBMIT || e->api == SS_API_OP_COMPLETE)
         snprintf(lines[(*n)++], 160, "%.80s: %.20s   (%.40s)", label, ss_api_name(e->sub), l->name);
     else
         snprintf(lines[(*n)++], 160, "%.100s   (%.40s)", label, l->name);
     if (l->kind == VW_LANE_EMUL || (e->flags & SS_EV_EMUL))
-        snprintf(lines[(*n)++], 160, "Linux stand-in machinery: not the Windows program's, counted apart");
+        snprintf(lines[(*n)++], 160, "%s", vw_label("tip_emul", lang));
     if (vw_ev_watched(e) >= 0)
-        snprintf(lines[(*n)++], 160, "over %d sockets   result %d%s%s", vw_ev_watched(e), e->ret,
+        snprintf(lines[(*n)++], 160, vw_label("tip_watched_fmt", lang), vw_ev_watched(e), e->ret,
                  vw_ev_err(e) ? "  " : "", vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     else
-        snprintf(lines[(*n)++], 160, "socket %d   result %d%s%s", e->sock, e->ret, vw_ev_err(e) ? "  " : "",
+        snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, vw_ev_err(e) ? "  " : "",
                  vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
-    snprintf(lines[(*n)++], 160, "at %s   took %s", t0, dur);
+    snprintf(lines[(*n)++], 160, vw_label("tip_at_fmt", lang), t0, dur);
     char waits[32]; /* "did not sleep" only where sleeping was measured (sim/server.h) */
     vw_param_value(r->params, "waits", waits, sizeof waits);
-    const char *no_wait = waits[0] && strcmp(waits, "measured") != 0 ? ", sleep not measured here" : ", did not sleep";
-    snprintf(lines[(*n)++], 160, "%s%s%s", (e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry",
-             (e->flags & SS_EV_MAYBLOCK) ? ", could block" : "",
-             (e->flags & SS_EV_WAITED) ? ", the thread slept (blocked)" : (e->flags & SS_EV_MAYBLOCK) ? no_wait : "");
+    const char *no_wait = vw_label(waits[0] && strcmp(waits, "measured") != 0 ? ", not measured" : ", did not sleep", lang);
+    snprintf(lines[(*n)++], 160, "%s%s%s", vw_label((e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry", lang),
+             (e->flags & SS_EV_MAYBLOCK) ? vw_label(", could block", lang) : "",
+             (e->flags & SS_EV_WAITED) ? vw_label(", slept", lang) : (e->flags & SS_EV_MAYBLOCK) ? no_wait : "");
 }
 
-static void tip_op(const vw_run *r, const vw_hit *h, char lines[8][160], int *n)
+static void tip_op(const vw_run *r, const vw_hit *h, vw_lang lang, char lines[8][160], int *n)
 {
-    const vw_oplane *o = h->kind == VW_HIT_OP ? &r->kernel : &r->msgs;
+    int op_lane = h->kind == VW_HIT_OP;
+    const vw_oplane *o = op_lane ? &r->kernel : &r->msgs;
     const vw_op *op = &o->op[h->idx];
     char t0[32], dur[32];
     vw_fmt_ns((double)op->t0, t0, sizeof t0);
     vw_fmt_ns((double)vw_op_dur(op), dur, sizeof dur);
-    if (h->kind == VW_HIT_OP)
-        snprintf(lines[(*n)++], 160, "asynchronous %s on socket %d", ss_api_name(op->api), op->sock);
-    else {
+    if (op_lane) {
+        snprintf(lines[(*n)++], 160, vw_label("tip_async_fmt", lang), ss_api_name(op->api), op->sock);
+    } else {
         char ne[64];
         vw_net_events(op->api, ne, sizeof ne);
-        snprintf(lines[(*n)++], 160, "window message %s on socket %d", ne[0] ? ne : "?", op->sock);
+        snprintf(lines[(*n)++], 160, vw_label("tip_msg_fmt", lang), ne[0] ? ne : "?", op->sock);
     }
-    snprintf(lines[(*n)++], 160, "%s at %s, %s %s", h->kind == VW_HIT_OP ? "submitted" : "posted", t0,
-             op->open ? "never completed; open for" : "in flight for", dur);
+    const char *when = op_lane ? (op->open ? "tip_sub_open_fmt" : "tip_sub_fmt") : (op->open ? "tip_post_open_fmt" : "tip_post_fmt");
+    snprintf(lines[(*n)++], 160, vw_label(when, lang), t0, dur);
     const char *from = op->lane_from < r->nlanes ? r->lanes[op->lane_from].name : "?";
     const char *to = op->lane_to < r->nlanes ? r->lanes[op->lane_to].name : "?";
-    snprintf(lines[(*n)++], 160, "by %s, taken by %s%s", from, to, op->ret_neg ? " (failed)" : "");
-    if (h->kind == VW_HIT_OP && !op->open)
-        snprintf(lines[(*n)++], 160, "completion queue held %u packet%s when it was taken", op->depth,
-                 op->depth == 1 ? "" : "s");
+    snprintf(lines[(*n)++], 160, vw_label("tip_by_fmt", lang), from, to, op->ret_neg ? vw_label(" (failed)", lang) : "");
+    if (op_lane && !op->open)
+        snprintf(lines[(*n)++], 160, vw_label("tip_depth_fmt", lang), op->depth);
 }
 
 void vw_sc_tooltip(vw_sc *c)
@@ -355,9 +465,9 @@ void vw_sc_tooltip(vw_sc *c)
     char lines[8][160];
     int n = 0;
     if (h->kind == VW_HIT_EVENT)
-        tip_event(&app->s.runs[h->run], h, lines, &n);
+        tip_event(&app->s.runs[h->run], h, app->lang, lines, &n);
     else
-        tip_op(&app->s.runs[h->run], h, lines, &n);
+        tip_op(&app->s.runs[h->run], h, app->lang, lines, &n);
     int lh = vw_text_h(c->d, c->f_label), w = 0;
     for (int i = 0; i < n; i++) {
         int tw = vw_text_w(c->d, c->f_label, lines[i]);
@@ -372,6 +482,15 @@ void vw_sc_tooltip(vw_sc *c)
         vw_text(c->d, x + 8, y + 5 + i * lh, c->f_label, i ? VW_C_TEXT : VW_C_KERNEL, VW_ALIGN_LEFT, lines[i]);
 }
 
+static void centred_line(void *ud, const char *s, size_t n)
+{
+    vw_sc *c = ud;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), s);
+    vw_text(c->d, c->app->w / 2, c->app->L.plot.y + c->app->L.plot.h / 3 + c->lines++ * vw_text_h(c->d, VW_FONT_LARGE),
+            VW_FONT_LARGE, VW_C_TEXT_DIM, VW_ALIGN_CENTER, buf);
+}
+
 void vw_sc_message(vw_sc *c)
 {
     vw_app *app = c->app;
@@ -380,12 +499,8 @@ void vw_sc_message(vw_sc *c)
         vw_fill(c->d, r->x, r->y, r->w, r->h, VW_C_ERROR_BG);
         vw_text_fit(c->d, 12, r->y + 5, c->f_body, VW_C_TEXT, app->message, r->w - 24);
     }
-    if (app->s.nruns == 0) {
-        const char *s = app->lang == VW_LANG_KO
-                            ? "열린 실행이 없습니다. R을 눌러 모델을 실행하거나 sockscope view FILE 로 트레이스를 여세요."
-                            : "No runs loaded. Press R to run models here, or open a trace: sockscope view FILE";
-        vw_text(c->d, app->w / 2, app->L.plot.y + app->L.plot.h / 3, VW_FONT_LARGE, VW_C_TEXT_DIM, VW_ALIGN_CENTER, s);
-    }
+    if (app->s.nruns == 0) /* centred lines, wrapped to the window */
+        vw_wrap(c->d, VW_FONT_LARGE, vw_label("no runs", app->lang), app->w - 40, centred_line, c);
 }
 
 static void playhead(vw_sc *c)
@@ -409,10 +524,16 @@ void vw_scene_build(vw_app *app, vw_draw *d)
     c.segcap = app->v.w * 3 + 16;
     c.seg = malloc((size_t)c.segcap * sizeof *c.seg);
     app->nzones = 0;
+    c.f_counters = vw_sc_counters_font(&c, c.f_label, VW_FONT_SMALL);
+    c.f_strip = vw_sc_strip_font(&c);
     vw_fill(d, 0, 0, app->w, app->h, VW_C_BG);
     vw_sc_axis(&c);
-    for (int p = 0; c.seg && p < app->s.nruns && p < app->L.npanels; p++)
-        vw_sc_panel(&c, p);
+    for (int p = 0; c.seg && p < app->s.nruns && p < app->L.npanels; p++) {
+        if (app->overview_on)
+            vw_sc_strip(&c, p);
+        else
+            vw_sc_panel(&c, p);
+    }
     playhead(&c);
     vw_sc_header(&c);
     vw_sc_message(&c);

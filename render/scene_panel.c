@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "render/counters.h"
+#include "render/preset.h"
 #include "render/scene_int.h"
 #include "render/ui_text.h"
 
@@ -36,8 +37,7 @@ vw_rgba vw_cat_color(vw_cat c)
 
 static int clampi(double x, int lo, int hi) { return x < lo ? lo : x > hi ? hi : (int)x; }
 
-/* a horizontal run [x0, x1) drawn solid up to the playhead, light after it */
-static void rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col)
+void vw_sc_rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col)
 {
     int ph = (int)c->ph_x;
     if (c->grey)
@@ -51,6 +51,8 @@ static void rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col)
         vw_fill(c->d, ph, y, x1 - ph, h, vw_future(col));
     }
 }
+
+static void rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col) { vw_sc_rect_split(c, x0, x1, y, h, col); }
 
 static vw_rgba request_color(const vw_run *r, const vw_ev *e)
 {
@@ -351,72 +353,116 @@ static void clients_band(vw_sc *c, const vw_run *r, const vw_box *b, int top_y)
     }
 }
 
-static void lane_label(vw_sc *c, const vw_run *r, const vw_box *b)
+/* Lane labels: one per lane when the lanes are tall enough, else one per
+ * group of lanes ("conn 0–19"), with a bracket over the lanes it names.
+ * The smaller font is tried before lanes of different kinds are grouped. */
+static void lane_labels(vw_sc *c, const vw_run *r, const vw_panel_box *pb)
 {
-    vw_lang lang = c->app->lang;
-    const char *name = b->kind == VW_BOX_THREAD ? r->lanes[b->lane].name
-                       : b->kind == VW_BOX_KERNEL ? vw_label("kernel_lane", lang)
-                       : b->kind == VW_BOX_MSGS   ? vw_label("msg_lane", lang)
-                                                  : vw_label("clients", lang);
-    int th = vw_text_h(c->d, c->f_label);
-    if (b->h < th - 4 && b->kind == VW_BOX_THREAD && b->lane > 0)
-        return; /* too thin to label every lane: the first one names the group */
-    vw_text(c->d, c->v->x0 - 6, b->y + (b->h - th) / 2, c->f_label, VW_C_TEXT, VW_ALIGN_RIGHT, name);
+    vw_lane_label lab[64];
+    vw_font f = c->f_label;
+    int n = vw_lane_labels(r, pb, vw_text_h(c->d, f), c->app->lang, lab, 64);
+    for (int i = 0; i < n && f != VW_FONT_SMALL; i++)
+        if (strstr(lab[i].text, ", ")) {
+            f = VW_FONT_SMALL;
+            n = vw_lane_labels(r, pb, vw_text_h(c->d, f), c->app->lang, lab, 64);
+            break;
+        }
+    int th = vw_text_h(c->d, f), right = c->v->x0 - 8;
+    for (int i = 0; i < n; i++) {
+        const vw_lane_label *l = &lab[i];
+        int y = l->y + (l->h - th) / 2;
+        vw_text_fit_in(c->d, 4, y, f, VW_C_TEXT, l->text, right - 4, VW_ALIGN_RIGHT);
+        if (l->b1 > l->b0) /* a bracket: the label names every lane it spans */
+            vw_fill(c->d, c->v->x0 - 4, l->y, 2, l->h, VW_C_TEXT_DIM);
+    }
 }
 
-static void counters_box(vw_sc *c, const vw_run *r, const vw_rect *box)
+/* the counters run p shows, in order; returns how many, and how many of
+ * them its preset's caption asks about */
+static int counter_order(vw_sc *c, int p, vw_ctr *order, int *nasked)
 {
-    vw_counters k;
-    vw_counters_at(r, c->app->a.t, &k);
-    vw_lang lang = c->app->lang;
-    char v[7][64], t1[24], t2[24];
-    snprintf(v[0], sizeof v[0], "%llu", (unsigned long long)k.calls);
-    snprintf(v[1], sizeof v[1], "%llu", (unsigned long long)k.transitions);
-    vw_fmt_ns((double)k.blocked_ns, v[2], sizeof v[2]);
-    snprintf(v[3], sizeof v[3], "%llu", (unsigned long long)k.completions);
-    snprintf(v[4], sizeof v[4], "%llu", (unsigned long long)k.threads);
-    snprintf(v[5], sizeof v[5], "%llu", (unsigned long long)k.requests);
-    vw_fmt_ns((double)k.p50_ns, t1, sizeof t1);
-    vw_fmt_ns((double)k.p99_ns, t2, sizeof t2);
-    snprintf(v[6], sizeof v[6], "%s / %s", t1, t2);
-    static const char *const keys[7] = {"calls", "transitions", "blocked", "packets", "threads", "requests", "latency"};
-    vw_font f = c->f_label;
-    int lh = vw_text_h(c->d, f), cols = box->h >= 7 * lh ? 1 : 2, cw = box->w / cols;
-    vw_fill(c->d, box->x, box->y, box->w, box->h, VW_C_PANEL);
-    for (int i = 0; i < 7; i++) {
-        int x = box->x + (i % cols) * cw + 4, y = box->y + (i / cols) * lh;
-        /* the latency pair is the widest value: it may use the whole row */
-        int right = i == 6 ? box->x + box->w - 4 : x + cw - 8;
-        if (y + lh > box->y + box->h + 2)
+    vw_app *app = c->app;
+    const vw_cindex *x = vw_cindex_get(&app->cx, &app->s, p);
+    char name[64];
+    vw_ctr asked[VW_NCTR];
+    *nasked = vw_run_scenario(&app->s.runs[p], name, sizeof name) == 0 ? vw_preset_counters(name, asked, VW_NCTR) : 0;
+    return vw_ctr_order(x ? &x->total : NULL, asked, *nasked, order);
+}
+
+/* One font for every panel's counters: the larger one only when it leaves
+ * no panel short of what its caption asks about and the usual first three. */
+vw_font vw_sc_counters_font(vw_sc *c, vw_font big, vw_font small)
+{
+    const vw_layout *L = &c->app->L;
+    for (int p = 0; p < L->npanels && p < c->app->s.nruns; p++) {
+        if (L->panels[p].all.h == 0)
             continue;
-        vw_text(c->d, x, y, f, VW_C_TEXT_DIM, VW_ALIGN_LEFT, vw_label(keys[i], lang));
-        vw_text(c->d, right, y, f, VW_C_TEXT, VW_ALIGN_RIGHT, v[i]);
+        vw_ctr order[VW_NCTR];
+        vw_ctr_layout cl;
+        int nasked, n = counter_order(c, p, order, &nasked), want = nasked + 3 < n ? nasked + 3 : n;
+        vw_ctr_layout_build(c->d, c->app->lang, &L->panels[p].counters, big, big, order, n, &cl);
+        if (cl.n < want)
+            return small;
     }
+    return big;
+}
+
+void vw_sc_counters(vw_sc *c, int p, const vw_rect *box, vw_font big, vw_font small)
+{
+    vw_app *app = c->app;
+    const vw_run *r = &app->s.runs[p];
+    const vw_cindex *x = vw_cindex_get(&app->cx, &app->s, p);
+    vw_counters k;
+    vw_counters_at_x(r, x, app->a.t, &k);
+    vw_ctr order[VW_NCTR];
+    int nasked, n = counter_order(c, p, order, &nasked);
+    vw_ctr_layout cl;
+    vw_ctr_layout_build(c->d, app->lang, box, big, small, order, n, &cl);
+    vw_fill(c->d, box->x, box->y, box->w, box->h, VW_C_PANEL);
+    for (int i = 0; i < cl.n; i++) {
+        const vw_ctr_cell *cell = &cl.cell[i];
+        char v[64];
+        vw_ctr_value(&k, cell->k, v, sizeof v);
+        /* what the preset's caption asks to compare stands out */
+        vw_rgba lc = i < nasked ? VW_C_KERNEL : VW_C_TEXT_DIM;
+        vw_text(c->d, cell->label.x, cell->label.y, cl.font, lc, VW_ALIGN_LEFT, vw_label(vw_ctr_key(cell->k), app->lang));
+        vw_text_fit_in(c->d, cell->value.x, cell->value.y, cl.font, VW_C_TEXT, v, cell->value.w, VW_ALIGN_RIGHT);
+    }
+}
+
+/* a small framed button, right-aligned at *right; returns its left edge */
+static int title_button(vw_sc *c, const vw_rect *t, int right, const char *label, int id, int arg)
+{
+    int bw = vw_text_w(c->d, VW_FONT_SMALL, label) + 12, bx = right - bw;
+    vw_frame(c->d, bx, t->y + 2, bw, t->h - 4, VW_C_TEXT_DIM, 1);
+    vw_text(c->d, bx + 6, t->y + (t->h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL, VW_C_TEXT, VW_ALIGN_LEFT,
+            label);
+    vw_sc_zone(c, bx, t->y + 2, bw, t->h - 4, id, arg);
+    return bx;
 }
 
 static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
 {
+    vw_lang lang = c->app->lang;
     vw_fill(c->d, 0, t->y, c->app->w, t->h, VW_C_PANEL);
-    /* panel buttons, right to left: remove, move down, move up */
-    static const char *const btn[3] = {"up", "down", "x"};
-    static const int ids[3] = {VW_Z_UP, VW_Z_DOWN, VW_Z_REMOVE};
+    /* panel buttons, right to left: remove, move down, move up; back to the
+     * overview when this panel was opened from it */
     int bx = c->app->w - 8;
-    for (int i = 2; i >= 0 && !c->app->slide; i--) {
-        int bw = vw_text_w(c->d, VW_FONT_SMALL, btn[i]) + 10;
-        bx -= bw + 4;
-        vw_frame(c->d, bx, t->y + 2, bw, t->h - 4, VW_C_TEXT_DIM, 1);
-        vw_text(c->d, bx + 5, t->y + (t->h - vw_text_h(c->d, VW_FONT_SMALL)) / 2, VW_FONT_SMALL, VW_C_TEXT,
-                VW_ALIGN_LEFT, btn[i]);
-        vw_sc_zone(c, bx, t->y + 2, bw, t->h - 4, ids[i], p);
+    if (!c->app->slide) { /* a picture for a slide has no buttons */
+        bx = title_button(c, t, bx, "×", VW_Z_REMOVE, p) - 4;
+        bx = title_button(c, t, bx, "▼", VW_Z_DOWN, p) - 4;
+        bx = title_button(c, t, bx, "▲", VW_Z_UP, p) - 4;
+        if (c->app->open)
+            bx = title_button(c, t, bx, vw_label("opened", lang), VW_Z_BACK, 0) - 4;
     }
     char title[1024];
     snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
     int x = 8 + vw_text_fit(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, title, bx - 18) + 14;
     /* a warning first, where a cut title cannot hide it; then where the run was recorded */
     char origin[160];
-    const char *params = vw_run_origin(r->params, r->mechanism, c->app->lang, origin, sizeof origin);
-    snprintf(title, sizeof title, "%s%s%s%s   %s", r->dropped ? "(events were dropped)   " : "", origin,
-             origin[0] ? "   " : "", r->mechanism, params);
+    const char *params = vw_run_origin(r->params, r->mechanism, lang, origin, sizeof origin);
+    snprintf(title, sizeof title, "%s%s%s%s%s   %s", r->dropped ? vw_label("dropped", lang) : "", r->dropped ? "   " : "",
+             origin, origin[0] ? "   " : "", vw_mechanism(r->model, r->mechanism, lang), params);
     vw_text_fit(c->d, x, t->y + 3 + (vw_text_h(c->d, VW_FONT_NORMAL) - vw_text_h(c->d, VW_FONT_SMALL)) / 2,
                 VW_FONT_SMALL, VW_C_TEXT_DIM, title, bx - 10 - x);
 }
@@ -458,14 +504,15 @@ void vw_sc_panel(vw_sc *c, int p)
         return; /* paged out */
     panel_title(c, p, r, &pb->title);
     int top = pb->nbox ? pb->box[0].y : pb->title.y;
+    lane_labels(c, r, pb);
     for (int b = 0; b < pb->nbox; b++) {
         const vw_box *box = &pb->box[b];
-        lane_label(c, r, box);
         switch (box->kind) {
         case VW_BOX_THREAD: break; /* after the others: arrows land on top */
         case VW_BOX_KERNEL: op_lane(c, &r->kernel, box, VW_C_INFLIGHT); break;
         case VW_BOX_MSGS: op_lane(c, &r->msgs, box, VW_C_MESSAGE); break;
         case VW_BOX_CLIENTS: clients_band(c, r, box, top); break;
+        default: break;
         }
     }
     for (int b = 0; b < pb->nbox; b++)
@@ -475,6 +522,6 @@ void vw_sc_panel(vw_sc *c, int p)
         selection_chain(c, r, pb);
     if (r->nevents == 0)
         vw_text(c->d, c->v->x0 + 8, pb->title.y + pb->title.h + 2, c->f_label, VW_C_TEXT_DIM, VW_ALIGN_LEFT,
-                "(empty run: no events were recorded)");
-    counters_box(c, r, &pb->counters);
+                vw_label("empty run", app->lang));
+    vw_sc_counters(c, p, &pb->counters, c->f_counters, c->f_counters);
 }

@@ -64,19 +64,28 @@ static void playhead_moves_and_steps(void **state)
     assert_true(vw_next_event(&s, 4000, +1) == 5000);
     assert_true(vw_next_event(&s, 4000, -1) == 0);
     assert_true(vw_next_event(&s, 6000, +1) < 0);
+    /* up/down halve and double the screen time of the visible span, within bounds */
+    double pace = a.pace_s;
+    vw_anim_faster(&a);
+    assert_true(a.pace_s == pace / 2 && a.speed == 2000);
     for (int i = 0; i < 100; i++)
         vw_anim_faster(&a);
-    assert_true(a.speed == VW_SPEED_MAX);
+    assert_true(a.pace_s == VW_PACE_MIN_S);
+    for (int i = 0; i < 100; i++)
+        vw_anim_slower(&a);
+    assert_true(a.pace_s <= VW_PACE_MAX_S && a.speed >= VW_SPEED_MIN);
     char lbl[64];
     a.speed = 1e6;
-    vw_anim_speed_label(&a, lbl, sizeof lbl);
+    vw_anim_speed_label(&a, VW_LANG_EN, lbl, sizeof lbl);
     assert_string_equal(lbl, "1 ms of trace = 1 s");
+    vw_anim_speed_label(&a, VW_LANG_KO, lbl, sizeof lbl);
+    assert_string_equal(lbl, "트레이스 1 ms = 1초");
     vw_session_free(&s);
 }
 
 static vw_layout_opts opts(int w, int h, int lecture)
 {
-    vw_layout_opts o = {w, h, lecture, 0, {16, 19, 26, 34}, 0, 0};
+    vw_layout_opts o = {.w = w, .h = h, .lecture = lecture, .line_h = {16, 19, 26, 34}};
     return o;
 }
 
@@ -199,7 +208,7 @@ static void keys_and_mouse_drive_the_view(void **state)
     vw_app_frame(&app, &d);
     send(&app, VW_IN_KEY, VW_KEY_SPACE, 0, 0, 0, 0);
     assert_true(app.a.playing);
-    vw_app_tick(&app, 0.001); /* 1 ms of wall time at 1 ms/s: 1 µs of trace */
+    vw_app_tick(&app, 2.5); /* the 10 µs on screen take 25 s: 2.5 s of screen time play 1 µs */
     assert_true(app.a.t > 999 && app.a.t < 1001);
     send(&app, VW_IN_KEY, VW_KEY_RIGHT, 0, 0, 0, 0); /* step: pauses, next event start */
     assert_false(app.a.playing);

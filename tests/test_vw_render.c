@@ -11,6 +11,7 @@
 #include "render/scene.h"
 #include "testutil.h"
 #include "vw_fixture.h"
+#include "vw_textcheck.h"
 
 #define W 1000
 #define H 560
@@ -186,11 +187,118 @@ static void run_form_picks_presets(void **state)
     done(&s);
 }
 
+/* --- lecture mode with the shipped font ------------------------------------------------ */
+static void key(vw_app *app, vw_key k, int ch)
+{
+    vw_input in = {VW_IN_KEY, k, ch, 0, 0, 0, 0, 0};
+    vw_app_input(app, &in);
+}
+
+/* a frame as the window loop makes it: the fonts for the mode, layout, draw */
+static void draw_frame(shot *s)
+{
+    vw_backend_bind(s->b, &s->d, s->app.lecture);
+    vw_app_frame(&s->app, &s->d);
+    vw_backend_render(s->b, &s->d);
+    free(s->px);
+    s->px = vw_backend_pixels(s->b, &s->w, &s->h);
+    assert_non_null(s->px);
+}
+
+static void open_trace(shot *s, const char *preset, int w, int h, int lecture, vw_lang lang)
+{
+    char err[256], path[1024];
+    vw_app_init(&s->app, w, h);
+    s->app.lecture = lecture;
+    s->app.lang = lang;
+    assert_int_equal(vw_app_load(&s->app, tc_trace(preset, path, sizeof path)), 0);
+    s->b = vw_backend_offscreen(w, h, err, sizeof err);
+    assert_non_null(s->b);
+    vw_draw_init(&s->d, NULL, NULL, NULL);
+    s->px = NULL;
+    draw_frame(s);
+    vw_app_session_changed(&s->app);
+    vw_anim_seek(&s->app.a, s->app.a.end / 2);
+    draw_frame(s);
+}
+
+/* the header's rows are its colour, with its text on them; the axis row has
+ * its tick labels: drawn, not background (nor black) */
+static void assert_header_and_axis(const shot *s, const char *when)
+{
+    const vw_rect *hd = &s->app.L.header, *ax = &s->app.L.axis;
+    assert_int_equal(hd->y, 0);
+    long bg = 0, ink = 0, axis_ink = 0;
+    for (int y = hd->y; y < hd->y + hd->h; y++)
+        for (int x = 0; x < s->w; x++) {
+            uint32_t p = at(s, x, y);
+            bg += p == VW_C_CAPTION;
+            ink += p != VW_C_CAPTION && p != 0x000000ff;
+        }
+    for (int y = ax->y; y < ax->y + ax->h; y++)
+        for (int x = ax->x; x < ax->x + ax->w; x++)
+            axis_ink += at(s, x, y) != VW_C_BG;
+    print_message("%s: header %ld px of its colour, %ld of text; axis %ld px of ink\n", when, bg, ink, axis_ink);
+    assert_true(bg > (long)s->w * hd->h / 2);
+    assert_true(ink > 500);  /* "sockscope", PAUSED and the time, the pace */
+    assert_true(axis_ink > 100); /* tick labels */
+    assert_int_equal(at(s, 2, 1), VW_C_CAPTION); /* the very top row: the header, not a band */
+}
+
+/* L and Esc: after each, the header and the time axis are drawn where the
+ * layout put them, at the top of the frame. */
+static void header_and_axis_after_l_and_esc(void **state)
+{
+    (void)state;
+    shot s;
+    open_trace(&s, "closing-comparison", 1024, 768, 0, VW_LANG_KO);
+    assert_header_and_axis(&s, "start");
+    key(&s.app, VW_KEY_CHAR, 'l');
+    assert_true(s.app.lecture);
+    draw_frame(&s);
+    assert_header_and_axis(&s, "after L");
+    key(&s.app, VW_KEY_ESCAPE, 0);
+    assert_false(s.app.lecture);
+    draw_frame(&s);
+    assert_header_and_axis(&s, "after Esc");
+    vw_input r = {VW_IN_RESIZE, 0, 0, 1024, 768, 0, 0, 0}; /* a resize changes nothing here */
+    vw_app_input(&s.app, &r);
+    draw_frame(&s);
+    assert_header_and_axis(&s, "after a resize");
+    done(&s);
+}
+
+/* With the shipped font: no two texts overlap and none leaves the frame,
+ * for every preset in Korean and English in lecture mode at 1024x768,
+ * 1280x720 and 1920x1080, and the closing comparison's eleven models are
+ * all on one 1920x1080 screen. */
+static void lecture_texts_fit_with_the_real_font(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{1024, 768}, {1280, 720}, {1920, 1080}};
+    for (size_t p = 0; p < TC_NPRESETS; p++)
+        for (int lang = 0; lang < 2; lang++)
+            for (int z = 0; z < 3; z++) {
+                shot s;
+                char what[160];
+                snprintf(what, sizeof what, "%s %s %dx%d", TC_PRESETS[p], lang ? "ko" : "en", sizes[z][0], sizes[z][1]);
+                open_trace(&s, TC_PRESETS[p], sizes[z][0], sizes[z][1], 1, (vw_lang)lang);
+                tc_assert_clean(&s.d, sizes[z][0], sizes[z][1], what);
+                if (p == 0 && z == 2) {
+                    assert_true(s.app.overview_on);
+                    assert_int_equal(s.app.L.shown, 11);
+                }
+                done(&s);
+            }
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 0);
     const struct CMUnitTest tests[] = {cmocka_unit_test(lanes_show_each_category), cmocka_unit_test(playhead_column_and_future_shade),
                                        cmocka_unit_test(caption_text_is_drawn), cmocka_unit_test(png_reads_back),
-                                       cmocka_unit_test(run_form_picks_presets)};
+                                       cmocka_unit_test(run_form_picks_presets),
+                                       cmocka_unit_test(header_and_axis_after_l_and_esc),
+                                       cmocka_unit_test(lecture_texts_fit_with_the_real_font)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,19 +77,20 @@ static void slide_has_no_chrome(void **state)
     frame win, sl;
     build(&win, 0, 5000, 420);
     build(&sl, 1, 10000, 420);
-    /* the window: header, key hints, buttons, mini-map, paging keys */
-    assert_true(has_text(&win, "PAUSED") && has_text(&win, "space play") && has_text(&win, "whole run"));
-    assert_true(has_text_exactly(&win, "x") && has_text(&win, "PgUp"));
+    /* the window: header (its pace; key hints when they fit), buttons, mini-map, paging keys */
+    assert_true(has_text(&win, "PAUSED") && has_text(&win, "pace:") && has_text(&win, "whole run"));
+    assert_true(has_text_exactly(&win, "×") && has_text_exactly(&win, "▲") && has_text(&win, "PgUp"));
     assert_true(win.app.nzones > 0 && in_header(&win) > 0);
     /* the slide: none of it, and nothing clickable */
-    assert_false(has_text(&sl, "PAUSED") || has_text(&sl, "space play") || has_text(&sl, "whole run"));
-    assert_false(has_text_exactly(&sl, "x") || has_text_exactly(&sl, "up") || has_text(&sl, "PgUp"));
+    assert_false(has_text(&sl, "PAUSED") || has_text(&sl, "pace:") || has_text(&sl, "space play") ||
+                 has_text(&sl, "whole run"));
+    assert_false(has_text_exactly(&sl, "×") || has_text_exactly(&sl, "▲") || has_text(&sl, "PgUp"));
     assert_int_equal(sl.app.nzones, 0);
     assert_int_equal(in_header(&sl), 0);
     /* but the timelines' words: titles, counters, legend, axis, which panels */
     assert_true(has_text(&sl, "1. select") && has_text_exactly(&sl, "socket calls"));
     assert_true(has_text_exactly(&sl, "user code") && has_text_exactly(&sl, "0 ns"));
-    assert_true(sl.app.L.shown < 5 && has_text(&sl, "panels 1-"));
+    assert_true(sl.app.L.shown < 5 && has_text(&sl, "panels 1–"));
     done(&win);
     done(&sl);
 }
