@@ -24,6 +24,8 @@ trap 'rm -rf "$work"' EXIT
 rc=0
 for h in "${harnesses[@]}"; do
     [[ -n ${seeds[$h]:-} ]] || { echo "fuzz-smoke: no harness '$h' (${!seeds[*]})" >&2; exit 2; }
+    [[ -n $(ls -A "tests/fuzz/corpus/${seeds[$h]}" 2>/dev/null) ]] ||
+        { echo "fuzz-smoke: the seed corpus tests/fuzz/corpus/${seeds[$h]} is missing or empty" >&2; exit 1; }
     mkdir -p "$work/$h" # new inputs go here; the seed corpus in the repository is only read
     log="build/fuzz/artifacts/$h.log"
     if build/fuzz/tests/fuzz/fuzz_"$h" "$work/$h" "tests/fuzz/corpus/${seeds[$h]}" \
