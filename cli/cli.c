@@ -620,14 +620,16 @@ static int cmd_export(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'h':
             printf("usage: sockscope export FILE --format chrome|csv|png|svg [-o OUT]\n\n"
-                   "  chrome  Chrome Trace Event JSON: open in https://ui.perfetto.dev or chrome://tracing\n"
+                   "  chrome  Chrome Trace Event JSON: open in https://ui.perfetto.dev, DevTools' Performance\n"
+                   "          panel or speedscope (the format: docs/chrome-export.md)\n"
                    "  csv     one row per event (columns in docs/csv.md)\n"
                    "  png     the viewer's timeline as a picture (no display needed; -o required, - for stdout)\n"
                    "  svg     the same timeline as vector graphics, for slides and papers (text as\n"
                    "          glyph outlines: it shows the same on a machine without the fonts)\n"
                    "          png/svg options: --size WxH --at FRACTION --zoom F --lang ko|en --lecture\n"
                    "          --slide (no header, keys, buttons or mini-map; the whole run in full colour)\n"
-                   "Writes to OUT, or standard output when -o is missing or '-'.\n");
+                   "Writes to OUT, or standard output when -o is missing or '-'; an OUT ending in .gz\n"
+                   "(cmp.json.gz) is gzip-compressed, which Perfetto and DevTools open as it is.\n");
             return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope export --help'");
         }
@@ -645,7 +647,10 @@ static int cmd_export(int argc, char **argv)
         return fail(SS_EXIT_ENV, "cannot create the output file: %s", strerror(errno));
     char err[ERRLEN];
     ss_scan_result res;
-    int rc = chrome ? ss_export_chrome(argv[optind], f, &res, err, ERRLEN) : ss_export_csv(argv[optind], f, &res, err, ERRLEN);
+    size_t olen = out ? strlen(out) : 0;
+    int gz = olen > 3 && strcmp(out + olen - 3, ".gz") == 0; /* -o FILE.json.gz: gzip on the way */
+    int rc = chrome ? ss_export_chrome(argv[optind], f, gz, &res, err, ERRLEN)
+                    : ss_export_csv(argv[optind], f, gz, &res, err, ERRLEN);
     int werr = ferror(f);
     if (f != stdout && fclose(f) != 0)
         werr = 1;

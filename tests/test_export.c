@@ -76,7 +76,7 @@ static void chrome_parses_back(void **state)
     FILE *f = fopen(out, "w");
     ss_scan_result res;
     char err[256];
-    assert_int_equal(ss_export_chrome(trace_path, f, &res, err, sizeof err), 0);
+    assert_int_equal(ss_export_chrome(trace_path, f, 0, &res, err, sizeof err), 0);
     fclose(f);
     json_error_t je;
     json_t *root = json_load_file(out, 0, &je);
@@ -172,7 +172,7 @@ static void csv_has_one_row_per_event(void **state)
     FILE *f = fopen(out, "w");
     ss_scan_result res;
     char err[256];
-    assert_int_equal(ss_export_csv(trace_path, f, &res, err, sizeof err), 0);
+    assert_int_equal(ss_export_csv(trace_path, f, 0, &res, err, sizeof err), 0);
     fclose(f);
     f = fopen(out, "r");
     char line[1024];

@@ -9,10 +9,14 @@
 #include "sim/base/util.h"
 #include "sim/trace/reader.h"
 
-/* Chrome Trace Event JSON, as Perfetto and chrome://tracing load it. */
-int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen);
+/* Both return 0, or -1 when the trace cannot be read (err says why); a
+ * failed write shows in ferror(out). gzip: compress on the way (the CLI's
+ * choice for an output named *.gz). */
+/* Chrome Trace Event JSON, as Perfetto, DevTools and speedscope load it
+ * (docs/chrome-export.md). */
+int ss_export_chrome(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen);
 /* One row per event; columns in docs/csv.md. */
-int ss_export_csv(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen);
+int ss_export_csv(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen);
 
 /* thread names per run, shared by exporters: one entry per thread the
  * run names (an index map, not an array as long as the largest index) */

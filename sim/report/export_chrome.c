@@ -1,133 +1,336 @@
-/* Chrome Trace Event JSON for Perfetto / chrome://tracing:
- * - one pid per run (process_name "run N: model"), one tid per thread
- *   (thread_name), plus a "kernel" lane per run for in-flight operations;
- * - an X slice per recorded call, args: socket, bytes, result, error, blocked;
- * - async b/e spans from submission to completion of each operation;
- * - a flow (s -> f, bound to the enclosing slice) from each completion packet
- *   to the thread that dequeued it;
- * - counters: open connections and in-flight operations per run;
- * - ts/dur in microseconds with nanosecond fractions, relative to run start. */
+/* Chrome Trace Event JSON for Perfetto, DevTools and speedscope
+ * (docs/chrome-export.md has the whole format):
+ * - one pid per run ("run N: model"), one tid per thread, plus a "kernel"
+ *   lane per run for operations in flight; names and sort order once each;
+ * - an X slice per recorded call, an i instant per point event (t0 == t1);
+ *   args named for what they hold, defaults left out;
+ * - an async b/e span per operation from its submission to its completion,
+ *   and per client request;
+ * - a flow (s -> f) per completion packet from where it was posted (the
+ *   port's post, the overlapped event's signal, or else the end of the wait
+ *   that returned it) to the thread that dequeued it;
+ * - every async and flow id unique in the file, so no id joins two runs;
+ * - ts/dur in µs, from integer ns (chrome_time.h: no slice overlaps its
+ *   neighbour when a reader adds them as doubles);
+ * - a counter of the server's open connections per run. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/report/chrome_time.h"
 #include "sim/report/export.h"
-#include "sim/report/jsonw.h"
+#include "sim/report/sink.h"
 
 #define KERNEL_TID 99999
 #define MAX_TRACKED_FD (1 << 20)
 
-/* Operations in flight, so that those still open when a run ends (a model
- * stopping with reads posted, a recording cut off) get their span closed. */
-typedef struct open_ops {
-    uint64_t *id;      /* open addressing; 0 = empty (op ids start at 1) */
-    uint16_t *api;
+/* An operation in flight: what its completion needs to know. */
+typedef struct op {
+    uint64_t id;   /* the trace's operation id; 0 = empty slot (ids start at 1) */
+    uint64_t uid;  /* its span's and flow's id, unique in the file */
+    uint64_t submitted, posted; /* ns; posted 0 = no post recorded yet */
+    int64_t post_tid;           /* the thread that posted it (its post is the flow's start) */
+    int begun;                  /* its span's b is written (a post can come first: the
+                                   submit is recorded when its call returns) */
+    uint16_t api;
+} op;
+
+/* open addressing on the trace's id, kept at most half full */
+typedef struct op_table {
+    op *o;
     size_t cap, n;
-} open_ops;
+} op_table;
+
+/* What the exporter remembers of a thread (an entry of the run's names). */
+typedef struct lane {
+    uint64_t kernel_end; /* end of its last kernel entry, ns: a completion's post bound */
+    ss_event req;       /* its last client request, held until the next shows it nests */
+    int has_req;
+    int async_reqs;     /* its requests overlap (event-driven clients): async spans */
+} lane;
 
 typedef struct chrome {
-    ss_jw w;
+    ss_sink out;
     ss_names names;
     uint32_t run;
-    long open_conns, inflight;
-    uint8_t *accepted; /* bitmap: fds the server accepted and has not closed */
+    uint64_t next_uid;   /* async and flow ids, across the whole file */
+    long open_conns;
+    uint8_t *accepted;   /* bitmap: fds the server accepted and has not closed */
     size_t accepted_bytes; /* as far as the highest fd accepted so far (a run uses few) */
-    open_ops ops;
-    uint64_t last_ts;  /* latest event time of the run, to close a cut-off run */
+    op_table ops;
+    struct lane *lanes;  /* per thread (names entry) */
+    size_t lanes_cap;
+    uint64_t last_ts;    /* latest event time of the run, to close a cut-off run */
+    int first;           /* no event written yet: no comma before the next */
 } chrome;
 
-static size_t slot_of(const open_ops *o, uint64_t id)
+/* --- operations in flight ---------------------------------------------------- */
+static size_t slot_of(const op_table *t, uint64_t id)
 {
-    size_t i = (size_t)(id * 0x9e3779b97f4a7c15ull) & (o->cap - 1);
-    while (o->id[i] && o->id[i] != id)
-        i = (i + 1) & (o->cap - 1);
+    size_t i = (size_t)(id * 0x9e3779b97f4a7c15ull) & (t->cap - 1);
+    while (t->o[i].id && t->o[i].id != id)
+        i = (i + 1) & (t->cap - 1);
     return i;
 }
 
-static void ops_add(open_ops *o, uint64_t id, uint16_t api)
+static op *ops_find(op_table *t, uint64_t id)
 {
-    if (!id)
-        return;
-    if ((o->n + 1) * 2 > o->cap) { /* grow and rehash */
-        open_ops g = {calloc(o->cap ? o->cap * 2 : 1024, sizeof(uint64_t)),
-                      calloc(o->cap ? o->cap * 2 : 1024, sizeof(uint16_t)), o->cap ? o->cap * 2 : 1024, 0};
-        if (!g.id || !g.api) {
-            free(g.id);
-            free(g.api);
+    if (!t->cap || !id)
+        return NULL;
+    op *o = &t->o[slot_of(t, id)];
+    return o->id ? o : NULL;
+}
+
+static void ops_put(op_table *t, const op *v)
+{
+    if ((t->n + 1) * 2 > t->cap) { /* grow and rehash; without memory the operation goes untracked */
+        op_table g = {calloc(t->cap ? t->cap * 2 : 1024, sizeof(op)), t->cap ? t->cap * 2 : 1024, 0};
+        if (!g.o)
             return;
-        }
-        for (size_t i = 0; i < o->cap; i++)
-            if (o->id[i])
-                ops_add(&g, o->id[i], o->api[i]);
-        free(o->id);
-        free(o->api);
-        *o = g;
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->o[i].id)
+                ops_put(&g, &t->o[i]);
+        free(t->o);
+        *t = g;
     }
-    size_t i = slot_of(o, id);
-    if (!o->id[i])
-        o->n++;
-    o->id[i] = id;
-    o->api[i] = api;
+    size_t i = slot_of(t, v->id);
+    if (!t->o[i].id)
+        t->n++;
+    t->o[i] = *v;
 }
 
 /* Backward-shift deletion keeps probe chains intact without tombstones. */
-static void ops_del(open_ops *o, uint64_t id)
+static void ops_del(op_table *t, uint64_t id)
 {
-    if (!o->cap)
+    op *o = ops_find(t, id);
+    if (!o)
         return;
-    size_t i = slot_of(o, id);
-    if (!o->id[i])
-        return;
-    o->id[i] = 0;
-    o->n--;
-    for (size_t j = (i + 1) & (o->cap - 1); o->id[j]; j = (j + 1) & (o->cap - 1)) {
-        uint64_t k = o->id[j];
-        uint16_t a = o->api[j];
-        o->id[j] = 0;
-        o->n--;
-        ops_add(o, k, a);
+    o->id = 0;
+    t->n--;
+    for (size_t j = ((size_t)(o - t->o) + 1) & (t->cap - 1); t->o[j].id; j = (j + 1) & (t->cap - 1)) {
+        op k = t->o[j];
+        t->o[j].id = 0;
+        t->n--;
+        ops_put(t, &k);
     }
 }
 
-static void us(ss_jw *w, const char *k, uint64_t ns) { ss_jw_knum(w, k, (double)ns / 1000.0, 3); }
+/* --- writing ------------------------------------------------------------------ */
+static void put(chrome *c, const char *s) { ss_sink_puts(&c->out, s); }
 
-static void head(chrome *c, const char *ph, const char *name, int64_t tid, uint64_t ts)
+static void putf(chrome *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(chrome *c, const char *fmt, ...)
 {
-    ss_jw_obj(&c->w);
-    ss_jw_kstr(&c->w, "ph", ph);
-    if (name)
-        ss_jw_kstr(&c->w, "name", name);
-    ss_jw_kuint(&c->w, "pid", c->run);
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        ss_sink_write(&c->out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* a JSON string; our names are plain, thread names come from the file */
+static void put_str(chrome *c, const char *s)
+{
+    char buf[256];
+    size_t n = 0;
+    buf[n++] = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p && n < sizeof buf - 8; p++) {
+        if (*p == '"' || *p == '\\') {
+            buf[n++] = '\\';
+            buf[n++] = (char)*p;
+        } else if (*p < 0x20) {
+            n += (size_t)snprintf(buf + n, 7, "\\u%04x", *p);
+        } else {
+            buf[n++] = (char)*p;
+        }
+    }
+    buf[n++] = '"';
+    ss_sink_write(&c->out, buf, n);
+}
+
+/* {"ph":..,"pid":..,"tid":..,"ts":..,"name":..[,"cat":..] — the caller adds
+ * the rest and the closing brace. One event a line. */
+static void head(chrome *c, char ph, int64_t tid, uint64_t ts, const char *name, const char *cat)
+{
+    char t[SS_US_MAX];
+    ss_us_text(t, ts);
+    putf(c, "%s{\"ph\":\"%c\",\"pid\":%u", c->first ? "" : ",\n", ph, c->run);
+    c->first = 0;
     if (tid >= 0)
-        ss_jw_kint(&c->w, "tid", tid);
-    us(&c->w, "ts", ts);
+        putf(c, ",\"tid\":%lld", (long long)tid);
+    putf(c, ",\"ts\":%s,\"name\":", t);
+    put_str(c, name);
+    if (cat)
+        putf(c, ",\"cat\":\"%s\"", cat);
 }
 
 static void meta(chrome *c, const char *what, int64_t tid, const char *name, int64_t sort)
 {
-    head(c, "M", what, tid, 0);
-    ss_jw_key(&c->w, "args");
-    ss_jw_obj(&c->w);
-    ss_jw_kstr(&c->w, "name", name);
-    ss_jw_end_obj(&c->w);
-    ss_jw_end_obj(&c->w);
-    head(c, "M", tid >= 0 ? "thread_sort_index" : "process_sort_index", tid, 0);
-    ss_jw_key(&c->w, "args");
-    ss_jw_obj(&c->w);
-    ss_jw_kint(&c->w, "sort_index", sort);
-    ss_jw_end_obj(&c->w);
-    ss_jw_end_obj(&c->w);
+    head(c, 'M', tid, 0, what, NULL);
+    put(c, ",\"args\":{\"name\":");
+    put_str(c, name);
+    put(c, "}}");
+    head(c, 'M', tid, 0, tid >= 0 ? "thread_sort_index" : "process_sort_index", NULL);
+    putf(c, ",\"args\":{\"sort_index\":%lld}}", (long long)sort);
 }
 
 static void counter(chrome *c, const char *name, uint64_t ts, long value)
 {
-    head(c, "C", name, -1, ts);
-    ss_jw_key(&c->w, "args");
-    ss_jw_obj(&c->w);
-    ss_jw_kint(&c->w, "value", value);
-    ss_jw_end_obj(&c->w);
-    ss_jw_end_obj(&c->w);
+    head(c, 'C', -1, ts, name, NULL);
+    putf(c, ",\"args\":{\"n\":%ld}}", value);
 }
 
+/* async span ends and flow ends: ids are numbers, unique in the file */
+static void mark(chrome *c, char ph, const char *cat, const char *name, int64_t tid, uint64_t ts, uint64_t uid)
+{
+    head(c, ph, tid, ts, name, cat);
+    putf(c, ",\"id\":%llu%s}", (unsigned long long)uid, ph == 'f' ? ",\"bp\":\"e\"" : "");
+}
+
+/* --- args: named for what they hold ----------------------------------------- */
+typedef struct argw {
+    char buf[384];
+    size_t n;
+} argw;
+
+static void arg_num(argw *a, const char *k, long long v)
+{
+    if (a->n < sizeof a->buf - 64)
+        a->n += (size_t)snprintf(a->buf + a->n, sizeof a->buf - a->n, ",\"%s\":%lld", k, v);
+}
+
+static void arg_str(argw *a, const char *k, const char *v)
+{
+    if (a->n < sizeof a->buf - 96)
+        a->n += (size_t)snprintf(a->buf + a->n, sizeof a->buf - a->n, ",\"%s\":\"%.60s\"", k, v);
+}
+
+static int is_data(int api) { return api == SS_API_RECV || api == SS_API_SEND; }
+
+/* What arg and ret mean depend on the call (docs/chrome-export.md, args). */
+static void args_by_api(argw *a, const ss_event *ev)
+{
+    long long ret = ev->ret, arg = (long long)ev->arg;
+    int api = ev->api, op_api = (int)ev->aux;
+    if (ev->err) { /* a failed call: its result is the error, not a count */
+        arg_str(a, "err", ss_err_name(ev->err));
+        ret = 0;
+    }
+    switch (api) {
+    case SS_API_RECV:
+    case SS_API_SEND:
+        if (!ev->err)
+            arg_num(a, "bytes", ret);
+        if (arg != ret || ev->err) /* asked for more than it moved */
+            arg_num(a, "len", arg);
+        return;
+    case SS_API_SELECT:
+    case SS_API_POLL:
+    case SS_API_FD_SETS:
+        arg_num(a, "fds", arg);
+        if (api != SS_API_FD_SETS && !ev->err)
+            arg_num(a, "ready", ret);
+        return;
+    case SS_API_EPOLL_WAIT:
+        arg_num(a, "max_events", arg);
+        if (!ev->err)
+            arg_num(a, "ready", ret);
+        return;
+    case SS_API_URING_ENTER:
+        arg_num(a, "sqes", arg);
+        if (ret)
+            arg_num(a, "submitted", ret);
+        return;
+    case SS_API_ACCEPT:
+        if (!ev->err)
+            arg_num(a, "new_sock", ret);
+        return;
+    case SS_API_OP_SUBMIT:
+        if (arg)
+            arg_num(a, "len", arg);
+        return;
+    case SS_API_OP_COMPLETE:
+    case SS_API_PACKET_POST:
+        arg_num(a, "queue_depth", arg);
+        if (!ev->err)
+            arg_num(a, is_data(op_api) ? "bytes" : op_api == SS_API_ACCEPT ? "new_sock" : "ret", ret);
+        return;
+    case SS_API_REQUEST: return; /* its send and recv say the bytes */
+    case SS_API_IOCP_GET:           /* bytes of the packet dequeued */
+    case SS_API_WSA_GET_OVERLAPPED: /* the stand-in's: bytes; Winsock's: its BOOL */
+        if (!ev->err)
+            arg_num(a, api == SS_API_IOCP_GET || (ev->flags & SS_EV_STANDIN) ? "bytes" : "ret", ret);
+        return;
+    case SS_API_EPOLL_CTL: arg_num(a, "ctl_op", arg); return; /* EPOLL_CTL_ADD 1, DEL 2, MOD 3 */
+    case SS_API_FUTEX_WAKE: arg_num(a, "woken", ret); return;
+    case SS_API_WAKEUP: arg_num(a, "thread", ret); return;
+    case SS_API_MSG_POST:
+    case SS_API_MSG_DISPATCH: arg_num(a, "msg", op_api); return;
+    case SS_API_EVENT_SIGNAL:
+    case SS_API_ENUM_EVENTS:
+        if (op_api)
+            arg_num(a, "net_events", op_api);
+        return;
+    default:
+        if (arg)
+            arg_num(a, "arg", arg);
+        if (ret)
+            arg_num(a, "ret", ret);
+    }
+}
+
+static void args_of(chrome *c, const ss_event *ev, uint64_t uid)
+{
+    argw a = {.n = 0};
+    if (ev->sock >= 0 && ev->api != SS_API_REQUEST) /* a request's send and recv say its socket */
+        arg_num(&a, "sock", ev->sock);
+    args_by_api(&a, ev);
+    if (ev->flags & SS_EV_MAYBLOCK) /* could sleep (and whether it did: waited) */
+        arg_num(&a, "may_block", 1);
+    if (ev->flags & SS_EV_WAITED)
+        arg_num(&a, "waited", 1);
+    if (uid)
+        arg_num(&a, "op", (long long)uid);
+    if (ev->api == SS_API_REQUEST && (ev->flags & SS_EV_FAILED))
+        arg_num(&a, "failed", 1);
+    if (ev->flags & SS_EV_STANDIN) /* a Windows call as the Linux stand-in made it */
+        arg_str(&a, "linux_call", ev->impl ? ss_api_name(ev->impl) : "none");
+    if (a.n) {
+        a.buf[0] = '{'; /* the first entry's comma */
+        put(c, ",\"args\":");
+        ss_sink_write(&c->out, a.buf, a.n);
+        put(c, "}");
+    }
+}
+
+/* A call as a slice (X), or as an instant (i) when it took no time. */
+static void slice(chrome *c, int64_t tid, const char *name, const char *cat, const ss_event *ev, uint64_t uid)
+{
+    head(c, ev->t1 > ev->t0 ? 'X' : 'i', tid, ev->t0, name, cat);
+    if (ev->t1 > ev->t0) {
+        char d[SS_US_MAX];
+        ss_dur_text(d, ev->t0, ev->t1);
+        putf(c, ",\"dur\":%s", d);
+    }
+    args_of(c, ev, uid);
+    put(c, "}");
+}
+
+/* A zero-length slice a flow binds to (DevTools binds a flow's ends by ts,
+ * pid, tid and cat); args when ev is not NULL. */
+static void point(chrome *c, int64_t tid, const char *name, const char *cat, const ss_event *ev, uint64_t ts,
+                  uint64_t uid)
+{
+    head(c, 'X', tid, ts, name, cat);
+    put(c, ",\"dur\":0");
+    if (ev)
+        args_of(c, ev, uid);
+    put(c, "}");
+}
+
+/* --- metadata ----------------------------------------------------------------- */
 /* Perfetto's tid of a thread: its index + 1 (0 reads as "no thread"); in
  * 64 bits, as an int the sum would overflow for an index near 2^31. */
 static int64_t tid_of(uint32_t idx) { return (int64_t)idx + 1; }
@@ -137,14 +340,16 @@ static void on_run(void *ud, const ss_run_meta *m)
     chrome *c = ud;
     ss_names_run(&c->names, m);
     c->run = m->id;
-    c->open_conns = c->inflight = 0;
+    c->open_conns = 0;
     c->last_ts = 0;
     if (c->accepted)
         memset(c->accepted, 0, c->accepted_bytes);
+    if (c->lanes)
+        memset(c->lanes, 0, c->lanes_cap * sizeof *c->lanes);
     char name[128];
     snprintf(name, sizeof name, "run %u: %s", m->id, m->model);
     meta(c, "process_name", -1, name, (int)m->id);
-    meta(c, "thread_name", KERNEL_TID, "kernel: in-flight operations", -1);
+    meta(c, "thread_name", KERNEL_TID, "kernel: operations in flight", -1);
 }
 
 static void on_thread(void *ud, const ss_thread_meta *t)
@@ -163,55 +368,7 @@ static void on_thread(void *ud, const ss_thread_meta *t)
     meta(c, "thread_name", tid_of(t->idx), name, sort);
 }
 
-static void slice_args(chrome *c, const ss_event *ev)
-{
-    ss_jw_key(&c->w, "args");
-    ss_jw_obj(&c->w);
-    ss_jw_kint(&c->w, "socket", ev->sock);
-    ss_jw_kuint(&c->w, "bytes", ev->arg);
-    ss_jw_kint(&c->w, "result", ev->ret);
-    ss_jw_kstr(&c->w, "error", ss_err_name(ev->err));
-    ss_jw_key(&c->w, "blocked");
-    ss_jw_bool(&c->w, (ev->flags & SS_EV_MAYBLOCK) != 0);
-    ss_jw_key(&c->w, "waited");
-    ss_jw_bool(&c->w, (ev->flags & SS_EV_WAITED) != 0);
-    if (ev->id)
-        ss_jw_kuint(&c->w, "id", ev->id);
-    if (ev->api == SS_API_OP_COMPLETE || ev->api == SS_API_OP_SUBMIT)
-        ss_jw_kstr(&c->w, "operation", ss_api_name((int)ev->aux));
-    if (ev->api == SS_API_OP_COMPLETE)
-        ss_jw_kuint(&c->w, "queue_depth", ev->arg);
-    if (ev->flags & SS_EV_STANDIN) { /* a Windows call as the Linux stand-in made it */
-        ss_jw_kstr(&c->w, "role", "stand-in");
-        ss_jw_kstr(&c->w, "linux_call", ev->impl ? ss_api_name(ev->impl) : "none (user space)");
-    } else if (ev->flags & SS_EV_EMUL) {
-        ss_jw_kstr(&c->w, "role", "emulation");
-    }
-    ss_jw_end_obj(&c->w);
-}
-
-static void slice(chrome *c, int64_t tid, const char *name, const char *cat, const ss_event *ev)
-{
-    head(c, "X", name, tid, ev->t0);
-    ss_jw_kstr(&c->w, "cat", cat);
-    us(&c->w, "dur", ev->t1 - ev->t0);
-    slice_args(c, ev);
-    ss_jw_end_obj(&c->w);
-}
-
-static void async_mark(chrome *c, const char *ph, const char *cat, const char *name, int64_t tid, uint64_t ts,
-                       uint64_t id)
-{
-    head(c, ph, name, tid, ts);
-    ss_jw_kstr(&c->w, "cat", cat);
-    char hex[24];
-    snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)id);
-    ss_jw_kstr(&c->w, "id", hex);
-    if (ph[0] == 'f')
-        ss_jw_kstr(&c->w, "bp", "e");
-    ss_jw_end_obj(&c->w);
-}
-
+/* --- connections -------------------------------------------------------------- */
 static int is_server_conn_close(chrome *c, const ss_event *ev)
 {
     if (ev->sock < 0 || (size_t)ev->sock >> 3 >= c->accepted_bytes)
@@ -239,6 +396,143 @@ static void track_accept(chrome *c, int64_t fd, uint64_t ts)
     counter(c, "open connections", ts, ++c->open_conns);
 }
 
+/* --- the completion path -------------------------------------------------------- */
+/* The thread's state, or NULL (a thread the run did not name, no memory). */
+static lane *lane_of(chrome *c, uint32_t thread)
+{
+    int64_t k = ss_idmap_get(&c->names.ix, thread);
+    if (k < 0)
+        return NULL;
+    if ((size_t)k >= c->lanes_cap) {
+        size_t cap = c->lanes_cap ? c->lanes_cap : 64;
+        while (cap <= (size_t)k)
+            cap *= 2;
+        lane *p = realloc(c->lanes, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        memset(p + c->lanes_cap, 0, (cap - c->lanes_cap) * sizeof *p);
+        c->lanes = p;
+        c->lanes_cap = cap;
+    }
+    return &c->lanes[k];
+}
+
+static void span_name(char *out, size_t n, int api) { snprintf(out, n, "%s", ss_api_name(api)); }
+
+static void on_submit(chrome *c, int64_t tid, const char *name, const ss_event *ev)
+{
+    op *known = ops_find(&c->ops, ev->id); /* posted already */
+    op o = known ? *known : (op){.id = ev->id};
+    o.uid = ++c->next_uid;
+    o.submitted = ev->t0;
+    o.api = (uint16_t)ev->aux;
+    o.begun = 1;
+    char label[48];
+    if (ev->flags & (SS_EV_KERNEL | SS_EV_STANDIN))
+        snprintf(label, sizeof label, "%s", name); /* WSARecv / WSASend */
+    else
+        snprintf(label, sizeof label, "submit: %s", ss_api_name((int)ev->aux));
+    slice(c, tid, label, "async", ev, o.uid);
+    span_name(label, sizeof label, (int)ev->aux);
+    mark(c, 'b', "async", label, KERNEL_TID, ev->t0, o.uid);
+    if (ev->id)
+        ops_put(&c->ops, &o);
+}
+
+/* A completion packet taken by a thread: the operation's span ends where the
+ * packet was posted, and a flow runs from there to the dequeue. Posted means
+ * the port's post or the overlapped event's signal when the trace has one;
+ * otherwise (io_uring's CQEs carry no time, Windows posts in its kernel) the
+ * end of the dequeuing thread's last kernel entry after the submission: the
+ * kernel posts completions while a thread is inside it (io_uring runs them
+ * as task work on the way out), so the packet was there when that call
+ * returned — the wait that returned it, or the entry that pushed the
+ * operation and found it done. */
+static void on_complete(chrome *c, uint32_t thread, int64_t tid, const ss_event *ev)
+{
+    op *found = ops_find(&c->ops, ev->id);
+    op o = found ? *found : (op){.id = ev->id, .submitted = ev->t0, .api = (uint16_t)ev->aux};
+    if (!o.begun) { /* never submitted in this recording: a flow, no span */
+        o.uid = ++c->next_uid;
+        o.submitted = o.posted ? o.posted : ev->t0;
+    }
+    lane *l = lane_of(c, thread);
+    uint64_t posted = o.posted ? o.posted : l && l->kernel_end >= o.submitted ? l->kernel_end : ev->t0;
+    if (posted > ev->t0)
+        posted = ev->t0;
+    char label[48];
+    if (o.begun) {
+        span_name(label, sizeof label, o.api);
+        mark(c, 'e', "async", label, KERNEL_TID, posted, o.uid);
+    }
+    if (found)
+        ops_del(&c->ops, ev->id);
+    int64_t from = o.posted && o.posted <= ev->t0 ? o.post_tid : KERNEL_TID;
+    if (from == KERNEL_TID) { /* no post recorded: the kernel's, where the flow starts */
+        snprintf(label, sizeof label, "completion: %s", ss_api_name((int)ev->aux));
+        point(c, KERNEL_TID, label, "completion", NULL, posted, 0); /* the args are the dequeue's */
+    }
+    mark(c, 's', "completion", "packet", from, posted, o.uid);
+    snprintf(label, sizeof label, "dequeue: %s", ss_api_name((int)ev->aux));
+    point(c, tid, label, "completion", ev, ev->t0, 0); /* the flow links it to its operation */
+    mark(c, 'f', "completion", "packet", tid, ev->t0, o.uid);
+}
+
+/* A post of a packet for an operation in flight (iocp's port) or the signal
+ * of its event (overlapped-event): when its completion was posted. Written
+ * as the slice its flow starts from. */
+static void on_post(chrome *c, int64_t tid, const char *name, const ss_event *ev)
+{
+    op *o = ops_find(&c->ops, ev->id);
+    if (o) {
+        o->posted = ev->t0;
+        o->post_tid = tid;
+    } else { /* before its submit's record: remember it for the submit */
+        ops_put(&c->ops, &(op){.id = ev->id, .posted = ev->t0, .post_tid = tid});
+    }
+    point(c, tid, name, "completion", ev, ev->t0, 0);
+}
+
+/* A client request: the client's send .. the last byte of its echo back.
+ * Its send and recv nest in it, and a thread's requests one after another
+ * are slices (X) of their own; the event-driven clients run many
+ * connections a thread, whose requests overlap: those are async spans. */
+static void request(chrome *c, int64_t tid, const ss_event *ev, int as_slice)
+{
+    if (as_slice) {
+        slice(c, tid, "request", "request", ev, 0);
+        return;
+    }
+    c->next_uid++;
+    mark(c, 'b', "request", "request", tid, ev->t0, c->next_uid);
+    head(c, 'e', tid, ev->t1, "request", "request");
+    putf(c, ",\"id\":%llu", (unsigned long long)c->next_uid);
+    args_of(c, ev, 0);
+    put(c, "}");
+}
+
+/* Events come in exit-time order, so a request arrives after every call
+ * inside it; whether it overlaps the thread's next request shows when that
+ * one arrives. Calls never overlap a request partly: the thread takes both
+ * of its times between calls. */
+static void on_request(chrome *c, uint32_t thread, int64_t tid, const ss_event *ev)
+{
+    lane *l = lane_of(c, thread);
+    if (!l) {
+        request(c, tid, ev, 0);
+        return;
+    }
+    if (l->has_req && ev->t0 < l->req.t1)
+        l->async_reqs = 1; /* from here on this thread's requests are async spans */
+    if (l->has_req)
+        request(c, tid, &l->req, !l->async_reqs);
+    l->has_req = !l->async_reqs;
+    if (l->async_reqs)
+        request(c, tid, ev, 0);
+    else
+        l->req = *ev;
+}
+
 static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
 {
     chrome *c = ud;
@@ -249,47 +543,32 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     int server = !t || (t->role != SS_ROLE_CLIENT && t->role != SS_ROLE_RELAY); /* relay accepts are not the server's */
     int64_t tid = tid_of(thread);
     const char *name = ss_event_name(ev->api, (int)ev->aux, ev->flags);
-    char label[48];
+    if ((ev->flags & SS_EV_KERNEL) && !(ev->flags & SS_EV_EMUL)) {
+        lane *l = lane_of(c, thread);
+        if (l)
+            l->kernel_end = ev->t1;
+    }
+    if ((ev->api == SS_API_PACKET_POST || ev->api == SS_API_EVENT_SIGNAL) && ev->id) {
+        on_post(c, tid, name, ev);
+        return;
+    }
     if (ev->flags & SS_EV_EMUL) { /* the stand-in's machinery: its own category, not the model's story */
-        slice(c, tid, name, "emulation", ev);
+        slice(c, tid, name, "emulation", ev, 0);
         return;
     }
     switch (ev->api) {
-    case SS_API_OP_SUBMIT:
-        if (ev->flags & (SS_EV_KERNEL | SS_EV_STANDIN))
-            snprintf(label, sizeof label, "%s", name); /* WSARecv / WSASend */
-        else
-            snprintf(label, sizeof label, "submit: %s", ss_api_name((int)ev->aux));
-        slice(c, tid, label, "async", ev);
-        snprintf(label, sizeof label, "%s (in flight)", ss_api_name((int)ev->aux));
-        async_mark(c, "b", "async", label, KERNEL_TID, ev->t0, ev->id);
-        ops_add(&c->ops, ev->id, (uint16_t)ev->aux);
-        counter(c, "in-flight operations", ev->t0, ++c->inflight);
-        break;
-    case SS_API_OP_COMPLETE: {
-        snprintf(label, sizeof label, "%s (in flight)", ss_api_name((int)ev->aux));
-        async_mark(c, "e", "async", label, KERNEL_TID, ev->t1, ev->id);
-        ops_del(&c->ops, ev->id);
-        counter(c, "in-flight operations", ev->t1, c->inflight > 0 ? --c->inflight : 0);
-        snprintf(label, sizeof label, "completion: %s", ss_api_name((int)ev->aux));
-        slice(c, KERNEL_TID, label, "completion", ev);
-        async_mark(c, "s", "completion", "completion packet", KERNEL_TID, ev->t1, ev->id);
-        snprintf(label, sizeof label, "dequeue: %s", ss_api_name((int)ev->aux));
-        slice(c, tid, label, "completion", ev);
-        async_mark(c, "f", "completion", "completion packet", tid, ev->t1, ev->id);
+    case SS_API_OP_SUBMIT: on_submit(c, tid, name, ev); break;
+    case SS_API_OP_COMPLETE:
+        on_complete(c, thread, tid, ev);
         if (server && ev->aux == SS_API_ACCEPT && ev->ret >= 0)
             track_accept(c, ev->ret, ev->t1);
         break;
-    }
-    case SS_API_REQUEST:
-        /* requests enclose the client's send/recv: an async track keeps
-         * every thread's X slices strictly sequential */
-        async_mark(c, "b", "request", "request", tid, ev->t0, ev->id + 1);
-        async_mark(c, "e", "request", "request", tid, ev->t1, ev->id + 1);
-        break;
+    case SS_API_REQUEST: on_request(c, thread, tid, ev); break;
     default:
-        slice(c, tid, name, (ev->flags & SS_EV_STANDIN) ? "stand-in" : (ev->flags & SS_EV_KERNEL) ? "socket" : "event",
-              ev);
+        /* a plain call has no category: "socket" on a quarter million slices
+         * was a tenth of the file */
+        slice(c, tid, name, (ev->flags & SS_EV_STANDIN) ? "stand-in" : (ev->flags & SS_EV_KERNEL) ? NULL : "event",
+              ev, 0);
         if (server && ev->api == SS_API_ACCEPT && ev->ret >= 0)
             track_accept(c, ev->ret, ev->t1);
         if (server && ev->api == SS_API_CLOSE && is_server_conn_close(c, ev))
@@ -297,39 +576,50 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     }
 }
 
-/* Spans still open at the end of a run end there, marked unfinished. */
+/* Spans still open at the end of a run end there (a model stopping with
+ * reads posted, a recording cut off): every begin has its end. */
 static void on_run_end(void *ud, const ss_run_end_info *r)
 {
     chrome *c = ud;
+    for (size_t k = 0; k < c->names.n && k < c->lanes_cap; k++) /* the requests held back */
+        if (c->lanes[k].has_req) {
+            request(c, tid_of(c->names.t[k].idx), &c->lanes[k].req, 1);
+            c->lanes[k].has_req = 0;
+        }
     for (size_t i = 0; i < c->ops.cap; i++) {
-        if (!c->ops.id[i])
+        op *o = &c->ops.o[i];
+        if (!o->id || !o->begun) {
+            o->id = 0;
             continue;
+        }
         char label[48];
-        snprintf(label, sizeof label, "%s (in flight)", ss_api_name(c->ops.api[i]));
-        async_mark(c, "e", "async", label, KERNEL_TID, r->duration_ns, c->ops.id[i]);
-        c->ops.id[i] = 0;
+        span_name(label, sizeof label, o->api);
+        mark(c, 'e', "async", label, KERNEL_TID, r->duration_ns > o->submitted ? r->duration_ns : o->submitted,
+             o->uid);
+        o->id = 0;
     }
     c->ops.n = 0;
 }
 
-int ss_export_chrome(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen)
+int ss_export_chrome(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen)
 {
-    chrome c;
-    memset(&c, 0, sizeof c);
-    ss_jw_init(&c.w, out, 0);
-    ss_jw_obj(&c.w);
-    ss_jw_kstr(&c.w, "displayTimeUnit", "ns");
-    ss_jw_key(&c.w, "traceEvents");
-    ss_jw_arr(&c.w);
-    ss_visitor v = {.ud = &c, .run_begin = on_run, .thread = on_thread, .event = on_event, .run_end = on_run_end};
+    chrome *c = calloc(1, sizeof *c);
+    if (!c || ss_sink_open(&c->out, out, gzip) != 0) {
+        free(c);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->first = 1;
+    put(c, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+    ss_visitor v = {.ud = c, .run_begin = on_run, .thread = on_thread, .event = on_event, .run_end = on_run_end};
     int rc = ss_trace_scan(trace, 1, &v, res, err, errlen);
-    on_run_end(&c, &(ss_run_end_info){.duration_ns = c.last_ts}); /* a cut-off last run */
-    ss_jw_end_arr(&c.w);
-    ss_jw_end_obj(&c.w);
-    fputc('\n', out);
-    ss_names_free(&c.names);
-    free(c.accepted);
-    free(c.ops.id);
-    free(c.ops.api);
+    on_run_end(c, &(ss_run_end_info){.duration_ns = c->last_ts}); /* a cut-off last run */
+    put(c, "\n]}\n");
+    ss_sink_close(&c->out); /* a failed write shows in ferror(out) */
+    ss_names_free(&c->names);
+    free(c->accepted);
+    free(c->ops.o);
+    free(c->lanes);
+    free(c);
     return rc;
 }

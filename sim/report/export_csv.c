@@ -1,36 +1,51 @@
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "sim/report/export.h"
+#include "sim/report/sink.h"
 
 typedef struct csv {
-    FILE *out;
+    ss_sink out;
     ss_names names;
 } csv;
+
+static void put(csv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(csv *c, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        ss_sink_write(&c->out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
 
 static void csv_run(void *ud, const ss_run_meta *m) { ss_names_run(&((csv *)ud)->names, m); }
 static void csv_thread(void *ud, const ss_thread_meta *t) { ss_names_thread(&((csv *)ud)->names, t); }
 
 /* thread names are ours ("client 3", "conn 12"), but quote them anyway */
-static void quoted(FILE *f, const char *s)
+static void quoted(csv *c, const char *s)
 {
-    fputc('"', f);
+    ss_sink_write(&c->out, "\"", 1);
     for (; *s; s++) {
         if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
+            ss_sink_write(&c->out, "\"", 1);
+        ss_sink_write(&c->out, s, 1);
     }
-    fputc('"', f);
+    ss_sink_write(&c->out, "\"", 1);
 }
 
 static void csv_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
 {
     csv *c = ud;
     const ss_thread_meta *t = ss_names_get(&c->names, thread);
-    fprintf(c->out, "%u,", run);
-    quoted(c->out, c->names.model);
-    fprintf(c->out, ",%u,%s,", thread, ss_role_name(t ? t->role : -1));
-    quoted(c->out, t ? t->name : "");
-    fprintf(c->out, ",%s,%llu,%llu,%llu,%d,%llu,%lld,%s,%d,%d,%d,%d,%d,%llu,%u", ss_event_name(ev->api, (int)ev->aux, ev->flags),
+    put(c, "%u,", run);
+    quoted(c, c->names.model);
+    put(c, ",%u,%s,", thread, ss_role_name(t ? t->role : -1));
+    quoted(c, t ? t->name : "");
+    put(c, ",%s,%llu,%llu,%llu,%d,%llu,%lld,%s,%d,%d,%d,%d,%d,%llu,%u", ss_event_name(ev->api, (int)ev->aux, ev->flags),
             (unsigned long long)ev->t0, (unsigned long long)ev->t1, (unsigned long long)(ev->t1 - ev->t0),
             ev->sock, (unsigned long long)ev->arg, (long long)ev->ret, ss_err_name(ev->err),
             !!(ev->flags & SS_EV_KERNEL), !!(ev->flags & SS_EV_MAYBLOCK), !!(ev->flags & SS_EV_WAITED),
@@ -38,18 +53,25 @@ static void csv_event(void *ud, uint32_t run, uint32_t thread, const ss_event *e
     /* the event's role in its model (docs/trace-format.md, roles) */
     int emul = (ev->flags & SS_EV_EMUL) || (t && t->role == SS_ROLE_EMUL);
     if (ev->flags & SS_EV_STANDIN)
-        fprintf(c->out, ",%s,%s\n", emul ? "emulation" : "stand-in", ev->impl ? ss_api_name(ev->impl) : "none");
+        put(c, ",%s,%s\n", emul ? "emulation" : "stand-in", ev->impl ? ss_api_name(ev->impl) : "none");
     else
-        fprintf(c->out, ",%s,\n", emul ? "emulation" : "model");
+        put(c, ",%s,\n", emul ? "emulation" : "model");
 }
 
-int ss_export_csv(const char *trace, FILE *out, ss_scan_result *res, char *err, size_t errlen)
+int ss_export_csv(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen)
 {
-    csv c = {.out = out};
-    fputs("run,model,thread,role,thread_name,api,enter_ns,exit_ns,duration_ns,socket,arg,result,error,"
-          "kernel,may_block,waited,async,failed,id,aux,call_role,linux_call\n", out);
-    ss_visitor v = {.ud = &c, .run_begin = csv_run, .thread = csv_thread, .event = csv_event};
+    csv *c = calloc(1, sizeof *c);
+    if (!c || ss_sink_open(&c->out, out, gzip) != 0) {
+        free(c);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    ss_sink_puts(&c->out, "run,model,thread,role,thread_name,api,enter_ns,exit_ns,duration_ns,socket,arg,result,error,"
+          "kernel,may_block,waited,async,failed,id,aux,call_role,linux_call\n");
+    ss_visitor v = {.ud = c, .run_begin = csv_run, .thread = csv_thread, .event = csv_event};
     int rc = ss_trace_scan(trace, 1, &v, res, err, errlen);
-    ss_names_free(&c.names);
+    ss_sink_close(&c->out); /* a failed write shows in ferror(out) */
+    ss_names_free(&c->names);
+    free(c);
     return rc;
 }

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     read_stats(path);
     char err[512];
     ss_scan_result res;
-    ss_export_csv(path, fuzz_sink(), &res, err, sizeof err);
-    ss_export_chrome(path, fuzz_sink(), &res, err, sizeof err);
+    ss_export_csv(path, fuzz_sink(), 0, &res, err, sizeof err);
+    ss_export_chrome(path, fuzz_sink(), 1, &res, err, sizeof err);
     return 0;
 }
