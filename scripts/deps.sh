@@ -24,6 +24,10 @@ packages=("$@"
     librsvg2-bin fontconfig                               # tests: a third-party SVG reader, a font-less fontconfig
 )
 ((fuzz)) && packages+=(clang)                             # fuzzers: libFuzzer, ASan, UBSan
+# tests: the Chrome export through DevTools' trace engine (tests/cli_export_loaders.sh runs
+# `npm ci` on tests/js/package-lock.json). Debian's node and npm unless a node with its npm
+# is here already (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+command -v node > /dev/null && command -v npm > /dev/null || packages+=(nodejs npm)
 
 install() {
     local missing=() p sudo=""
