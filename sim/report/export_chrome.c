@@ -26,8 +26,8 @@
 
 /* An operation in flight: what its completion needs to know. */
 typedef struct op {
-    uint64_t id;   /* the trace's operation id; 0 = empty slot (ids start at 1) */
-    uint64_t uid;  /* its span's and flow's id, unique in the file */
+    uint64_t id;                /* the trace's operation id; 0 = empty slot (ids start at 1) */
+    uint64_t uid;               /* its span's and flow's id, unique in the file */
     uint64_t submitted, posted; /* ns; posted 0 = no post recorded yet */
     int64_t post_tid;           /* the thread that posted it (its post is the flow's start) */
     int begun;                  /* its span's b is written (a post can come first: the
@@ -44,24 +44,24 @@ typedef struct op_table {
 /* What the exporter remembers of a thread (an entry of the run's names). */
 typedef struct lane {
     uint64_t kernel_end; /* end of its last kernel entry, ns: a completion's post bound */
-    ss_event req;       /* its last client request, held until the next shows it nests */
+    ss_event req;        /* its last client request, held until the next shows it nests */
     int has_req;
-    int async_reqs;     /* its requests overlap (event-driven clients): async spans */
+    int async_reqs; /* its requests overlap (event-driven clients): async spans */
 } lane;
 
 typedef struct chrome {
     ss_sink out;
     ss_names names;
     uint32_t run;
-    uint64_t next_uid;   /* async and flow ids, across the whole file */
+    uint64_t next_uid; /* async and flow ids, across the whole file */
     long open_conns;
-    uint8_t *accepted;   /* bitmap: fds the server accepted and has not closed */
+    uint8_t *accepted;     /* bitmap: fds the server accepted and has not closed */
     size_t accepted_bytes; /* as far as the highest fd accepted so far (a run uses few) */
     op_table ops;
-    struct lane *lanes;  /* per thread (names entry) */
+    struct lane *lanes; /* per thread (names entry) */
     size_t lanes_cap;
-    uint64_t last_ts;    /* latest event time of the run, to close a cut-off run */
-    int first;           /* no event written yet: no comma before the next */
+    uint64_t last_ts; /* latest event time of the run, to close a cut-off run */
+    int first;        /* no event written yet: no comma before the next */
 } chrome;
 
 /* --- operations in flight ---------------------------------------------------- */
@@ -257,7 +257,7 @@ static void args_by_api(argw *a, const ss_event *ev)
         if (!ev->err)
             arg_num(a, is_data(op_api) ? "bytes" : op_api == SS_API_ACCEPT ? "new_sock" : "ret", ret);
         return;
-    case SS_API_REQUEST: return; /* its send and recv say the bytes */
+    case SS_API_REQUEST: return;    /* its send and recv say the bytes */
     case SS_API_IOCP_GET:           /* bytes of the packet dequeued */
     case SS_API_WSA_GET_OVERLAPPED: /* the stand-in's: bytes; Winsock's: its BOOL */
         if (!ev->err)
@@ -567,7 +567,10 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     default:
         /* a plain call has no category: "socket" on a quarter million slices
          * was a tenth of the file */
-        slice(c, tid, name, (ev->flags & SS_EV_STANDIN) ? "stand-in" : (ev->flags & SS_EV_KERNEL) ? NULL : "event",
+        slice(c, tid, name,
+              (ev->flags & SS_EV_STANDIN)  ? "stand-in"
+              : (ev->flags & SS_EV_KERNEL) ? NULL
+                                           : "event",
               ev, 0);
         if (server && ev->api == SS_API_ACCEPT && ev->ret >= 0)
             track_accept(c, ev->ret, ev->t1);
@@ -594,8 +597,7 @@ static void on_run_end(void *ud, const ss_run_end_info *r)
         }
         char label[48];
         span_name(label, sizeof label, o->api);
-        mark(c, 'e', "async", label, KERNEL_TID, r->duration_ns > o->submitted ? r->duration_ns : o->submitted,
-             o->uid);
+        mark(c, 'e', "async", label, KERNEL_TID, r->duration_ns > o->submitted ? r->duration_ns : o->submitted, o->uid);
         o->id = 0;
     }
     c->ops.n = 0;

@@ -46,10 +46,10 @@ static void csv_event(void *ud, uint32_t run, uint32_t thread, const ss_event *e
     put(c, ",%u,%s,", thread, ss_role_name(t ? t->role : -1));
     quoted(c, t ? t->name : "");
     put(c, ",%s,%llu,%llu,%llu,%d,%llu,%lld,%s,%d,%d,%d,%d,%d,%llu,%u", ss_event_name(ev->api, (int)ev->aux, ev->flags),
-            (unsigned long long)ev->t0, (unsigned long long)ev->t1, (unsigned long long)(ev->t1 - ev->t0),
-            ev->sock, (unsigned long long)ev->arg, (long long)ev->ret, ss_err_name(ev->err),
-            !!(ev->flags & SS_EV_KERNEL), !!(ev->flags & SS_EV_MAYBLOCK), !!(ev->flags & SS_EV_WAITED),
-            !!(ev->flags & SS_EV_ASYNC), !!(ev->flags & SS_EV_FAILED), (unsigned long long)ev->id, ev->aux);
+        (unsigned long long)ev->t0, (unsigned long long)ev->t1, (unsigned long long)(ev->t1 - ev->t0), ev->sock,
+        (unsigned long long)ev->arg, (long long)ev->ret, ss_err_name(ev->err), !!(ev->flags & SS_EV_KERNEL),
+        !!(ev->flags & SS_EV_MAYBLOCK), !!(ev->flags & SS_EV_WAITED), !!(ev->flags & SS_EV_ASYNC),
+        !!(ev->flags & SS_EV_FAILED), (unsigned long long)ev->id, ev->aux);
     /* the event's role in its model (docs/trace-format.md, roles) */
     int emul = (ev->flags & SS_EV_EMUL) || (t && t->role == SS_ROLE_EMUL);
     if (ev->flags & SS_EV_STANDIN)
@@ -67,7 +67,7 @@ int ss_export_csv(const char *trace, FILE *out, int gzip, ss_scan_result *res, c
         return -1;
     }
     ss_sink_puts(&c->out, "run,model,thread,role,thread_name,api,enter_ns,exit_ns,duration_ns,socket,arg,result,error,"
-          "kernel,may_block,waited,async,failed,id,aux,call_role,linux_call\n");
+                          "kernel,may_block,waited,async,failed,id,aux,call_role,linux_call\n");
     ss_visitor v = {.ud = c, .run_begin = csv_run, .thread = csv_thread, .event = csv_event};
     int rc = ss_trace_scan(trace, 1, &v, res, err, errlen);
     ss_sink_close(&c->out); /* a failed write shows in ferror(out) */

@@ -9,9 +9,9 @@
 
 typedef struct ss_sink {
     FILE *f;
-    void *z;          /* z_stream while compressing; NULL for plain output */
-    size_t n;         /* bytes waiting in buf */
-    int failed;       /* a write or the compressor failed: later writes are dropped */
+    void *z;    /* z_stream while compressing; NULL for plain output */
+    size_t n;   /* bytes waiting in buf */
+    int failed; /* a write or the compressor failed: later writes are dropped */
     char buf[1 << 16];
 } ss_sink;
 
