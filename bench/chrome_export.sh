@@ -12,14 +12,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$js/package.json" "$js/package-lock.json" "$js/devtools_load.mjs" "$work/"
 (cd "$work" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
-events=$("$new" stats "$trace" --json | node -e '
-  const d = JSON.parse(require("fs").readFileSync(0, "utf8")); let n = 0;
-  for (const r of d.runs) for (const k of ["server", "client", "emulation", "control"]) n += r[k] ? r[k].events : 0;
-  console.log(n);')
 "$old" export "$trace" --format chrome -o "$work/old.json" 2> /dev/null
-"$new" export "$trace" --format chrome -o "$work/new.json" 2> /dev/null
+"$new" export "$trace" --format chrome -o "$work/new.json" 2> "$work/wrote"
 "$new" export "$trace" --format chrome -o "$work/new.json.gz" 2> /dev/null
-gzip -9 -c "$work/old.json" > "$work/old.json.gz"
+events=$(sed -n 's/^sockscope: wrote \([0-9]*\) events.*/\1/p' "$work/wrote") # recorded events
+gzip -c "$work/old.json" > "$work/old.json.gz" # level 6, as the new export writes it
 size() { wc -c < "$1" | tr -d ' '; }
 echo "trace: $trace, $events recorded events"
 for f in old.json old.json.gz new.json new.json.gz; do
