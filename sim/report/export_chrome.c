@@ -305,11 +305,13 @@ static void args_of(chrome *c, const ss_event *ev, uint64_t uid)
     }
 }
 
-/* A call as a slice (X), or as an instant (i) when it took no time. */
+/* A call as a slice (X), even one too short for the clock; a point event
+ * (no call: a post, a wake-up, a message) as an instant (i). */
 static void slice(chrome *c, int64_t tid, const char *name, const char *cat, const ss_event *ev, uint64_t uid)
 {
-    head(c, ev->t1 > ev->t0 ? 'X' : 'i', tid, ev->t0, name, cat);
-    if (ev->t1 > ev->t0) {
+    int instant = ev->t1 == ev->t0 && !(ev->flags & (SS_EV_KERNEL | SS_EV_STANDIN));
+    head(c, instant ? 'i' : 'X', tid, ev->t0, name, cat);
+    if (!instant) {
         char d[SS_US_MAX];
         ss_dur_text(d, ev->t0, ev->t1);
         putf(c, ",\"dur\":%s", d);
