@@ -300,7 +300,8 @@ static int label_width(const vw_layout *L, vw_draw *d, const vw_session *s)
             w = tw > w ? tw : w;
         }
         for (int i = 0; i < s->runs[r].nserver && i < 64; i++) {
-            snprintf(buf, sizeof buf, "%s–99", vw_lane_title(&s->runs[r].lanes[i], L->o.lang)); /* room for a group label */
+            snprintf(buf, sizeof buf, "%s–99",
+                     vw_lane_title(&s->runs[r].lanes[i], L->o.lang)); /* room for a group label */
             tw = vw_text_w(d, L->f_label, buf);
             w = tw > w ? tw : w;
         }
