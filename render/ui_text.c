@@ -18,7 +18,7 @@ typedef struct label {
     text2 t;
 } label;
 
-// clang-format off: one line a text, English and Korean side by side
+/* clang-format off: one line a text, English and Korean side by side */
 static const label LABELS[] = {
     /* legend */
     {"user", {"user code", "유저 코드"}},
@@ -127,7 +127,7 @@ static const label LABELS[] = {
     {"st_invalid_fmt", {"%s", "설정 오류: %s"}},
     {"st_thread", {"cannot start a thread", "스레드를 시작할 수 없다"}},
 };
-// clang-format on
+/* clang-format on */
 
 const char *vw_label(const char *key, vw_lang lang)
 {
@@ -156,7 +156,6 @@ typedef struct mech {
 } mech;
 
 /* clang-format off */
-// clang-format off: one line a text, English and Korean side by side
 static const mech MECHS[] = {
     {"blocking-iterative", {"blocking accept/recv/send on one thread, one client at a time (others wait in the listen backlog)",
                             "스레드 하나에서 블로킹 accept/recv/send, 한 번에 클라이언트 하나(나머지는 listen 백로그에서 기다린다)"}},
@@ -250,7 +249,6 @@ static const mech MECHS[] = {
     {"iocp", {"CreateIoCompletionPort + overlapped WSARecv/WSASend, GetQueuedCompletionStatus in 2 x CPU workers",
               "CreateIoCompletionPort + Overlapped WSARecv/WSASend, CPU 수 x 2개의 작업자 스레드에서 GetQueuedCompletionStatus"}},
 };
-// clang-format on
 /* clang-format on */
 
 const char *vw_lane_title(const vw_lane *l, vw_lang lang)
