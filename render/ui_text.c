@@ -18,7 +18,8 @@ typedef struct label {
     text2 t;
 } label;
 
-/* clang-format off: one line a text, English and Korean side by side */
+/* one line a text, English and Korean side by side */
+/* clang-format off */
 static const label LABELS[] = {
     /* legend */
     {"user", {"user code", "유저 코드"}},
