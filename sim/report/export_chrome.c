@@ -13,7 +13,6 @@
  * - ts/dur in µs, from integer ns (chrome_time.h: no slice overlaps its
  *   neighbour when a reader adds them as doubles);
  * - a counter of the server's open connections per run. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,18 +117,6 @@ static void ops_del(op_table *t, uint64_t id)
 /* --- writing ------------------------------------------------------------------ */
 static void put(chrome *c, const char *s) { ss_sink_puts(&c->out, s); }
 
-static void putf(chrome *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(chrome *c, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        ss_sink_write(&c->out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
 /* a JSON string; our names are plain, thread names come from the file */
 static void put_str(chrome *c, const char *s)
 {
@@ -156,14 +143,14 @@ static void head(chrome *c, char ph, int64_t tid, uint64_t ts, const char *name,
 {
     char t[SS_US_MAX];
     ss_us_text(t, ts);
-    putf(c, "%s{\"ph\":\"%c\",\"pid\":%u", c->first ? "" : ",\n", ph, c->run);
+    ss_sink_printf(&c->out, "%s{\"ph\":\"%c\",\"pid\":%u", c->first ? "" : ",\n", ph, c->run);
     c->first = 0;
     if (tid >= 0)
-        putf(c, ",\"tid\":%lld", (long long)tid);
-    putf(c, ",\"ts\":%s,\"name\":", t);
+        ss_sink_printf(&c->out, ",\"tid\":%lld", (long long)tid);
+    ss_sink_printf(&c->out, ",\"ts\":%s,\"name\":", t);
     put_str(c, name);
     if (cat)
-        putf(c, ",\"cat\":\"%s\"", cat);
+        ss_sink_printf(&c->out, ",\"cat\":\"%s\"", cat);
 }
 
 static void meta(chrome *c, const char *what, int64_t tid, const char *name, int64_t sort)
@@ -173,20 +160,20 @@ static void meta(chrome *c, const char *what, int64_t tid, const char *name, int
     put_str(c, name);
     put(c, "}}");
     head(c, 'M', tid, 0, tid >= 0 ? "thread_sort_index" : "process_sort_index", NULL);
-    putf(c, ",\"args\":{\"sort_index\":%lld}}", (long long)sort);
+    ss_sink_printf(&c->out, ",\"args\":{\"sort_index\":%lld}}", (long long)sort);
 }
 
 static void counter(chrome *c, const char *name, uint64_t ts, long value)
 {
     head(c, 'C', -1, ts, name, NULL);
-    putf(c, ",\"args\":{\"n\":%ld}}", value);
+    ss_sink_printf(&c->out, ",\"args\":{\"n\":%ld}}", value);
 }
 
 /* async span ends and flow ends: ids are numbers, unique in the file */
 static void mark(chrome *c, char ph, const char *cat, const char *name, int64_t tid, uint64_t ts, uint64_t uid)
 {
     head(c, ph, tid, ts, name, cat);
-    putf(c, ",\"id\":%llu%s}", (unsigned long long)uid, ph == 'f' ? ",\"bp\":\"e\"" : "");
+    ss_sink_printf(&c->out, ",\"id\":%llu%s}", (unsigned long long)uid, ph == 'f' ? ",\"bp\":\"e\"" : "");
 }
 
 /* --- args: named for what they hold ----------------------------------------- */
@@ -314,7 +301,7 @@ static void slice(chrome *c, int64_t tid, const char *name, const char *cat, con
     if (!instant) {
         char d[SS_US_MAX];
         ss_dur_text(d, ev->t0, ev->t1);
-        putf(c, ",\"dur\":%s", d);
+        ss_sink_printf(&c->out, ",\"dur\":%s", d);
     }
     args_of(c, ev, uid);
     put(c, "}");
@@ -508,7 +495,7 @@ static void request(chrome *c, int64_t tid, const ss_event *ev, int as_slice)
     c->next_uid++;
     mark(c, 'b', "request", "request", tid, ev->t0, c->next_uid);
     head(c, 'e', tid, ev->t1, "request", "request");
-    putf(c, ",\"id\":%llu", (unsigned long long)c->next_uid);
+    ss_sink_printf(&c->out, ",\"id\":%llu", (unsigned long long)c->next_uid);
     args_of(c, ev, 0);
     put(c, "}");
 }

@@ -1,4 +1,3 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,18 +8,6 @@ typedef struct csv {
     ss_sink out;
     ss_names names;
 } csv;
-
-static void put(csv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(csv *c, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        ss_sink_write(&c->out, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
 
 static void csv_run(void *ud, const ss_run_meta *m) { ss_names_run(&((csv *)ud)->names, m); }
 static void csv_thread(void *ud, const ss_thread_meta *t) { ss_names_thread(&((csv *)ud)->names, t); }
@@ -41,21 +28,22 @@ static void csv_event(void *ud, uint32_t run, uint32_t thread, const ss_event *e
 {
     csv *c = ud;
     const ss_thread_meta *t = ss_names_get(&c->names, thread);
-    put(c, "%u,", run);
+    ss_sink_printf(&c->out, "%u,", run);
     quoted(c, c->names.model);
-    put(c, ",%u,%s,", thread, ss_role_name(t ? t->role : -1));
+    ss_sink_printf(&c->out, ",%u,%s,", thread, ss_role_name(t ? t->role : -1));
     quoted(c, t ? t->name : "");
-    put(c, ",%s,%llu,%llu,%llu,%d,%llu,%lld,%s,%d,%d,%d,%d,%d,%llu,%u", ss_event_name(ev->api, (int)ev->aux, ev->flags),
-        (unsigned long long)ev->t0, (unsigned long long)ev->t1, (unsigned long long)(ev->t1 - ev->t0), ev->sock,
-        (unsigned long long)ev->arg, (long long)ev->ret, ss_err_name(ev->err), !!(ev->flags & SS_EV_KERNEL),
-        !!(ev->flags & SS_EV_MAYBLOCK), !!(ev->flags & SS_EV_WAITED), !!(ev->flags & SS_EV_ASYNC),
-        !!(ev->flags & SS_EV_FAILED), (unsigned long long)ev->id, ev->aux);
+    ss_sink_printf(&c->out, ",%s,%llu,%llu,%llu,%d,%llu,%lld,%s,%d,%d,%d,%d,%d,%llu,%u",
+                   ss_event_name(ev->api, (int)ev->aux, ev->flags), (unsigned long long)ev->t0,
+                   (unsigned long long)ev->t1, (unsigned long long)(ev->t1 - ev->t0), ev->sock,
+                   (unsigned long long)ev->arg, (long long)ev->ret, ss_err_name(ev->err), !!(ev->flags & SS_EV_KERNEL),
+                   !!(ev->flags & SS_EV_MAYBLOCK), !!(ev->flags & SS_EV_WAITED), !!(ev->flags & SS_EV_ASYNC),
+                   !!(ev->flags & SS_EV_FAILED), (unsigned long long)ev->id, ev->aux);
     /* the event's role in its model (docs/trace-format.md, roles) */
     int emul = (ev->flags & SS_EV_EMUL) || (t && t->role == SS_ROLE_EMUL);
     if (ev->flags & SS_EV_STANDIN)
-        put(c, ",%s,%s\n", emul ? "emulation" : "stand-in", ev->impl ? ss_api_name(ev->impl) : "none");
+        ss_sink_printf(&c->out, ",%s,%s\n", emul ? "emulation" : "stand-in", ev->impl ? ss_api_name(ev->impl) : "none");
     else
-        put(c, ",%s,\n", emul ? "emulation" : "model");
+        ss_sink_printf(&c->out, ",%s,\n", emul ? "emulation" : "model");
 }
 
 int ss_export_csv(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen)

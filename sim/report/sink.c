@@ -1,5 +1,6 @@
 #include "sim/report/sink.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,17 @@ void ss_sink_write(ss_sink *s, const char *p, size_t n)
 }
 
 void ss_sink_puts(ss_sink *s, const char *str) { ss_sink_write(s, str, strlen(str)); }
+
+void ss_sink_printf(ss_sink *s, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        ss_sink_write(s, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
 
 int ss_sink_close(ss_sink *s)
 {

@@ -19,6 +19,8 @@ typedef struct ss_sink {
 int ss_sink_open(ss_sink *s, FILE *f, int gzip);
 void ss_sink_write(ss_sink *s, const char *p, size_t n);
 void ss_sink_puts(ss_sink *s, const char *str);
+/* printf into the sink; one call writes at most 511 bytes */
+void ss_sink_printf(ss_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Flushes the buffer and ends the gzip stream (not the FILE*, which the
  * caller closes); frees the compressor. 0, or -1 if any write failed. */
 int ss_sink_close(ss_sink *s);
