@@ -56,4 +56,19 @@ n=$(packets "$tmp/ev.sstrace")
 grep -q '"ph":"b","pid":[0-9]*,"tid":[0-9]*,"ts":[0-9.]*,"name":"request"' "$tmp/ev.json" ||
     fail "no request drawn as an async span"
 load "$tmp/ev.json" "$n" "event-driven clients"
+
+echo "== a run cut off before its end record, then the next reusing its operation id"
+PYTHONPATH=$(dirname "$0") python3 - "$tmp/cut.sstrace" <<'PY' || fail "writing the cut-off trace"
+import sys
+from hostile_traces import HEADER, chunk, evts, rune, runb, sv, thrd, uv
+OP_SUBMIT, OP_COMPLETE, RECV, ASYNC, ID_AUX = 32, 33, 6, 0x08, 0x18
+def op(api, dt0, op_id):  # no sock, ret or arg; an id and the operation's api
+    return uv(api) + bytes([ASYNC, ID_AUX]) + sv(dt0) + uv(0) + uv(op_id) + uv(RECV)
+run1 = runb(1) + thrd(1, 0) + evts(1, 0, [op(OP_SUBMIT, 1000, 7)])  # no RUNE: cut off
+run2 = runb(2) + thrd(2, 0) + evts(2, 0, [op(OP_SUBMIT, 500, 7), op(OP_COMPLETE, 2000, 7)]) + rune(2, 5000)
+open(sys.argv[1], 'wb').write(HEADER + run1 + run2)
+PY
+"$bin" export "$tmp/cut.sstrace" --format chrome -o "$tmp/cut.json" 2> /dev/null || fail "export of the cut-off trace"
+load "$tmp/cut.json" 1 "a run cut off"
+grep -q '"async_spans":2' "$tmp/load" || fail "the two operations are not two closed spans"
 echo "ok"

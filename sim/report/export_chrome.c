@@ -2,13 +2,14 @@
  * (docs/chrome-export.md has the whole format):
  * - one pid per run ("run N: model"), one tid per thread, plus a "kernel"
  *   lane per run for operations in flight; names and sort order once each;
- * - an X slice per recorded call, an i instant per point event (t0 == t1);
+ * - an X slice per recorded call, an i instant per pseudo event that takes
+ *   no time;
  *   args named for what they hold, defaults left out;
  * - an async b/e span per operation from its submission to its completion,
  *   and per client request;
  * - a flow (s -> f) per completion packet from where it was posted (the
- *   port's post, the overlapped event's signal, or else the end of the wait
- *   that returned it) to the thread that dequeued it;
+ *   port's post, the overlapped event's signal, or else the end of the
+ *   dequeuing thread's last kernel entry) to the thread that dequeued it;
  * - every async and flow id unique in the file, so no id joins two runs;
  * - ts/dur in µs, from integer ns (chrome_time.h: no slice overlaps its
  *   neighbour when a reader adds them as doubles);
@@ -43,6 +44,7 @@ typedef struct op_table {
 /* What the exporter remembers of a thread (an entry of the run's names). */
 typedef struct lane {
     uint64_t kernel_end; /* end of its last kernel entry, ns: a completion's post bound */
+    uint64_t last_end;   /* end of its last event other than a dequeue, ns */
     ss_event req;        /* its last client request, held until the next shows it nests */
     int has_req;
     int async_reqs; /* its requests overlap (event-driven clients): async spans */
@@ -60,6 +62,7 @@ typedef struct chrome {
     struct lane *lanes; /* per thread (names entry) */
     size_t lanes_cap;
     uint64_t last_ts; /* latest event time of the run, to close a cut-off run */
+    int run_open;     /* a run has begun and not been finished */
     int first;        /* no event written yet: no comma before the next */
 } chrome;
 
@@ -324,9 +327,13 @@ static void point(chrome *c, int64_t tid, const char *name, const char *cat, con
  * 64 bits, as an int the sum would overflow for an index near 2^31. */
 static int64_t tid_of(uint32_t idx) { return (int64_t)idx + 1; }
 
+static void finish_run(chrome *c, uint64_t end);
+
 static void on_run(void *ud, const ss_run_meta *m)
 {
     chrome *c = ud;
+    finish_run(c, c->last_ts); /* a run cut off without its end record */
+    c->run_open = 1;
     ss_names_run(&c->names, m);
     c->run = m->id;
     c->open_conns = 0;
@@ -436,7 +443,9 @@ static void on_submit(chrome *c, int64_t tid, const char *name, const ss_event *
  * kernel posts completions while a thread is inside it (io_uring runs them
  * as task work on the way out), so the packet was there when that call
  * returned — the wait that returned it, or the entry that pushed the
- * operation and found it done. */
+ * operation and found it done. A thread that made no kernel entry since
+ * (io_uring's SQPOLL: the kernel polls the ring): the end of its last event
+ * since, the last the trace saw of it before it held the packet. */
 static void on_complete(chrome *c, uint32_t thread, int64_t tid, const ss_event *ev)
 {
     op *found = ops_find(&c->ops, ev->id);
@@ -446,7 +455,11 @@ static void on_complete(chrome *c, uint32_t thread, int64_t tid, const ss_event 
         o.submitted = o.posted ? o.posted : ev->t0;
     }
     lane *l = lane_of(c, thread);
-    uint64_t posted = o.posted ? o.posted : l && l->kernel_end >= o.submitted ? l->kernel_end : ev->t0;
+    uint64_t posted = o.posted                       ? o.posted
+                      : !l                           ? ev->t0
+                      : l->kernel_end >= o.submitted ? l->kernel_end
+                      : l->last_end >= o.submitted   ? l->last_end /* no kernel entry since (io_uring's SQPOLL) */
+                                                     : ev->t0;
     if (posted > ev->t0)
         posted = ev->t0;
     char label[48];
@@ -532,11 +545,11 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     int server = !t || (t->role != SS_ROLE_CLIENT && t->role != SS_ROLE_RELAY); /* relay accepts are not the server's */
     int64_t tid = tid_of(thread);
     const char *name = ss_event_name(ev->api, (int)ev->aux, ev->flags);
-    if ((ev->flags & SS_EV_KERNEL) && !(ev->flags & SS_EV_EMUL)) {
-        lane *l = lane_of(c, thread);
-        if (l)
-            l->kernel_end = ev->t1;
-    }
+    lane *l = lane_of(c, thread);
+    if (l && (ev->flags & SS_EV_KERNEL) && !(ev->flags & SS_EV_EMUL))
+        l->kernel_end = ev->t1;
+    if (l && ev->api != SS_API_OP_COMPLETE && ev->t1 > l->last_end)
+        l->last_end = ev->t1;
     if ((ev->api == SS_API_PACKET_POST || ev->api == SS_API_EVENT_SIGNAL) && ev->id) {
         on_post(c, tid, name, ev);
         return;
@@ -569,10 +582,12 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
 }
 
 /* Spans still open at the end of a run end there (a model stopping with
- * reads posted, a recording cut off): every begin has its end. */
-static void on_run_end(void *ud, const ss_run_end_info *r)
+ * reads posted, a recording cut off), in that run: every begin has its end. */
+static void finish_run(chrome *c, uint64_t end)
 {
-    chrome *c = ud;
+    if (!c->run_open)
+        return;
+    c->run_open = 0;
     for (size_t k = 0; k < c->names.n && k < c->lanes_cap; k++) /* the requests held back */
         if (c->lanes[k].has_req) {
             request(c, tid_of(c->names.t[k].idx), &c->lanes[k].req, 1);
@@ -580,17 +595,17 @@ static void on_run_end(void *ud, const ss_run_end_info *r)
         }
     for (size_t i = 0; i < c->ops.cap; i++) {
         op *o = &c->ops.o[i];
-        if (!o->id || !o->begun) {
-            o->id = 0;
-            continue;
+        if (o->id && o->begun) {
+            char label[48];
+            span_name(label, sizeof label, o->api);
+            mark(c, 'e', "async", label, KERNEL_TID, end > o->submitted ? end : o->submitted, o->uid);
         }
-        char label[48];
-        span_name(label, sizeof label, o->api);
-        mark(c, 'e', "async", label, KERNEL_TID, r->duration_ns > o->submitted ? r->duration_ns : o->submitted, o->uid);
         o->id = 0;
     }
     c->ops.n = 0;
 }
+
+static void on_run_end(void *ud, const ss_run_end_info *r) { finish_run(ud, r->duration_ns); }
 
 int ss_export_chrome(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen)
 {
@@ -604,7 +619,7 @@ int ss_export_chrome(const char *trace, FILE *out, int gzip, ss_scan_result *res
     put(c, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
     ss_visitor v = {.ud = c, .run_begin = on_run, .thread = on_thread, .event = on_event, .run_end = on_run_end};
     int rc = ss_trace_scan(trace, 1, &v, res, err, errlen);
-    on_run_end(c, &(ss_run_end_info){.duration_ns = c->last_ts}); /* a cut-off last run */
+    finish_run(c, c->last_ts); /* a cut-off last run */
     put(c, "\n]}\n");
     ss_sink_close(&c->out); /* a failed write shows in ferror(out) */
     ss_names_free(&c->names);
