@@ -173,7 +173,8 @@ static int cmd_serve(int argc, char **argv)
      * thread (cli/stopsig.h), so the stop path can record its calls. */
     ss_stopsig_init();
     if (trace && ss_out_is_stdout(trace))
-        return fail(SS_EXIT_USAGE, "%s", "--trace needs a file name: the trace is written as the run goes, not to standard output");
+        return fail(SS_EXIT_USAGE, "%s",
+                    "--trace needs a file name: the trace is written as the run goes, not to standard output");
     if (trace && ss_rec_open(trace, &ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_FAIL, "%s", err); /* an output that cannot be written */
     char dur[32];
@@ -449,7 +450,8 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
     char err[ERRLEN];
     ss_run_ignore_sigpipe();
     if (ss_out_is_stdout(a->trace)) /* the table is read back from it: it must be a file */
-        return fail(SS_EXIT_USAGE, "%s", "--trace needs a file name: run reads the trace back for its table (then 'cat' it)");
+        return fail(SS_EXIT_USAGE, "%s",
+                    "--trace needs a file name: run reads the trace back for its table (then 'cat' it)");
     if (ss_rec_open(a->trace, &a->ro, err, ERRLEN) != 0)
         return fail(SS_EXIT_FAIL, "%s", err); /* an output that cannot be written */
     /* the CPU count is recorded so that claims about it (iocp: 2 x CPUs
@@ -531,7 +533,8 @@ static int cmd_stats(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         if (c == OPT_JSON) json = 1;
         else if (c == 'h') {
-            printf("usage: sockscope stats FILE|- [--json]\n\nPer run, server and built-in clients apart: requests, bytes,\n"
+            printf("usage: sockscope stats FILE|- [--json]\n\nPer run, server and built-in clients apart: requests, "
+                   "bytes,\n"
                    "socket calls by API, user/kernel transitions, blocking calls and time\n"
                    "blocked, completion packets, threads, CPU time, latency p50/p99/max,\n"
                    "events dropped; for a 'serve' trace, the echoes of each connection.\n"

@@ -120,7 +120,12 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         case O_PLAY: o->play = 1; break;
         case O_PANEL: if (parse_num(optarg, 1, 1e6, &v)) bad = "--panel takes a panel number, 1 or more"; else o->panel = (int)v; break;
         case O_SPEED: if (parse_num(optarg, 100, 1e10, &o->speed)) bad = "--speed takes 100 .. 1e10 ns per second"; break;
-        case 'f': if (strcmp(optarg, "svg") == 0) o->svg = "svg"; else if (strcmp(optarg, "png")) bad = "--format: valid formats here: png, svg"; break;
+        case 'f':
+            if (strcmp(optarg, "svg") == 0)
+                o->svg = "svg";
+            else if (strcmp(optarg, "png"))
+                bad = "--format: valid formats here: png, svg";
+            break;
         case 'o': o->screenshot = optarg; break;
         case 'h': return 1;
         default: bad = "see 'sockscope view --help'";

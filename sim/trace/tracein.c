@@ -87,7 +87,7 @@ static const char *make_copy(const char *path, char *err, size_t errlen)
     if (in == stdin)
         _setmode(_fileno(stdin), _O_BINARY);
 #endif
-    int rc = !in ? (snprintf(err, errlen, "cannot open trace '%s': %s", name, strerror(errno)), -1)
+    int rc = !in    ? (snprintf(err, errlen, "cannot open trace '%s': %s", name, strerror(errno)), -1)
              : !out ? (snprintf(err, errlen, "cannot copy %s to a temporary file: %s", name, strerror(errno)), -1)
                     : copy_stream(in, out, name, err, errlen);
     if (in && in != stdin)
