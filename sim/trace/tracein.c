@@ -1,6 +1,7 @@
 #include "sim/trace/tracein.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef _WIN32
-#include <fcntl.h>
 #include <io.h>
 #endif
 
@@ -22,6 +22,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 const char *ss_trace_input_name(const char *path) { return strcmp(path, "-") == 0 ? "standard input" : path; }
 
+#ifndef __linux__
 static void remove_copies(void)
 {
     for (int i = 0; i < ncopies; i++) {
@@ -29,6 +30,7 @@ static void remove_copies(void)
         rmdir(copies[i].dir);
     }
 }
+#endif
 
 /* a stream: standard input, or a path that is not a regular file or a
  * directory (those the reader opens and judges itself) */
@@ -106,8 +108,32 @@ static const char *make_copy(const char *path, char *err, size_t errlen)
         free(c.path), free(c.file), free(c.dir);
         return NULL;
     }
+#ifdef __linux__
+    /* Linux: the copy is unlinked at once and read through a descriptor
+     * kept open, so it goes away however the process ends (a SIGPIPE from
+     * `| head` too) */
+    int fd = open(c.file, O_RDONLY | O_CLOEXEC);
+    remove(c.file);
+    rmdir(c.dir);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot reopen the copy of %s: %s", name, strerror(errno));
+        free(c.path), free(c.file), free(c.dir);
+        return NULL;
+    }
+    snprintf(file, sizeof file, "/proc/self/fd/%d", fd);
+    free(c.file);
+    c.file = strdup(file);
+    c.dir = NULL;
+    if (!c.file) {
+        close(fd);
+        free(c.path);
+        snprintf(err, errlen, "cannot copy %s: out of memory", name);
+        return NULL;
+    }
+#else
     if (!ncopies)
         atexit(remove_copies);
+#endif
     copies[ncopies++] = c;
     return c.file;
 }

@@ -3,7 +3,9 @@
  * skipped by position; a pipe can be read only once, front to back. So
  * standard input ("-"), a FIFO or a character device is first copied to a
  * private temporary file (removed at exit), and every reader opens that
- * copy; a regular file is read where it is. */
+ * copy; a regular file is read where it is. On Linux the copy is unlinked
+ * as soon as it is made and read through /proc/self/fd, so nothing is left
+ * behind however the process ends; elsewhere it is removed at exit. */
 #ifndef SS_TRACE_TRACEIN_H
 #define SS_TRACE_TRACEIN_H
 
