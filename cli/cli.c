@@ -13,6 +13,7 @@
 #include "cli/explain.h"
 #include "cli/stopsig.h"
 #include "models/model.h"
+#include "render/assets.h"
 #include "sim/base/outfile.h"
 #include "sim/base/util.h"
 #include "sim/load/net.h"
@@ -224,8 +225,9 @@ static const char run_help[] =
     "record everything into one trace (one run per model), then print the\n"
     "comparison table (or JSON with --json).\n\n"
     "  --model M,...|all            models to compare (default: the scenario's models)\n"
-    "  --scenario FILE              a scenario file (INI, docs/scenarios.md; presets in\n"
-    "                               assets/scenarios/); options given too override its keys\n"
+    "  --scenario FILE|NAME         a scenario file (INI, docs/scenarios.md), or the name of a\n"
+    "                               preset (assets/scenarios/NAME.ini, e.g. select-64-limit);\n"
+    "                               options given too override its keys\n"
     "  --scale F                    clients, idle connections and messages times F (0.1 = quick)\n"
     "  --trace FILE                 where to write the trace (default sockscope-run.sstrace)\n"
     "  --json                       print the comparison as JSON\n"
@@ -373,11 +375,25 @@ static int run_parse(int argc, char **argv, run_args *a)
     return -1;
 }
 
+/* --scenario NAME with no such file here: the shipped preset of that name
+ * (assets/scenarios/NAME.ini, found beside an installed program too) */
+static const char *scenario_file(const char *arg, char *buf, size_t n)
+{
+    struct stat st;
+    if (strchr(arg, '/') || stat(arg, &st) == 0)
+        return arg;
+    char rel[300];
+    size_t len = strlen(arg);
+    snprintf(rel, sizeof rel, "scenarios/%s%s", arg, len > 4 && strcmp(arg + len - 4, ".ini") == 0 ? "" : ".ini");
+    const char *found = vw_asset_path(rel, buf, n);
+    return found ? found : arg;
+}
+
 /* the scenario file, then the flags on top, then the scale knob */
 static int run_scenario(const run_args *a, ss_scenario *sc)
 {
-    char err[ERRLEN];
-    if (a->scenario && ss_scenario_load(sc, a->scenario, err, ERRLEN) != 0)
+    char err[ERRLEN], preset[4096];
+    if (a->scenario && ss_scenario_load(sc, scenario_file(a->scenario, preset, sizeof preset), err, ERRLEN) != 0)
         return fail(SS_EXIT_BADINPUT, "%s", err);
     if (!a->scenario)
         ss_scenario_defaults(sc);
