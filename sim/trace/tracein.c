@@ -122,6 +122,7 @@ static const char *make_copy(const char *path, char *err, size_t errlen)
     }
     snprintf(file, sizeof file, "/proc/self/fd/%d", fd);
     free(c.file);
+    free(c.dir);
     c.file = strdup(file);
     c.dir = NULL;
     if (!c.file) {
