@@ -78,8 +78,9 @@ void ss_conn_free(ss_conn_stats *cs)
 
 void ss_conn_print(FILE *f, const ss_conn_stats *cs, double seconds, size_t list)
 {
-    fprintf(f, "  served %llu connection(s): %llu bytes received, %llu echoed back (%s), in %llu recv and %llu send "
-               "calls; %.0f echo sends/s\n",
+    fprintf(f,
+            "  served %llu connection(s): %llu bytes received, %llu echoed back (%s), in %llu recv and %llu send "
+            "calls; %.0f echo sends/s\n",
             (unsigned long long)cs->total, (unsigned long long)cs->bytes_in, (unsigned long long)cs->bytes_out,
             cs->bytes_in == cs->bytes_out ? "every byte" : "not every byte", (unsigned long long)cs->recvs,
             (unsigned long long)cs->sends, seconds > 0 ? (double)cs->sends / seconds : 0);

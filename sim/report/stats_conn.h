@@ -16,17 +16,17 @@
 
 typedef struct ss_conn {
     int32_t sock;
-    uint64_t first_ns, last_ns;  /* its first and last recorded call */
-    uint64_t recvs, sends;       /* calls (or completions) that moved bytes */
+    uint64_t first_ns, last_ns; /* its first and last recorded call */
+    uint64_t recvs, sends;      /* calls (or completions) that moved bytes */
     uint64_t bytes_in, bytes_out;
-    int closed;                  /* the server closed it */
+    int closed; /* the server closed it */
 } ss_conn;
 
 typedef struct ss_conn_stats {
-    ss_conn *c;                  /* the first SS_CONN_KEPT connections */
+    ss_conn *c; /* the first SS_CONN_KEPT connections */
     size_t n, cap;
     uint64_t total, recvs, sends, bytes_in, bytes_out;
-    ss_idmap open;               /* socket -> slot of its open connection */
+    ss_idmap open; /* socket -> slot of its open connection */
 } ss_conn_stats;
 
 /* One of the model's own server events (not emulation, not a client's):
