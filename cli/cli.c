@@ -663,7 +663,7 @@ static int cmd_default(void)
     const char *dir = "sockscope-out", *trace = "sockscope-out/default.sstrace",
                *json = "sockscope-out/default.json", *png = "sockscope-out/default.png";
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return fail(SS_EXIT_ENV, "cannot create ./sockscope-out: %s", strerror(errno));
+        return fail(SS_EXIT_FAIL, "cannot create ./sockscope-out: %s", strerror(errno)); /* an output */
     printf("sockscope: the default comparison: every model here, 20 clients x 200 echoes of 512 bytes\n");
     char *run_argv[] = {"run", "--model", "all", "--clients", "20", "--messages", "200",
                         "--trace", (char *)trace, NULL};
@@ -785,7 +785,7 @@ static int cmd_view(int argc, char **argv)
     }
     if (mkdir("sockscope-out", 0777) != 0 && errno != EEXIST) {
         free(rest);
-        return fail(SS_EXIT_ENV, "cannot create ./sockscope-out: %s", strerror(errno));
+        return fail(SS_EXIT_FAIL, "cannot create ./sockscope-out: %s", strerror(errno)); /* an output */
     }
     const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
     char trace[512];
