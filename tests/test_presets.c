@@ -114,7 +114,8 @@ static int check_claims(const ss_scenario *sc, const ss_stats *st, int *checked)
             fail_msg("%s: the %s caption is not filled: %s", sc->name, l ? "ko" : "en", text);
         if (strstr(text, " us ") || strstr(text, " us,") || strstr(text, " us)"))
             fail_msg("%s: write µs, not us: %s", sc->name, text);
-    }    return failed;
+    }
+    return failed;
 }
 
 static void run_preset(const char *path, int *ran, int *claims)
