@@ -1,0 +1,163 @@
+/* preload_int.h — inside the interposer (libsockscope-preload.so): its state
+ * and the recording core every wrapper shares (preload.c: setup, fork,
+ * threads, names; preload_calls.c: the wrapped calls).
+ *
+ * The hot path of a recorded call, in the program's own thread: two clock
+ * reads, the real call, a few stores into a 56-byte event and a release
+ * store into the thread's ring in shared memory. No lock, no allocation, no
+ * system call of ours (except getrusage after a long blocking call, to tell
+ * whether it slept: the lazy rule of docs/instrumentation.md). Every wrapper
+ * keeps errno as the real call left it, and returns what it returned. */
+#ifndef SS_PRELOAD_INT_H
+#define SS_PRELOAD_INT_H
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sim/clock.h"
+#include "sim/interpose/shm.h"
+#include "sim/probe.h" /* the lazy wait rule's inline helpers (ss_chain_*, ss_wait_flags) */
+
+#define SS_HIDDEN __attribute__((visibility("hidden")))
+#define SS_PUBLIC __attribute__((visibility("default")))
+#define SS_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SS_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* The process's view of the region; hdr stays NULL (every wrapper is the
+ * plain call) when the program was not started by sockscope or the region
+ * could not be mapped. */
+typedef struct ss_pl_proc {
+    ss_shm_hdr *_Atomic hdr;
+    uint64_t mask;                /* ring_events - 1 */
+    int detect_waits;
+    uint64_t floor_ticks;         /* the wait floor, in ticks */
+    _Atomic uint32_t gen;         /* +1 in a fork child: rings claimed before belong to the parent */
+    _Atomic int proc_state;       /* 0 not registered, 1 registering, 2 registered, 3 no room */
+    uint32_t proc;                /* our entry in the process table */
+} ss_pl_proc;
+SS_HIDDEN extern ss_pl_proc ss_pl;
+
+/* Per thread: its ring, and the lazy wait rule's memory. */
+enum { SS_T_NONE = 0, SS_T_RING, SS_T_NORING, SS_T_ENDED };
+typedef struct ss_pl_thread {
+    ss_shm_slot *slot;
+    uint32_t gen;                 /* ss_pl.gen when the slot was claimed */
+    int state;                    /* SS_T_* */
+    int busy;                     /* inside emit: a signal handler's call passes through */
+    uint64_t head_seen;           /* producer's cache of the ring's head */
+    long nvcsw;                   /* voluntary switches, when last known */
+    ss_wait_chain chain;
+} ss_pl_thread;
+SS_HIDDEN extern __thread ss_pl_thread ss_pl_t __attribute__((tls_model("initial-exec")));
+
+/* slow paths (preload.c) */
+SS_HIDDEN ss_shm_slot *ss_pl_attach(ss_pl_thread *t);                 /* claim a ring for this thread */
+SS_HIDDEN void ss_pl_full(ss_pl_thread *t, ss_shm_slot *s, const ss_event *ev); /* wait or drop */
+SS_HIDDEN long ss_pl_nvcsw(void);                                       /* getrusage(RUSAGE_THREAD) */
+
+/* --- the fd table: which descriptors are sockets, and which of those are
+ * non-blocking. Known from the calls that make them (socket, accept,
+ * socketpair, dup) and change them (fcntl F_SETFL, ioctl FIONBIO, close);
+ * a descriptor never seen is looked at once (fstat) when read, written or
+ * closed. Descriptors past the table are looked at every time. */
+#define SS_PL_FDS 65536
+enum { SS_FD_KNOWN = 1, SS_FD_SOCK = 2, SS_FD_NB = 4 };
+SS_HIDDEN extern _Atomic uint8_t ss_pl_fd[SS_PL_FDS];
+SS_HIDDEN int ss_pl_fd_probe(int fd);   /* fstat (+ F_GETFL for a socket): SS_FD_* bits, cached */
+
+static inline int ss_pl_fd_bits(int fd)
+{
+    if (fd < 0)
+        return SS_FD_KNOWN;
+    if (fd >= SS_PL_FDS)
+        return ss_pl_fd_probe(fd);
+    int b = atomic_load_explicit(&ss_pl_fd[fd], memory_order_relaxed);
+    return b ? b : ss_pl_fd_probe(fd);
+}
+
+static inline void ss_pl_fd_set(int fd, int bits)
+{
+    if (fd >= 0 && fd < SS_PL_FDS)
+        atomic_store_explicit(&ss_pl_fd[fd], (uint8_t)bits, memory_order_relaxed);
+}
+
+/* --- recording ---------------------------------------------------------- */
+typedef struct ss_pl_rec {
+    uint64_t t0;
+    long nvcsw, nvcsw_lazy;
+    int may;
+} ss_pl_rec;
+
+static inline int ss_pl_on(void) { return atomic_load_explicit(&ss_pl.hdr, memory_order_relaxed) != NULL; }
+
+/* Before the real call. may: the call can put the thread to sleep. */
+static inline void ss_pl_enter(ss_pl_rec *r, int may)
+{
+    r->may = may;
+    r->t0 = ss_ticks();
+    if (!may || !ss_pl.detect_waits)
+        return;
+    ss_pl_thread *t = &ss_pl_t;
+    if (!ss_chain_holds(&t->chain, r->t0, ss_pl.floor_ticks)) {
+        t->nvcsw = ss_pl_nvcsw();
+        t->chain.valid = 1;
+        r->t0 = ss_ticks();
+    }
+    r->nvcsw = r->nvcsw_lazy = t->nvcsw;
+}
+
+static inline void ss_pl_emit(const ss_event *ev)
+{
+    ss_pl_thread *t = &ss_pl_t;
+    if (SS_UNLIKELY(t->busy)) { /* a signal handler interrupted this thread's own emit */
+        if (t->slot)
+            atomic_fetch_add_explicit(&t->slot->unrecorded, 1, memory_order_relaxed);
+        return;
+    }
+    t->busy = 1;
+    ss_shm_slot *s = t->slot;
+    if (SS_UNLIKELY(!s || t->gen != atomic_load_explicit(&ss_pl.gen, memory_order_relaxed)))
+        s = ss_pl_attach(t);
+    if (s && SS_UNLIKELY(!ss_shm_try_push(s, ss_pl.mask, &t->head_seen, ev)))
+        ss_pl_full(t, s, ev);
+    t->busy = 0;
+}
+
+/* After the real call: err is the call's errno when ret < 0. */
+static inline void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64_t ret, int err, uint32_t aux)
+{
+    ss_event ev;
+    ev.t1 = ss_ticks();
+    ev.t0 = r->t0;
+    ev.ret = ret;
+    ev.arg = arg;
+    ev.id = 0;
+    ev.sock = fd;
+    ev.aux = aux;
+    ev.api = (uint16_t)api;
+    ev.err = (uint8_t)(ret < 0 ? ss_err_from_errno(err) : 0);
+    ev.impl = 0;
+    ev.pad_ = 0;
+    int flags = SS_EV_KERNEL | (ret < 0 ? SS_EV_FAILED : 0);
+    if (r->may) {
+        flags |= SS_EV_MAYBLOCK;
+        if (ss_pl.detect_waits) {
+            ss_pl_thread *t = &ss_pl_t;
+            int long_call = ev.t1 - r->t0 > ss_pl.floor_ticks;
+            if (!ss_chain_skip(&t->chain, 1, long_call, 0, ev.t1)) {
+                long now = ss_pl_nvcsw();
+                flags |= ss_wait_flags(now != r->nvcsw_lazy, now != r->nvcsw, 0);
+                t->nvcsw = now;
+                t->chain.last_exit = ss_ticks();
+            }
+        }
+    } else if (ss_pl.detect_waits) {
+        ss_chain_skip(&ss_pl_t.chain, 0, ev.t1 - r->t0 > ss_pl.floor_ticks, 0, ev.t1);
+    }
+    ev.flags = (uint8_t)flags;
+    ss_pl_emit(&ev);
+}
+
+#endif
