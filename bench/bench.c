@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/bench_interpose.h"
 #include "sim/export.h"
 #include "sim/stats.h"
 
@@ -96,6 +97,7 @@ static void bench_probe(const char *trace)
     printf("  two clock reads (floor)           %6.1f ns   [%s]\n", floor_ns, ss_clock_name());
     printf("  probe, recording off              %6.1f ns\n", off_ns);
     printf("  probe, recorded (enter+exit+ring) %6.1f ns   (dropped %llu)\n", on_ns, (unsigned long long)dropped);
+    ss_bench_interposer(on_ns); /* the same, in a program traced from outside (docs/trace-any-program.md) */
     printf("  one wait reading (getrusage)      %6.1f ns   (after long blocking calls)\n", nvcsw_ns);
     if (ss_sw_attach()) {
         double bpf_ns = per_call(SWITCHES);
@@ -272,8 +274,10 @@ int main(int argc, char **argv)
     if (!only_models)
         bench_probe(trace);
     bench_models(trace, rounds, clients, messages, model);
-    if (!only_models)
+    if (!only_models) {
+        ss_bench_outside(rounds, clients, messages);
         bench_streaming(trace);
+    }
     unlink(trace);
     return 0;
 }

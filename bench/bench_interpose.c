@@ -1,0 +1,242 @@
+/* bench_interpose.c — what tracing a program from outside costs
+ * (docs/trace-any-program.md), measured in the same run as the built-in
+ * probe's figures (bench.c), never a pass/fail:
+ *  1. ns per recorded call in the interposer (libsockscope-preload.so,
+ *     loaded here with dlopen and recording into a shared-memory ring that a
+ *     drain empties, as under `sockscope trace`), measured as the built-in
+ *     probe is: enter + exit + ring, no real call; and both around a real
+ *     call (a recv that finds nothing), against the bare call;
+ *  2. the throughput of an outside epoll echo server (tests/progs/epoll_server)
+ *     untraced and under `sockscope trace`, alternating rounds, median ratio;
+ *     the clients are sockscope's, in this process, unrecorded. */
+#include "bench/bench_interpose.h"
+
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/clock.h"
+#include "sim/interpose/drain.h"
+#include "sim/interpose/ipc.h"
+#include "sim/interpose/spawn.h"
+#include "sim/net.h"
+#include "sim/probe.h"
+#include "sim/workload.h"
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return v[n / 2];
+}
+
+/* --- 1. per call ----------------------------------------------------------- */
+static int dummy;
+static void *null_thread(void *ud, ss_drain_proc *p, uint32_t tid, const char *name)
+{
+    (void)ud, (void)p, (void)tid, (void)name;
+    return &dummy;
+}
+static void null_events(void *ud, void *th, const ss_event *ev, size_t n) { (void)ud, (void)th, (void)ev, (void)n; }
+static void null_end(void *ud, void *th, const ss_drain_thread_end *e) { (void)ud, (void)th, (void)e; }
+
+#define BATCH 1000
+#define BATCHES 600
+
+/* ns per recorded call, no real call: median over batches, a 1 ms pause
+ * between them for the drain to empty the ring (bench.c's way) */
+static double rec_cost(void (*rec)(long))
+{
+    static double v[BATCHES];
+    struct timespec pause = {0, 1000 * 1000};
+    for (int b = 0; b < BATCHES; b++) {
+        uint64_t t0 = ss_mono_ns();
+        rec(BATCH);
+        v[b] = (double)(ss_mono_ns() - t0) / BATCH;
+        nanosleep(&pause, NULL);
+    }
+    return median(v, BATCHES);
+}
+
+/* A real call (a recv that finds nothing) bare, through the built-in probe
+ * and through the interposer, the three interleaved batch by batch so that
+ * a busy machine slows them alike; medians. */
+static void real_call(ssize_t (*pl_recv)(int, void *, size_t, int), int fd, double out[3])
+{
+    static double v[3][BATCHES / 2];
+    struct timespec pause = {0, 1000 * 1000};
+    char buf[16];
+    for (int b = 0; b < BATCHES / 2; b++) {
+        for (int k = 0; k < 3; k++) {
+            uint64_t t0 = ss_mono_ns();
+            for (int i = 0; i < BATCH / 4; i++) {
+                if (k == 0)
+                    (void)recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+                else if (k == 1)
+                    (void)ss_recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+                else
+                    (void)pl_recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+            }
+            v[k][b] = (double)(ss_mono_ns() - t0) / (BATCH / 4);
+        }
+        nanosleep(&pause, NULL);
+    }
+    for (int k = 0; k < 3; k++)
+        out[k] = median(v[k], BATCHES / 2);
+}
+
+int ss_bench_interposer(double probe_ns)
+{
+    char err[512], path[PATH_MAX];
+    if (ss_preload_path(path, sizeof path, err, sizeof err) != 0) {
+        printf("  (interposer: %s)\n", err);
+        return -1;
+    }
+    ss_ipc ipc;
+    ss_ipc_opts io = {.detect_waits = 1};
+    if (ss_ipc_create(&ipc, &io, err, sizeof err) != 0) {
+        printf("  (interposer: %s)\n", err);
+        return -1;
+    }
+    ss_drain_sink sink = {NULL, NULL, null_thread, null_events, NULL, null_end, NULL, NULL};
+    ss_drain *d = ss_drain_start(&ipc, &sink, err, sizeof err);
+    /* the library maps the region named in its environment when it loads */
+    putenv(ipc.env);
+    void *h = d ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+    void (*rec)(long) = h ? (void (*)(long))dlsym(h, "sockscope_preload_bench") : NULL;
+    ssize_t (*pl_recv)(int, void *, size_t, int) = h ? (ssize_t(*)(int, void *, size_t, int))dlsym(h, "recv") : NULL;
+    int sv[2];
+    if (!rec || !pl_recv || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+        printf("  (interposer: cannot load %s: %s)\n", path, h ? "symbols missing" : dlerror());
+        ss_drain_free(d);
+        ss_ipc_destroy(&ipc);
+        return -1;
+    }
+    double rec_ns = rec_cost(rec), real[3];
+    real_call(pl_recv, sv[0], real);
+    ss_drain_stop(d);
+    uint64_t lost = 0;
+    for (size_t i = 0; i < ss_drain_nprocs(d); i++)
+        lost += ss_drain_proc_at(d, i)->dropped;
+    printf("  interposer, recorded (enter+exit+ring) %6.1f ns   (LD_PRELOAD library, shared-memory ring; "
+           "%.2f x the probe; dropped %llu)\n", rec_ns, probe_ns > 0 ? rec_ns / probe_ns : 0,
+           (unsigned long long)lost);
+    printf("  a real call (recv finding nothing)  %6.1f ns bare, %+.1f ns through the probe, %+.1f ns interposed\n",
+           real[0], real[1] - real[0], real[2] - real[0]);
+    close(sv[0]);
+    close(sv[1]);
+    ss_drain_free(d);
+    ss_ipc_destroy(&ipc);
+    return 0;
+}
+
+/* --- 2. an outside epoll server, traced vs untraced -------------------------- */
+static void nap_ms(int ms)
+{
+    struct timespec t = {0, ms * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+static int free_port(void)
+{
+    ss_addr a;
+    char err[64];
+    ss_addr_parse("127.0.0.1", 0, &a, err, sizeof err);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+    socklen_t len = a.len;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a.ss, a.len) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a.ss, &len) == 0)
+        port = ntohs(((struct sockaddr_in *)&a.ss)->sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+static int connects(int port)
+{
+    ss_addr a;
+    char err[64];
+    ss_addr_parse("127.0.0.1", port, &a, err, sizeof err);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a.ss, a.len) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* one round: the server alone or under `sockscope trace`; requests/s over
+ * the clients' echo phase */
+static double round_rps(const char *server, const char *sockscope, const char *trace, int port, int clients,
+                        int messages)
+{
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    char *plain[] = {(char *)server, portstr, NULL};
+    char *traced[] = {(char *)sockscope, "trace", "-q", "-o", (char *)trace, "--", (char *)server, portstr, NULL};
+    char **argv = trace ? traced : plain;
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 500 && !connects(port); i++)
+        nap_ms(10);
+    ss_workload_opts w = {.host = "127.0.0.1", .port = port, .clients = clients, .messages = messages, .size = 512};
+    ss_workload_result res;
+    int rc = ss_workload_run(&w, &res, NULL, NULL);
+    kill(pid, SIGTERM); /* sockscope passes it on, then writes the trace */
+    int status;
+    waitpid(pid, &status, 0);
+    return rc == 0 && res.seconds > 0 ? (double)res.requests_ok / res.seconds : 0;
+}
+
+void ss_bench_outside(int rounds, int clients, int messages)
+{
+    char self[PATH_MAX], server[PATH_MAX], sockscope[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return;
+    self[n] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(server, sizeof server, "%.4000s/tests/progs/epoll_server", self);
+    snprintf(sockscope, sizeof sockscope, "%.4000s/sockscope", self);
+    printf("\nan outside epoll echo server (tests/progs/epoll_server), untraced and under 'sockscope trace',\n"
+           "%d clients x %d messages x 512 B, %d alternating rounds, medians:\n", clients, messages, rounds);
+    if (access(server, X_OK) != 0) {
+        printf("  (not built: %s; build the tests)\n", server);
+        return;
+    }
+    char trace[] = "/tmp/sockscope-bench-outside-XXXXXX";
+    int fd = mkstemp(trace);
+    if (fd < 0)
+        return;
+    close(fd);
+    double off[16], on[16], ratio[16];
+    for (int r = 0; r < rounds && r < 16; r++) {
+        off[r] = round_rps(server, sockscope, NULL, free_port(), clients, messages);
+        on[r] = round_rps(server, sockscope, trace, free_port(), clients, messages);
+        ratio[r] = off[r] > 0 ? on[r] / off[r] : 0;
+    }
+    struct stat st;
+    stat(trace, &st);
+    printf("  %-18s %12s %12s %8s\n", "server", "untraced/s", "traced/s", "ratio");
+    printf("  %-18s %12.0f %12.0f %8.3f   (last trace %.1f MiB)\n", "epoll_server", median(off, rounds),
+           median(on, rounds), median(ratio, rounds), st.st_size / 1048576.0);
+    unlink(trace);
+}
