@@ -107,7 +107,8 @@ static int select_serve(ss_server *s)
 const ss_model ss_model_select = {
     .name = "select",
     .family = SS_FAMILY_SYNC,
-    .mechanism = "select(2) over non-blocking sockets (FD_SETSIZE 1024; --fd-setsize 64 for Winsock's)",
+    .mechanism = "select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
+                 "Winsock's 64 with --fd-setsize 64)",
     .summary = "SelectTCPServer: one thread multiplexes many sockets, but rebuilds its sets every call",
     .serve = select_serve,
 };

@@ -159,7 +159,10 @@ static const mech MECHS[] = {
                           "블로킹 accept/recv/send, 클라이언트마다 POSIX 스레드 하나"}},
     {"nonblocking", {"O_NONBLOCK sockets (ioctl FIONBIO) polled round-robin by one thread spinning on EWOULDBLOCK; no select/poll, no sleep",
                      "O_NONBLOCK 소켓(ioctl FIONBIO)을 스레드 하나가 돌아가며 호출하고 EWOULDBLOCK이면 곧바로 다시 시도한다. select/poll도 잠들기도 없다"}},
-    {"select", {"select(2) over non-blocking sockets (FD_SETSIZE 1024; --fd-setsize 64 for Winsock's)",
+    {"select", {"select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
+                "Winsock's 64 with --fd-setsize 64)",
+                "넌블로킹 소켓에 select(2). FD_SETSIZE는 실행의 fd_setsize 값(여기서는 1024, 윈속의 64는 --fd-setsize 64)"}},
+    {"select", {"select(2) over non-blocking sockets (FD_SETSIZE 1024; --fd-setsize 64 for Winsock's)", /* older traces */
                 "넌블로킹 소켓에 select(2) (FD_SETSIZE 1024, 윈속의 64는 --fd-setsize 64)"}},
     {"poll", {"poll(2) over non-blocking sockets, POLLIN or POLLOUT per socket as select's sets",
               "넌블로킹 소켓에 poll(2), select의 셋처럼 소켓마다 POLLIN 또는 POLLOUT"}},

@@ -24,15 +24,16 @@ cat >"$T/drive.sh" <<'EOF'
 #!/bin/sh
 # inside the X server: open the viewer, L, screenshot, Esc, screenshot
 BIN=$1 TRACE=$2 T=$3
-"$BIN" view "$TRACE" --size 1200x700 --lang ko --quit-after 20 2>"$T/view.err" &
+"$BIN" view "$TRACE" --size 1200x700 --lang ko --quit-after 120 2>"$T/view.err" &
 VIEW=$!
 WIN=""
-for i in $(seq 50); do
+for i in $(seq 300); do # up to a minute: a loaded machine (or ASan) starts it slowly
     WIN=$(xdotool search --name "sockscope view" 2>/dev/null | head -1)
     [ -n "$WIN" ] && break
+    kill -0 $VIEW 2>/dev/null || break
     sleep 0.2
 done
-[ -n "$WIN" ] || { echo "no window"; kill $VIEW; exit 1; }
+[ -n "$WIN" ] || { echo "no window: $(cat "$T/view.err")"; kill $VIEW 2>/dev/null; exit 1; }
 sleep 1
 shot() { # NAME: the window's geometry, then the whole screen as it is shown
     xdotool getwindowgeometry "$WIN" | tr -s ' ' | sed -n 's/.*Position: \([0-9]*\),\([0-9]*\).*/\1 \2/p;s/.*Geometry: \([0-9]*\)x\([0-9]*\).*/\1 \2/p' >"$T/$1.geo"
