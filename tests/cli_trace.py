@@ -248,6 +248,21 @@ def test_script(tmp):
               % run["server"]["calls_by_api"])
 
 
+def test_behaviour(tmp):
+    """the same return values and errno, traced or not (tests/progs/behave.c)"""
+    plain = subprocess.run([PROGS + "/behave"], capture_output=True, text=True, timeout=TIMEOUT)
+    out = os.path.join(tmp, "behave.sstrace")
+    traced = subprocess.run([BIN, "trace", "-q", "-o", out, "--", PROGS + "/behave"], capture_output=True, text=True,
+                            timeout=TIMEOUT)
+    strip = lambda s: [re.sub(r": -?\d+ ", ": N ", l) for l in s.splitlines()]  # fds and counts may differ
+    check(plain.returncode == 0 and traced.returncode == 0 and strip(plain.stdout) == strip(traced.stdout),
+          "behave: every check holds, traced as untraced (%d/%d)\n%s" % (plain.returncode, traced.returncode,
+                                                                        traced.stdout))
+    runs = stats(out)["runs"]
+    check(len(runs) == 2 and runs[1]["params"]["parent_pid"] == runs[0]["params"]["pid"],
+          "behave and its forked child are two runs")
+
+
 def test_errors(tmp):
     notexec = os.path.join(tmp, "notexec")
     open(notexec, "w").write("x")
@@ -261,7 +276,7 @@ def test_errors(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_errors, test_static, test_raw, test_strace, test_fork, test_threads, test_sigkill, test_script):
+        for t in (test_errors, test_static, test_raw, test_behaviour, test_strace, test_fork, test_threads, test_sigkill, test_script):
             t(tmp)
     print("%d failed" % len(failures))
     return 1 if failures else 0

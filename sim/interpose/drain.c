@@ -261,6 +261,7 @@ static void end_slot(ss_drain *d, dslot *L, ss_shm_slot *s, dproc *p)
     atomic_store(&s->unrecorded, 0);
     atomic_store(&s->cpu_user_ns, 0);
     atomic_store(&s->cpu_sys_ns, 0);
+    s->nest_w = s->nest_r = 0;
     atomic_store_explicit(&s->state, SS_SLOT_FREE, memory_order_release);
     L->active = 0;
     L->th = NULL;

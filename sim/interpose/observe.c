@@ -7,8 +7,9 @@ void ss_observe_event(ss_observe *o, int *tf, const ss_event *ev)
     if (ev->api >= SS_API_COUNT)
         return;
     o->calls[ev->api]++;
-    if (ev->flags & SS_EV_WAITED)
-        o->waited++;
+    o->may_block += (ev->flags & SS_EV_MAYBLOCK) != 0;
+    o->waited += (ev->flags & SS_EV_WAITED) != 0;
+    o->wait_missed += (ev->flags & SS_EV_WAIT_MISSED) != 0;
     int api = ev->api;
     if (api == SS_API_ACCEPT || api == SS_API_RECV || api == SS_API_SEND) {
         if (ev->err == SS_E_WOULDBLOCK)
@@ -31,7 +32,9 @@ void ss_observe_add(ss_observe *t, const ss_observe *p)
     for (int i = 0; i < SS_API_COUNT; i++)
         t->calls[i] += p->calls[i];
     t->wouldblock += p->wouldblock;
+    t->may_block += p->may_block;
     t->waited += p->waited;
+    t->wait_missed += p->wait_missed;
     t->threads += p->threads;
     t->accept_threads += p->accept_threads;
     t->io_threads += p->io_threads;

@@ -306,6 +306,39 @@ void ss_pl_full(ss_pl_thread *t, ss_shm_slot *s, const ss_event *ev)
     errno = e;
 }
 
+/* --- signal handlers -------------------------------------------------------- */
+/* A handler's call, made while its thread was inside emit: parked in the
+ * thread's slot, pushed by the emit it interrupted right after that one's
+ * event. A storm of handlers that keeps the thread from getting back to its
+ * push past SS_SHM_NEST of them is counted as unrecorded. */
+void ss_pl_nested(ss_pl_thread *t, const ss_event *ev)
+{
+    ss_shm_slot *s = t->slot;
+    if (!s) /* interrupted while claiming its ring: nowhere to park it */
+        return;
+    uint32_t w = s->nest_w;
+    if (w - s->nest_r >= SS_SHM_NEST) {
+        atomic_fetch_add_explicit(&s->unrecorded, 1, memory_order_relaxed);
+        return;
+    }
+    s->nest[w % SS_SHM_NEST] = *ev;
+    atomic_signal_fence(memory_order_seq_cst);
+    s->nest_w = w + 1;
+}
+
+/* Called by an emit (busy) once its own event is in: a handler that
+ * interrupts this loop parks its event at nest_w, which the loop reaches. */
+void ss_pl_unnest(ss_pl_thread *t, ss_shm_slot *s)
+{
+    while (s->nest_r != s->nest_w) {
+        ss_event ev = s->nest[s->nest_r % SS_SHM_NEST];
+        atomic_signal_fence(memory_order_seq_cst);
+        s->nest_r++;
+        if (!ss_shm_try_push(s, ss_pl.mask, &t->head_seen, &ev))
+            ss_pl_full(t, s, &ev);
+    }
+}
+
 /* --- names --------------------------------------------------------------- */
 /* prctl(PR_SET_NAME) and pthread_setname_np: the ring carries the new name
  * (on another thread: found through the map above). */

@@ -31,7 +31,7 @@
 typedef struct ss_pl_proc {
     ss_shm_hdr *_Atomic hdr;
     uint64_t mask;                /* ring_events - 1 */
-    int detect_waits;
+    int detect_waits;             /* 0 off, 1 the lazy rule, 2 verify it (read around every call) */
     uint64_t floor_ticks;         /* the wait floor, in ticks */
     _Atomic uint32_t gen;         /* +1 in a fork child: rings claimed before belong to the parent */
     _Atomic int proc_state;       /* 0 not registered, 1 registering, 2 registered, 3 no room */
@@ -39,13 +39,14 @@ typedef struct ss_pl_proc {
 } ss_pl_proc;
 SS_HIDDEN extern ss_pl_proc ss_pl;
 
-/* Per thread: its ring, and the lazy wait rule's memory. */
+/* Per thread: its ring, and the lazy wait rule's memory. (Small: dlopen,
+ * as sockscope-bench does, takes it from glibc's 512-byte static TLS surplus.) */
 enum { SS_T_NONE = 0, SS_T_RING, SS_T_NORING, SS_T_ENDED };
 typedef struct ss_pl_thread {
     ss_shm_slot *slot;
     uint32_t gen;                 /* ss_pl.gen when the slot was claimed */
     int state;                    /* SS_T_* */
-    int busy;                     /* inside emit: a signal handler's call passes through */
+    int busy;                     /* inside emit: a signal handler's event is parked (slot->nest) */
     uint64_t head_seen;           /* producer's cache of the ring's head */
     long nvcsw;                   /* voluntary switches, when last known */
     ss_wait_chain chain;
@@ -96,32 +97,45 @@ static inline int ss_pl_on(void) { return atomic_load_explicit(&ss_pl.hdr, memor
 static inline void ss_pl_enter(ss_pl_rec *r, int may)
 {
     r->may = may;
+    r->nvcsw = r->nvcsw_lazy = 0;
     r->t0 = ss_ticks();
     if (!may || !ss_pl.detect_waits)
         return;
     ss_pl_thread *t = &ss_pl_t;
-    if (!ss_chain_holds(&t->chain, r->t0, ss_pl.floor_ticks)) {
-        t->nvcsw = ss_pl_nvcsw();
-        t->chain.valid = 1;
+    int chain_ok = ss_chain_holds(&t->chain, r->t0, ss_pl.floor_ticks), verify = ss_pl.detect_waits == 2;
+    long fresh = 0;
+    if (!chain_ok || verify) {
+        fresh = ss_pl_nvcsw();
         r->t0 = ss_ticks();
     }
-    r->nvcsw = r->nvcsw_lazy = t->nvcsw;
+    if (!chain_ok) {
+        t->nvcsw = fresh;
+        t->chain.valid = 1;
+    }
+    r->nvcsw_lazy = t->nvcsw;
+    r->nvcsw = verify ? fresh : t->nvcsw;
 }
+
+SS_HIDDEN void ss_pl_nested(ss_pl_thread *t, const ss_event *ev); /* preload.c */
+SS_HIDDEN void ss_pl_unnest(ss_pl_thread *t, ss_shm_slot *s);
 
 static inline void ss_pl_emit(const ss_event *ev)
 {
     ss_pl_thread *t = &ss_pl_t;
     if (SS_UNLIKELY(t->busy)) { /* a signal handler interrupted this thread's own emit */
-        if (t->slot)
-            atomic_fetch_add_explicit(&t->slot->unrecorded, 1, memory_order_relaxed);
+        ss_pl_nested(t, ev);
         return;
     }
     t->busy = 1;
+    atomic_signal_fence(memory_order_seq_cst);
     ss_shm_slot *s = t->slot;
     if (SS_UNLIKELY(!s || t->gen != atomic_load_explicit(&ss_pl.gen, memory_order_relaxed)))
         s = ss_pl_attach(t);
     if (s && SS_UNLIKELY(!ss_shm_try_push(s, ss_pl.mask, &t->head_seen, ev)))
         ss_pl_full(t, s, ev);
+    atomic_signal_fence(memory_order_seq_cst);
+    if (s && SS_UNLIKELY(s->nest_w != s->nest_r))
+        ss_pl_unnest(t, s);
     t->busy = 0;
 }
 
@@ -143,13 +157,14 @@ static inline void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64
     int flags = SS_EV_KERNEL | (ret < 0 ? SS_EV_FAILED : 0);
     if (r->may) {
         flags |= SS_EV_MAYBLOCK;
-        if (ss_pl.detect_waits) {
+        if (ss_pl.detect_waits) { /* sim/probe.c's ss_probe_waited, the same rule */
             ss_pl_thread *t = &ss_pl_t;
-            int long_call = ev.t1 - r->t0 > ss_pl.floor_ticks;
-            if (!ss_chain_skip(&t->chain, 1, long_call, 0, ev.t1)) {
+            int long_call = ev.t1 - r->t0 > ss_pl.floor_ticks, verify = ss_pl.detect_waits == 2;
+            if (!ss_chain_skip(&t->chain, 1, long_call, verify, ev.t1)) {
                 long now = ss_pl_nvcsw();
-                flags |= ss_wait_flags(now != r->nvcsw_lazy, now != r->nvcsw, 0);
-                t->nvcsw = now;
+                flags |= ss_wait_flags(long_call && now != r->nvcsw_lazy, now != r->nvcsw, verify);
+                if (long_call)
+                    t->nvcsw = now;
                 t->chain.last_exit = ss_ticks();
             }
         }

@@ -35,6 +35,7 @@
 
 #define SS_SHM_NAME 16   /* a thread's name as the kernel keeps it (comm), NUL included */
 #define SS_SHM_EXE 128   /* the program's file name (its path's last part) */
+#define SS_SHM_NEST 16   /* signal handlers' events parked while their thread pushes */
 
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
                "rings shared between processes need lock-free (address-free) atomics");
@@ -71,7 +72,11 @@ typedef struct ss_shm_slot {
     char name[SS_SHM_NAME];        /* written by the thread itself (prctl, pthread_setname_np) */
     _Atomic uint32_t name_gen;     /* bumped after each change of name */
     _Atomic uint64_t cpu_user_ns, cpu_sys_ns; /* at the thread's end (RUSAGE_THREAD) */
-    _Atomic uint64_t unrecorded;   /* calls made inside a signal handler that interrupted a record */
+    _Atomic uint64_t unrecorded;   /* signal handlers' calls past the parking places below */
+    /* the producer's alone: events of signal handlers that interrupted its
+     * own push, parked until that push is done (preload.c) */
+    volatile uint32_t nest_w, nest_r;
+    ss_event nest[SS_SHM_NEST];
     _Atomic uint64_t dropped;      /* events refused: the ring stayed full past the wait */
     _Atomic uint64_t pushed;
     _Alignas(64) _Atomic uint64_t head; /* consumer's: next event to read */

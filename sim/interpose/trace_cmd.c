@@ -43,6 +43,9 @@ static const char help[] =
     "Then: sockscope stats FILE, sockscope view FILE, sockscope export FILE ...\n\n"
     "  -o, --output FILE     the trace (default sockscope-trace.sstrace)\n"
     "  --no-wait-detect      do not measure whether blocking calls really waited\n"
+    "  --verify-waits        check the lazy \"really waited\" rule: read the switch count\n"
+    "                        around every blocking call, flag where the rule would differ\n"
+    "  --ring-events N       events per thread's ring (a power of two, default 8192)\n"
     "  --quiet               no summary line\n\n"
     "sockscope waits for PROGRAM and every process it started. Ctrl-C reaches\n"
     "PROGRAM as usual; a second Ctrl-C stops waiting and writes the trace.\n"
@@ -70,7 +73,8 @@ typedef struct tracer {
     exit_status st[MAX_STATUS];   /* of the processes we reaped */
     int nst;
     char platform[160];
-    int detect_waits;
+    int detect_waits;             /* 0 off, 1 the lazy rule, 2 verify it */
+    uint32_t ring_events;
     ss_spool *spool;
 } tracer;
 
@@ -196,18 +200,26 @@ static void describe(void *ud, ss_drain *d, size_t i, ss_spool_run *r)
     if (!p->cpu_known)
         ss_spool_note(r, "cpu", "unknown: it did not exit normally");
     if (t->detect_waits)
-        ss_spool_note(r, "wait_counter", "getrusage (in the traced program)");
+        ss_spool_note(r, "wait_counter", "getrusage (in the traced program)%s",
+                      t->detect_waits == 2 ? ", verified around every call" : "");
+    if (t->detect_waits == 2) /* docs/instrumentation.md: the lazy rule, checked */
+        ss_spool_note(r, "wait_rule_check", "%llu of %llu blocking calls disagreed (%llu really waited)",
+                      (unsigned long long)p->obs.wait_missed, (unsigned long long)p->obs.may_block,
+                      (unsigned long long)p->obs.waited);
     if (p->dropped)
         ss_spool_note(r, "dropped", "%llu events: a ring stayed full", (unsigned long long)p->dropped);
     if (p->unrecorded)
-        ss_spool_note(r, "unrecorded", "%llu calls made inside a signal handler during a record",
+        ss_spool_note(r, "unrecorded", "%llu calls by signal handlers that fired too fast for their thread",
                       (unsigned long long)p->unrecorded);
 }
 
 static int parse(int argc, char **argv, tracer *t, int *quiet)
 {
     static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"no-wait-detect", no_argument, 0, 'W'},
+                                       {"verify-waits", no_argument, 0, 'V'}, {"ring-events", required_argument, 0, 'R'},
                                        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    char err[200];
+    long ring;
     int c;
     optind = 1;
     /* '+': options end at the program's name, its own options are its own */
@@ -215,6 +227,14 @@ static int parse(int argc, char **argv, tracer *t, int *quiet)
         switch (c) {
         case 'o': t->out = optarg; break;
         case 'W': t->detect_waits = 0; break;
+        case 'V': t->detect_waits = 2; break;
+        case 'R':
+            if (ss_parse_long(optarg, 16, 1 << 20, &ring, "--ring-events", err, sizeof err) != 0)
+                return fail(SS_EXIT_USAGE, err);
+            if (ring & (ring - 1))
+                return fail(SS_EXIT_USAGE, "--ring-events must be a power of two (e.g. 8192)");
+            t->ring_events = (uint32_t)ring;
+            break;
         case 'q': *quiet = 1; break;
         case 'h': fputs(help, stdout); return 0;
         default: return fail(SS_EXIT_USAGE, "see 'sockscope trace --help'");
@@ -291,7 +311,7 @@ int ss_cli_trace(int argc, char **argv)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
 
     ss_ipc ipc;
-    ss_ipc_opts io = {.detect_waits = t->detect_waits};
+    ss_ipc_opts io = {.detect_waits = t->detect_waits, .ring_events = t->ring_events};
     if (ss_ipc_create(&ipc, &io, err, sizeof err) != 0) {
         free(t);
         return fail(SS_EXIT_ENV, err);
