@@ -40,6 +40,7 @@ typedef struct dproc {
     int ended;           /* handed to proc_end */
     int live_slots;
     uint32_t renamed;
+    uint64_t threads_user_ns, threads_sys_ns; /* its ended threads' CPU */
 } dproc;
 
 struct ss_drain {
@@ -180,11 +181,9 @@ static void check_gone(ss_drain *d, uint64_t now)
 static void end_proc(ss_drain *d, dproc *p)
 {
     ss_shm_proc *sp = ss_shm_proc_at(d->h, p->index);
-    if (atomic_load(&sp->exited)) {
-        p->pub.cpu_known = 1;
-        p->pub.cpu_user_ns = atomic_load(&sp->cpu_user_ns);
-        p->pub.cpu_sys_ns = atomic_load(&sp->cpu_sys_ns);
-    }
+    p->pub.cpu_known = atomic_load(&sp->exited) != 0;
+    p->pub.cpu_user_ns = p->pub.cpu_known ? atomic_load(&sp->cpu_user_ns) : p->threads_user_ns;
+    p->pub.cpu_sys_ns = p->pub.cpu_known ? atomic_load(&sp->cpu_sys_ns) : p->threads_sys_ns;
     if (p->pidfd >= 0)
         close(p->pidfd);
     p->pidfd = -1;
@@ -239,8 +238,7 @@ static void take(ss_drain *d, dslot *L, ss_shm_slot *s, dproc *p)
     }
 }
 
-/* CPU figures are there when the thread ended by itself, or was the one
- * that called exit() (the interposer's destructor); 0 when it was killed */
+/* CPU figures: at the thread's end or exit(); killed, at its last wait reading */
 static void end_slot(ss_drain *d, dslot *L, ss_shm_slot *s, dproc *p)
 {
     ss_drain_thread_end e = {0};
@@ -251,6 +249,8 @@ static void end_slot(ss_drain *d, dslot *L, ss_shm_slot *s, dproc *p)
     e.unrecorded = atomic_load(&s->unrecorded);
     p->pub.dropped += e.dropped;
     p->pub.unrecorded += e.unrecorded;
+    p->threads_user_ns += e.cpu_user_ns;
+    p->threads_sys_ns += e.cpu_sys_ns;
     ss_observe_thread(&p->pub.obs, L->tflags);
     d->sink.thread_end(d->sink.ud, L->th, &e);
     /* reset for the next tenant, then free it (release: the reset first) */

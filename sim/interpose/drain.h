@@ -26,8 +26,8 @@ typedef struct ss_drain_proc {
     int parent;                  /* index of the recorded process that forked it, or -1 */
     int still_running;           /* alive when recording stopped */
     int exec_replaced;           /* ended by an exec: the next image of its pid is another process */
-    int cpu_known;               /* it exited normally and said its CPU time */
-    uint64_t cpu_user_ns, cpu_sys_ns;
+    int cpu_known;               /* it exited normally and said its CPU time; else the sum of */
+    uint64_t cpu_user_ns, cpu_sys_ns; /* its threads' last readings */
     uint32_t threads;            /* threads recorded */
     uint64_t events, dropped, unrecorded;
     ss_observe obs;
@@ -35,7 +35,8 @@ typedef struct ss_drain_proc {
 } ss_drain_proc;
 
 typedef struct ss_drain_thread_end {
-    uint64_t cpu_user_ns, cpu_sys_ns; /* 0 when it did not end by itself (its process died) */
+    uint64_t cpu_user_ns, cpu_sys_ns; /* at its end; or, killed with its process, at its last blocking
+                                         call's wait reading (0 with --no-wait-detect) */
     uint64_t pushed, dropped, unrecorded;
 } ss_drain_thread_end;
 

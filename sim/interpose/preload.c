@@ -34,13 +34,23 @@ static int thread_key_ok;
 
 static long sys_gettid(void) { return syscall(SYS_gettid); }
 
+static uint64_t tv_ns(struct timeval tv) { return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull; }
+
+/* The reading the lazy wait rule takes after long blocking calls also
+ * carries the thread's CPU time: kept in its ring, so that a thread killed
+ * with its process still has its CPU as of its last blocking call. */
 long ss_pl_nvcsw(void)
 {
     struct rusage ru;
-    return getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nvcsw : 0;
+    if (getrusage(RUSAGE_THREAD, &ru) != 0)
+        return 0;
+    ss_shm_slot *s = ss_pl_t.slot;
+    if (s && ss_pl_t.gen == atomic_load_explicit(&ss_pl.gen, memory_order_relaxed)) {
+        atomic_store_explicit(&s->cpu_user_ns, tv_ns(ru.ru_utime), memory_order_relaxed);
+        atomic_store_explicit(&s->cpu_sys_ns, tv_ns(ru.ru_stime), memory_order_relaxed);
+    }
+    return ru.ru_nvcsw;
 }
-
-static uint64_t tv_ns(struct timeval tv) { return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull; }
 
 /* a small file of /proc, read without the wrapped read/close */
 static ssize_t read_small(const char *path, char *buf, size_t n)

@@ -71,7 +71,7 @@ typedef struct ss_shm_slot {
     uint32_t tenant;               /* how many times the slot was claimed: a new thread each time */
     char name[SS_SHM_NAME];        /* written by the thread itself (prctl, pthread_setname_np) */
     _Atomic uint32_t name_gen;     /* bumped after each change of name */
-    _Atomic uint64_t cpu_user_ns, cpu_sys_ns; /* at the thread's end (RUSAGE_THREAD) */
+    _Atomic uint64_t cpu_user_ns, cpu_sys_ns; /* RUSAGE_THREAD at its end, or at its last wait reading */
     _Atomic uint64_t unrecorded;   /* signal handlers' calls past the parking places below */
     /* the producer's alone: events of signal handlers that interrupted its
      * own push, parked until that push is done (preload.c) */

@@ -198,7 +198,7 @@ static void describe(void *ud, ss_drain *d, size_t i, ss_spool_run *r)
         ss_spool_note(r, "end", "exited (its parent took its status)");
     }
     if (!p->cpu_known)
-        ss_spool_note(r, "cpu", "unknown: it did not exit normally");
+        ss_spool_note(r, "cpu", "its threads' as of their last blocking call: it did not exit normally");
     if (t->detect_waits)
         ss_spool_note(r, "wait_counter", "getrusage (in the traced program)%s",
                       t->detect_waits == 2 ? ", verified around every call" : "");
