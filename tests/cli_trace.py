@@ -236,6 +236,27 @@ def test_raw(tmp):
     check(not os.path.exists(out), "... and never an empty trace")
 
 
+def test_full_ring(tmp):
+    """rings of 16 events: the program waits for the drain (trace_wait), as the
+    built-in recorder does, and loses nothing"""
+    out, err = os.path.join(tmp, "ring.sstrace"), os.path.join(tmp, "ring.err")
+    port = free_port()
+    proc = subprocess.Popen([BIN, "trace", "--ring-events", "16", "-o", out, "--", PROGS + "/select_server", str(port),
+                             "3"], stderr=open(err, "w"))
+    if not check(wait_listening(port, proc), "select_server with 16-event rings listens"):
+        proc.kill()
+        return
+    clients(port, 2, 200)
+    rc = proc.wait(timeout=TIMEOUT)
+    if not check(rc == 0, "traced with 16-event rings (%s)" % open(err).read().strip()):
+        return
+    srv = stats(out)["runs"][0]["server"]
+    calls = srv["calls_by_api"]
+    check(srv["dropped"] == 0 and calls.get("recv") == 403 and calls.get("send") == 400,
+          "every call arrived through a tiny ring: %d dropped, %s" % (srv["dropped"], calls))
+    check(srv["trace_waits"] > 0, "the program's thread waited for the drain: %d trace_wait" % srv["trace_waits"])
+
+
 def test_script(tmp):
     # through a #! script that execs the server: the exec'd image is recorded
     sh = os.path.join(tmp, "wrapper.sh")
@@ -276,7 +297,8 @@ def test_errors(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_errors, test_static, test_raw, test_behaviour, test_strace, test_fork, test_threads, test_sigkill, test_script):
+        for t in (test_errors, test_static, test_raw, test_behaviour, test_strace, test_fork, test_threads, test_sigkill, test_full_ring,
+                  test_script):
             t(tmp)
     print("%d failed" % len(failures))
     return 1 if failures else 0

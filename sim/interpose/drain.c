@@ -221,7 +221,8 @@ static void comm_of(uint32_t pid, uint32_t tid, char *out)
     char buf[SS_SHM_NAME + 2] = "";
     if (fgets(buf, sizeof buf, f)) {
         buf[strcspn(buf, "\n")] = 0;
-        snprintf(out, SS_SHM_NAME, "%s", buf);
+        buf[SS_SHM_NAME - 1] = 0; /* the kernel's comm is 15 bytes at most */
+        memcpy(out, buf, SS_SHM_NAME);
     }
     fclose(f);
 }
