@@ -182,13 +182,25 @@ static int connects(int port)
 
 /* one round: the server alone or under `sockscope trace`; requests/s over
  * the clients' echo phase */
-static double round_rps(const char *server, const char *sockscope, const char *trace, int port, int clients,
-                        int messages)
+static double round_rps(const char *server, const char *sockscope, const char *trace, int waits, int port,
+                        int clients, int messages)
 {
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
     char *plain[] = {(char *)server, portstr, NULL};
-    char *traced[] = {(char *)sockscope, "trace", "-q", "-o", (char *)trace, "--", (char *)server, portstr, NULL};
+    char *traced[10];
+    int k = 0;
+    traced[k++] = (char *)sockscope;
+    traced[k++] = "trace";
+    traced[k++] = "-q";
+    traced[k++] = "-o";
+    traced[k++] = (char *)trace;
+    if (!waits)
+        traced[k++] = "--no-wait-detect";
+    traced[k++] = "--";
+    traced[k++] = (char *)server;
+    traced[k++] = portstr;
+    traced[k] = NULL;
     char **argv = trace ? traced : plain;
     pid_t pid = fork();
     if (pid == 0) {
@@ -227,16 +239,19 @@ void ss_bench_outside(int rounds, int clients, int messages)
     if (fd < 0)
         return;
     close(fd);
-    double off[16], on[16], ratio[16];
+    double off[16], on[16], ratio[16], nw[16], nwratio[16];
     for (int r = 0; r < rounds && r < 16; r++) {
-        off[r] = round_rps(server, sockscope, NULL, free_port(), clients, messages);
-        on[r] = round_rps(server, sockscope, trace, free_port(), clients, messages);
+        off[r] = round_rps(server, sockscope, NULL, 1, free_port(), clients, messages);
+        on[r] = round_rps(server, sockscope, trace, 1, free_port(), clients, messages);
+        nw[r] = round_rps(server, sockscope, trace, 0, free_port(), clients, messages);
         ratio[r] = off[r] > 0 ? on[r] / off[r] : 0;
+        nwratio[r] = off[r] > 0 ? nw[r] / off[r] : 0;
     }
     struct stat st;
     stat(trace, &st);
-    printf("  %-18s %12s %12s %8s\n", "server", "untraced/s", "traced/s", "ratio");
-    printf("  %-18s %12.0f %12.0f %8.3f   (last trace %.1f MiB)\n", "epoll_server", median(off, rounds),
-           median(on, rounds), median(ratio, rounds), st.st_size / 1048576.0);
+    printf("  %-18s %12s %12s %8s %14s %8s\n", "server", "untraced/s", "traced/s", "ratio", "no-waits/s", "ratio");
+    printf("  %-18s %12.0f %12.0f %8.3f %14.0f %8.3f   (a trace: %.1f MiB)\n", "epoll_server", median(off, rounds),
+           median(on, rounds), median(ratio, rounds), median(nw, rounds), median(nwratio, rounds),
+           st.st_size / 1048576.0);
     unlink(trace);
 }

@@ -208,7 +208,8 @@ static int cmd_serve(int argc, char **argv)
 static const char run_help[] =
     "usage: sockscope run --model M[,M...]|all [--clients N] [--messages M] [--size BYTES]\n"
     "                     [--think-ms T] [--trace FILE] [--json] [model options]\n"
-    "       sockscope run --scenario FILE [--scale F] [any option below overrides the file]\n\n"
+    "       sockscope run --scenario FILE [--scale F] [any option below overrides the file]\n"
+    "       sockscope run [--model M,...] --program 'CMD ... {port}' [--name NAME] [options]\n\n"
     "Start the echo server under each model in turn, drive it with the built-in\n"
     "clients (connect, send, read back exactly that many bytes, verify, repeat),\n"
     "record everything into one trace (one run per model), then print the\n"
