@@ -355,15 +355,15 @@ SS_PUBLIC ssize_t write(int fd, const void *buf, size_t n)
 }
 
 /* --- close, shutdown --------------------------------------------------------------- */
+/* Only a descriptor known to be a socket is recorded: one never used by a
+ * wrapped call since it was made (a file, or a socket passed in and left
+ * alone) is closed without a look, so closing files costs no fstat. */
 SS_PUBLIC int close(int fd)
 {
     if (!REAL(close))
         return (int)syscall(SYS_close, fd);
     int bits = fd >= 0 && fd < SS_PL_FDS ? atomic_load_explicit(&ss_pl_fd[fd], memory_order_relaxed) : 0;
-    if (!bits && ss_pl_on())
-        bits = ss_pl_fd_probe(fd);
-    /* forget it before the number can be handed out again */
-    ss_pl_fd_set(fd, 0);
+    ss_pl_fd_set(fd, 0); /* forgotten before the number can be handed out again */
     if (!ss_pl_on() || !(bits & SS_FD_SOCK))
         return real.close(fd);
     BEGIN(0);

@@ -259,21 +259,18 @@ static void platform(char *out, size_t n)
             *c = (char)(*c - 'A' + 'a');
 }
 
-/* what the program's processes did, in one line */
+/* socket calls the program's processes made; said in one line unless quiet */
 static uint64_t summary(ss_drain *d, int quiet, const char *out)
 {
-    uint64_t calls = 0, events = 0;
-    for (size_t i = 0; i < ss_drain_nprocs(d); i++) {
+    uint64_t calls = 0;
+    for (size_t i = 0; i < ss_drain_nprocs(d); i++)
         calls += ss_observe_socket_calls(&ss_drain_proc_at(d, i)->obs);
-        events += ss_drain_proc_at(d, i)->events;
-    }
     if (!quiet && calls) {
         const char *model = observed(d, 0, NULL, 0);
         fprintf(stderr, "sockscope: recorded %llu socket calls in %zu process(es): %s%s; trace written to %s\n",
                 (unsigned long long)calls, ss_drain_nprocs(d), model[0] ? model : "no socket calls in the first",
                 ss_drain_nprocs(d) > 1 ? " (the first process)" : "", out);
     }
-    (void)events;
     return calls;
 }
 
