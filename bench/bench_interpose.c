@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -101,17 +102,18 @@ static void real_call(ssize_t (*pl_recv)(int, void *, size_t, int), int fd, doub
         out[k] = median(v[k], BATCHES / 2);
 }
 
-int ss_bench_interposer(double probe_ns)
+int ss_bench_interposer(ss_bench_pl *o)
 {
-    char err[512], path[PATH_MAX];
+    char err[256], path[PATH_MAX];
+    memset(o, 0, sizeof *o);
     if (ss_preload_path(path, sizeof path, err, sizeof err) != 0) {
-        printf("  (interposer: %s)\n", err);
+        snprintf(o->why, sizeof o->why, "%s", err);
         return -1;
     }
     ss_ipc ipc;
     ss_ipc_opts io = {.detect_waits = 1};
     if (ss_ipc_create(&ipc, &io, err, sizeof err) != 0) {
-        printf("  (interposer: %s)\n", err);
+        snprintf(o->why, sizeof o->why, "%s", err);
         return -1;
     }
     ss_drain_sink sink = {NULL, NULL, null_thread, null_events, NULL, null_end, NULL, NULL};
@@ -121,29 +123,33 @@ int ss_bench_interposer(double probe_ns)
     void *h = d ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
     void (*rec)(long) = h ? (void (*)(long))dlsym(h, "sockscope_preload_bench") : NULL;
     ssize_t (*pl_recv)(int, void *, size_t, int) = h ? (ssize_t(*)(int, void *, size_t, int))dlsym(h, "recv") : NULL;
-    int sv[2];
+    int sv[2] = {-1, -1};
+    int rc = -1;
     if (!rec || !pl_recv || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
-        printf("  (interposer: cannot load %s: %s)\n", path, h ? "symbols missing" : dlerror());
-        ss_drain_free(d);
-        ss_ipc_destroy(&ipc);
-        return -1;
+        snprintf(o->why, sizeof o->why, "cannot load %.200s: %.80s", path, h ? "symbols missing" : dlerror());
+    } else {
+        o->rec_ns = rec_cost(rec);
+        real_call(pl_recv, sv[0], o->real);
+        rc = 0;
     }
-    double rec_ns = rec_cost(rec), real[3];
-    real_call(pl_recv, sv[0], real);
     ss_drain_stop(d);
-    uint64_t lost = 0;
-    for (size_t i = 0; i < ss_drain_nprocs(d); i++)
-        lost += ss_drain_proc_at(d, i)->dropped;
-    printf("  interposer, recorded (enter+exit+ring) %6.1f ns   (LD_PRELOAD library, shared-memory ring; "
-           "%.2f x the probe; dropped %llu)\n", rec_ns, probe_ns > 0 ? rec_ns / probe_ns : 0,
-           (unsigned long long)lost);
-    printf("  a real call (recv finding nothing)  %6.1f ns bare, %+.1f ns through the probe, %+.1f ns interposed\n",
-           real[0], real[1] - real[0], real[2] - real[0]);
-    close(sv[0]);
-    close(sv[1]);
+    for (size_t i = 0; d && i < ss_drain_nprocs(d); i++)
+        o->dropped += ss_drain_proc_at(d, i)->dropped;
+    if (sv[0] >= 0) {
+        close(sv[0]);
+        close(sv[1]);
+    }
     ss_drain_free(d);
     ss_ipc_destroy(&ipc);
-    return 0;
+    return rc;
+}
+
+void ss_bench_interposer_print(const ss_bench_pl *o, double probe_ns)
+{
+    printf("  interposer, recorded (enter+exit+ring) %5.1f ns   (LD_PRELOAD library, shared-memory ring: %.2f x the "
+           "probe; dropped %llu)\n", o->rec_ns, probe_ns > 0 ? o->rec_ns / probe_ns : 0, o->dropped);
+    printf("  a real call (recv finding nothing) %6.1f ns: %+.1f ns recorded by the probe, %+.1f ns by the interposer\n",
+           o->real[0], o->real[1] - o->real[0], o->real[2] - o->real[0]);
 }
 
 /* --- 2. an outside epoll server, traced vs untraced -------------------------- */
@@ -182,8 +188,11 @@ static int connects(int port)
 
 /* one round: the server alone or under `sockscope trace`; requests/s over
  * the clients' echo phase */
+/* one round: requests/s over the clients' echo phase; *cpu_us gets the CPU
+ * per request of what ran (the server, or sockscope with the server it
+ * traced and reaped: wait4's rusage counts both) */
 static double round_rps(const char *server, const char *sockscope, const char *trace, int waits, int port,
-                        int clients, int messages)
+                        int clients, int messages, double *cpu_us)
 {
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
@@ -214,7 +223,10 @@ static double round_rps(const char *server, const char *sockscope, const char *t
     int rc = ss_workload_run(&w, &res, NULL, NULL);
     kill(pid, SIGTERM); /* sockscope passes it on, then writes the trace */
     int status;
-    waitpid(pid, &status, 0);
+    struct rusage ru;
+    wait4(pid, &status, 0, &ru);
+    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    *cpu_us = res.requests_ok > 0 ? cpu / (double)res.requests_ok : 0;
     return rc == 0 && res.seconds > 0 ? (double)res.requests_ok / res.seconds : 0;
 }
 
@@ -239,19 +251,28 @@ void ss_bench_outside(int rounds, int clients, int messages)
     if (fd < 0)
         return;
     close(fd);
-    double off[16], on[16], ratio[16], nw[16], nwratio[16];
+    double rps[3][16], cpu[3][16], ratio[16], nwratio[16];
     for (int r = 0; r < rounds && r < 16; r++) {
-        off[r] = round_rps(server, sockscope, NULL, 1, free_port(), clients, messages);
-        on[r] = round_rps(server, sockscope, trace, 1, free_port(), clients, messages);
-        nw[r] = round_rps(server, sockscope, trace, 0, free_port(), clients, messages);
-        ratio[r] = off[r] > 0 ? on[r] / off[r] : 0;
-        nwratio[r] = off[r] > 0 ? nw[r] / off[r] : 0;
+        /* the order turns each round: no setting always runs first */
+        for (int k = 0; k < 3; k++) {
+            int which = (k + r) % 3; /* 0 untraced, 1 traced, 2 traced without wait detection */
+            rps[which][r] = round_rps(server, sockscope, which ? trace : NULL, which == 1, free_port(), clients,
+                                      messages, &cpu[which][r]);
+        }
+        ratio[r] = rps[0][r] > 0 ? rps[1][r] / rps[0][r] : 0;
+        nwratio[r] = rps[0][r] > 0 ? rps[2][r] / rps[0][r] : 0;
     }
     struct stat st;
     stat(trace, &st);
     printf("  %-18s %12s %12s %8s %14s %8s\n", "server", "untraced/s", "traced/s", "ratio", "no-waits/s", "ratio");
-    printf("  %-18s %12.0f %12.0f %8.3f %14.0f %8.3f   (a trace: %.1f MiB)\n", "epoll_server", median(off, rounds),
-           median(on, rounds), median(ratio, rounds), median(nw, rounds), median(nwratio, rounds),
+    printf("  %-18s %12.0f %12.0f %8.3f %14.0f %8.3f   (a trace: %.1f MiB)\n", "epoll_server", median(rps[0], rounds),
+           median(rps[1], rounds), median(ratio, rounds), median(rps[2], rounds), median(nwratio, rounds),
            st.st_size / 1048576.0);
+    /* CPU per request is steadier than requests/s on a shared machine: it
+     * does not depend on who else got the cores */
+    double c0 = median(cpu[0], rounds), c1 = median(cpu[1], rounds), c2 = median(cpu[2], rounds);
+    printf("  CPU per request: %.2f us untraced; traced %.2f us (x%.3f), without wait detection %.2f us (x%.3f)\n"
+           "  (traced: the server and sockscope's drain and trace writer together)\n",
+           c0, c1, c0 > 0 ? c1 / c0 : 0, c2, c0 > 0 ? c2 / c0 : 0);
     unlink(trace);
 }
