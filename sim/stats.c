@@ -120,7 +120,8 @@ static void msg_insert(ss_msg_stats *m, const ss_msg_slot *v)
     m->n++;
 }
 
-/* A new table of `cap` slots holding the entries no older than `since`. */
+/* A new table of `cap` slots holding every post, and the dispatches no
+ * older than `since`. */
 static int msg_rehash(ss_msg_stats *m, size_t cap, uint64_t since)
 {
     ss_msg_slot *old = m->pending, *t = calloc(cap, sizeof *t);
@@ -131,17 +132,19 @@ static int msg_rehash(ss_msg_stats *m, size_t cap, uint64_t since)
     m->cap = cap;
     m->n = 0;
     for (size_t i = 0; i < oldcap; i++)
-        if (old[i].id && old[i].t >= since)
+        if (old[i].id && (!old[i].dispatched || old[i].t >= since))
             msg_insert(m, &old[i]);
     free(old);
     return 0;
 }
 
-/* The other half of a message is at most one writer pass away in the file
- * (milliseconds), so an entry a second older than the newest time read
- * never finds it: on Windows the kernel's posts are not recorded at all.
- * Such entries are let go before the table grows, so it holds about one
- * second of messages, whatever the file's length. */
+/* A dispatch is recorded after its post, and both reach the file within a
+ * writer pass (milliseconds): a dispatch a second older than the newest
+ * time read whose post has not been read never finds it — on Windows the
+ * kernel's posts are not recorded at all. Such dispatches are let go
+ * before the table grows. A post waits as long as its message is queued
+ * (seconds, when the procedure falls behind), so posts are kept: they are
+ * as many as the messages in the queue. */
 #define MSG_MATCH_WINDOW_NS 1000000000ull
 
 static int msg_put(ss_msg_stats *m, const ss_msg_slot *v)
