@@ -181,6 +181,46 @@ def test_threads(tmp):
     check(got == want, "threads named as the program names them: %s" % got)
 
 
+def test_waits(tmp):
+    """"really waited" as for the built-in models: the lazy rule, checked
+    against getrusage around every blocking call (--verify-waits); as root,
+    the program reads sockscope's BPF switch counter"""
+    out, err = os.path.join(tmp, "waits.sstrace"), os.path.join(tmp, "waits.err")
+    port = free_port()
+    proc = subprocess.Popen([BIN, "trace", "--verify-waits", "-o", out, "--", PROGS + "/thread_server", str(port), "5"],
+                            stderr=open(err, "w"))
+    if not check(wait_listening(port, proc), "thread_server listens"):
+        proc.kill()
+        return
+
+    def thinker(k):  # half the clients think 5 ms between messages: the server's recv sleeps
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        for i in range(20):
+            msg = b"w" * (10 + i)
+            s.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                got += s.recv(len(msg) - len(got))
+            if k % 2:
+                time.sleep(0.005)
+        s.close()
+    ts = [threading.Thread(target=thinker, args=(k,)) for k in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(TIMEOUT)
+    if not check(proc.wait(timeout=TIMEOUT) == 0, "traced with --verify-waits"):
+        return
+    text = subprocess.check_output([BIN, "stats", out], text=True)
+    m = re.search(r"wait_rule_check = (\d+) of (\d+) blocking calls disagreed \((\d+) really waited\)", text)
+    check(m and m.group(1) == "0" and int(m.group(2)) >= 160 and int(m.group(3)) >= 40,
+          "the lazy rule agrees with getrusage on every blocking call, and the thinking clients' recv slept: %s"
+          % (m.group(0) if m else text))
+    if os.geteuid() == 0 and not os.environ.get("SOCKSCOPE_NO_BPF"):
+        check("wait_counter = bpf sched_switch (in the traced program)" in text,
+              "as root the program reads the BPF switch counter: %s" % re.findall(r"wait_counter = .*", text))
+
+
 def test_sigkill(tmp):
     out, err = os.path.join(tmp, "killed.sstrace"), os.path.join(tmp, "killed.err")
     port = free_port()
@@ -297,7 +337,7 @@ def test_errors(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_errors, test_static, test_raw, test_behaviour, test_strace, test_fork, test_threads, test_sigkill, test_full_ring,
+        for t in (test_errors, test_static, test_raw, test_behaviour, test_strace, test_fork, test_threads, test_waits, test_sigkill, test_full_ring,
                   test_script):
             t(tmp)
     print("%d failed" % len(failures))

@@ -129,6 +129,9 @@ static void adopt(ss_drain *d, uint32_t i)
     d->by_index[i] = (int)d->nprocs;
     d->nprocs++;
     pthread_mutex_unlock(&d->lock);
+    /* from now on the BPF counter counts its threads: it may read it */
+    if (d->ipc->wc_on && !p->gone && ss_waitcount_add(&d->ipc->wc, p->pub.pid) == 0)
+        atomic_store_explicit(&sp->counted, 1, memory_order_release);
     if (d->sink.proc_begin)
         d->sink.proc_begin(d->sink.ud, &p->pub);
 }
@@ -181,6 +184,7 @@ static void check_gone(ss_drain *d, uint64_t now)
 static void end_proc(ss_drain *d, dproc *p)
 {
     ss_shm_proc *sp = ss_shm_proc_at(d->h, p->index);
+    p->pub.counter_used = atomic_load(&sp->counter_used) != 0;
     p->pub.cpu_known = atomic_load(&sp->exited) != 0;
     p->pub.cpu_user_ns = p->pub.cpu_known ? atomic_load(&sp->cpu_user_ns) : p->threads_user_ns;
     p->pub.cpu_sys_ns = p->pub.cpu_known ? atomic_load(&sp->cpu_sys_ns) : p->threads_sys_ns;
@@ -188,6 +192,11 @@ static void end_proc(ss_drain *d, dproc *p)
         close(p->pidfd);
     p->pidfd = -1;
     p->ended = 1;
+    int pid_lives_on = 0; /* an exec's next image has the pid */
+    for (size_t k = 0; k < d->nprocs; k++)
+        pid_lives_on |= !d->procs[k]->gone && d->procs[k]->pub.pid == p->pub.pid;
+    if (d->ipc->wc_on && !pid_lives_on)
+        ss_waitcount_remove(&d->ipc->wc, p->pub.pid);
     if (d->sink.proc_end)
         d->sink.proc_end(d->sink.ud, &p->pub);
 }
@@ -263,6 +272,10 @@ static void end_slot(ss_drain *d, dslot *L, ss_shm_slot *s, dproc *p)
     atomic_store(&s->cpu_user_ns, 0);
     atomic_store(&s->cpu_sys_ns, 0);
     s->nest_w = s->nest_r = 0;
+    /* its BPF counter slot, if the thread had one and did not free it */
+    uint32_t tid = s->tid;
+    _Atomic uint32_t *owner = (_Atomic uint32_t *)((char *)d->h + d->h->bpf_owner_off);
+    atomic_compare_exchange_strong(&owner[tid & (d->h->bpf_nslot - 1)], &tid, 0);
     atomic_store_explicit(&s->state, SS_SLOT_FREE, memory_order_release);
     L->active = 0;
     L->th = NULL;

@@ -29,6 +29,7 @@ typedef struct ss_drain_proc {
     int cpu_known;               /* it exited normally and said its CPU time; else the sum of */
     uint64_t cpu_user_ns, cpu_sys_ns; /* its threads' last readings */
     uint32_t threads;            /* threads recorded */
+    int counter_used;            /* "really waited" read the BPF counter (else getrusage) */
     uint64_t events, dropped, unrecorded;
     ss_observe obs;
     void *sink;                  /* the sink's own data */

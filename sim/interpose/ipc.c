@@ -18,6 +18,7 @@ int ss_ipc_create(ss_ipc *ipc, const ss_ipc_opts *o, char *err, size_t errlen)
 {
     memset(ipc, 0, sizeof *ipc);
     ipc->fd = -1;
+    ipc->wc.count_fd = ipc->wc.procs_fd = ipc->wc.prog_fd = ipc->wc.tp_fd = -1;
     uint32_t nslots = o && o->nslots ? o->nslots : 1024;
     uint32_t ring = o && o->ring_events ? o->ring_events : 8192;
     uint32_t nprocs = o && o->nprocs ? o->nprocs : 1000;
@@ -27,7 +28,8 @@ int ss_ipc_create(ss_ipc *ipc, const ss_ipc_opts *o, char *err, size_t errlen)
     }
     size_t page = 4096;
     size_t procs_off = round_up(sizeof(ss_shm_hdr), page);
-    size_t slots_off = round_up(procs_off + (size_t)nprocs * sizeof(ss_shm_proc), page);
+    size_t owner_off = round_up(procs_off + (size_t)nprocs * sizeof(ss_shm_proc), page);
+    size_t slots_off = round_up(owner_off + SS_WC_NSLOT * sizeof(uint32_t), page);
     /* a ring's pages are its own: a quiet thread's cost nothing, and no two
      * threads' rings share a cache line */
     size_t stride = round_up(sizeof(ss_shm_slot) + (size_t)ring * sizeof(ss_event), page);
@@ -66,6 +68,11 @@ int ss_ipc_create(ss_ipc *ipc, const ss_ipc_opts *o, char *err, size_t errlen)
     h->detect_waits = o ? o->detect_waits : 1;
     h->full_wait_ms = !o || !o->full_wait_ms ? 250 : o->full_wait_ms < 0 ? 0 : o->full_wait_ms;
     h->wait_floor_ticks = (uint64_t)(WAIT_FLOOR_NS / ss_clock_ns_per_tick()) + 1;
+    /* "really waited" in one load where BPF may be loaded (waitcount.h) */
+    ipc->wc_on = h->detect_waits && ss_waitcount_open(&ipc->wc, nprocs) == 0;
+    h->bpf_count_fd = ipc->wc_on ? ipc->wc.count_fd : -1;
+    h->bpf_nslot = SS_WC_NSLOT;
+    h->bpf_owner_off = owner_off;
     /* the magic last: a half-made region is never taken for one */
     atomic_thread_fence(memory_order_release);
     memcpy(h->magic, SS_SHM_MAGIC, 8);
@@ -75,10 +82,13 @@ int ss_ipc_create(ss_ipc *ipc, const ss_ipc_opts *o, char *err, size_t errlen)
 
 void ss_ipc_destroy(ss_ipc *ipc)
 {
+    ss_waitcount_close(&ipc->wc);
+    ipc->wc_on = 0;
     if (ipc->hdr)
         munmap(ipc->hdr, ipc->size);
     if (ipc->fd >= 0)
         close(ipc->fd);
     ipc->hdr = NULL;
     ipc->fd = -1;
+    ipc->wc.count_fd = ipc->wc.procs_fd = ipc->wc.prog_fd = ipc->wc.tp_fd = -1;
 }

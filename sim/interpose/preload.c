@@ -38,7 +38,8 @@ static uint64_t tv_ns(struct timeval tv) { return (uint64_t)tv.tv_sec * 10000000
 
 /* The reading the lazy wait rule takes after long blocking calls also
  * carries the thread's CPU time: kept in its ring, so that a thread killed
- * with its process still has its CPU as of its last blocking call. */
+ * with its process still has its CPU as of its last blocking call (with
+ * the BPF counter, as of its last reading, every 10 ms at most). */
 long ss_pl_nvcsw(void)
 {
     struct rusage ru;
@@ -133,6 +134,40 @@ static int register_proc(ss_shm_hdr *h)
     return st == 2;
 }
 
+/* The BPF counter's slot for this thread: once the drain has said that our
+ * process is counted, and unless another live thread with the same low
+ * bits of its id has it (then getrusage, as sim/switchcount.c does). */
+int ss_pl_bpf_claim(ss_pl_thread *t)
+{
+    ss_shm_hdr *h = ss_pl.hdr;
+    if (!ss_pl.counted) {
+        if (atomic_load_explicit(&ss_pl.proc_state, memory_order_acquire) != 2 ||
+            !atomic_load_explicit(&ss_shm_proc_at(h, ss_pl.proc)->counted, memory_order_acquire))
+            return 0; /* not yet: asked again at the next reading */
+        ss_pl.counted = 1;
+    }
+    uint32_t tid = (uint32_t)sys_gettid(), i = tid & (h->bpf_nslot - 1), expect = 0;
+    if (!atomic_compare_exchange_strong(&ss_pl.bpf_owner[i], &expect, tid) && expect != tid) {
+        t->bstate = -1;
+        return 0;
+    }
+    t->btid = tid;
+    t->bslot = &ss_pl.bpf_count[i];
+    t->bstate = 1;
+    atomic_store_explicit(&ss_shm_proc_at(h, ss_pl.proc)->counter_used, 1, memory_order_relaxed);
+    return 1;
+}
+
+static void bpf_release(ss_pl_thread *t)
+{
+    if (t->bstate > 0) {
+        uint32_t tid = t->btid;
+        atomic_compare_exchange_strong(&ss_pl.bpf_owner[tid & (ss_pl.hdr->bpf_nslot - 1)], &tid, 0);
+    }
+    t->bstate = 0;
+    t->bslot = NULL;
+}
+
 /* --- threads ----------------------------------------------------------- */
 /* A slot's name is a seqlock: odd while it changes. Writers (the thread
  * itself, or another that names it with pthread_setname_np) take it with a
@@ -213,6 +248,8 @@ ss_shm_slot *ss_pl_attach(ss_pl_thread *t)
         t->state = SS_T_NONE;
         t->gen = gen;
         t->chain.valid = 0;
+        t->bstate = 0; /* and so is the counter slot: the child's thread has another id */
+        t->bslot = NULL;
     }
     if (!h || t->state == SS_T_ENDED)
         return NULL;
@@ -281,6 +318,7 @@ static void thread_gone(void *v)
     int e = errno;
     slot_cpu(s);
     thr_find((uintptr_t)pthread_self(), 1);
+    bpf_release(t);
     t->state = SS_T_ENDED;
     t->slot = NULL;
     atomic_store_explicit(&s->state, SS_SLOT_ENDED, memory_order_release);
@@ -383,6 +421,10 @@ static void in_child(void)
     atomic_store(&ss_pl.proc_state, 0);
     ss_pl_t.slot = NULL;
     ss_pl_t.state = SS_T_NONE;
+    ss_pl_t.bstate = 0;
+    ss_pl_t.bslot = NULL;
+    ss_pl_t.chain.valid = 0;
+    ss_pl.counted = 0; /* a new process: counted once the drain has added it */
     memset(thr_map, 0, sizeof thr_map); /* the parent's threads */
     if (thread_key_ok)
         pthread_setspecific(thread_key, NULL);
@@ -418,6 +460,24 @@ __attribute__((constructor)) static void preload_init(void)
     ss_pl.mask = h->ring_events - 1;
     ss_pl.detect_waits = h->detect_waits;
     ss_pl.floor_ticks = h->wait_floor_ticks;
+    ss_pl.cpu_every = h->wait_floor_ticks * 20000; /* 10 ms */
+    if (h->detect_waits && h->bpf_count_fd >= 0) {
+        /* sockscope's BPF counter array (waitcount.h): a descriptor of
+         * sockscope's, taken with pidfd_getfd (the right to ptrace it: the
+         * same user, or root), mapped, and closed again */
+        int pfd = (int)syscall(SYS_pidfd_open, h->tracer_pid, 0);
+        int mfd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, h->bpf_count_fd, 0) : -1;
+        void *m = mfd >= 0 ? mmap(NULL, (size_t)h->bpf_nslot * sizeof(uint64_t), PROT_READ, MAP_SHARED, mfd, 0)
+                           : MAP_FAILED;
+        if (m != MAP_FAILED) {
+            ss_pl.bpf_owner = (_Atomic uint32_t *)((char *)h + h->bpf_owner_off);
+            ss_pl.bpf_count = m;
+        }
+        if (mfd >= 0)
+            syscall(SYS_close, mfd);
+        if (pfd >= 0)
+            syscall(SYS_close, pfd);
+    }
     thread_key_ok = pthread_key_create(&thread_key, thread_gone) == 0;
     pthread_atfork(NULL, NULL, in_child);
     atomic_store_explicit(&ss_pl.hdr, h, memory_order_release);

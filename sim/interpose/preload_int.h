@@ -36,6 +36,11 @@ typedef struct ss_pl_proc {
     _Atomic uint32_t gen;         /* +1 in a fork child: rings claimed before belong to the parent */
     _Atomic int proc_state;       /* 0 not registered, 1 registering, 2 registered, 3 no room */
     uint32_t proc;                /* our entry in the process table */
+    /* the BPF switch counter (waitcount.h), when sockscope has one and let us have it */
+    const volatile uint64_t *bpf_count;
+    _Atomic uint32_t *bpf_owner;  /* in the region: which thread reads each counter slot */
+    int counted;                  /* our process's threads are counted (its entry said so) */
+    uint64_t cpu_every;           /* ticks between CPU readings when the counter spares getrusage */
 } ss_pl_proc;
 SS_HIDDEN extern ss_pl_proc ss_pl;
 
@@ -48,15 +53,33 @@ typedef struct ss_pl_thread {
     int state;                    /* SS_T_* */
     int busy;                     /* inside emit: a signal handler's event is parked (slot->nest) */
     uint64_t head_seen;           /* producer's cache of the ring's head */
-    long nvcsw;                   /* voluntary switches, when last known */
+    long nvcsw;                   /* voluntary switches, when last known ... */
+    int chain_src;                /* ... from getrusage (0) or the BPF counter (1) */
     ss_wait_chain chain;
+    const volatile uint64_t *bslot; /* this thread's BPF counter slot */
+    int bstate;                   /* 0 not tried, 1 bslot, -1 none (another thread has it) */
+    uint32_t btid;
+    uint64_t cpu_at;              /* ticks at the last CPU reading */
 } ss_pl_thread;
 SS_HIDDEN extern __thread ss_pl_thread ss_pl_t __attribute__((tls_model("initial-exec")));
 
 /* slow paths (preload.c) */
 SS_HIDDEN ss_shm_slot *ss_pl_attach(ss_pl_thread *t);                 /* claim a ring for this thread */
 SS_HIDDEN void ss_pl_full(ss_pl_thread *t, ss_shm_slot *s, const ss_event *ev); /* wait or drop */
-SS_HIDDEN long ss_pl_nvcsw(void);                                       /* getrusage(RUSAGE_THREAD) */
+SS_HIDDEN long ss_pl_nvcsw(void);            /* getrusage(RUSAGE_THREAD): its count; its CPU kept */
+SS_HIDDEN int ss_pl_bpf_claim(ss_pl_thread *t); /* 1 when this thread may now read the BPF counter */
+
+/* This thread's count of voluntary switches: one load from the BPF counter
+ * when it may (*src = 1), else a getrusage (*src = 0). */
+static inline long ss_pl_switches(ss_pl_thread *t, int *src)
+{
+    if (SS_LIKELY(t->bstate > 0) || (t->bstate == 0 && ss_pl.bpf_count && ss_pl_bpf_claim(t))) {
+        *src = 1;
+        return (long)*t->bslot;
+    }
+    *src = 0;
+    return ss_pl_nvcsw();
+}
 
 /* --- the fd table: which descriptors are sockets, and which of those are
  * non-blocking. Known from the calls that make them (socket, accept,
@@ -87,33 +110,38 @@ static inline void ss_pl_fd_set(int fd, int bits)
 /* --- recording ---------------------------------------------------------- */
 typedef struct ss_pl_rec {
     uint64_t t0;
-    long nvcsw, nvcsw_lazy;
-    int may;
+    long nvcsw, nvcsw_lazy;       /* at entry: the kernel's (verification), the lazy rule's */
+    int may, src;                 /* src: where nvcsw_lazy came from (ss_pl_switches) */
 } ss_pl_rec;
 
 static inline int ss_pl_on(void) { return atomic_load_explicit(&ss_pl.hdr, memory_order_relaxed) != NULL; }
 
-/* Before the real call. may: the call can put the thread to sleep. */
+/* Before the real call. may: the call can put the thread to sleep. The
+ * lazy rule of docs/instrumentation.md (sim/probe.c's ss_probe_enter): a
+ * reading only when the chain of short calls and gaps is broken; its
+ * source stays the chain's until the chain breaks (counts from getrusage
+ * and from the BPF counter are not comparable). Verification (detect_waits
+ * 2) reads getrusage around every call: the kernel's own count. */
 static inline void ss_pl_enter(ss_pl_rec *r, int may)
 {
     r->may = may;
     r->nvcsw = r->nvcsw_lazy = 0;
+    r->src = 0;
     r->t0 = ss_ticks();
     if (!may || !ss_pl.detect_waits)
         return;
     ss_pl_thread *t = &ss_pl_t;
-    int chain_ok = ss_chain_holds(&t->chain, r->t0, ss_pl.floor_ticks), verify = ss_pl.detect_waits == 2;
-    long fresh = 0;
-    if (!chain_ok || verify) {
-        fresh = ss_pl_nvcsw();
+    if (!ss_chain_holds(&t->chain, r->t0, ss_pl.floor_ticks)) {
+        t->nvcsw = ss_pl_switches(t, &t->chain_src);
+        t->chain.valid = 1;
         r->t0 = ss_ticks();
     }
-    if (!chain_ok) {
-        t->nvcsw = fresh;
-        t->chain.valid = 1;
-    }
+    r->src = t->chain_src;
     r->nvcsw_lazy = t->nvcsw;
-    r->nvcsw = verify ? fresh : t->nvcsw;
+    if (ss_pl.detect_waits == 2) {
+        r->nvcsw = ss_pl_nvcsw();
+        r->t0 = ss_ticks();
+    }
 }
 
 SS_HIDDEN void ss_pl_nested(ss_pl_thread *t, const ss_event *ev); /* preload.c */
@@ -161,11 +189,18 @@ static inline void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64
             ss_pl_thread *t = &ss_pl_t;
             int long_call = ev.t1 - r->t0 > ss_pl.floor_ticks, verify = ss_pl.detect_waits == 2;
             if (!ss_chain_skip(&t->chain, 1, long_call, verify, ev.t1)) {
-                long now = ss_pl_nvcsw();
-                flags |= ss_wait_flags(long_call && now != r->nvcsw_lazy, now != r->nvcsw, verify);
-                if (long_call)
+                long now = r->src ? (long)*t->bslot : ss_pl_nvcsw();
+                int lazy = long_call && now != r->nvcsw_lazy;
+                flags |= ss_wait_flags(lazy, verify ? ss_pl_nvcsw() != r->nvcsw : lazy, verify);
+                if (long_call) {
                     t->nvcsw = now;
+                    t->chain_src = r->src;
+                }
                 t->chain.last_exit = ss_ticks();
+                if (r->src && ev.t1 - t->cpu_at > ss_pl.cpu_every) { /* its CPU, now and then */
+                    ss_pl_nvcsw();
+                    t->cpu_at = ev.t1;
+                }
             }
         }
     } else if (ss_pl.detect_waits) {

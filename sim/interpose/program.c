@@ -254,7 +254,12 @@ static void finish(ss_program *p)
     const char *model = ss_observe_model(&total, p->detail, sizeof p->detail);
     snprintf(p->mechanism, sizeof p->mechanism, "%s", model[0] ? model : "no socket calls recorded");
     ss_run_note("observed", p->detail);
-    ss_run_note("wait_counter_program", "getrusage (in the traced program)");
+    int counted = 0;
+    for (size_t i = 0; i < ss_drain_nprocs(p->drain); i++)
+        counted |= ss_drain_proc_at(p->drain, i)->counter_used;
+    if (ss_rec_detect_waits)
+        ss_run_note("wait_counter_program", counted ? "bpf sched_switch (in the traced program)"
+                                                    : "getrusage (in the traced program)");
     uint64_t lost = atomic_load(&p->ipc.hdr->lost_calls);
     if (lost) {
         char note[96];

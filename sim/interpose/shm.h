@@ -54,6 +54,8 @@ typedef struct ss_shm_proc {
     /* at a normal exit (the interposer's destructor): getrusage(RUSAGE_SELF) */
     _Atomic uint64_t cpu_user_ns, cpu_sys_ns;
     _Atomic uint32_t exited;       /* the destructor ran: CPU figures are set */
+    _Atomic uint32_t counted;      /* the BPF switch counter counts its threads (waitcount.h) */
+    _Atomic uint32_t counter_used; /* ... and a thread of it read the counter */
     _Atomic uint32_t renamed;      /* bumped when a thread of it was renamed by another thread */
 } ss_shm_proc;
 
@@ -93,6 +95,9 @@ typedef struct ss_shm_hdr {
     int32_t detect_waits;          /* 0 off, 1 the lazy rule (docs/instrumentation.md) */
     int32_t full_wait_ms;          /* a full ring waits this long for the drain, then drops */
     uint64_t wait_floor_ticks;     /* SS_WAIT_FLOOR_NS in this machine's clock ticks */
+    int32_t bpf_count_fd;          /* the BPF switch counter's array in sockscope's fd table, or -1 */
+    uint32_t bpf_nslot;
+    uint64_t bpf_owner_off;        /* _Atomic uint32_t[bpf_nslot]: the thread id using each counter slot */
     /* shared counters */
     _Atomic uint32_t nprocs;       /* process entries taken (fetch_add) */
     _Atomic uint32_t slots_high;   /* 1 + the highest slot ever claimed: the drain scans below */

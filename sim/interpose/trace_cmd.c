@@ -200,8 +200,9 @@ static void describe(void *ud, ss_drain *d, size_t i, ss_spool_run *r)
     if (!p->cpu_known)
         ss_spool_note(r, "cpu", "its threads' as of their last blocking call: it did not exit normally");
     if (t->detect_waits)
-        ss_spool_note(r, "wait_counter", "getrusage (in the traced program)%s",
-                      t->detect_waits == 2 ? ", verified around every call" : "");
+        ss_spool_note(r, "wait_counter", "%s (in the traced program)%s",
+                      p->counter_used ? "bpf sched_switch" : "getrusage",
+                      t->detect_waits == 2 ? ", verified against getrusage around every call" : "");
     if (t->detect_waits == 2) /* docs/instrumentation.md: the lazy rule, checked */
         ss_spool_note(r, "wait_rule_check", "%llu of %llu blocking calls disagreed (%llu really waited)",
                       (unsigned long long)p->obs.wait_missed, (unsigned long long)p->obs.may_block,
