@@ -254,7 +254,7 @@ static void end_slot(ss_drain *d, dslot *L, ss_shm_slot *s, dproc *p)
     ss_drain_thread_end e = {0};
     e.cpu_user_ns = atomic_load(&s->cpu_user_ns);
     e.cpu_sys_ns = atomic_load(&s->cpu_sys_ns);
-    e.pushed = atomic_load(&s->pushed);
+    e.pushed = atomic_load(&s->tail); /* every push advanced it, from 0 */
     e.dropped = atomic_load(&s->dropped);
     e.unrecorded = atomic_load(&s->unrecorded);
     p->pub.dropped += e.dropped;
@@ -266,7 +266,6 @@ static void end_slot(ss_drain *d, dslot *L, ss_shm_slot *s, dproc *p)
     /* reset for the next tenant, then free it (release: the reset first) */
     atomic_store(&s->head, 0);
     atomic_store(&s->tail, 0);
-    atomic_store(&s->pushed, 0);
     atomic_store(&s->dropped, 0);
     atomic_store(&s->unrecorded, 0);
     atomic_store(&s->cpu_user_ns, 0);

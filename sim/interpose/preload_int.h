@@ -114,7 +114,9 @@ typedef struct ss_pl_rec {
     int may, src;                 /* src: where nvcsw_lazy came from (ss_pl_switches) */
 } ss_pl_rec;
 
-static inline int ss_pl_on(void) { return atomic_load_explicit(&ss_pl.hdr, memory_order_relaxed) != NULL; }
+/* acquire: the settings the constructor wrote before publishing the region
+ * (a plain load on x86-64) */
+static inline int ss_pl_on(void) { return atomic_load_explicit(&ss_pl.hdr, memory_order_acquire) != NULL; }
 
 /* Before the real call. may: the call can put the thread to sleep. The
  * lazy rule of docs/instrumentation.md (sim/probe.c's ss_probe_enter): a

@@ -80,9 +80,8 @@ typedef struct ss_shm_slot {
     volatile uint32_t nest_w, nest_r;
     ss_event nest[SS_SHM_NEST];
     _Atomic uint64_t dropped;      /* events refused: the ring stayed full past the wait */
-    _Atomic uint64_t pushed;
     _Alignas(64) _Atomic uint64_t head; /* consumer's: next event to read */
-    _Alignas(64) _Atomic uint64_t tail; /* producer's: next event to write */
+    _Alignas(64) _Atomic uint64_t tail; /* producer's: next event to write (= events accepted) */
     _Alignas(64) ss_event ev[];         /* ring_events of them */
 } ss_shm_slot;
 
@@ -130,9 +129,7 @@ static inline int ss_shm_try_push(ss_shm_slot *s, uint64_t mask, uint64_t *head_
             return 0;
     }
     s->ev[t & mask] = *ev;
-    atomic_store_explicit(&s->tail, t + 1, memory_order_release);
-    atomic_store_explicit(&s->pushed, atomic_load_explicit(&s->pushed, memory_order_relaxed) + 1,
-                          memory_order_relaxed);
+    atomic_store_explicit(&s->tail, t + 1, memory_order_release); /* committed */
     return 1;
 }
 
