@@ -33,8 +33,6 @@ void vw_app_init(vw_app *app, int w, int h)
 void vw_app_free(vw_app *app)
 {
     vw_form_free(&app->form);
-    for (int i = 0; i < app->ntmp; i++)
-        remove(app->tmpfiles[i]);
     vw_session_free(&app->s);
     vw_layout_free(&app->L);
     vw_cindex_free(&app->cx);
@@ -340,9 +338,7 @@ void vw_app_tick(vw_app *app, double dt)
     char path[256], st[640];
     int r = vw_form_poll(&app->form, app->lang, path, sizeof path, st, sizeof st);
     if (r != 0) {
-        vw_app_load(app, path);
-        if (app->ntmp < 16)
-            snprintf(app->tmpfiles[app->ntmp++], sizeof app->tmpfiles[0], "%s", path);
+        vw_app_load(app, path); /* the form removes its traces when it is freed */
         if (r < 0)
             vw_app_set_message(app, "%s", st);
     }

@@ -74,8 +74,6 @@ typedef struct vw_app {
     int slide;           /* a picture for a slide: no interactive chrome (header, keys, buttons, mini-map) */
     char message[512];   /* an error or warning shown under the header */
     char save_path[256];
-    char tmpfiles[16][256]; /* traces of in-viewer runs: kept for saving, removed at exit */
-    int ntmp;
     vw_runform form;
     vw_zone zones[VW_MAX_ZONES];
     int nzones;

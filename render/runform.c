@@ -1,6 +1,8 @@
 #include "render/runform.h"
 #include "sim/stopsig.h"
 
+#include <errno.h>
+
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,11 +64,43 @@ void vw_form_init(vw_runform *f)
     f->status_key = "st_pick";
 }
 
+/* The runs' traces are kept while the viewer shows them (saving a session
+ * rereads them), then removed with their directory. */
+static void remove_results(vw_runform *f)
+{
+    char path[512];
+    for (int i = 1; f->tmpdir[0] && i <= f->nresults; i++) {
+        snprintf(path, sizeof path, "%s/sockscope-view-%d.sstrace", f->tmpdir, i);
+        unlink(path);
+    }
+    if (f->tmpdir[0] && rmdir(f->tmpdir) != 0)
+        fprintf(stderr, "sockscope: could not remove %s: %s\n", f->tmpdir, strerror(errno));
+    f->tmpdir[0] = 0;
+}
+
+/* Where the next run's trace goes: a fresh name in a directory only this
+ * viewer can write (mode 0700), so no one else's link can be followed. */
+static int next_result(vw_runform *f)
+{
+    if (!f->tmpdir[0]) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(f->tmpdir, sizeof f->tmpdir, "%.200s/sockscope-view-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(f->tmpdir)) {
+            f->tmpdir[0] = 0;
+            return -1;
+        }
+    }
+    int len = snprintf(f->result_path, sizeof f->result_path, "%.200s/sockscope-view-%d.sstrace", f->tmpdir,
+                       ++f->nresults);
+    return len < (int)sizeof f->result_path ? 0 : -1;
+}
+
 void vw_form_free(vw_runform *f)
 {
     if (f->started)
         pthread_join(f->thread, NULL);
     f->started = 0;
+    remove_results(f);
     pthread_mutex_destroy(&f->lock);
     free(f->sc);
     free(f->run_sc);
@@ -220,10 +254,10 @@ int vw_form_start(vw_runform *f)
     if (f->started)
         pthread_join(f->thread, NULL);
     f->started = 0;
-    const char *tmp = getenv("TMPDIR");
-    static int seq;
-    snprintf(f->result_path, sizeof f->result_path, "%s/sockscope-view-%d-%d.sstrace", tmp ? tmp : "/tmp",
-             (int)getpid(), ++seq);
+    if (next_result(f) != 0) {
+        set_status(f, "st_recfail_fmt", "cannot create a private directory in $TMPDIR", 0, 0);
+        return -1;
+    }
     ss_stopsig_ignore_sigpipe();
     f->failed = 0;
     atomic_store(&f->done, 0);

@@ -41,6 +41,8 @@ typedef struct vw_runform {
     char status_arg[512];
     int status_a, status_b;
     char result_path[256]; /* the trace to load when done */
+    char tmpdir[256];      /* a private directory (mkdtemp) for the runs' traces: removed with the form */
+    int nresults;          /* traces written in it: sockscope-view-1.sstrace ... */
     int failed;
 } vw_runform;
 

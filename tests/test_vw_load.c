@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../bench/synth.h"
@@ -225,11 +226,18 @@ static void run_form_adds_panels(void **state)
     assert_int_equal(app.s.nruns, 1);
     assert_string_equal(app.s.runs[0].model, app.form.model[0]);
     assert_int_equal(app.s.runs[0].nreq, 6);
-    assert_int_equal(app.ntmp, 1);
-    char tmp[256];
-    snprintf(tmp, sizeof tmp, "%s", app.tmpfiles[0]);
+    /* the trace is in a directory of the viewer's own (mode 0700), and both
+     * go with the viewer */
+    char tmp[256], dir[256];
+    snprintf(tmp, sizeof tmp, "%s", app.s.runs[0].source);
+    snprintf(dir, sizeof dir, "%s", app.form.tmpdir);
+    assert_true(strncmp(tmp, dir, strlen(dir)) == 0);
+    struct stat sb;
+    assert_int_equal(stat(dir, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0700);
     vw_app_free(&app);
-    assert_int_equal(access(tmp, F_OK), -1); /* temporary traces go with the viewer */
+    assert_int_equal(access(tmp, F_OK), -1);
+    assert_int_equal(access(dir, F_OK), -1);
 }
 
 /* A preset from the form runs with what the fields do not cover: here its
