@@ -115,6 +115,7 @@ def strace_counts(path):
 # as in cli_strace.py: strace also counts closes of files)
 FAMILIES = {
     "socket": ["socket"], "bind": ["bind"], "listen": ["listen"], "accept": ["accept", "accept4"],
+    "setsockopt": ["setsockopt"], "getsockname": ["getsockname"],
     "connect": ["connect"], "recv": ["recvfrom", "recv", "recvmsg"], "send": ["sendto", "send", "sendmsg"],
     "shutdown": ["shutdown"], "fcntl": ["fcntl"], "select": ["select", "pselect6"], "poll": ["poll", "ppoll"],
     "epoll_wait": ["epoll_wait", "epoll_pwait"], "epoll_ctl": ["epoll_ctl"],

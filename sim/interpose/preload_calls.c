@@ -7,8 +7,8 @@
  * function: SS_VIA_*), so stats, exports and the viewer read it as they
  * read a built-in model's. Recorded: socket, bind, listen, accept,
  * accept4, connect, the recv and send families, read and write on
- * sockets, close and shutdown of sockets, fcntl F_GETFL/F_SETFL and ioctl
- * FIONBIO on sockets, select, pselect, poll, ppoll and the epoll calls
+ * sockets, close and shutdown of sockets, setsockopt and getsockname (as
+ * the built-in probes), fcntl F_GETFL/F_SETFL and ioctl FIONBIO on sockets, select, pselect, poll, ppoll and the epoll calls
  * (with glibc's _FORTIFY_SOURCE variants). Other calls are wrapped only to
  * keep the fd table right (dup*, socketpair, close_range) or to learn
  * thread names (prctl, pthread_setname_np), and are not recorded. */
@@ -40,6 +40,8 @@
     X(socketpair, int, (int, int, int, int *))                                                              \
     X(bind, int, (int, __CONST_SOCKADDR_ARG, socklen_t))                                                     \
     X(listen, int, (int, int))                                                                              \
+    X(setsockopt, int, (int, int, int, const void *, socklen_t))                                            \
+    X(getsockname, int, (int, __SOCKADDR_ARG, socklen_t *))                                                 \
     X(accept, int, (int, __SOCKADDR_ARG, socklen_t *))                                                       \
     X(accept4, int, (int, __SOCKADDR_ARG, socklen_t *, int))                                                 \
     X(connect, int, (int, __CONST_SOCKADDR_ARG, socklen_t))                                                  \
@@ -184,6 +186,28 @@ SS_PUBLIC int listen(int fd, int backlog)
     BEGIN(0);
     int r = real.listen(fd, backlog);
     END(SS_API_LISTEN, fd, backlog, r, 0);
+    return r;
+}
+
+SS_PUBLIC int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+    if (!REAL(setsockopt)) NOSYS(-1);
+    if (!ss_pl_on())
+        return real.setsockopt(fd, level, name, val, len);
+    BEGIN(0);
+    int r = real.setsockopt(fd, level, name, val, len);
+    END(SS_API_SETSOCKOPT, fd, name, r, 0);
+    return r;
+}
+
+SS_PUBLIC int getsockname(int fd, __SOCKADDR_ARG addr, socklen_t *len)
+{
+    if (!REAL(getsockname)) NOSYS(-1);
+    if (!ss_pl_on())
+        return real.getsockname(fd, addr, len);
+    BEGIN(0);
+    int r = real.getsockname(fd, addr, len);
+    END(SS_API_GETSOCKNAME, fd, 0, r, 0);
     return r;
 }
 
