@@ -325,6 +325,33 @@ def test_behaviour(tmp):
           "behave and its forked child are two runs")
 
 
+def test_self(tmp):
+    """sockscope's own epoll run, traced from outside: the interposer sees the
+    calls its built-in probes record, call for call (the probes also record
+    the close of the epoll descriptor, which the interposer leaves out: it
+    records closes of sockets)"""
+    outer, inner = os.path.join(tmp, "outer.sstrace"), os.path.join(tmp, "inner.sstrace")
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:verify_asan_link_order=0")
+    r = subprocess.run([BIN, "trace", "-q", "-o", outer, "--", BIN, "run", "--model", "epoll", "--clients", "4",
+                        "--messages", "200", "--trace", inner, "--quiet"], capture_output=True, text=True, env=env,
+                       timeout=TIMEOUT)
+    if not check(r.returncode == 0, "sockscope run, traced by sockscope trace (%s)" % r.stderr.strip()[-300:]):
+        return
+    out = stats(outer)["runs"][0]
+    check(out["mechanism"] == "epoll-based (observed)", "seen from outside as epoll-based (%s)" % out["mechanism"])
+    run = stats(inner)["runs"][0]
+    inside = {}
+    for side in ("server", "clients"):
+        for api, n in run[side]["calls_by_api"].items():
+            inside[api] = inside.get(api, 0) + n
+    for api, n in run.get("control_calls_by_api", {}).items():
+        inside[api] = inside.get(api, 0) + n
+    outside = out["server"]["calls_by_api"]
+    inside.pop("request", None)
+    inside["close"] -= inside.get("epoll_create", 0)
+    check(inside == outside, "outside %s\n     inside  %s" % (sorted(outside.items()), sorted(inside.items())))
+
+
 def test_errors(tmp):
     notexec = os.path.join(tmp, "notexec")
     open(notexec, "w").write("x")
@@ -339,7 +366,7 @@ def test_errors(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for t in (test_errors, test_static, test_raw, test_behaviour, test_strace, test_fork, test_threads, test_waits, test_sigkill, test_full_ring,
-                  test_script):
+                  test_script, test_self):
             t(tmp)
     print("%d failed" % len(failures))
     return 1 if failures else 0
