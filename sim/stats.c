@@ -13,10 +13,15 @@ static ss_run_stats *find_run(ss_stats *st, uint32_t id)
     return NULL;
 }
 
-/* What loading keeps per thread of a run. */
+/* What loading keeps per thread of a run. pend: the emulation kernel
+ * entries made on a model thread since its last own event, not yet known
+ * to be inside a Windows call's span (see inline_cpu below). */
+#define PEND_MAX 8
 struct ss_thread_acc {
     int role;
     uint64_t first, last;
+    uint64_t pend[PEND_MAX], pend_t0;
+    int npend;
 };
 
 /* The slot of a thread (made at its first mention), or -1 when out of memory. */
@@ -33,7 +38,7 @@ static int64_t thread_slot(ss_run_stats *r, uint32_t idx)
     }
     if (r->nthreads >= UINT32_MAX || ss_idmap_put(&r->thread_ix, idx, (uint32_t)r->nthreads) != 0)
         return -1;
-    r->threads[r->nthreads] = (struct ss_thread_acc){SS_ROLE_SERVER, UINT64_MAX, 0};
+    r->threads[r->nthreads] = (struct ss_thread_acc){.role = SS_ROLE_SERVER, .first = UINT64_MAX};
     return (int64_t)r->nthreads++;
 }
 
@@ -247,6 +252,37 @@ static void count_call(ss_side *s, const ss_event *ev)
         s->errors++;
 }
 
+/* The CPU of emulation calls on a model's own threads (stats.h). A call
+ * inside a stand-in's Windows call that enters the kernel on Windows (the
+ * io_uring_enter under a WSASend, the poll under WSAWaitForMultipleEvents)
+ * does that call's work: its CPU stays the model's. The others (a hand-off's
+ * futex wake, a re-enabling epoll_ctl) are the emulation's own: their
+ * durations are kept for the estimate. A stand-in's event comes after the
+ * calls inside it, on the same thread: the calls wait in th->pend until the
+ * thread's next own event says which they were. */
+static void inline_flush(ss_run_stats *r, struct ss_thread_acc *th, int keep)
+{
+    for (int i = 0; keep && i < th->npend; i++)
+        hist_add(&r->emul_inline, th->pend[i]);
+    th->npend = 0;
+}
+
+static void inline_cpu(ss_run_stats *r, struct ss_thread_acc *th, const ss_event *ev, int emul)
+{
+    if (emul) {
+        if (!(ev->flags & SS_EV_KERNEL) || (ev->flags & SS_EV_WAITED))
+            return; /* no kernel entry, or time asleep: no CPU to speak of */
+        if (th->npend == PEND_MAX)
+            inline_flush(r, th, 1);
+        if (!th->npend || ev->t0 < th->pend_t0)
+            th->pend_t0 = ev->t0;
+        th->pend[th->npend++] = ev->t1 - ev->t0;
+        return;
+    }
+    int inside = (ev->flags & SS_EV_STANDIN) && (ev->flags & SS_EV_KERNEL) && ev->t0 <= th->pend_t0;
+    inline_flush(r, th, !inside);
+}
+
 static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
 {
     ss_run_stats *r = find_run(ud, run);
@@ -262,9 +298,8 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     ss_side *s = side_of_role(r, th->role, ev->flags);
     if (!s)
         return;
-    if (s == &r->emul && th->role == SS_ROLE_SERVER && (ev->flags & SS_EV_KERNEL) &&
-        !(ev->flags & SS_EV_WAITED))
-        hist_add(&r->emul_inline, ev->t1 - ev->t0);
+    if (th->role == SS_ROLE_SERVER)
+        inline_cpu(r, th, ev, s == &r->emul);
     s->events++;
     if (ev->api < SS_API_COUNT)
         s->calls[ev->api]++;
@@ -326,7 +361,8 @@ static void on_run_end(void *ud, const ss_run_end_info *e)
  * entries). */
 static void move_inline_cpu(ss_run_stats *r)
 {
-    uint64_t ns = ss_hist_count_of(r->emul_inline) * ss_hist_pct_of(r->emul_inline, 50), from_sys = ns < r->server.sys_ns ? ns : r->server.sys_ns;
+    uint64_t ns = ss_hist_count_of(r->emul_inline) * ss_hist_pct_of(r->emul_inline, 50);
+    uint64_t from_sys = ns < r->server.sys_ns ? ns : r->server.sys_ns;
     uint64_t from_user = ns - from_sys < r->server.user_ns ? ns - from_sys : r->server.user_ns;
     r->server.sys_ns -= from_sys;
     r->server.user_ns -= from_user;
@@ -336,6 +372,8 @@ static void move_inline_cpu(ss_run_stats *r)
 
 static void finish_run(ss_run_stats *r)
 {
+    for (size_t i = 0; i < r->nthreads; i++)
+        inline_flush(r, &r->threads[i], 1); /* nothing came after them */
     for (size_t i = 0; i < r->nthreads; i++) {
         const struct ss_thread_acc *t = &r->threads[i];
         ss_side *s = side_of_role(r, t->role, 0);

@@ -47,7 +47,9 @@ typedef struct ss_msg_stats {
  * Linux stand-in needed on top (emulation threads, and SS_EV_EMUL events
  * on the model's threads): its calls, transitions, threads and CPU. The
  * CPU of emulation calls made on the model's own threads cannot be read
- * per call; it is estimated as their number times the median duration of
+ * per call. Those inside a stand-in's Windows call that enters the kernel
+ * on Windows do that call's work, so their CPU stays the model's; for the
+ * others it is estimated as their number times the median duration of
  * those that did not sleep (a duration also holds time the thread was
  * preempted, the median mostly does not) and moved from `server` to
  * `emul`. Threads of sockscope's own (control: the runner, the stop
