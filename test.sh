@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the whole test suite: a warnings-as-errors
-# build with its tests, the same suite under ASan + UBSan, the threaded
-# tests under ThreadSanitizer, a fuzz smoke run of every reader, then the
-# Windows build (mingw-w64) and its tests under Wine.
+# Sets everything up and runs the whole test suite: the format of the C
+# lines this branch changed, a warnings-as-errors build with its tests,
+# the same suite under ASan + UBSan, the threaded tests under
+# ThreadSanitizer, a fuzz smoke run of every reader, then the Windows build
+# (mingw-w64) and its tests under Wine.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh
+scripts/check-format.sh # .clang-format, on the lines changed since main (or the last commit)
 for preset in ci ci-asan; do
     cmake --preset "$preset" -G Ninja >/dev/null
     cmake --build --preset "$preset"

@@ -20,15 +20,16 @@
 #include <unistd.h>
 
 #include "bench/bench_interpose.h"
-#include "sim/export.h"
-#include "sim/stats.h"
+#include "sim/report/export.h"
+#include "sim/report/stats.h"
 
 #include "models/model.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/runner.h"
-#include "sim/switchcount.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/probe_int.h"
+#include "sim/run/runner.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/recorder.h"
+#include "sim/trace/switchcount.h"
 
 #define BATCH 1000
 #define BATCHES 600

@@ -27,13 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/clock.h"
+#include "sim/trace/clock.h"
 #include "sim/interpose/drain.h"
 #include "sim/interpose/ipc.h"
 #include "sim/interpose/spawn.h"
-#include "sim/net.h"
-#include "sim/probe.h"
-#include "sim/workload.h"
+#include "sim/load/net.h"
+#include "sim/probe/probe.h"
+#include "sim/load/workload.h"
 
 static int cmp_d(const void *a, const void *b)
 {

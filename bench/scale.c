@@ -20,11 +20,11 @@
 #include <unistd.h>
 
 #include "models/model.h"
-#include "sim/clock.h"
-#include "sim/net.h"
-#include "sim/server.h"
-#include "sim/util.h"
-#include "sim/workload.h"
+#include "sim/base/util.h"
+#include "sim/load/net.h"
+#include "sim/load/workload.h"
+#include "sim/run/server.h"
+#include "sim/trace/clock.h"
 
 #define MAX_LIST 16
 #define RESULT_TIMEOUT_MS (5 * 60 * 1000)

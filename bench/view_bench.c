@@ -1,5 +1,5 @@
 /* view_bench.c — the viewer's performance, measured: writes synthetic
- * traces of N events with the real recorder (bench/synth.c), then reports
+ * traces of N events with the real recorder (sim/load/synth.c), then reports
  * load time, memory per event and the time to build a frame's draw
  * commands at many zoom levels and positions (percentiles).
  *
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "render/app.h"
-#include "synth.h"
+#include "sim/load/synth.h"
 
 static double now_s(void)
 {

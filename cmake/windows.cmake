@@ -1,24 +1,12 @@
 # Windows build (mingw-w64, native or cross): included by CMakeLists.txt
-# before the targets are made. The portable sources stay; the platform layer
-# and the models are swapped for their Winsock twins (*_win.c, models/win_*.c).
+# before the layers are made. Each folder's CMakeLists.txt picks the
+# Winsock twin (NAME_win.c) of its platform files; here are what every
+# file of the build needs: mingw's POSIX gaps filled, Winsock linked, one
+# static .exe.
 
-# Platform layer: clock (QueryPerformanceCounter), probes (Winsock), server
-# (stop by wake-up instead of a pipe), console stop (SetConsoleCtrlHandler).
-list(REMOVE_ITEM SIM_SOURCES sim/clock.c sim/probe.c sim/server.c sim/stopsig_posix.c sim/probe_uring.c
-  sim/relay.c sim/workload_ev.c)
-list(APPEND SIM_SOURCES sim/clock_win.c sim/probe_win.c sim/server_win.c sim/stopsig_win.c sim/win/linux_only_win.c)
-
-# The textbook's Windows servers, one file each, registered under the same
-# names as their POSIX siblings (models/registry.c).
-set(MODEL_SOURCES
-  models/registry.c models/common.c
-  models/win_blocking_iterative.c models/win_blocking_threads.c models/win_nonblocking.c
-  models/win_select.c models/win_poll.c models/win_async_select.c models/win_event_select.c
-  models/win_overlapped.c models/win_overlapped_event.c models/win_iocp.c models/win_wsaio.c)
-
-# POSIX gaps of mingw-w64 (getrusage, <sys/socket.h>, ...): sim/win/compat.
-include_directories(BEFORE SYSTEM ${CMAKE_CURRENT_SOURCE_DIR}/sim/win/compat)
-add_compile_options(-include ${CMAKE_CURRENT_SOURCE_DIR}/sim/win/compat/ss_compat.h)
+# POSIX gaps of mingw-w64 (getrusage, <sys/socket.h>, ...): sim/compat_win.
+include_directories(BEFORE SYSTEM ${CMAKE_CURRENT_SOURCE_DIR}/sim/compat_win)
+add_compile_options(-include ${CMAKE_CURRENT_SOURCE_DIR}/sim/compat_win/ss_compat.h)
 add_compile_definitions(_WIN32_WINNT=0x0601 WIN32_LEAN_AND_MEAN __USE_MINGW_ANSI_STDIO=1)
 if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
   # one self-contained sockscope.exe: no libwinpthread/libgcc DLLs to ship

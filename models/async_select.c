@@ -28,7 +28,7 @@
  *    window, SDL_WaitEventTimeout would poll the queue every 1 ms and add
  *    that delay to every message, which Windows' GetMessage does not;
  *  - the kernel side of WSAAsyncSelect is the epoll notifier of netevent.c.
- * Recording follows the roles (sim/probe.h): WSAAsyncSelect, GetMessage,
+ * Recording follows the roles (sim/probe/probe.h): WSAAsyncSelect, GetMessage,
  * the procedure's own PostMessage and DispatchMessage are the model's
  * calls; the notifier (its epoll calls and the posts it makes for Winsock)
  * and the futex under GetMessage are emulation. The "ui input" thread
@@ -48,10 +48,10 @@
 
 #include "models/model.h"
 #include "models/netevent.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/sync.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/sync.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 #define GETMESSAGE_SLICE_MS 100 /* the procedure re-checks stop this often when idle */
 
@@ -62,7 +62,7 @@ typedef struct asock {
     int recvdelayed;    /* an FD_READ was deferred while bytes were unsent */
 } asock;
 
-typedef struct as {
+typedef struct async_select_server {
     ss_server *srv;
     ss_ne ne;
     asock listener;
@@ -73,7 +73,7 @@ typedef struct as {
     int nbyfd;
     uint32_t next_serial;
     _Atomic int quit;   /* the message loop has ended */
-} as;
+} async_select_server;
 
 typedef struct msg {
     int fd;
@@ -87,12 +87,12 @@ typedef struct msg {
  * the SDL user event: code = lParam's event, data1 = wParam (the socket),
  * windowID = its serial, data2 = id. Returns the id, or 0 when the queue
  * was full. */
-static uint64_t enqueue(as *A, int fd, uint32_t serial, unsigned code)
+static uint64_t enqueue(async_select_server *as, int fd, uint32_t serial, unsigned code)
 {
-    uint64_t id = atomic_fetch_add(&A->seq, 1) + 1;
+    uint64_t id = atomic_fetch_add(&as->seq, 1) + 1;
     SDL_Event e;
     SDL_zero(e);
-    e.type = A->wm_socket;
+    e.type = as->wm_socket;
     e.user.code = (Sint32)code;
     e.user.windowID = serial;
     e.user.data1 = (void *)(intptr_t)fd;
@@ -106,54 +106,54 @@ static uint64_t enqueue(as *A, int fd, uint32_t serial, unsigned code)
 
 /* Step two, after the post is recorded (the dispatch may start at once):
  * count it, and wake GetMessage if it sleeps on an empty queue. */
-static void signal_queued(as *A)
+static void signal_queued(async_select_server *as)
 {
-    if (atomic_fetch_add(&A->queued, 1) == 0) {
+    if (atomic_fetch_add(&as->queued, 1) == 0) {
         ss_emul_begin();
-        ss_futex_wake(&A->queued, 1);
+        ss_futex_wake(&as->queued, 1);
         ss_emul_end();
     }
 }
 
 /* A message posted by Winsock (the notifier, emulation) or by the user (the
  * ui thread). */
-static void post(as *A, int fd, uint32_t serial, unsigned code)
+static void post(async_select_server *as, int fd, uint32_t serial, unsigned code)
 {
-    uint64_t t0 = ss_ticks(), id = enqueue(A, fd, serial, code);
+    uint64_t t0 = ss_ticks(), id = enqueue(as, fd, serial, code);
     ss_note(SS_API_MSG_POST, fd, 0, id ? 0 : -1, id, code, id ? 0 : SS_EV_FAILED, t0, ss_ticks());
     if (id)
-        signal_queued(A);
+        signal_queued(as);
 }
 
 /* The window procedure's own PostMessage (the textbook re-posts FD_READ):
  * a Windows call, one kernel entry there. */
-static void post_message(as *A, int fd, uint32_t serial, unsigned code)
+static void post_message(async_select_server *as, int fd, uint32_t serial, unsigned code)
 {
     ss_standin call;
     ss_standin_begin(&call);
-    uint64_t id = enqueue(A, fd, serial, code);
+    uint64_t id = enqueue(as, fd, serial, code);
     ss_standin_end(&call, SS_API_MSG_POST, fd, 0, id ? 0 : -1, id ? 0 : ENOBUFS, id, code, SS_EV_KERNEL, 0);
     if (id)
-        signal_queued(A);
+        signal_queued(as);
 }
 
 /* GetMessage: 1 with a message, 0 when stop was requested. It sleeps as
  * long as the queue is empty (the stand-in looks up every
  * GETMESSAGE_SLICE_MS for the stop flag, inside the one call). */
-static int get_message(as *A, msg *m)
+static int get_message(async_select_server *as, msg *m)
 {
     ss_standin call;
     ss_standin_begin(&call);
     SDL_Event e;
     int got = 0;
-    while (!ss_stop_requested(A->srv)) {
-        uint32_t n = atomic_load(&A->queued);
+    while (!ss_stop_requested(as->srv)) {
+        uint32_t n = atomic_load(&as->queued);
         if (n == 0) {
-            ss_futex_wait(&A->queued, 0, GETMESSAGE_SLICE_MS);
+            ss_futex_wait(&as->queued, 0, GETMESSAGE_SLICE_MS);
             continue;
         }
-        if (SDL_PeepEvents(&e, 1, SDL_GETEVENT, A->wm_socket, A->wm_socket) == 1) {
-            atomic_fetch_sub(&A->queued, 1);
+        if (SDL_PeepEvents(&e, 1, SDL_GETEVENT, as->wm_socket, as->wm_socket) == 1) {
+            atomic_fetch_sub(&as->queued, 1);
             got = 1;
             break;
         }
@@ -185,145 +185,145 @@ static void post_quit(void *ud) { post(ud, -1, 0, SS_MSG_QUIT); }
 static void release(ss_ne_sock *ns) { free(ns); }
 
 /* --- the socket table (AddSocketInfo / GetSocketInfo / RemoveSocketInfo) --- */
-static int table_put(as *A, asock *c)
+static int table_put(async_select_server *as, asock *c)
 {
     int fd = c->ne.fd;
-    if (fd >= A->nbyfd) {
-        int n = A->nbyfd ? A->nbyfd : 256;
+    if (fd >= as->nbyfd) {
+        int n = as->nbyfd ? as->nbyfd : 256;
         while (n <= fd)
             n *= 2;
-        asock **t = realloc(A->byfd, (size_t)n * sizeof *t);
+        asock **t = realloc(as->byfd, (size_t)n * sizeof *t);
         if (!t)
             return -1;
-        memset(t + A->nbyfd, 0, (size_t)(n - A->nbyfd) * sizeof *t);
-        A->byfd = t;
-        A->nbyfd = n;
+        memset(t + as->nbyfd, 0, (size_t)(n - as->nbyfd) * sizeof *t);
+        as->byfd = t;
+        as->nbyfd = n;
     }
-    A->byfd[fd] = c;
+    as->byfd[fd] = c;
     return 0;
 }
 
-static asock *table_get(as *A, int fd, uint32_t serial)
+static asock *table_get(async_select_server *as, int fd, uint32_t serial)
 {
-    asock *c = fd >= 0 && fd < A->nbyfd ? A->byfd[fd] : NULL;
+    asock *c = fd >= 0 && fd < as->nbyfd ? as->byfd[fd] : NULL;
     return c && c->serial == serial ? c : NULL;
 }
 
-static void remove_socket(as *A, asock *c)
+static void remove_socket(async_select_server *as, asock *c)
 {
-    A->byfd[c->ne.fd] = NULL;
-    ss_ne_closesocket(&A->ne, &c->ne);
+    as->byfd[c->ne.fd] = NULL;
+    ss_ne_closesocket(&as->ne, &c->ne);
 }
 
 /* --- the window procedure ----------------------------------------------------- */
-static void accept_one(as *A)
+static void accept_one(async_select_server *as)
 {
-    int fd = ss_ne_accept(&A->ne, &A->listener.ne);
+    int fd = ss_ne_accept(&as->ne, &as->listener.ne);
     if (fd < 0)
         return;
     asock *c = calloc(1, sizeof *c);
     if (!c) {
-        ss_conn_closed(A->srv, fd);
+        ss_conn_closed(as->srv, fd);
         return;
     }
     c->si.fd = fd;
     c->ne.fd = fd;
-    c->serial = ++A->next_serial;
-    if (table_put(A, c) != 0) {
+    c->serial = ++as->next_serial;
+    if (table_put(as, c) != 0) {
         free(c);
-        ss_conn_closed(A->srv, fd);
+        ss_conn_closed(as->srv, fd);
         return;
     }
     /* WSAAsyncSelect(client, hWnd, WM_SOCKET, FD_READ|FD_WRITE|FD_CLOSE) */
-    if (ss_ne_register(&A->ne, &c->ne, fd, SS_NE_READ | SS_NE_WRITE | SS_NE_CLOSE, 0) != 0)
-        remove_socket(A, c);
+    if (ss_ne_register(&as->ne, &c->ne, fd, SS_NE_READ | SS_NE_WRITE | SS_NE_CLOSE, 0) != 0)
+        remove_socket(as, c);
 }
 
-static void on_write(as *A, asock *c)
+static void on_write(async_select_server *as, asock *c)
 {
     if (!ss_si_pending(&c->si))
         return; /* the FD_WRITE after registration, or nothing left to echo */
-    int rc = ss_ne_send(&A->ne, &c->ne, &c->si);
+    int rc = ss_ne_send(&as->ne, &c->ne, &c->si);
     if (rc < 0) {
-        remove_socket(A, c);
+        remove_socket(as, c);
     } else if (rc > 0 && c->recvdelayed) {
         c->recvdelayed = 0;
-        post_message(A, c->ne.fd, c->serial, SS_NE_READ); /* the textbook's PostMessage(FD_READ) */
+        post_message(as, c->ne.fd, c->serial, SS_NE_READ); /* the textbook's PostMessage(FD_READ) */
     }
 }
 
 /* FD_READ — and FD_CLOSE, which the textbook answers by closing: here the
  * peer may have half-closed with bytes unread or unechoed, so it is answered
  * with a recv too, and the recv that returns 0 (or fails) closes. */
-static void on_read(as *A, asock *c)
+static void on_read(async_select_server *as, asock *c)
 {
     if (ss_si_pending(&c->si)) {
         c->recvdelayed = 1;
         return;
     }
-    int rc = ss_ne_recv(&A->ne, &c->ne, &c->si);
+    int rc = ss_ne_recv(&as->ne, &c->ne, &c->si);
     if (rc < 0)
-        remove_socket(A, c);
+        remove_socket(as, c);
     else if (rc > 0)
-        on_write(A, c);
+        on_write(as, c);
 }
 
 /* An ordinary window message (paint, input): the procedure's time, not a
  * request's (the CPU work is marked with the UI message code). */
-static void on_ui_message(as *A)
+static void on_ui_message(async_select_server *as)
 {
-    ss_cpu_work_for(-1, A->srv->opts.ui_cost_us ? A->srv->opts.ui_cost_us : SS_UI_COST_US, SS_MSG_UI);
+    ss_cpu_work_for(-1, as->srv->opts.ui_cost_us ? as->srv->opts.ui_cost_us : SS_UI_COST_US, SS_MSG_UI);
 }
 
 /* Returns 1 on WM_QUIT. */
-static int window_proc(as *A, const msg *m)
+static int window_proc(async_select_server *as, const msg *m)
 {
     if (m->code == SS_MSG_QUIT)
         return 1;
     if (m->code == SS_MSG_UI) {
-        on_ui_message(A);
+        on_ui_message(as);
         return 0;
     }
     if (m->code == SS_NE_ACCEPT) {
-        accept_one(A);
+        accept_one(as);
         return 0;
     }
-    asock *c = table_get(A, m->fd, m->serial);
+    asock *c = table_get(as, m->fd, m->serial);
     if (!c)
         return 0; /* queued for a socket closed since */
     if (m->code == SS_NE_WRITE)
-        on_write(A, c);
+        on_write(as, c);
     else
-        on_read(A, c);
+        on_read(as, c);
     return 0;
 }
 
-static void message_loop(as *A)
+static void message_loop(async_select_server *as)
 {
     int quit = 0;
-    while (!quit && !ss_stop_requested(A->srv)) {
+    while (!quit && !ss_stop_requested(as->srv)) {
         msg m;
-        if (!get_message(A, &m))
+        if (!get_message(as, &m))
             continue;
         uint64_t t0 = ss_ticks();
-        quit = window_proc(A, &m);
+        quit = window_proc(as, &m);
         ss_note(SS_API_MSG_DISPATCH, m.fd, 0, 0, m.id, m.code, 0, t0, ss_ticks());
     }
-    atomic_store(&A->quit, 1);
+    atomic_store(&as->quit, 1);
 }
 
 /* --- ordinary UI messages (--ui-rate) ------------------------------------------ */
 typedef struct ui_source {
-    as *A;
+    async_select_server *as;
     int rate;
     pthread_t thread;
 } ui_source;
 
 /* Sleep until `deadline` (CLOCK_MONOTONIC ns), or until the message loop
  * ends, in short slices. */
-static void sleep_until(as *A, uint64_t deadline)
+static void sleep_until(async_select_server *as, uint64_t deadline)
 {
-    for (uint64_t now = ss_mono_ns(); now < deadline && !atomic_load(&A->quit); now = ss_mono_ns()) {
+    for (uint64_t now = ss_mono_ns(); now < deadline && !atomic_load(&as->quit); now = ss_mono_ns()) {
         uint64_t d = deadline - now < 20000000u ? deadline - now : 20000000u;
         struct timespec ts = {0, (long)d};
         nanosleep(&ts, NULL);
@@ -335,9 +335,9 @@ static void *ui_main(void *arg)
     ui_source *u = arg;
     ss_thread_begin(SS_ROLE_CONTROL, "ui input"); /* the user and the rest of Windows */
     uint64_t period = 1000000000ull / (uint64_t)u->rate, next = ss_mono_ns() + period;
-    while (!atomic_load(&u->A->quit)) {
-        sleep_until(u->A, next);
-        post(u->A, -1, 0, SS_MSG_UI);
+    while (!atomic_load(&u->as->quit)) {
+        sleep_until(u->as, next);
+        post(u->as, -1, 0, SS_MSG_UI);
         uint64_t now = ss_mono_ns();
         next = next + period > now ? next + period : now + period; /* late: no burst to catch up */
     }
@@ -364,7 +364,7 @@ static int async_select_available(char *why, size_t n)
     return 1;
 }
 
-static int start(as *A)
+static int start(async_select_server *as)
 {
     static const ss_ne_ops ops = {deliver, post_quit, release, SS_API_WSA_ASYNC_SELECT};
     char why[200];
@@ -372,44 +372,31 @@ static int start(as *A)
         fprintf(stderr, "async-select: %s\n", why);
         return -1;
     }
-    A->wm_socket = SDL_RegisterEvents(1); /* WM_SOCKET = WM_USER + 1 */
-    if (A->wm_socket == (Uint32)-1) {
+    as->wm_socket = SDL_RegisterEvents(1); /* WM_SOCKET = WM_USER + 1 */
+    if (as->wm_socket == (Uint32)-1) {
         fprintf(stderr, "async-select: cannot set up the message queue: %s\n", SDL_GetError());
         return -1;
     }
-    if (ss_ne_init(&A->ne, A->srv, &ops, A) != 0 ||
-        ss_ne_register(&A->ne, &A->listener.ne, A->srv->listen_fd, SS_NE_ACCEPT, 1) != 0)
+    if (ss_ne_init(&as->ne, as->srv, &ops, as) != 0 ||
+        ss_ne_register(&as->ne, &as->listener.ne, as->srv->listen_fd, SS_NE_ACCEPT, 1) != 0)
         return -1;
-    return ss_ne_start(&A->ne);
+    return ss_ne_start(&as->ne);
 }
 
-static void finish(as *A)
+static void finish(async_select_server *as)
 {
-    for (int fd = 0; fd < A->nbyfd; fd++)
-        if (A->byfd[fd])
-            remove_socket(A, A->byfd[fd]);
-    free(A->byfd);
-    ss_ne_finish(&A->ne);
-    if (A->wm_socket != (Uint32)-1)
-        SDL_FlushEvent(A->wm_socket); /* messages posted after WM_QUIT */
+    for (int fd = 0; fd < as->nbyfd; fd++)
+        if (as->byfd[fd])
+            remove_socket(as, as->byfd[fd]);
+    free(as->byfd);
+    ss_ne_finish(&as->ne);
+    if (as->wm_socket != (Uint32)-1)
+        SDL_FlushEvent(as->wm_socket); /* messages posted after WM_QUIT */
     SDL_QuitSubSystem(SDL_INIT_EVENTS);
     SDL_TLSCleanup(); /* SDL's per-thread error buffer: this thread ends after serve() */
 }
 
-static int async_select_serve(ss_server *s)
-{
-    as A = {.srv = s, .wm_socket = (Uint32)-1, .ne = {.epfd = -1}};
-    ui_source ui = {.A = &A, .rate = s->opts.ui_rate};
-    int rc = start(&A);
-    int ui_started = rc == 0 && ui.rate > 0 && pthread_create(&ui.thread, NULL, ui_main, &ui) == 0;
-    if (rc == 0)
-        message_loop(&A);
-    atomic_store(&A.quit, 1);
-    if (ui_started)
-        pthread_join(ui.thread, NULL);
-    finish(&A);
-    return rc;
-}
+static int async_select_serve(ss_server *s);
 
 const ss_model ss_model_async_select = {
     .name = "async-select",
@@ -421,3 +408,18 @@ const ss_model ss_model_async_select = {
     .available = async_select_available,
     .serve = async_select_serve,
 };
+
+static int async_select_serve(ss_server *s)
+{
+    async_select_server as = {.srv = s, .wm_socket = (Uint32)-1, .ne = {.epfd = -1}};
+    ui_source ui = {.as = &as, .rate = s->opts.ui_rate};
+    int rc = start(&as);
+    int ui_started = rc == 0 && ui.rate > 0 && pthread_create(&ui.thread, NULL, ui_main, &ui) == 0;
+    if (rc == 0)
+        message_loop(&as);
+    atomic_store(&as.quit, 1);
+    if (ui_started)
+        pthread_join(ui.thread, NULL);
+    finish(&as);
+    return rc;
+}

@@ -8,21 +8,21 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/thread.h"
 
 /* per-server state: the live connections, so that stop can wake them */
-typedef struct bt_state {
+typedef struct blocking_threads_server {
     pthread_mutex_t lock;
     pthread_cond_t all_gone;
     struct conn *live;
     int nlive;
-} bt_state;
+} blocking_threads_server;
 
 typedef struct conn {
     int fd, id;
     ss_server *srv;
-    bt_state *st;
+    blocking_threads_server *st;
     struct conn *prev, *next;
 } conn;
 
@@ -33,10 +33,9 @@ static void *conn_main(void *arg)
     snprintf(name, sizeof name, "conn %d", c->id);
     ss_thread_begin(SS_ROLE_SERVER, name);
     ss_echo_blocking(c->srv, c->fd);
-    bt_state *st = c->st;
+    blocking_threads_server *st = c->st;
     pthread_mutex_lock(&st->lock); /* leave the list before close: stop may shut us down */
-    if (c->prev) c->prev->next = c->next; else st->live = c->next;
-    if (c->next) c->next->prev = c->prev;
+    SS_LIVE_REMOVE(st->live, c);
     ss_conn_closed(c->srv, c->fd);
     ss_thread_end(); /* before the count drops: the run may end right after */
     free(c);
@@ -46,7 +45,7 @@ static void *conn_main(void *arg)
     return NULL;
 }
 
-static int spawn(bt_state *st, ss_server *s, int fd, int id)
+static int spawn(blocking_threads_server *st, ss_server *s, int fd, int id)
 {
     conn *c = calloc(1, sizeof *c);
     if (!c)
@@ -60,15 +59,12 @@ static int spawn(bt_state *st, ss_server *s, int fd, int id)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
     pthread_mutex_lock(&st->lock);
-    c->next = st->live;
-    if (st->live) st->live->prev = c;
-    st->live = c;
+    SS_LIVE_PUSH(st->live, c);
     st->nlive++;
     pthread_t t;
     int rc = pthread_create(&t, &attr, conn_main, c);
     if (rc != 0) {
-        st->live = c->next;
-        if (st->live) st->live->prev = NULL;
+        SS_LIVE_REMOVE(st->live, c);
         st->nlive--;
     }
     pthread_mutex_unlock(&st->lock);
@@ -78,9 +74,19 @@ static int spawn(bt_state *st, ss_server *s, int fd, int id)
     return rc ? -1 : 0;
 }
 
-static int bt_serve(ss_server *s)
+static int blocking_threads_serve(ss_server *s);
+
+const ss_model ss_model_blocking_threads = {
+    .name = "blocking-threads",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "blocking accept/recv/send, one POSIX thread per client",
+    .summary = "table 11-4: simple code, but one blocked thread per client",
+    .serve = blocking_threads_serve,
+};
+
+static int blocking_threads_serve(ss_server *s)
 {
-    bt_state st = {.lock = PTHREAD_MUTEX_INITIALIZER, .all_gone = PTHREAD_COND_INITIALIZER};
+    blocking_threads_server st = {.lock = PTHREAD_MUTEX_INITIALIZER, .all_gone = PTHREAD_COND_INITIALIZER};
     int id = 0;
     for (int fd; (fd = ss_accept_next(s)) >= 0;) { /* out of fds, it waits for one (model.h's gate) */
         if (spawn(&st, s, fd, id++) != 0) {
@@ -97,11 +103,3 @@ static int bt_serve(ss_server *s)
     pthread_mutex_unlock(&st.lock);
     return 0;
 }
-
-const ss_model ss_model_blocking_threads = {
-    .name = "blocking-threads",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "blocking accept/recv/send, one POSIX thread per client",
-    .summary = "table 11-4: simple code, but one blocked thread per client",
-    .serve = bt_serve,
-};

@@ -5,9 +5,9 @@
 #include <time.h>
 
 #include "models/model.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 int ss_stop_requested(const ss_server *s) { return atomic_load(&s->stopping); }
 

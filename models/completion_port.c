@@ -3,9 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
 
 #define INITIAL_CAP 64
 

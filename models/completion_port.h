@@ -11,7 +11,7 @@
  * worker); a worker's sleep (futex_wait). The dequeue is the caller's to
  * record (GetQueuedCompletionStatus and its packet: models/iocp.c), since
  * only it knows which gets a Windows program would make. All of it is the
- * stand-in's machinery: callers record it as emulation (sim/probe.h).
+ * stand-in's machinery: callers record it as emulation (sim/probe/probe.h).
  *
  * The concurrency value of CreateIoCompletionPort (0 = as many as CPUs) is
  * kept the way Windows keeps it: a post wakes a sleeping worker only while
@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#include "sim/sync.h"
+#include "sim/probe/sync.h"
 
 typedef struct ss_packet {
     void *key;        /* completion key: the connection */

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 #define MAX_EVENTS 256
 
@@ -28,29 +28,28 @@ typedef struct conn {
 
 static char listen_tag, stop_tag; /* epoll data for the two special fds */
 
-typedef struct ep {
+typedef struct epoll_server {
     ss_server *srv;
     int epfd, et;
     int listener_off;  /* out of descriptors: the listener is out of the interest list for a while */
     conn *live;
-} ep;
+} epoll_server;
 
 static int would_block(void) { return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR; }
 
-static void set_interest(ep *E, conn *c, int out)
+static void set_interest(epoll_server *ep, conn *c, int out)
 {
-    if (E->et || c->want_out == out)
+    if (ep->et || c->want_out == out)
         return;
     struct epoll_event ev = {.events = out ? EPOLLOUT : EPOLLIN, .data.ptr = c};
-    ss_epoll_ctl(E->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+    ss_epoll_ctl(ep->epfd, EPOLL_CTL_MOD, c->fd, &ev);
     c->want_out = out;
 }
 
-static void drop(ep *E, conn *c)
+static void drop(epoll_server *ep, conn *c)
 {
-    if (c->prev) c->prev->next = c->next; else E->live = c->next;
-    if (c->next) c->next->prev = c->prev;
-    ss_conn_closed(E->srv, c->fd); /* close removes it from the epoll set */
+    SS_LIVE_REMOVE(ep->live, c);
+    ss_conn_closed(ep->srv, c->fd); /* close removes it from the epoll set */
     free(c);
 }
 
@@ -68,7 +67,7 @@ static int flush(conn *c)
 }
 
 /* Drive one connection as far as it goes. Returns -1 to drop it. */
-static int service(ep *E, conn *c)
+static int service(epoll_server *ep, conn *c)
 {
     for (;;) {
         if (c->recvbytes > c->sendbytes) {
@@ -76,11 +75,11 @@ static int service(ep *E, conn *c)
             if (f < 0)
                 return -1;
             if (f == 0) {
-                set_interest(E, c, 1);
+                set_interest(ep, c, 1);
                 return 0;
             }
-            set_interest(E, c, 0);
-            if (!E->et)
+            set_interest(ep, c, 0);
+            if (!ep->et)
                 return 0; /* level-triggered: epoll reports more input when there is some */
         }
         ssize_t r = ss_recv(c->fd, c->buf, sizeof c->buf, 0);
@@ -88,64 +87,72 @@ static int service(ep *E, conn *c)
             return would_block() ? 0 : -1;
         if (r == 0)
             return -1;
-        ss_cpu_work(c->fd, E->srv->opts.cpu_work_us);
+        ss_cpu_work(c->fd, ep->srv->opts.cpu_work_us);
         c->recvbytes = (int)r;
         c->sendbytes = 0;
     }
 }
 
 /* The listener in or out of the interest list (the accept gate, model.h). */
-static void listen_interest(ep *E, int on)
+static void listen_interest(epoll_server *ep, int on)
 {
     struct epoll_event ev = {.events = on ? EPOLLIN : 0, .data.ptr = &listen_tag};
-    if (ss_epoll_ctl(E->epfd, EPOLL_CTL_MOD, E->srv->listen_fd, &ev) == 0)
-        E->listener_off = !on;
+    if (ss_epoll_ctl(ep->epfd, EPOLL_CTL_MOD, ep->srv->listen_fd, &ev) == 0)
+        ep->listener_off = !on;
 }
 
-static void accept_all(ep *E)
+static void accept_all(epoll_server *ep)
 {
     for (;;) {
-        int fd = ss_accept_conn(E->srv);
+        int fd = ss_accept_conn(ep->srv);
         if (fd < 0) {
-            if (!ss_accept_open(E->srv)) /* out of descriptors: stop watching until one frees */
-                listen_interest(E, 0);
+            if (!ss_accept_open(ep->srv)) /* out of descriptors: stop watching until one frees */
+                listen_interest(ep, 0);
             return; /* EWOULDBLOCK: the backlog is empty */
         }
         conn *c = calloc(1, sizeof *c);
         if (!c) {
-            ss_conn_closed(E->srv, fd);
+            ss_conn_closed(ep->srv, fd);
             continue;
         }
         c->fd = fd;
-        c->next = E->live;
-        if (E->live) E->live->prev = c;
-        E->live = c;
+        SS_LIVE_PUSH(ep->live, c);
         ss_set_nonblocking(fd, 1);
-        struct epoll_event ev = {.events = E->et ? EPOLLIN | EPOLLOUT | EPOLLET : EPOLLIN, .data.ptr = c};
-        if (ss_epoll_ctl(E->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-            drop(E, c);
+        struct epoll_event ev = {.events = ep->et ? EPOLLIN | EPOLLOUT | EPOLLET : EPOLLIN, .data.ptr = c};
+        if (ss_epoll_ctl(ep->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+            drop(ep, c);
     }
 }
 
+static int epoll_serve(ss_server *s);
+
+const ss_model ss_model_epoll = {
+    .name = "epoll",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "epoll(7), level-triggered (--edge-triggered for EPOLLET)",
+    .summary = "EPollTCPServer: readiness for only the ready sockets; scales to many idle connections",
+    .serve = epoll_serve,
+};
+
 static int epoll_serve(ss_server *s)
 {
-    ep E = {.srv = s, .et = s->opts.edge_triggered};
-    E.epfd = ss_epoll_create();
-    if (E.epfd < 0) {
+    epoll_server ep = {.srv = s, .et = s->opts.edge_triggered};
+    ep.epfd = ss_epoll_create();
+    if (ep.epfd < 0) {
         fprintf(stderr, "epoll: epoll_create1() failed: %s\n", strerror(errno));
         return -1;
     }
     ss_set_nonblocking(s->listen_fd, 1);
     struct epoll_event lev = {.events = EPOLLIN, .data.ptr = &listen_tag};
     struct epoll_event sev = {.events = EPOLLIN, .data.ptr = &stop_tag};
-    ss_epoll_ctl(E.epfd, EPOLL_CTL_ADD, s->listen_fd, &lev);
-    ss_epoll_ctl(E.epfd, EPOLL_CTL_ADD, s->stop_fd, &sev);
+    ss_epoll_ctl(ep.epfd, EPOLL_CTL_ADD, s->listen_fd, &lev);
+    ss_epoll_ctl(ep.epfd, EPOLL_CTL_ADD, s->stop_fd, &sev);
     struct epoll_event evs[MAX_EVENTS];
     int stop = 0;
     while (!stop && !ss_stop_requested(s)) {
-        if (E.listener_off && ss_accept_open(s))
-            listen_interest(&E, 1);
-        int n = ss_epoll_wait(E.epfd, evs, MAX_EVENTS, E.listener_off ? ss_accept_wait_ms(s, -1) : -1);
+        if (ep.listener_off && ss_accept_open(s))
+            listen_interest(&ep, 1);
+        int n = ss_epoll_wait(ep.epfd, evs, MAX_EVENTS, ep.listener_off ? ss_accept_wait_ms(s, -1) : -1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -157,22 +164,14 @@ static int epoll_serve(ss_server *s)
             if (tag == &stop_tag) {
                 stop = 1;
             } else if (tag == &listen_tag) {
-                accept_all(&E);
-            } else if (service(&E, tag) != 0) {
-                drop(&E, tag);
+                accept_all(&ep);
+            } else if (service(&ep, tag) != 0) {
+                drop(&ep, tag);
             }
         }
     }
-    while (E.live)
-        drop(&E, E.live);
-    ss_close(E.epfd);
+    while (ep.live)
+        drop(&ep, ep.live);
+    ss_close(ep.epfd);
     return 0;
 }
-
-const ss_model ss_model_epoll = {
-    .name = "epoll",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "epoll(7), level-triggered (--edge-triggered for EPOLLET)",
-    .summary = "EPollTCPServer: readiness for only the ready sockets; scales to many idle connections",
-    .serve = epoll_serve,
-};

@@ -20,7 +20,7 @@
  *  - the kernel side of WSAEventSelect (record the event, signal the object,
  *    then stay quiet until recv/send/accept re-enables it) is the epoll
  *    notifier thread of netevent.c.
- * Recording follows the roles (sim/probe.h, models/standin.h): the Windows
+ * Recording follows the roles (sim/probe/probe.h, models/standin.h): the Windows
  * calls (WSACreateEvent, WSAEventSelect, WSAWaitForMultipleEvents,
  * WSAEnumNetworkEvents, WSASetEvent/WSAResetEvent on a waiter's control
  * event, WSACloseEvent) are stand-in calls over the eventfd/poll calls that
@@ -37,10 +37,10 @@
 #include "models/model.h"
 #include "models/netevent.h"
 #include "models/standin.h"
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/sync.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/sync.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/thread.h"
 
 #define WAIT_MAX 64                /* WSA_MAXIMUM_WAIT_EVENTS */
 #define PER_WAITER (WAIT_MAX - 1)  /* slot 0 of each wait: the control event */
@@ -55,10 +55,10 @@ typedef struct esock {
     int read_owed;       /* FD_READ/FD_CLOSE taken while bytes were unsent: recv after the send */
 } esock;
 
-struct es;
+struct event_select_server;
 
 typedef struct waiter {
-    struct es *E;
+    struct event_select_server *es;
     int idx, ctl;                  /* ctl: the control event */
     esock *member[PER_WAITER];     /* the sockets this thread waits for (its own) */
     int n;
@@ -68,7 +68,7 @@ typedef struct waiter {
     pthread_t thread;
 } waiter;
 
-typedef struct es {
+typedef struct event_select_server {
     ss_server *srv;
     ss_ne ne;
     esock listener;
@@ -76,7 +76,7 @@ typedef struct es {
     waiter *w[MAX_WAITERS];
     int nw;
     _Atomic int quit;
-} es;
+} event_select_server;
 
 /* The notifier's signal of an event object (a write) or the read that
  * resets it inside WSAEnumNetworkEvents: one kernel entry, recorded with
@@ -110,12 +110,12 @@ static void deliver(void *ud, ss_ne_sock *ns, unsigned events)
 
 static void wake_all(void *ud)
 {
-    es *E = ud;
-    atomic_store(&E->quit, 1);
-    pthread_mutex_lock(&E->lock);
-    for (int i = 0; i < E->nw; i++)
-        eventfd_call(SS_API_EVENT_SIGNAL, E->w[i]->ctl, -1, 0);
-    pthread_mutex_unlock(&E->lock);
+    event_select_server *es = ud;
+    atomic_store(&es->quit, 1);
+    pthread_mutex_lock(&es->lock);
+    for (int i = 0; i < es->nw; i++)
+        eventfd_call(SS_API_EVENT_SIGNAL, es->w[i]->ctl, -1, 0);
+    pthread_mutex_unlock(&es->lock);
 }
 
 /* The eventfd's close, once the notifier cannot signal it any more: the
@@ -145,26 +145,26 @@ static esock *new_esock(int fd)
 }
 
 /* WSAEnumNetworkEvents: take the recorded events and reset the object. */
-static unsigned enum_network_events(es *E, esock *s)
+static unsigned enum_network_events(event_select_server *es, esock *s)
 {
     ss_standin call;
     ss_standin_begin(&call);
-    ss_ne_lock(&E->ne);
+    ss_ne_lock(&es->ne);
     unsigned ev = s->recorded;
     s->recorded = 0;
     s->signalled = 0;
     eventfd_call(SS_API_EVENT_RESET, s->efd, s->ne.fd, ev);
-    ss_ne_unlock(&E->ne);
+    ss_ne_unlock(&es->ne);
     ss_standin_end(&call, SS_API_WSA_ENUM_EVENTS, s->ne.fd, 0, (int64_t)ev, 0, 0, ev, SS_EV_KERNEL, 0);
     return ev;
 }
 
-static waiter *new_waiter(es *E, int idx)
+static waiter *new_waiter(event_select_server *es, int idx)
 {
     waiter *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    w->E = E;
+    w->es = es;
     w->idx = idx;
     w->ctl = ss_sw_create_event(); /* the waiter's control event */
     if (w->ctl < 0) {
@@ -204,19 +204,19 @@ static int hand_over(waiter *w, esock *s)
     return ok;
 }
 
-static void close_member(es *E, waiter *w, int i)
+static void close_member(event_select_server *es, waiter *w, int i)
 {
     esock *s = w->member[i];
     w->member[i] = w->member[--w->n];
     pthread_mutex_lock(&w->lock);
     w->count--;
     pthread_mutex_unlock(&w->lock);
-    if (s == &E->listener)
+    if (s == &es->listener)
         return;
     /* closesocket + WSACloseEvent; the eventfd itself closes once the
      * notifier has let go of the socket (release()), which frees s */
     int fd = s->ne.fd;
-    ss_ne_closesocket(&E->ne, &s->ne);
+    ss_ne_closesocket(&es->ne, &s->ne);
     ss_standin call;
     ss_standin_begin(&call);
     ss_standin_end(&call, SS_API_WSA_CLOSE_EVENT, fd, 0, 0, 0, 0, 0, SS_EV_KERNEL, 0);
@@ -226,16 +226,16 @@ static void *waiter_main(void *arg);
 
 /* Give s to the first waiter with a free slot, or to a new waiting thread.
  * Runs on waiter 0, the only thread that accepts. */
-static int place(es *E, waiter *self, esock *s)
+static int place(event_select_server *es, waiter *self, esock *s)
 {
-    for (int i = 0; i < E->nw; i++) {
-        if (!hand_over(E->w[i], s))
+    for (int i = 0; i < es->nw; i++) {
+        if (!hand_over(es->w[i], s))
             continue;
-        if (E->w[i] != self)
-            ss_sw_set_event(E->w[i]->ctl, -1);
+        if (es->w[i] != self)
+            ss_sw_set_event(es->w[i]->ctl, -1);
         return 0;
     }
-    waiter *w = E->nw < MAX_WAITERS ? new_waiter(E, E->nw) : NULL;
+    waiter *w = es->nw < MAX_WAITERS ? new_waiter(es, es->nw) : NULL;
     if (!w)
         return -1;
     hand_over(w, s);
@@ -243,35 +243,35 @@ static int place(es *E, waiter *self, esock *s)
         free_waiter(w);
         return -1;
     }
-    pthread_mutex_lock(&E->lock);
-    E->w[E->nw++] = w;
-    pthread_mutex_unlock(&E->lock);
-    if (atomic_load(&E->quit)) /* the notifier's wake-up may have missed it */
+    pthread_mutex_lock(&es->lock);
+    es->w[es->nw++] = w;
+    pthread_mutex_unlock(&es->lock);
+    if (atomic_load(&es->quit)) /* the notifier's wake-up may have missed it */
         ss_sw_set_event(w->ctl, -1);
     return 0;
 }
 
-static void accept_one(es *E, waiter *self)
+static void accept_one(event_select_server *es, waiter *self)
 {
-    int fd = ss_ne_accept(&E->ne, &E->listener.ne);
+    int fd = ss_ne_accept(&es->ne, &es->listener.ne);
     if (fd < 0)
         return;
     esock *s = new_esock(fd);
     if (!s) {
-        ss_refusing(E->srv, "cannot create an event object (WSACreateEvent) for a new client, out of descriptors: "
-                            "such clients are closed");
-        ss_conn_closed(E->srv, fd);
+        ss_refusing(es->srv, "cannot create an event object (WSACreateEvent) for a new client, out of descriptors: "
+                             "such clients are closed");
+        ss_conn_closed(es->srv, fd);
         return;
     }
     /* WSAEventSelect(client, event, FD_READ|FD_WRITE|FD_CLOSE) */
-    if (ss_ne_register(&E->ne, &s->ne, fd, SS_NE_READ | SS_NE_WRITE | SS_NE_CLOSE, 0) != 0) {
-        ss_ne_closesocket(&E->ne, &s->ne); /* never signalled: it would wait forever */
+    if (ss_ne_register(&es->ne, &s->ne, fd, SS_NE_READ | SS_NE_WRITE | SS_NE_CLOSE, 0) != 0) {
+        ss_ne_closesocket(&es->ne, &s->ne); /* never signalled: it would wait forever */
         return;
     }
-    if (place(E, self, s) != 0) {
+    if (place(es, self, s) != 0) {
         uint64_t t = ss_ticks();
         ss_note(SS_API_REFUSED, fd, (uint64_t)MAX_WAITERS * PER_WAITER, -1, 0, SS_API_WSA_WAIT, 0, t, t);
-        ss_ne_closesocket(&E->ne, &s->ne);
+        ss_ne_closesocket(&es->ne, &s->ne);
     }
 }
 
@@ -279,20 +279,20 @@ static void accept_one(es *E, waiter *self)
  * pending, then recv once for each FD_READ taken. FD_CLOSE also owes a
  * recv: the peer may have half-closed with bytes still unread, and the recv
  * that returns 0 ends the connection. Returns -1 to close the socket. */
-static int serve_socket(es *E, esock *s, unsigned ev)
+static int serve_socket(event_select_server *es, esock *s, unsigned ev)
 {
     if (ev & (SS_NE_READ | SS_NE_CLOSE))
         s->read_owed = 1;
     for (;;) {
         if (ss_si_pending(&s->si)) {
-            int rc = ss_ne_send(&E->ne, &s->ne, &s->si);
+            int rc = ss_ne_send(&es->ne, &s->ne, &s->si);
             if (rc <= 0)
                 return rc; /* failed, or wait for FD_WRITE */
         }
         if (!s->read_owed)
             return 0;
         s->read_owed = 0;
-        int rc = ss_ne_recv(&E->ne, &s->ne, &s->si);
+        int rc = ss_ne_recv(&es->ne, &s->ne, &s->si);
         if (rc <= 0)
             return rc;
     }
@@ -310,9 +310,9 @@ static int wait_for_events(waiter *w, struct pollfd *pfd)
 
 static void waiter_loop(waiter *w)
 {
-    es *E = w->E;
+    event_select_server *es = w->es;
     struct pollfd pfd[WAIT_MAX];
-    while (!atomic_load(&E->quit) && !ss_stop_requested(E->srv)) {
+    while (!atomic_load(&es->quit) && !ss_stop_requested(es->srv)) {
         take_inbox(w);
         int i = wait_for_events(w, pfd);
         if (i < 0) {
@@ -325,12 +325,12 @@ static void waiter_loop(waiter *w)
             continue;
         }
         esock *s = w->member[i - 1];
-        unsigned ev = enum_network_events(E, s);
-        if (s == &E->listener) {
+        unsigned ev = enum_network_events(es, s);
+        if (s == &es->listener) {
             if (ev & SS_NE_ACCEPT)
-                accept_one(E, w);
-        } else if (serve_socket(E, s, ev) < 0) {
-            close_member(E, w, i - 1);
+                accept_one(es, w);
+        } else if (serve_socket(es, s, ev) < 0) {
+            close_member(es, w, i - 1);
         }
     }
 }
@@ -347,51 +347,30 @@ static void *waiter_main(void *arg)
 }
 
 /* After every waiting thread has ended: close what they held. */
-static void close_all(es *E)
+static void close_all(event_select_server *es)
 {
-    for (int k = 0; k < E->nw; k++) {
-        waiter *w = E->w[k];
+    for (int k = 0; k < es->nw; k++) {
+        waiter *w = es->w[k];
         take_inbox(w);
         while (w->n > 0)
-            close_member(E, w, w->n - 1);
+            close_member(es, w, w->n - 1);
     }
 }
 
-static int start(es *E, waiter *w0)
+static int start(event_select_server *es, waiter *w0)
 {
     static const ss_ne_ops ops = {deliver, wake_all, release, SS_API_WSA_EVENT_SELECT};
-    if (ss_ne_init(&E->ne, E->srv, &ops, E) != 0)
+    if (ss_ne_init(&es->ne, es->srv, &ops, es) != 0)
         return -1;
-    E->listener.si.fd = E->srv->listen_fd;
-    E->listener.efd = ss_sw_create_event();
-    if (E->listener.efd < 0 || ss_ne_register(&E->ne, &E->listener.ne, E->srv->listen_fd, SS_NE_ACCEPT, 1) != 0)
+    es->listener.si.fd = es->srv->listen_fd;
+    es->listener.efd = ss_sw_create_event();
+    if (es->listener.efd < 0 || ss_ne_register(&es->ne, &es->listener.ne, es->srv->listen_fd, SS_NE_ACCEPT, 1) != 0)
         return -1;
-    hand_over(w0, &E->listener);
-    return ss_ne_start(&E->ne);
+    hand_over(w0, &es->listener);
+    return ss_ne_start(&es->ne);
 }
 
-static int event_select_serve(ss_server *s)
-{
-    es E = {.srv = s, .lock = PTHREAD_MUTEX_INITIALIZER, .listener = {.efd = -1}};
-    waiter *w0 = new_waiter(&E, 0);
-    if (!w0)
-        return -1;
-    E.w[E.nw++] = w0;
-    int rc = start(&E, w0);
-    if (rc == 0)
-        waiter_loop(w0); /* the serving thread is waiter 0 */
-    else
-        fprintf(stderr, "event-select: cannot set up the listening socket's event object\n");
-    for (int k = 1; k < E.nw; k++)
-        pthread_join(E.w[k]->thread, NULL);
-    close_all(&E);
-    ss_ne_finish(&E.ne); /* the notifier may still be waking the waiters: free them after */
-    for (int k = 0; k < E.nw; k++)
-        free_waiter(E.w[k]);
-    if (E.listener.efd >= 0)
-        ss_sw_close_event(E.listener.efd, s->listen_fd);
-    return rc;
-}
+static int event_select_serve(ss_server *s);
 
 const ss_model ss_model_event_select = {
     .name = "event-select",
@@ -402,3 +381,26 @@ const ss_model ss_model_event_select = {
     .summary = "WSAEventSelect: event objects per socket, 64 per wait, so threads grow with sockets",
     .serve = event_select_serve,
 };
+
+static int event_select_serve(ss_server *s)
+{
+    event_select_server es = {.srv = s, .lock = PTHREAD_MUTEX_INITIALIZER, .listener = {.efd = -1}};
+    waiter *w0 = new_waiter(&es, 0);
+    if (!w0)
+        return -1;
+    es.w[es.nw++] = w0;
+    int rc = start(&es, w0);
+    if (rc == 0)
+        waiter_loop(w0); /* the serving thread is waiter 0 */
+    else
+        fprintf(stderr, "event-select: cannot set up the listening socket's event object\n");
+    for (int k = 1; k < es.nw; k++)
+        pthread_join(es.w[k]->thread, NULL);
+    close_all(&es);
+    ss_ne_finish(&es.ne); /* the notifier may still be waking the waiters: free them after */
+    for (int k = 0; k < es.nw; k++)
+        free_waiter(es.w[k]);
+    if (es.listener.efd >= 0)
+        ss_sw_close_event(es.listener.efd, s->listen_fd);
+    return rc;
+}

@@ -15,7 +15,7 @@
  * the user-space queue of models/completion_port.c, from which workers
  * dequeue (LIFO wake-ups over futexes, each packet exactly once).
  *
- * Recording follows the roles (sim/probe.h): the Windows calls —
+ * Recording follows the roles (sim/probe/probe.h): the Windows calls —
  * CreateIoCompletionPort, WSARecv/WSASend, GetQueuedCompletionStatus,
  * PostQueuedCompletionStatus — are recorded as stand-in calls over the
  * machinery that plays them; that machinery (the port thread, the queue's
@@ -32,10 +32,11 @@
 
 #include "models/completion_port.h"
 #include "models/model.h"
-#include "sim/probe.h"
-#include "sim/probe_uring.h"
-#include "sim/recorder.h"
-#include "sim/sync.h"
+#include "models/uring_echo.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/sync.h"
+#include "sim/probe/uring.h"
+#include "sim/trace/thread.h"
 
 #define RING_ENTRIES 4096
 #define GQCS_TIMEOUT_MS 500   /* workers look up from the port this often */
@@ -51,13 +52,13 @@ typedef struct conn {
 } conn;
 
 typedef struct worker {
-    struct iocp *P;
+    struct iocp_server *cp;
     int idx;
     pthread_t thread;
     ss_port_waiter waiter;
 } worker;
 
-typedef struct iocp {
+typedef struct iocp_server {
     ss_server *srv;
     ss_port port;
     struct io_uring ring;
@@ -71,26 +72,26 @@ typedef struct iocp {
     int porter_running;
     worker *workers;
     int nworkers;
-} iocp;
+} iocp_server;
 
 /* Put the operation c->api (id c->op) on the ring: the SQE preparation
  * under the lock, the kernel entry after it, so that workers do not queue
  * behind each other's sends. Returns the operation's length, or -1. */
-static int push_io(iocp *P, conn *c)
+static int push_io(iocp_server *cp, conn *c)
 {
-    ss_lock_acquire(&P->sq_lock);
-    struct io_uring_sqe *sqe = ss_uring_get_sqe(&P->ring, P->sqpoll);
+    ss_lock_acquire(&cp->sq_lock);
+    struct io_uring_sqe *sqe = ss_uring_get_sqe(&cp->ring, cp->sqpoll);
     unsigned len = 0;
     if (sqe) {
         len = ss_uring_prep_echo(sqe, &c->e, c->fd, c->api);
         io_uring_sqe_set_data(sqe, c);
         ss_uring_handoff(c); /* to the port thread, through the kernel */
-        ss_uring_publish(&P->ring);
+        ss_uring_publish(&cp->ring);
     }
-    ss_lock_release(&P->sq_lock);
+    ss_lock_release(&cp->sq_lock);
     if (!sqe)
         return -1;
-    int rc = ss_uring_push(&P->ring, P->sqpoll, 1);
+    int rc = ss_uring_push(&cp->ring, cp->sqpoll, 1);
     if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) /* published: a later entry takes it */
         fprintf(stderr, "iocp: io_uring_enter failed: %s\n", strerror(-rc));
     return (int)len;
@@ -98,31 +99,30 @@ static int push_io(iocp *P, conn *c)
 
 /* WSARecv / WSASend: one operation on the socket, completing on the port;
  * on Windows one kernel entry, here the ring's machinery. */
-static int post_io(iocp *P, conn *c, int api)
+static int post_io(iocp_server *cp, conn *c, int api)
 {
     int fd = c->fd; /* once pushed, c belongs to whichever worker takes its completion */
-    uint64_t op = atomic_fetch_add(&P->next_op, 1) + 1;
+    uint64_t op = atomic_fetch_add(&cp->next_op, 1) + 1;
     c->api = api;
     c->op = op;
     ss_standin s;
     ss_standin_begin(&s);
-    int len = push_io(P, c);
+    int len = push_io(cp, c);
     ss_standin_end(&s, SS_API_OP_SUBMIT, fd, len > 0 ? (uint64_t)len : 0, len < 0 ? -1 : 0, 0, op, (uint32_t)api,
                    SS_EV_KERNEL | SS_EV_ASYNC, 0);
     return len < 0 ? -1 : 0;
 }
 
-static void drop(iocp *P, conn *c)
+static void drop(iocp_server *cp, conn *c)
 {
-    ss_lock_acquire(&P->live_lock); /* leave the list before close: stop may shut us down */
-    if (c->prev) c->prev->next = c->next; else P->live = c->next;
-    if (c->next) c->next->prev = c->prev;
-    ss_lock_release(&P->live_lock);
-    ss_conn_closed(P->srv, c->fd);
+    ss_lock_acquire(&cp->live_lock); /* leave the list before close: stop may shut us down */
+    SS_LIVE_REMOVE(cp->live, c);
+    ss_lock_release(&cp->live_lock);
+    ss_conn_closed(cp->srv, c->fd);
     free(c);
-    if (atomic_fetch_sub(&P->nlive, 1) == 1 && ss_stop_requested(P->srv)) {
+    if (atomic_fetch_sub(&cp->nlive, 1) == 1 && ss_stop_requested(cp->srv)) {
         ss_emul_begin(); /* the textbook's main thread would poll; this wakes it */
-        ss_futex_wake(&P->nlive, INT_MAX);
+        ss_futex_wake(&cp->nlive, INT_MAX);
         ss_emul_end();
     }
 }
@@ -134,34 +134,32 @@ static void drop(iocp *P, conn *c)
  * accept behind the probes' back (a kernel entry strace counts as another
  * accept). So a worker pushes it: the socket is handed over as a packet on
  * the port, emulation that Windows does not need. */
-static void associate(iocp *P, int fd)
+static void associate(iocp_server *cp, int fd)
 {
     ss_standin s;
     ss_standin_begin(&s);
     conn *c = calloc(1, sizeof *c);
     ss_standin_end(&s, SS_API_IOCP_CREATE, fd, 0, c ? 0 : -1, c ? 0 : ENOMEM, 0, 0, SS_EV_KERNEL, 0);
     if (!c) {
-        ss_conn_closed(P->srv, fd);
+        ss_conn_closed(cp->srv, fd);
         return;
     }
     c->fd = fd;
-    atomic_fetch_add(&P->nlive, 1);
+    atomic_fetch_add(&cp->nlive, 1);
     ss_standin_begin(&s);
-    ss_lock_acquire(&P->live_lock);
-    c->next = P->live;
-    if (P->live) P->live->prev = c;
-    P->live = c;
-    ss_lock_release(&P->live_lock);
-    uint64_t op = atomic_fetch_add(&P->next_op, 1) + 1;
+    ss_lock_acquire(&cp->live_lock);
+    SS_LIVE_PUSH(cp->live, c);
+    ss_lock_release(&cp->live_lock);
+    uint64_t op = atomic_fetch_add(&cp->next_op, 1) + 1;
     c->api = SS_API_RECV;
     c->op = op;
     /* the hand-over packet carries no operation id: it is not the WSARecv's completion */
     ss_packet pk = {.key = c, .op = 0, .api = SS_API_ACCEPT, .sock = fd, .bytes = 0};
-    int posted = ss_port_post(&P->port, &pk) == 0; /* from here c is the workers' */
+    int posted = ss_port_post(&cp->port, &pk) == 0; /* from here c is the workers' */
     ss_standin_end(&s, SS_API_OP_SUBMIT, fd, SS_BUFSIZE, posted ? 0 : -1, posted ? 0 : ENOMEM, op, SS_API_RECV,
                    SS_EV_KERNEL | SS_EV_ASYNC, 0);
     if (!posted)
-        drop(P, c);
+        drop(cp, c);
 }
 
 /* GetQueuedCompletionStatus(hcp, ..., INFINITE): the next completion
@@ -171,19 +169,19 @@ static void associate(iocp *P, int fd)
  * so they are inside the one call. */
 static int get_completion(worker *w, ss_packet *pk)
 {
-    iocp *P = w->P;
+    iocp_server *cp = w->cp;
     ss_standin s;
     ss_standin_begin(&s);
     int r;
     for (;;) {
-        r = ss_port_get(&P->port, &w->waiter, pk, GQCS_TIMEOUT_MS);
+        r = ss_port_get(&cp->port, &w->waiter, pk, GQCS_TIMEOUT_MS);
         if (r == 0)
             continue; /* timed out: the port closes when the server stops */
         if (r < 0 || pk->api != SS_API_ACCEPT)
             break;
         conn *c = pk->key; /* a hand-over: push the WSARecv the main thread posted */
-        if (push_io(P, c) < 0)
-            drop(P, c);
+        if (push_io(cp, c) < 0)
+            drop(cp, c);
     }
     ss_standin_end(&s, SS_API_IOCP_GET, r > 0 ? pk->sock : -1, 0, r > 0 ? pk->bytes : 0, 0, 0, 0, SS_EV_KERNEL, 1);
     return r;
@@ -200,21 +198,21 @@ static void *worker_main(void *arg)
     while (get_completion(w, &pk) > 0) {
         conn *c = pk.key;
         ss_uring_note_complete(pk.op, pk.api, pk.sock, pk.bytes, pk.depth);
-        int next = ss_echo_step(w->P->srv, c->fd, &c->e, pk.api, pk.bytes);
-        if (!next || post_io(w->P, c, next) != 0)
-            drop(w->P, c);
+        int next = ss_echo_step(w->cp->srv, c->fd, &c->e, pk.api, pk.bytes);
+        if (!next || post_io(w->cp, c, next) != 0)
+            drop(w->cp, c);
     }
     ss_thread_end();
     return NULL;
 }
 
 /* The port thread: every CQE becomes a completion packet on the port. */
-static int reap(iocp *P)
+static int reap(iocp_server *cp)
 {
     struct io_uring_cqe *cqe;
     unsigned head, seen = 0;
     int quit = 0;
-    io_uring_for_each_cqe(&P->ring, head, cqe) {
+    io_uring_for_each_cqe(&cp->ring, head, cqe) {
         seen++;
         if (io_uring_cqe_get_data64(cqe) == TAG_QUIT) {
             quit = 1;
@@ -223,25 +221,25 @@ static int reap(iocp *P)
         conn *c = io_uring_cqe_get_data(cqe);
         ss_uring_takeover(c);
         ss_packet pk = {.key = c, .op = c->op, .api = c->api, .sock = c->fd, .bytes = cqe->res};
-        if (ss_port_post(&P->port, &pk) != 0)
+        if (ss_port_post(&cp->port, &pk) != 0)
             fprintf(stderr, "iocp: out of memory queueing a completion packet; its socket stalls\n");
     }
-    io_uring_cq_advance(&P->ring, seen);
+    io_uring_cq_advance(&cp->ring, seen);
     return quit;
 }
 
 static void *porter_main(void *arg)
 {
-    iocp *P = arg;
+    iocp_server *cp = arg;
     ss_emul_thread_begin("port");
     int quit = 0;
     while (!quit) {
-        int rc = ss_uring_wait(&P->ring, P->sqpoll ? SS_URING_SQPOLL_SPIN_US : 0);
+        int rc = ss_uring_wait(&cp->ring, cp->sqpoll ? SS_URING_SQPOLL_SPIN_US : 0);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             fprintf(stderr, "iocp: io_uring_enter failed: %s\n", strerror(-rc));
             break;
         }
-        quit = reap(P);
+        quit = reap(cp);
     }
     ss_thread_end();
     return NULL;
@@ -250,51 +248,51 @@ static void *porter_main(void *arg)
 /* Stop: shut every socket down so its outstanding operation completes,
  * wait until the workers have closed them all, then stop the port thread
  * (a NOP it recognises) and close the port so the workers return. */
-static void drain(iocp *P)
+static void drain(iocp_server *cp)
 {
-    ss_lock_acquire(&P->live_lock);
-    for (conn *c = P->live; c; c = c->next)
+    ss_lock_acquire(&cp->live_lock);
+    for (conn *c = cp->live; c; c = c->next)
         ss_shutdown(c->fd, SHUT_RDWR);
-    ss_lock_release(&P->live_lock);
+    ss_lock_release(&cp->live_lock);
     uint32_t n;
     ss_emul_begin(); /* the stand-in's own shutdown: its waits, the port thread's stop */
-    while ((n = atomic_load(&P->nlive)) > 0)
-        ss_futex_wait(&P->nlive, n, DRAIN_WAIT_MS);
-    ss_lock_acquire(&P->sq_lock);
-    struct io_uring_sqe *sqe = ss_uring_get_sqe(&P->ring, P->sqpoll);
+    while ((n = atomic_load(&cp->nlive)) > 0)
+        ss_futex_wait(&cp->nlive, n, DRAIN_WAIT_MS);
+    ss_lock_acquire(&cp->sq_lock);
+    struct io_uring_sqe *sqe = ss_uring_get_sqe(&cp->ring, cp->sqpoll);
     if (sqe) {
         io_uring_prep_nop(sqe);
         io_uring_sqe_set_data64(sqe, TAG_QUIT);
-        ss_uring_publish(&P->ring);
+        ss_uring_publish(&cp->ring);
     }
-    ss_lock_release(&P->sq_lock);
+    ss_lock_release(&cp->sq_lock);
     if (sqe)
-        ss_uring_push(&P->ring, P->sqpoll, 1);
-    if (P->porter_running)
-        pthread_join(P->porter, NULL);
+        ss_uring_push(&cp->ring, cp->sqpoll, 1);
+    if (cp->porter_running)
+        pthread_join(cp->porter, NULL);
     ss_emul_end();
     /* The textbook ends its workers with one null packet each
      * (PostQueuedCompletionStatus); closing the port does that here. */
-    for (int i = 0; i < P->nworkers; i++) {
+    for (int i = 0; i < cp->nworkers; i++) {
         ss_standin s;
         ss_standin_begin(&s);
         if (i == 0)
-            ss_port_close(&P->port);
+            ss_port_close(&cp->port);
         ss_standin_end(&s, SS_API_IOCP_POST, -1, 0, 0, 0, 0, 0, SS_EV_KERNEL, 0);
     }
-    for (int i = 0; i < P->nworkers; i++)
-        pthread_join(P->workers[i].thread, NULL);
+    for (int i = 0; i < cp->nworkers; i++)
+        pthread_join(cp->workers[i].thread, NULL);
 }
 
-static int start_threads(iocp *P)
+static int start_threads(iocp_server *cp)
 {
-    P->porter_running = pthread_create(&P->porter, NULL, porter_main, P) == 0;
-    if (!P->porter_running)
+    cp->porter_running = pthread_create(&cp->porter, NULL, porter_main, cp) == 0;
+    if (!cp->porter_running)
         return -1;
-    for (int i = 0; i < P->nworkers; i++) {
-        P->workers[i] = (worker){.P = P, .idx = i};
-        if (pthread_create(&P->workers[i].thread, NULL, worker_main, &P->workers[i]) != 0) {
-            P->nworkers = i;
+    for (int i = 0; i < cp->nworkers; i++) {
+        cp->workers[i] = (worker){.cp = cp, .idx = i};
+        if (pthread_create(&cp->workers[i].thread, NULL, worker_main, &cp->workers[i]) != 0) {
+            cp->nworkers = i;
             return -1;
         }
     }
@@ -307,38 +305,7 @@ static int cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
-static int iocp_serve(ss_server *s)
-{
-    iocp P = {.srv = s, .sqpoll = s->opts.sqpoll};
-    P.nworkers = s->opts.workers > 0 ? s->opts.workers : 2 * cpus(); /* the textbook: 2 x CPUs */
-    P.workers = calloc((size_t)P.nworkers, sizeof *P.workers);
-    /* CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0): a ring and a queue */
-    ss_standin call;
-    ss_standin_begin(&call);
-    int rc = ss_uring_init(&P.ring, RING_ENTRIES, P.sqpoll);
-    int ok = rc >= 0 && P.workers && ss_port_init(&P.port, cpus()) == 0;
-    ss_standin_end(&call, SS_API_IOCP_CREATE, -1, (uint64_t)cpus(), ok ? 0 : -1, ok ? 0 : rc < 0 ? -rc : ENOMEM, 0,
-                   0, SS_EV_KERNEL, 0);
-    if (!ok) {
-        fprintf(stderr, "iocp: cannot create the completion port: %s\n", rc < 0 ? strerror(-rc) : "out of memory");
-        if (rc >= 0)
-            io_uring_queue_exit(&P.ring);
-        free(P.workers);
-        ss_port_free(&P.port);
-        return -1;
-    }
-    int started = start_threads(&P) == 0;
-    if (started)
-        for (int fd; (fd = ss_accept_next(s)) >= 0;)
-            associate(&P, fd);
-    else
-        fprintf(stderr, "iocp: cannot start the worker threads\n");
-    drain(&P);
-    io_uring_queue_exit(&P.ring);
-    ss_port_free(&P.port);
-    free(P.workers);
-    return started ? 0 : -1;
-}
+static int iocp_serve(ss_server *s);
 
 const ss_model ss_model_iocp = {
     .name = "iocp",
@@ -349,3 +316,36 @@ const ss_model ss_model_iocp = {
     .available = ss_uring_available,
     .serve = iocp_serve,
 };
+
+static int iocp_serve(ss_server *s)
+{
+    iocp_server cp = {.srv = s, .sqpoll = s->opts.sqpoll};
+    cp.nworkers = s->opts.workers > 0 ? s->opts.workers : 2 * cpus(); /* the textbook: 2 x CPUs */
+    cp.workers = calloc((size_t)cp.nworkers, sizeof *cp.workers);
+    /* CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0): a ring and a queue */
+    ss_standin call;
+    ss_standin_begin(&call);
+    int rc = ss_uring_init(&cp.ring, RING_ENTRIES, cp.sqpoll);
+    int ok = rc >= 0 && cp.workers && ss_port_init(&cp.port, cpus()) == 0;
+    ss_standin_end(&call, SS_API_IOCP_CREATE, -1, (uint64_t)cpus(), ok ? 0 : -1, ok ? 0 : rc < 0 ? -rc : ENOMEM, 0,
+                   0, SS_EV_KERNEL, 0);
+    if (!ok) {
+        fprintf(stderr, "iocp: cannot create the completion port: %s\n", rc < 0 ? strerror(-rc) : "out of memory");
+        if (rc >= 0)
+            io_uring_queue_exit(&cp.ring);
+        free(cp.workers);
+        ss_port_free(&cp.port);
+        return -1;
+    }
+    int started = start_threads(&cp) == 0;
+    if (started)
+        for (int fd; (fd = ss_accept_next(s)) >= 0;)
+            associate(&cp, fd);
+    else
+        fprintf(stderr, "iocp: cannot start the worker threads\n");
+    drain(&cp);
+    io_uring_queue_exit(&cp.ring);
+    ss_port_free(&cp.port);
+    free(cp.workers);
+    return started ? 0 : -1;
+}

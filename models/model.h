@@ -1,7 +1,8 @@
 /* model.h — the one interface every I/O model implements.
  *
  * A model is a table of operations registered at build time, one file per
- * model (like Redis's ae_epoll.c / ae_select.c). The server layer creates the
+ * model (like Redis's ae_epoll.c / ae_select.c): each file's `const ss_model`
+ * stands just above the serve() it names, and models/registry.c lists them. The server layer creates the
  * listening socket and a stop signal; the model's serve() runs the textbook's
  * echo loop until stop is requested, then closes its connections and returns.
  *
@@ -28,12 +29,10 @@ typedef struct ss_model_opts {
     int workers;         /* completion workers (0 = model default) */
     unsigned cpu_work_us;/* simulated computation per request */
     int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF, set on the listening socket (0 = default) */
-    int completion;      /* overlapped: SS_COMPLETION_EVENTS or SS_COMPLETION_ROUTINES */
     int ui_rate;         /* async-select: ordinary UI messages per second sharing the queue */
     unsigned ui_cost_us; /* async-select: handling time of one UI message (0 = SS_UI_COST_US) */
 } ss_model_opts;
 
-enum { SS_COMPLETION_EVENTS = 0, SS_COMPLETION_ROUTINES = 1 };
 #define SS_UI_COST_US 300
 
 /* Out of descriptors: when accept fails with EMFILE/ENFILE the listening
@@ -59,6 +58,7 @@ typedef struct ss_server {
     _Atomic long conns_total;
     _Atomic long conns_closed;
     ss_accept_gate gate;
+    struct ss_win_stop *win_stop; /* Windows: the model's wake-up (models/model_win.h); NULL elsewhere */
 } ss_server;
 
 typedef struct ss_model {
@@ -71,11 +71,13 @@ typedef struct ss_model {
     int (*serve)(ss_server *s); /* 0 on a clean stop, -1 on a fatal error (message on stderr) */
 } ss_model;
 
-/* registry.c */
-const ss_model *const *ss_models(size_t *count);
-const ss_model *ss_model_find(const char *name);
+/* registry.c: the one list of models */
+const ss_model *const *ss_models(size_t *count);      /* the models built here, in the list's order */
+const char *const *ss_model_all_names(size_t *count); /* every model sockscope knows, built here or not */
+int ss_model_known(const char *name);                 /* one of those */
+const ss_model *ss_model_find(const char *name);      /* a model built here, or NULL */
 int ss_model_available(const ss_model *m, char *why, size_t n);
-void ss_model_names(char *out, size_t n); /* "a, b, c" for error messages */
+void ss_model_names(char *out, size_t n); /* "a, b, c" (built here) for error messages */
 
 /* shared helpers for models (models/common.c) */
 int  ss_stop_requested(const ss_server *s);
@@ -113,6 +115,28 @@ int  ss_echo_step(ss_server *s, int fd, ss_echo *e, int api, int res);
 void ss_echo_span(ss_echo *e, int api, char **buf, unsigned *len);
 
 int  ss_would_block(void);                   /* errno is EWOULDBLOCK/EAGAIN/EINTR: try again later */
+
+/* A server's live connections, so that stop can reach them all: a doubly
+ * linked list through the connections' own `prev` and `next` fields (any
+ * struct that has them; head points at the first, or is NULL). The caller
+ * holds whatever lock guards the list. */
+#define SS_LIVE_PUSH(head, n)                                                                                          \
+    do {                                                                                                               \
+        (n)->prev = NULL;                                                                                              \
+        (n)->next = (head);                                                                                            \
+        if (head)                                                                                                      \
+            (head)->prev = (n);                                                                                        \
+        (head) = (n);                                                                                                  \
+    } while (0)
+#define SS_LIVE_REMOVE(head, n)                                                                                        \
+    do {                                                                                                               \
+        if ((n)->prev)                                                                                                 \
+            (n)->prev->next = (n)->next;                                                                               \
+        else                                                                                                           \
+            (head) = (n)->next;                                                                                        \
+        if ((n)->next)                                                                                                 \
+            (n)->next->prev = (n)->prev;                                                                               \
+    } while (0)
 
 /* The blocking echo loop of the textbook's blocking servers: recv up to
  * 512 bytes, send them all back, until the peer closes, resets, or the

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 
-#include "sim/probe.h"
-#include "sim/recorder.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/thread.h"
 
 #define MAX_EVENTS 256
 

@@ -18,7 +18,7 @@
  * readiness into the network events it means, disables them, and hands them
  * to the model's deliver function. The re-enabling calls below put the event
  * back into the epoll interest (epoll_ctl). Every one of these epoll calls is
- * recorded, as emulation (sim/probe.h): they are the stand-in's cost, not
+ * recorded, as emulation (sim/probe/probe.h): they are the stand-in's cost, not
  * the Winsock program's. The notifier is an emulation thread; a
  * registration is recorded as the Windows call it plays (ops.register_api). */
 #ifndef SS_NETEVENT_H

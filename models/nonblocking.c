@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "models/model.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 /* One try at accept: EWOULDBLOCK when nobody is waiting. */
 static void try_accept(ss_server *s, ss_sockset *set)
@@ -26,6 +26,17 @@ static void try_accept(ss_server *s, ss_sockset *set)
         ss_conn_closed(s, fd);
     }
 }
+
+static int nonblocking_serve(ss_server *s);
+
+const ss_model ss_model_nonblocking = {
+    .name = "nonblocking",
+    .family = SS_FAMILY_SYNC,
+    .mechanism = "O_NONBLOCK sockets (ioctl FIONBIO) polled round-robin by one thread spinning on EWOULDBLOCK; no "
+                 "select/poll, no sleep",
+    .summary = "NonblockTCPServer: never blocks, many clients on one thread, but burns a CPU spinning",
+    .serve = nonblocking_serve,
+};
 
 static int nonblocking_serve(ss_server *s)
 {
@@ -47,11 +58,3 @@ static int nonblocking_serve(ss_server *s)
     ss_sockset_clear(s, &set);
     return 0;
 }
-
-const ss_model ss_model_nonblocking = {
-    .name = "nonblocking",
-    .family = SS_FAMILY_SYNC,
-    .mechanism = "O_NONBLOCK sockets (ioctl FIONBIO) polled round-robin by one thread spinning on EWOULDBLOCK; no select/poll, no sleep",
-    .summary = "NonblockTCPServer: never blocks, many clients on one thread, but burns a CPU spinning",
-    .serve = nonblocking_serve,
-};

@@ -2,9 +2,9 @@
 
 #include <errno.h>
 
-#include "sim/event.h"
-#include "sim/probe.h"
-#include "sim/sync.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/sync.h"
+#include "sim/trace/event.h"
 
 int ss_sw_create_event(void)
 {

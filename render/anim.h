@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "render/caption.h"
-#include "render/model.h"
+#include "render/session.h"
 
 typedef struct vw_anim {
     double t;          /* playhead, ns since run start */

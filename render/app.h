@@ -14,9 +14,9 @@
 #include "render/draw.h"
 #include "render/hit.h"
 #include "render/layout.h"
-#include "render/model.h"
 #include "render/preset.h"
 #include "render/runform.h"
+#include "render/session.h"
 #include "render/timeline.h"
 
 typedef enum vw_key {

@@ -3,8 +3,8 @@
  * with a small texture cache, window events into vw_input, and pixels
  * into PNG through libpng. Text is split into runs by the font that has
  * the glyphs (fontset.h): NanumSquare, else DejaVu Sans for symbols. */
-#include "render/backend.h"
 #include "render/assets.h"
+#include "render/backend.h"
 #include "render/fontset.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "render/model.h"
+#include "render/session.h"
 
 typedef enum vw_lang { VW_LANG_EN = 0, VW_LANG_KO = 1 } vw_lang;
 

@@ -2,7 +2,7 @@
  * server side's numbers for everything that happened up to the playhead,
  * and where they go in a panel's counters box.
  *
- * Definitions match sim/stats.h, except CPU time: the trace holds each
+ * Definitions match sim/report/stats.h, except CPU time: the trace holds each
  * thread's measured CPU only as a total at its end (stats shows it), so at
  * the playhead it is the time spent in calls that did not sleep plus the
  * requests' CPU work: a spinning non-blocking server's CPU shows, a thread
@@ -17,7 +17,7 @@
 #include "render/caption.h"
 #include "render/draw.h"
 #include "render/layout.h"
-#include "render/model.h"
+#include "render/session.h"
 
 typedef struct vw_counters {
     uint64_t calls;        /* socket calls (kernel entries + submissions) */

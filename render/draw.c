@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 static const int default_px[VW_NFONTS] = {12, 14, 20, 26};
 

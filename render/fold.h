@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "render/model.h"
+#include "render/session.h"
 #include "render/timeline.h"
 
 typedef struct vw_seg {

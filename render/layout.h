@@ -12,7 +12,7 @@
 
 #include "render/caption.h"
 #include "render/draw.h"
-#include "render/model.h"
+#include "render/session.h"
 
 typedef struct vw_rect {
     int x, y, w, h;

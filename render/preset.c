@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "render/assets.h"
-#include "sim/scenario.h"
-#include "sim/scenario_claims.h"
-#include "sim/stats.h"
+#include "sim/report/stats.h"
+#include "sim/run/scenario.h"
+#include "sim/run/scenario_claims.h"
 
 int vw_run_scenario(const vw_run *r, char *name, size_t n)
 {
@@ -32,7 +32,7 @@ int vw_run_scenario(const vw_run *r, char *name, size_t n)
     return -1;
 }
 
-/* The caption held to the run (sim/scenario_claims.h): its figures filled
+/* The caption held to the run (sim/run/scenario_claims.h): its figures filled
  * from the trace the runs came from, each claim's sentence as the run bore
  * it out; without a readable trace, the caption before a run. */
 static void fill(vw_preset *p, const ss_scenario *sc, const char *source)

@@ -9,7 +9,7 @@
 
 #include "render/caption.h"
 #include "render/counters.h"
-#include "render/model.h"
+#include "render/session.h"
 
 typedef struct vw_preset {
     char name[64];
@@ -28,7 +28,7 @@ typedef struct vw_preset_cache {
  * recorded from a scenario. */
 int vw_run_scenario(const vw_run *r, char *name, size_t n);
 /* The preset called name, read once from assets/scenarios, its caption
- * filled from the runs of the trace `source` (sim/scenario_claims.h: the
+ * filled from the runs of the trace `source` (sim/run/scenario_claims.h: the
  * measured figures, each claim as the run bore it out); NULL when it is
  * not there. */
 const vw_preset *vw_preset_get(vw_preset_cache *pc, const char *name, const char *source);

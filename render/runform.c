@@ -1,10 +1,8 @@
 #include "render/runform.h"
-#include "sim/stopsig.h"
 
 #include <errno.h>
 
 #include <dirent.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +11,8 @@
 #include "models/model.h"
 #include "render/assets.h"
 #include "render/ui_text.h"
-#include "sim/recorder.h"
-#include "sim/runner.h"
+#include "sim/run/runner.h"
+#include "sim/trace/recorder.h"
 
 static const long field_min[VW_NFIELDS] = {1, 1, 1, 0, 0, 0};
 static const long field_max[VW_NFIELDS] = {1000, 100000, 1 << 20, 1000, 100000, 1000};
@@ -258,7 +256,7 @@ int vw_form_start(vw_runform *f)
         set_status(f, "st_recfail_fmt", "cannot create a private directory in $TMPDIR", 0, 0);
         return -1;
     }
-    ss_stopsig_ignore_sigpipe();
+    ss_run_ignore_sigpipe();
     f->failed = 0;
     atomic_store(&f->done, 0);
     atomic_store(&f->running, 1);

@@ -10,7 +10,7 @@
 #include <stdatomic.h>
 
 #include "render/caption.h"
-#include "sim/scenario.h"
+#include "sim/run/scenario.h"
 
 #define VW_FORM_MODELS 16
 #define VW_FORM_PRESETS 32

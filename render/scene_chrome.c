@@ -1,23 +1,15 @@
 /* scene_chrome.c — everything around the panels: header with the playhead
  * and speed, the time axis, the legend, the lecture caption, the run form,
- * the mini-map, the hover tooltip, error messages; and the frame itself. */
+ * the mini-map, the hover tooltip, error messages. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "render/caption.h"
+#include "render/scene_chrome.h"
+#include "render/scene_kit.h"
 #include "render/ui_text.h"
-#include "render/scene_int.h"
-
-void vw_sc_zone(vw_sc *c, int x, int y, int w, int h, int id, int arg)
-{
-    vw_app *app = c->app;
-    if (app->slide)
-        return; /* a picture: nothing to click */
-    if (app->nzones < VW_MAX_ZONES)
-        app->zones[app->nzones++] = (vw_zone){{x, y, w, h}, id, arg};
-}
 
 /* the widest of the fonts (largest first) in which s fits room; -1: none */
 static int font_for(vw_sc *c, const char *s, int room, const vw_font *fonts, int n)
@@ -424,7 +416,7 @@ static void tip_event(const vw_run *r, const vw_hit *h, vw_lang lang, char lines
         snprintf(lines[(*n)++], 160, vw_label("tip_sock_fmt", lang), e->sock, e->ret, vw_ev_err(e) ? "  " : "",
                  vw_ev_err(e) ? ss_err_name(vw_ev_err(e)) : "");
     snprintf(lines[(*n)++], 160, vw_label("tip_at_fmt", lang), t0, dur);
-    char waits[32]; /* "did not sleep" only where sleeping was measured (sim/server.h) */
+    char waits[32]; /* "did not sleep" only where sleeping was measured (sim/run/server.h) */
     vw_param_value(r->params, "waits", waits, sizeof waits);
     const char *no_wait = vw_label(waits[0] && strcmp(waits, "measured") != 0 ? ", not measured" : ", did not sleep", lang);
     snprintf(lines[(*n)++], 160, "%s%s%s", vw_label((e->flags & SS_EV_KERNEL) ? "kernel entry" : "no kernel entry", lang),
@@ -501,46 +493,4 @@ void vw_sc_message(vw_sc *c)
     }
     if (app->s.nruns == 0) /* centred lines, wrapped to the window */
         vw_wrap(c->d, VW_FONT_LARGE, vw_label("no runs", app->lang), app->w - 40, centred_line, c);
-}
-
-static void playhead(vw_sc *c)
-{
-    const vw_rect *p = &c->app->L.plot;
-    if (c->ph_x < p->x || c->ph_x > p->x + p->w || !c->show_playhead)
-        return;
-    int x = (int)c->ph_x;
-    vw_fill(c->d, x - 1, c->app->L.axis.y, 2, p->y + p->h - c->app->L.axis.y, VW_C_PLAYHEAD);
-    vw_fill(c->d, x - 5, c->app->L.axis.y, 11, 5, VW_C_WAIT);
-}
-
-void vw_scene_build(vw_app *app, vw_draw *d)
-{
-    vw_sc c = {.app = app, .d = d, .v = &app->v, .arrows_left = VW_ARROW_BUDGET, .dots_left = VW_TRAVEL_DOTS};
-    c.f_label = app->lecture ? VW_FONT_NORMAL : VW_FONT_SMALL;
-    c.f_body = app->lecture ? VW_FONT_LARGE : VW_FONT_NORMAL;
-    c.ph_x = vw_view_px(&app->v, app->a.t);
-    /* a slide at the end (its default) shows a finished run, not a moment */
-    c.show_playhead = !(app->slide && app->a.t >= app->a.end);
-    c.segcap = app->v.w * 3 + 16;
-    c.seg = malloc((size_t)c.segcap * sizeof *c.seg);
-    app->nzones = 0;
-    c.f_counters = vw_sc_counters_font(&c, c.f_label, VW_FONT_SMALL);
-    c.f_strip = vw_sc_strip_font(&c);
-    vw_fill(d, 0, 0, app->w, app->h, VW_C_BG);
-    vw_sc_axis(&c);
-    for (int p = 0; c.seg && p < app->s.nruns && p < app->L.npanels; p++) {
-        if (app->overview_on)
-            vw_sc_strip(&c, p);
-        else
-            vw_sc_panel(&c, p);
-    }
-    playhead(&c);
-    vw_sc_header(&c);
-    vw_sc_message(&c);
-    vw_sc_form(&c);
-    vw_sc_caption(&c);
-    vw_sc_legend(&c);
-    vw_sc_minimap(&c);
-    vw_sc_tooltip(&c);
-    free(c.seg);
 }

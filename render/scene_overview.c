@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/scene_int.h"
+#include "render/scene_kit.h"
+#include "render/scene_overview.h"
+#include "render/scene_panel.h"
 #include "render/ui_text.h"
 
 enum { SH_WAIT, SH_KERNEL, SH_USER, SH_ALIVE, SH_N };

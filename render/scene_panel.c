@@ -10,7 +10,8 @@
 
 #include "render/counters.h"
 #include "render/preset.h"
-#include "render/scene_int.h"
+#include "render/scene_kit.h"
+#include "render/scene_panel.h"
 #include "render/ui_text.h"
 
 #define DETAIL_EVENTS 3000   /* walk a lane's visible events only below this */
@@ -24,33 +25,7 @@ static double travel_span(const vw_sc *c)
     return wall < px ? wall : px;
 }
 
-vw_rgba vw_cat_color(vw_cat c)
-{
-    switch (c) {
-    case VW_CAT_USER: return VW_C_USER;
-    case VW_CAT_KERNEL: return VW_C_KERNEL;
-    case VW_CAT_WAIT: return VW_C_WAIT;
-    case VW_CAT_INSTANT: return VW_C_PACKET;
-    default: return VW_C_MESSAGE;
-    }
-}
-
 static int clampi(double x, int lo, int hi) { return x < lo ? lo : x > hi ? hi : (int)x; }
-
-void vw_sc_rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col)
-{
-    int ph = (int)c->ph_x;
-    if (c->grey)
-        col = vw_grey(col);
-    if (x1 <= ph) {
-        vw_fill(c->d, x0, y, x1 - x0, h, col);
-    } else if (x0 >= ph) {
-        vw_fill(c->d, x0, y, x1 - x0, h, vw_future(col));
-    } else {
-        vw_fill(c->d, x0, y, ph - x0, h, col);
-        vw_fill(c->d, ph, y, x1 - ph, h, vw_future(col));
-    }
-}
 
 static void rect_split(vw_sc *c, int x0, int x1, int y, int h, vw_rgba col) { vw_sc_rect_split(c, x0, x1, y, h, col); }
 
@@ -274,20 +249,6 @@ static void op_bars(vw_sc *c, const vw_oplane *o, const vw_box *b, vw_rgba col)
             qh = qh > b->h ? b->h : qh;
             rect_split(c, x1 - 1, x1 + 2, b->y + b->h - qh, qh, VW_C_PACKET);
         }
-    }
-}
-
-void vw_sc_bars(vw_sc *c, int x0, const int *h, int n, int bottom, vw_rgba col, int split)
-{
-    for (int i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && h[j] == h[i];)
-            j++;
-        if (h[i] <= 0)
-            continue;
-        if (split)
-            rect_split(c, x0 + i, x0 + j, bottom - h[i], h[i], col);
-        else
-            vw_fill(c->d, x0 + i, bottom - h[i], j - i, h[i], col);
     }
 }
 

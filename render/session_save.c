@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/codec.h"
+#include "sim/trace/codec.h"
 
 /* Copies the chunks of run `from_id` of src into out as run `to_id`. Every
  * chunk type of the format starts with the run id as a varint. */

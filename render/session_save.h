@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "render/model.h"
+#include "render/session.h"
 
 int vw_session_save(const vw_session *s, const char *path, char *err, size_t errlen);
 

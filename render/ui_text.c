@@ -152,6 +152,7 @@ typedef struct mech {
     text2 t;
 } mech;
 
+/* clang-format off */
 static const mech MECHS[] = {
     {"blocking-iterative", {"blocking accept/recv/send on one thread, one client at a time (others wait in the listen backlog)",
                             "스레드 하나에서 블로킹 accept/recv/send, 한 번에 클라이언트 하나(나머지는 listen 백로그에서 기다린다)"}},
@@ -202,6 +203,15 @@ static const mech MECHS[] = {
                       "리눅스 대역: 소켓마다 이벤트 객체로 eventfd 하나, epoll 알림 스레드(윈속 커널 쪽의 에뮬레이션)가 "
                       "신호 상태로 만든다. 대기 스레드는 eventfd를 64개(WSA_MAXIMUM_WAIT_EVENTS)까지 poll(2)하고, 소켓 "
                       "63개마다 스레드가 하나 더 생긴다"}},
+    {"overlapped", {"Linux stand-in: an io_uring per issuing thread; completion routines run from its CQEs after the "
+                    "io_uring_enter wait (SleepEx)",
+                    "리눅스 대역: 요청 스레드마다 io_uring 하나. io_uring_enter 대기(SleepEx)가 끝난 뒤 CQE마다 완료 "
+                    "루틴을 실행한다"}},
+    {"overlapped-event", {"Linux stand-in: an io_uring per issuing thread; each SQE hard-linked to a write to the "
+                          "socket's eventfd, poll() on <=64",
+                          "리눅스 대역: 요청 스레드마다 io_uring 하나. SQE마다 소켓 eventfd 쓰기를 하드 링크로 잇고 "
+                          "64개까지 poll()"}},
+    /* traces recorded when overlapped was one Linux model of both ways (--completion) */
     {"overlapped", {"Linux stand-in: an io_uring per issuing thread; events: each SQE hard-linked to a write to the "
                     "socket's eventfd, poll() on <=64; routines: CQEs run after the io_uring_enter wait",
                     "리눅스 대역: 요청 스레드마다 io_uring 하나. 이벤트 방식: SQE마다 소켓 eventfd 쓰기를 하드 링크로 "
@@ -210,7 +220,7 @@ static const mech MECHS[] = {
               "as a packet to a user-space futex queue; 2 x CPUs workers dequeue it (LIFO wake)",
               "리눅스 대역: io_uring SQE가 WSARecv/WSASend를 나른다. 포트 스레드(에뮬레이션)가 CQE마다 패킷을 사용자 "
               "공간 futex 큐에 넣고, CPU 수 x 2개의 작업자 스레드가 꺼낸다(LIFO 깨우기)"}},
-    /* Winsock (models/win_*.c) */
+    /* Winsock (models/NAME_win.c) */
     {"blocking-iterative", {"blocking Winsock accept/recv/send on one thread, one client at a time",
                             "스레드 하나에서 블로킹 윈속 accept/recv/send, 한 번에 클라이언트 하나"}},
     {"blocking-threads", {"blocking Winsock accept/recv/send, one CreateThread thread per client",
@@ -236,6 +246,7 @@ static const mech MECHS[] = {
     {"iocp", {"CreateIoCompletionPort + overlapped WSARecv/WSASend, GetQueuedCompletionStatus in 2 x CPU workers",
               "CreateIoCompletionPort + Overlapped WSARecv/WSASend, CPU 수 x 2개의 작업자 스레드에서 GetQueuedCompletionStatus"}},
 };
+/* clang-format on */
 
 const char *vw_mechanism(const char *model, const char *recorded, vw_lang lang)
 {

@@ -19,7 +19,7 @@ const char *vw_mechanism(const char *model, const char *recorded, vw_lang lang);
 void vw_fmt_seconds(double s, vw_lang lang, char *out, int n);
 
 /* Where a run was recorded, for its panel title, from the run's parameters
- * ("platform=... winsock=... waits=...", sim/server.h) as the viewer keeps
+ * ("platform=... winsock=... waits=...", sim/run/server.h) as the viewer keeps
  * them ("k=v k=v ..."): "recorded on Wine 8.0 — timings are Wine's, waits
  * not measured", "Linux stand-in for Winsock", "recorded on Windows
  * 10.0.19045"... An older trace without those keys gets "" — unless its

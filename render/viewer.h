@@ -1,4 +1,4 @@
-/* viewer.h — the viewer's entry points for the command line (sim/cli.c
+/* viewer.h — the viewer's entry points for the command line (cli/cli.c
  * calls these only when built with SDL2: SS_HAVE_VIEWER). */
 #ifndef VW_VIEWER_H
 #define VW_VIEWER_H

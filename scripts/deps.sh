@@ -19,6 +19,7 @@ packages=("$@"
     libinih-dev                                           # scenario files (INI)
     libcmocka-dev libjansson-dev                          # tests
     strace netcat-openbsd python3 procps xvfb xauth       # tests: real peers, strace, a real X server
+    clang-format                                          # tests: the format of changed lines (check-format.sh)
     xdotool imagemagick                                   # tests: keys into a real window, what the screen shows
     librsvg2-bin fontconfig                               # tests: a third-party SVG reader, a font-less fontconfig
 )

@@ -1,36 +1,13 @@
 /* async-select: WSAAsyncSelect with an SDL2 event queue as the message
- * queue (models/async_select.c) — the echo rules, the re-enabling rule,
- * the deferred FD_READ the procedure re-posts, messages that are posted
- * and dispatched in order, and UI messages that make socket messages wait. */
+ * queue (models/async_select.c) — the re-enabling rule, the deferred
+ * FD_READ the procedure re-posts, messages that are posted and dispatched
+ * in order, and UI messages that make socket messages wait. (The echo
+ * rules: the matrix, test_echo.c.) */
 #include <stdlib.h>
 #include <string.h>
 
 #include "echocheck.h"
-#include "sim/probe.h"
-
-static void as_echo(void **state)
-{
-    (void)state;
-    ec_many_clients("async-select", NULL, 24, 10, 700);
-}
-
-static void as_partial_sends(void **state)
-{
-    (void)state;
-    ec_partial_sends("async-select", NULL);
-}
-
-static void as_reset(void **state)
-{
-    (void)state;
-    ec_reset_midmessage("async-select", NULL, 1);
-}
-
-static void as_half_close(void **state)
-{
-    (void)state;
-    ec_half_close("async-select", NULL);
-}
+#include "sim/probe/probe.h"
 
 /* --- messages in a trace ------------------------------------------------------ */
 typedef struct msgs {
@@ -132,18 +109,10 @@ static void socket_delays(const msgs *m, double *mean, uint64_t *p99, long *behi
 }
 
 /* --- semantics ------------------------------------------------------------------ */
-static void check_reenabling(const char *path)
-{
-    long reads = 0;
-    assert_int_equal(ec_reenable_violations(path, SS_API_MSG_POST, &reads), 0);
-    assert_true(reads > 0);
-}
-
 static void as_reenabling_rule(void **state)
 {
     (void)state;
-    check_reenabling(ec_many_clients("async-select", NULL, 8, 20, 1500));
-    check_reenabling(ec_partial_sends("async-select", NULL)); /* FD_WRITE after short sends */
+    ec_reenabling_rule("async-select", SS_API_MSG_POST); /* the notifier posts window messages */
 }
 
 /* AsyncSelectTCPServer's recvdelayed: an FD_READ taken while bytes were
@@ -197,10 +166,6 @@ static void as_ui_messages_delay_socket_messages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(as_echo),
-        cmocka_unit_test(as_partial_sends),
-        cmocka_unit_test(as_reset),
-        cmocka_unit_test(as_half_close),
         cmocka_unit_test(as_reenabling_rule),
         cmocka_unit_test(as_deferred_read_is_reposted),
         cmocka_unit_test(as_ui_messages_delay_socket_messages),

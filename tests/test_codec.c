@@ -1,7 +1,7 @@
 /* Byte-level pieces of the trace format: varints, zigzag, strings, events. */
 #include <string.h>
 
-#include "sim/codec.h"
+#include "sim/trace/codec.h"
 #include "testutil.h"
 
 static void varints_round_trip(void **state)

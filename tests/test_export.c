@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/export.h"
-#include "sim/recorder.h"
-#include "sim/runner.h"
+#include "sim/report/export.h"
+#include "sim/run/runner.h"
+#include "sim/trace/recorder.h"
 #include "testutil.h"
 
 static const char *trace_path;

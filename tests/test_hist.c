@@ -1,7 +1,7 @@
 /* The latency histogram's percentiles stay within its bucket resolution. */
 #include <stdlib.h>
 
-#include "sim/hist.h"
+#include "sim/base/hist.h"
 #include "testutil.h"
 
 static int cmp_u64(const void *a, const void *b)

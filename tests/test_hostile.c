@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "render/model.h"
-#include "sim/codec.h"
-#include "sim/stats.h"
-#include "sim/trace_reader.h"
-#include "sim/util.h"
+#include "render/session.h"
+#include "sim/base/util.h"
+#include "sim/report/stats.h"
+#include "sim/trace/codec.h"
+#include "sim/trace/reader.h"
 #include "testutil.h"
 
 /* --- building traces --------------------------------------------------------- */

@@ -17,13 +17,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/clock.h"
+#include "sim/trace/clock.h"
 #include "sim/interpose/drain.h"
 #include "sim/interpose/ipc.h"
 #include "sim/interpose/observe.h"
-#include "sim/interpose/program.h"
+#include "sim/run/program.h"
 #include "sim/interpose/spool.h"
-#include "sim/stats.h"
+#include "sim/report/stats.h"
 #include "testutil.h"
 
 /* --- the interposer's moves (preload.c), by hand ---------------------------- */

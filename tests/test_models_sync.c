@@ -1,12 +1,13 @@
 /* The one-thread synchronous models of the textbook's table, on real
- * loopback sockets: blocking-iterative, nonblocking, poll, select's
- * FD_SETSIZE 64, and epoll --edge-triggered. Each keeps the echo rules
- * (echocheck.h); each shows what makes it different. */
+ * loopback sockets: what makes each different — blocking-iterative serves
+ * one client at a time and stops while blocked in recv, nonblocking spins,
+ * poll waits in poll, select's FD_SETSIZE 64. (The echo rules every model
+ * keeps, epoll --edge-triggered included: the matrix, test_echo.c.) */
 #include <stdio.h>
 #include <string.h>
 
 #include "echocheck.h"
-#include "sim/probe.h"
+#include "sim/probe/probe.h"
 
 /* --- blocking-iterative -------------------------------------------------------- */
 
@@ -42,24 +43,6 @@ static void iterative_serves_clients_one_at_a_time(void **state)
     assert_int_equal(max_open_connections(path), 1);
 }
 
-static void iterative_tiny_buffers(void **state)
-{
-    (void)state;
-    ec_partial_sends("blocking-iterative", NULL); /* blocking sends wait instead of coming back short */
-}
-
-static void iterative_reset(void **state)
-{
-    (void)state;
-    ec_reset_midmessage("blocking-iterative", NULL, 0);
-}
-
-static void iterative_half_close(void **state)
-{
-    (void)state;
-    ec_half_close("blocking-iterative", NULL);
-}
-
 /* Stop while the server sleeps in recv on an idle client: it must return. */
 static void iterative_stop_wakes_blocked_recv(void **state)
 {
@@ -76,13 +59,6 @@ static void iterative_stop_wakes_blocked_recv(void **state)
 }
 
 /* --- nonblocking ---------------------------------------------------------------- */
-static void nonblocking_echo(void **state)
-{
-    (void)state;
-    ec_many_clients("nonblocking", NULL, 16, 10, 512);
-    ec_many_clients("nonblocking", NULL, 6, 4, 1500);
-}
-
 /* CPU time over lifetime of the thread that ran serve() (named after the
  * model), from a recorded run. */
 static double serve_thread_cpu_share(const char *path, const char *model)
@@ -129,26 +105,8 @@ static void nonblocking_spins_on_wouldblock(void **state)
     ss_stats_free(&st);
 }
 
-static void nonblocking_partial_sends(void **state)
-{
-    (void)state;
-    ec_partial_sends("nonblocking", NULL);
-}
-
-static void nonblocking_reset(void **state)
-{
-    (void)state;
-    ec_reset_midmessage("nonblocking", NULL, 1);
-}
-
-static void nonblocking_half_close(void **state)
-{
-    (void)state;
-    ec_half_close("nonblocking", NULL);
-}
-
 /* --- poll ----------------------------------------------------------------------- */
-static void poll_echo(void **state)
+static void poll_waits_in_poll(void **state)
 {
     (void)state;
     const char *path = ec_many_clients("poll", NULL, 24, 10, 700);
@@ -158,24 +116,6 @@ static void poll_echo(void **state)
     assert_true(st.runs[0].server.calls[SS_API_POLL] > 0);
     assert_int_equal(st.runs[0].server.calls[SS_API_SELECT], 0);
     ss_stats_free(&st);
-}
-
-static void poll_partial_sends(void **state)
-{
-    (void)state;
-    ec_partial_sends("poll", NULL);
-}
-
-static void poll_reset(void **state)
-{
-    (void)state;
-    ec_reset_midmessage("poll", NULL, 1);
-}
-
-static void poll_half_close(void **state)
-{
-    (void)state;
-    ec_half_close("poll", NULL);
 }
 
 /* --- select --fd-setsize 64 ------------------------------------------------------- */
@@ -229,56 +169,15 @@ static void select_default_takes_70_clients(void **state)
     select_clients_held(0, 70);
 }
 
-/* --- epoll --edge-triggered ------------------------------------------------------- */
-static const ss_model_opts et = {.edge_triggered = 1};
-
-static void epoll_et_echo(void **state)
-{
-    (void)state;
-    ec_many_clients("epoll", &et, 16, 10, 1500);
-}
-
-static void epoll_et_partial_sends(void **state)
-{
-    (void)state;
-    ec_partial_sends("epoll", &et);
-}
-
-static void epoll_et_reset(void **state)
-{
-    (void)state;
-    ec_reset_midmessage("epoll", &et, 1);
-}
-
-static void epoll_et_half_close(void **state)
-{
-    (void)state;
-    ec_half_close("epoll", &et);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(iterative_serves_clients_one_at_a_time),
-        cmocka_unit_test(iterative_tiny_buffers),
-        cmocka_unit_test(iterative_reset),
-        cmocka_unit_test(iterative_half_close),
         cmocka_unit_test(iterative_stop_wakes_blocked_recv),
-        cmocka_unit_test(nonblocking_echo),
         cmocka_unit_test(nonblocking_spins_on_wouldblock),
-        cmocka_unit_test(nonblocking_partial_sends),
-        cmocka_unit_test(nonblocking_reset),
-        cmocka_unit_test(nonblocking_half_close),
-        cmocka_unit_test(poll_echo),
-        cmocka_unit_test(poll_partial_sends),
-        cmocka_unit_test(poll_reset),
-        cmocka_unit_test(poll_half_close),
+        cmocka_unit_test(poll_waits_in_poll),
         cmocka_unit_test(select_fd_setsize_64_refuses_beyond_63_clients),
         cmocka_unit_test(select_default_takes_70_clients),
-        cmocka_unit_test(epoll_et_echo),
-        cmocka_unit_test(epoll_et_partial_sends),
-        cmocka_unit_test(epoll_et_reset),
-        cmocka_unit_test(epoll_et_half_close),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

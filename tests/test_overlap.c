@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/stats.h"
+#include "sim/probe/probe.h"
+#include "sim/report/stats.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/recorder.h"
 #include "testutil.h"
 
 typedef struct clockw {

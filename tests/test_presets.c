@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/recorder.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
-#include "sim/scenario_claims.h"
+#include "sim/run/runner.h"
+#include "sim/run/scenario.h"
+#include "sim/run/scenario_claims.h"
+#include "sim/trace/recorder.h"
 #include "testutil.h"
 
 static double preset_scale(void)

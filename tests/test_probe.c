@@ -5,9 +5,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/server.h"
+#include "sim/probe/probe.h"
+#include "sim/run/server.h"
+#include "sim/trace/recorder.h"
+#include "sim/trace/recorder_int.h"
 #include "testutil.h"
 
 #define MESSAGES 25

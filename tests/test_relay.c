@@ -4,7 +4,6 @@
  * and its calls land in relay lanes, never in the server's counts. */
 #include <string.h>
 
-#include "sim/recorder.h"
 #include "testutil.h"
 
 static double pct_ms(const ss_workload_result *r, double p) { return (double)ss_hist_pct(&r->latency, p) / 1e6; }

@@ -3,7 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "sim/ring.h"
+#include "sim/trace/ring.h"
 #include "testutil.h"
 
 #define N_EVENTS 2000000

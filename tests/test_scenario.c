@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/rng.h"
-#include "sim/scenario.h"
-#include "sim/scenario_claims.h"
+#include "sim/base/rng.h"
+#include "sim/run/scenario.h"
+#include "sim/run/scenario_claims.h"
 #include "testutil.h"
 
+/* clang-format off */
 static const char every_key[] =
     "; every key, none at its default\n"
     "[scenario]\n"
@@ -53,7 +54,6 @@ static const char every_key[] =
     "workers = 4\n"
     "rcvbuf = 4096\n"
     "sndbuf = 4096\n"
-    "completion = routines\n"
     "ui_rate = 250\n"
     "ui_cost_us = 2000\n"
     "[network]\n"
@@ -74,6 +74,7 @@ static int parse(ss_scenario *sc, const char *text, char *err)
 {
     return ss_scenario_parse(sc, text, strlen(text), "t.ini", err, 600);
 }
+/* clang-format on */
 
 static void every_key_reaches_its_field(void **state)
 {
@@ -120,7 +121,6 @@ static void every_key_reaches_its_field(void **state)
     assert_int_equal(sc.mo.sndbuf, 4096);
     assert_int_equal(sc.mo.ui_rate, 250);
     assert_int_equal(sc.mo.ui_cost_us, 2000);
-    assert_int_equal(sc.mo.completion, SS_COMPLETION_ROUTINES);
     assert_true(w->link.latency_ms == 25 && w->link.jitter_ms == 5);
     assert_true(w->link.bandwidth_bps == 10e6);
     assert_int_equal(w->link.threads, 3);
@@ -185,6 +185,7 @@ typedef struct bad_case {
     const char *text, *expect; /* expect: "t.ini:LINE: ..." prefix and a distinctive part */
 } bad_case;
 
+/* clang-format off */
 static const bad_case bad[] = {
     {"[clients]\ncount = 5\nwhat = 1\n", "t.ini:3: [clients] what: unknown key; keys of [clients]: count"},
     {"[client]\ncount = 5\n", "t.ini:2: [client] count: unknown section [client]"},
@@ -227,7 +228,7 @@ static const bad_case bad[] = {
     {"[network]\nlatency_ms = 10001\n", "t.ini:2: [network] latency_ms expects a number from 0 to 10000"},
     {"[server]\nfd_setsize = 1\n", "t.ini:2: [server] fd_setsize expects a whole number from 2 to 1024"},
     {"[server]\nedge_triggered = 2\n", "t.ini:2: [server] edge_triggered expects true or false"},
-    {"[server]\ncompletion = callbacks\n", "t.ini:2: [server] completion expects events or routines, got 'callbacks'"},
+    {"[clients]\nscale = half\n", "t.ini:2: [clients] scale expects all, messages or none, got 'half'"},
     {"[special]\nreset_after = 0\n", "t.ini:2: [special] reset_after expects a whole number from 1"},
     {"[clients]\ncount = 3\n[special]\nslow = 2\nreset = 2\n",
      "t.ini:5: [special] slow + nonreading + reset + halfclose = 4, but there are only 3 clients"},
@@ -263,6 +264,7 @@ static const bad_case bad[] = {
     {"[scenario]\ncaption_ko = 닫는 } 괄호\n", "t.ini:2: [scenario] caption_ko: a '}' closes nothing"},
     {"[claim x]\ncheck = cpus > 1\nen =\n", "t.ini:3: [claim x] en needs a value"},
 };
+/* clang-format on */
 
 /* "CLAIM" in a case stands for the four sentences a claim needs */
 static void expand_claim(const char *text, char *out, size_t n)

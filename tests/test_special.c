@@ -3,7 +3,6 @@
  * from failures; a non-reading client's requests finish once it reads. */
 #include <string.h>
 
-#include "sim/recorder.h"
 #include "testutil.h"
 
 typedef struct marks {

@@ -1,5 +1,5 @@
 /* Honest stand-ins: on a real run of each Windows model on Linux, every
- * recorded call has its role (DESIGN.md). The model's threads make the
+ * recorded call has its role (docs/architecture.md). The model's threads make the
  * Windows calls, named as Windows names them, and no Linux machinery;
  * the machinery is emulation, on emulation threads or flagged; the counts
  * of Windows calls are those the Windows program makes; and the lecture
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "render/caption.h"
-#include "render/model.h"
+#include "render/session.h"
 #include "testutil.h"
 
 typedef struct standin_case {
@@ -19,16 +19,18 @@ typedef struct standin_case {
     int emul_threads;     /* threads that exist only for the stand-in */
 } standin_case;
 
+/* clang-format off */
 static const standin_case CASES[] = {
     {"iocp", {0}, {SS_API_IOCP_CREATE, SS_API_IOCP_GET, SS_API_IOCP_POST, SS_API_OP_SUBMIT}, 1},
     {"event-select", {0},
      {SS_API_WSA_CREATE_EVENT, SS_API_WSA_EVENT_SELECT, SS_API_WSA_WAIT, SS_API_WSA_ENUM_EVENTS,
       SS_API_WSA_CLOSE_EVENT}, 1},
     {"async-select", {0}, {SS_API_WSA_ASYNC_SELECT, SS_API_GET_MESSAGE}, 1},
-    {"overlapped", {.completion = SS_COMPLETION_EVENTS},
+    {"overlapped-event", {0},
      {SS_API_WSA_WAIT, SS_API_WSA_RESET_EVENT, SS_API_WSA_GET_OVERLAPPED, SS_API_OP_SUBMIT, SS_API_EVENT_SIGNAL}, 0},
-    {"overlapped", {.completion = SS_COMPLETION_ROUTINES}, {SS_API_SLEEP_EX, SS_API_OP_SUBMIT}, 0},
+    {"overlapped", {0}, {SS_API_SLEEP_EX, SS_API_OP_SUBMIT}, 0},
 };
+/* clang-format on */
 
 /* Linux calls that only a stand-in's machinery makes: never the model's. */
 static int linux_machinery(int api)

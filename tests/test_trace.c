@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/clock.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/stats.h"
-#include "sim/trace_reader.h"
+#include "sim/probe/probe.h"
+#include "sim/report/stats.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/reader.h"
+#include "sim/trace/recorder.h"
 #include "testutil.h"
 
 #define THREADS 4

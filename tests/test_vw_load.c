@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../bench/synth.h"
 #include "render/app.h"
 #include "render/session_save.h"
+#include "sim/load/synth.h"
 #include "testutil.h"
 
 static const char *make_trace(void)

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/synth.h"
 #include "render/app.h"
 #include "render/backend_svg.h"
 #include "render/fontset.h"
+#include "sim/load/synth.h"
 #include "testutil.h"
 
 static char *svg_of(const vw_draw *d, int w, int h, vw_fontset *fs)

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/runner.h"
-#include "sim/switchcount.h"
+#include "sim/probe/probe.h"
+#include "sim/run/runner.h"
+#include "sim/trace/recorder.h"
+#include "sim/trace/switchcount.h"
 #include "testutil.h"
 
 static int pair[2];

@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "render/caption.h"
-#include "render/model.h"
+#include "render/session.h"
 #include "render/ui_text.h"
-#include "sim/trace_reader.h"
+#include "sim/trace/reader.h"
 #include "testutil.h"
 
 #define MAX_THREADS 1024
@@ -24,7 +24,7 @@
 #define WAIT_IO_COMPLETION_RET 0xC0 /* SleepEx's return when a routine or APC ran */
 #define MAX_UI_IDS 65536
 
-/* FD_* bits (Winsock's values, sim/event.h) in the order of table 11-8 */
+/* FD_* bits (Winsock's values, sim/trace/event.h) in the order of table 11-8 */
 static const struct {
     unsigned bit;
     const char *name;

@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/net.h"
-#include "sim/recorder.h"
-#include "sim/runner.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
+#include "sim/load/net.h"
+#include "sim/run/runner.h"
 #include "testutil.h"
 
 #define MAX_T 64

@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,12 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include <errno.h>
-#include "sim/net.h"
-#include "sim/probe.h"
-#include "sim/recorder.h"
-#include "sim/runner.h"
-#include "sim/server.h"
-#include "sim/trace_reader.h"
+#include "sim/load/net.h"
+#include "sim/probe/probe.h"
+#include "sim/run/runner.h"
+#include "sim/run/server.h"
+#include "sim/trace/reader.h"
+#include "sim/trace/recorder.h"
 
 static char *paths[256];
 static int npaths;

@@ -10,9 +10,9 @@
 #include <cmocka.h>
 
 #include "models/model.h"
-#include "sim/event.h"
-#include "sim/stats.h"
-#include "sim/workload.h"
+#include "sim/load/workload.h"
+#include "sim/report/stats.h"
+#include "sim/trace/event.h"
 
 /* a fresh path under $TMPDIR (or /tmp) that is removed at exit */
 const char *tu_tmpfile(const char *suffix);

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "render/model.h"
+#include "render/session.h"
 
 static inline ss_event fx_ev(int api, uint64_t t0, uint64_t t1, int sock, int64_t ret, int flags)
 {

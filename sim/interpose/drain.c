@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/clock.h"
+#include "sim/trace/clock.h"
 
 #define BATCH 4096
 /* A thread is handed to the sink a little after its first event, so that a

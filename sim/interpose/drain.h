@@ -2,7 +2,7 @@
  * shared rings (sim/interpose/shm.h) and hands it to a sink: the trace
  * writer of `sockscope trace` (a run per process, sim/interpose/spool.h), or
  * the recorder of a `run --program` (one run with the built-in clients,
- * sim/interpose/recsink.c).
+ * sim/run/program.c).
  *
  * A drain thread passes over the rings every 0.5–4 ms. A process that is
  * gone (its pidfd says it exited, or an exec replaced its image) is drained

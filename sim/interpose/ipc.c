@@ -6,9 +6,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sim/clock.h"
+#include "sim/trace/clock.h"
 
-/* The wait floor of the lazy "really waited" rule (sim/probe.c,
+/* The wait floor of the lazy "really waited" rule (sim/probe/probe.c,
  * SS_WAIT_FLOOR_NS): no thread sleeps and wakes in less. */
 #define WAIT_FLOOR_NS 500
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/event.h"
+#include "sim/trace/event.h"
 
 typedef struct ss_observe {
     uint64_t calls[SS_API_COUNT];

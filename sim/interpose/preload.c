@@ -136,7 +136,7 @@ static int register_proc(ss_shm_hdr *h)
 
 /* The BPF counter's slot for this thread: once the drain has said that our
  * process is counted, and unless another live thread with the same low
- * bits of its id has it (then getrusage, as sim/switchcount.c does). */
+ * bits of its id has it (then getrusage, as sim/trace/switchcount.c does). */
 int ss_pl_bpf_claim(ss_pl_thread *t)
 {
     ss_shm_hdr *h = ss_pl.hdr;
@@ -326,7 +326,7 @@ static void thread_gone(void *v)
 }
 
 /* The ring is full: the drain is behind. Wait for room in 100 µs steps (the
- * built-in recorder's rule, ss_rec_full in sim/recorder.c) and record that
+ * built-in recorder's rule, ss_rec_full in sim/trace/recorder.c) and record that
  * wait as trace_wait; past full_wait_ms, or when sockscope is gone, drop the
  * event and count it. */
 void ss_pl_full(ss_pl_thread *t, ss_shm_slot *s, const ss_event *ev)

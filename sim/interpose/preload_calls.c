@@ -2,7 +2,7 @@
  *
  * Each wrapper has the libc function's name and signature, finds the real
  * one with dlsym(RTLD_NEXT), and records one event through the same fields
- * the built-in probes fill (sim/probe.c): the trace's api is the call's
+ * the built-in probes fill (sim/probe/probe.c): the trace's api is the call's
  * family (recvfrom, recvmsg and read on a socket are recv; aux says which
  * function: SS_VIA_*), so stats, exports and the viewer read it as they
  * read a built-in model's. Recorded: socket, bind, listen, accept,

@@ -16,9 +16,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "sim/clock.h"
 #include "sim/interpose/shm.h"
-#include "sim/probe.h" /* the lazy wait rule's inline helpers (ss_chain_*, ss_wait_flags) */
+#include "sim/probe/probe.h"     /* select's timeout cases (SS_SELECT_*), as the built-in probe records them */
+#include "sim/probe/probe_int.h" /* the lazy wait rule's inline helpers (ss_chain_*, ss_wait_flags) */
+#include "sim/trace/clock.h"
 
 #define SS_HIDDEN __attribute__((visibility("hidden")))
 #define SS_PUBLIC __attribute__((visibility("default")))
@@ -119,7 +120,7 @@ typedef struct ss_pl_rec {
 static inline int ss_pl_on(void) { return atomic_load_explicit(&ss_pl.hdr, memory_order_acquire) != NULL; }
 
 /* Before the real call. may: the call can put the thread to sleep. The
- * lazy rule of docs/instrumentation.md (sim/probe.c's ss_probe_enter): a
+ * lazy rule of docs/instrumentation.md (sim/probe/probe.c's ss_probe_enter): a
  * reading only when the chain of short calls and gaps is broken; its
  * source stays the chain's until the chain breaks (counts from getrusage
  * and from the BPF counter are not comparable). Verification (detect_waits
@@ -187,7 +188,7 @@ static inline void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64
     int flags = SS_EV_KERNEL | (ret < 0 ? SS_EV_FAILED : 0);
     if (r->may) {
         flags |= SS_EV_MAYBLOCK;
-        if (ss_pl.detect_waits) { /* sim/probe.c's ss_probe_waited, the same rule */
+        if (ss_pl.detect_waits) { /* sim/probe/probe.c's ss_probe_waited, the same rule */
             ss_pl_thread *t = &ss_pl_t;
             int long_call = ev.t1 - r->t0 > ss_pl.floor_ticks, verify = ss_pl.detect_waits == 2;
             if (!ss_chain_skip(&t->chain, 1, long_call, verify, ev.t1)) {

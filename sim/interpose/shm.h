@@ -5,7 +5,7 @@
  * It holds a process table and a pool of per-thread rings: a thread of the
  * program claims a free ring slot at its first recorded call and is its only
  * producer; sockscope's drain (sim/interpose/drain.c) is its only consumer.
- * The ring protocol is sim/ring.h's (single producer, the slot written first,
+ * The ring protocol is sim/trace/ring.h's (single producer, the slot written first,
  * the tail stored with release = committed), with offsets where ring.h keeps
  * pointers: each process maps the region at its own address.
  *
@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/event.h"
+#include "sim/trace/event.h"
 
 #define SS_SHM_MAGIC "SSSHM\0\0\1"
 #define SS_SHM_VERSION 1

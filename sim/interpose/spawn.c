@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 extern char **environ;
 

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/clock.h"
-#include "sim/codec.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/codec.h"
 
 typedef struct extent {
     uint64_t off, len;

@@ -12,7 +12,7 @@ static long sys_bpf(int cmd, union bpf_attr *a) { return syscall(__NR_bpf, cmd, 
 
 /* if the switching-out thread's process is traced and it switches out
  * voluntarily (not preempted, not runnable: the kernel's nvcsw rule, as
- * sim/switchcount.c): count[tid & mask]++. sched_switch(bool preempt, prev,
+ * sim/trace/switchcount.c): count[tid & mask]++. sched_switch(bool preempt, prev,
  * next, unsigned prev_state) runs in prev's context. */
 static int load_program(int procs_fd, int count_fd)
 {

@@ -1,8 +1,8 @@
 /* waitcount.h — the BPF switch counter for traced programs: "really waited"
- * in one memory load, as sim/switchcount.h gives the built-in probes
+ * in one memory load, as sim/trace/switchcount.h gives the built-in probes
  * (docs/instrumentation.md, docs/trace-any-program.md).
  *
- * sim/switchcount.c counts sockscope's own threads; a traced program is
+ * sim/trace/switchcount.c counts sockscope's own threads; a traced program is
  * other processes, known only as they register. So this one counts the
  * voluntary context switches of every thread whose process is in a BPF
  * hash map (the drain adds each process as it adopts it) into a

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/codec.h"
+#include "sim/trace/codec.h"
 
 /* The path of a file that now holds exactly data[0..size). */
 static inline const char *fuzz_input_path(const uint8_t *data, size_t size)

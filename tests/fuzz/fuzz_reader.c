@@ -12,8 +12,8 @@
  * any input. */
 #include <string.h>
 
-#include "sim/export.h"
-#include "sim/stats.h"
+#include "sim/report/export.h"
+#include "sim/report/stats.h"
 #include "tests/fuzz/fuzz_input.h"
 
 static void read_stats(const char *path)

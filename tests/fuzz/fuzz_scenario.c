@@ -1,10 +1,10 @@
 /* fuzz_scenario.c — libFuzzer harness for the scenario parser
- * (sim/scenario.c: ss_scenario_parse, INI text in memory), then what
+ * (sim/run/scenario.c: ss_scenario_parse, INI text in memory), then what
  * `sockscope run` does with a scenario it accepted: scale it and check it
  * again. An error must be a message, never a crash or undefined behaviour. */
 #include <string.h>
 
-#include "sim/scenario.h"
+#include "sim/run/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

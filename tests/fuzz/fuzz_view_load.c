@@ -1,11 +1,11 @@
 /* fuzz_view_load.c — libFuzzer harness for the viewer's loader
- * (render/model_load.c: vw_session_load): a trace file into lanes,
+ * (render/session_load.c: vw_session_load): a trace file into lanes,
  * operation and message spans, latency snapshots; then the searches every
  * frame makes over them. The CRCs are recomputed (fuzz_fix_crcs), so
  * mutations reach the loader rather than the checksum. */
 #include <string.h>
 
-#include "render/model.h"
+#include "render/session.h"
 #include "tests/fuzz/fuzz_input.h"
 
 /* what a frame asks of a run: where each lane's visible events start */

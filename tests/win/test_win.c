@@ -14,15 +14,15 @@
 #include <windows.h>
 
 #include "models/model.h"
-#include "sim/clock.h"
-#include "sim/net.h"
-#include "sim/probe.h"
-#include "sim/probe_win.h"
-#include "sim/recorder.h"
-#include "sim/runner.h"
-#include "sim/server.h"
-#include "sim/stats.h"
-#include "sim/trace_reader.h"
+#include "sim/load/net.h"
+#include "sim/probe/probe.h"
+#include "sim/probe/probe_win.h"
+#include "sim/report/stats.h"
+#include "sim/run/runner.h"
+#include "sim/run/server.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/reader.h"
+#include "sim/trace/recorder.h"
 
 static int passed, failed;
 

@@ -1,3 +1,0 @@
-#include "sim/cli.h"
-
-int main(int argc, char **argv) { return ss_cli_main(argc, argv); }
