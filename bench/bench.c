@@ -256,7 +256,8 @@ int main(int argc, char **argv)
             only_outside = 1;
         } else if (strcmp(argv[i], "--messages") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 10) {
             messages = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 && atoi(argv[i + 1]) <= 16) {
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
+                   atoi(argv[i + 1]) <= 16) {
             rounds = atoi(argv[++i]);
         } else {
             if (strcmp(argv[i], "--help") != 0)

@@ -20,20 +20,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/trace/clock.h"
 #include "sim/interpose/drain.h"
 #include "sim/interpose/ipc.h"
 #include "sim/interpose/spawn.h"
 #include "sim/load/net.h"
-#include "sim/probe/probe.h"
 #include "sim/load/workload.h"
+#include "sim/probe/probe.h"
+#include "sim/trace/clock.h"
 
 static int cmp_d(const void *a, const void *b)
 {
@@ -147,9 +147,11 @@ int ss_bench_interposer(ss_bench_pl *o)
 void ss_bench_interposer_print(const ss_bench_pl *o, double probe_ns)
 {
     printf("  interposer, recorded (enter+exit+ring) %5.1f ns   (LD_PRELOAD library, shared-memory ring: %.2f x the "
-           "probe; dropped %llu)\n", o->rec_ns, probe_ns > 0 ? o->rec_ns / probe_ns : 0, o->dropped);
-    printf("  a real call (recv finding nothing) %6.1f ns: %+.1f ns recorded by the probe, %+.1f ns by the interposer\n",
-           o->real[0], o->real[1] - o->real[0], o->real[2] - o->real[0]);
+           "probe; dropped %llu)\n",
+           o->rec_ns, probe_ns > 0 ? o->rec_ns / probe_ns : 0, o->dropped);
+    printf(
+        "  a real call (recv finding nothing) %6.1f ns: %+.1f ns recorded by the probe, %+.1f ns by the interposer\n",
+        o->real[0], o->real[1] - o->real[0], o->real[2] - o->real[0]);
 }
 
 /* --- 2. an outside epoll server, traced vs untraced -------------------------- */
@@ -191,8 +193,8 @@ static int connects(int port)
 /* one round: requests/s over the clients' echo phase; *cpu_us gets the CPU
  * per request of what ran (the server, or sockscope with the server it
  * traced and reaped: wait4's rusage counts both) */
-static double round_rps(const char *server, const char *sockscope, const char *trace, int waits, int port,
-                        int clients, int messages, double *cpu_us)
+static double round_rps(const char *server, const char *sockscope, const char *trace, int waits, int port, int clients,
+                        int messages, double *cpu_us)
 {
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
@@ -225,7 +227,8 @@ static double round_rps(const char *server, const char *sockscope, const char *t
     int status;
     struct rusage ru;
     wait4(pid, &status, 0, &ru);
-    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    double cpu =
+        (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
     *cpu_us = res.requests_ok > 0 ? cpu / (double)res.requests_ok : 0;
     return rc == 0 && res.seconds > 0 ? (double)res.requests_ok / res.seconds : 0;
 }
@@ -241,7 +244,8 @@ void ss_bench_outside(int rounds, int clients, int messages)
     snprintf(server, sizeof server, "%.4000s/tests/progs/epoll_server", self);
     snprintf(sockscope, sizeof sockscope, "%.4000s/sockscope", self);
     printf("\nan outside epoll echo server (tests/progs/epoll_server), untraced and under 'sockscope trace',\n"
-           "%d clients x %d messages x 512 B, %d alternating rounds, medians:\n", clients, messages, rounds);
+           "%d clients x %d messages x 512 B, %d alternating rounds, medians:\n",
+           clients, messages, rounds);
     if (access(server, X_OK) != 0) {
         printf("  (not built: %s; build the tests)\n", server);
         return;

@@ -12,8 +12,8 @@
 
 #include "cli/explain.h"
 #include "cli/stopsig.h"
-#include "models/model.h"
 #include "cli/trace.h" /* any program, through the interposer (LD_PRELOAD) */
+#include "models/model.h"
 #include "sim/base/util.h"
 #include "sim/load/net.h"
 #include "sim/report/export.h"
@@ -304,12 +304,14 @@ static int scenario_models(const ss_scenario *sc, const ss_model **out, int max,
 /* every scenario key with a flag becomes a long option OPT_KEY + its index */
 static void run_options(struct option *lo, size_t max)
 {
+    /* clang-format off */
     static const struct option fixed[] = {
         {"model", required_argument, 0, 'm'}, {"trace", required_argument, 0, 't'}, {"json", no_argument, 0, OPT_JSON},
         {"quiet", no_argument, 0, 'q'}, {"scenario", required_argument, 0, OPT_SCENARIO},
         {"scale", required_argument, 0, OPT_SCALE}, {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},
         {"program", required_argument, 0, OPT_PROGRAM}, {"name", required_argument, 0, OPT_NAME},
         {"help", no_argument, 0, 'h'}};
+    /* clang-format on */
     size_t n = 0;
     for (; n < sizeof fixed / sizeof fixed[0]; n++)
         lo[n] = fixed[n];
@@ -336,8 +338,10 @@ typedef struct run_args {
     ss_rec_opts ro;
     int nsets;
     struct { int key; const char *value; } *sets; /* applied after the scenario file, in order */
-    int nprograms;                /* --program, each with its --name (NULL: the program's file name) */
-    struct { const char *cmd, *name; } programs[8];
+    int nprograms;                                /* --program, each with its --name (NULL: the program's file name) */
+    struct {
+        const char *cmd, *name;
+    } programs[8];
 #ifdef SS_HAVE_PROGRAMS
     ss_program *progs[8];
 #endif
@@ -368,7 +372,8 @@ static int run_parse(int argc, char **argv, run_args *a)
         case OPT_SCALE: if (ss_parse_double(optarg, 0.0001, 100, &a->scale, "--scale", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
         case OPT_NO_WAIT: a->ro.detect_waits = 0; break;
         case OPT_PROGRAM:
-            if (a->nprograms == 8) return fail(SS_EXIT_USAGE, "%s", "at most 8 --program");
+            if (a->nprograms == 8)
+                return fail(SS_EXIT_USAGE, "%s", "at most 8 --program");
             a->programs[a->nprograms++].cmd = optarg;
             break;
         case OPT_NAME:
@@ -535,7 +540,9 @@ static int cmd_run(int argc, char **argv)
     int n = 0;
     char err[ERRLEN] = "";
     if (rc < 0 && !a.models && !sc->nmodels && !a.nprograms)
-        rc = fail(SS_EXIT_USAGE, "%s", "run needs --model M[,M...], --model all, a --scenario with models, or --program (see 'sockscope models')");
+        rc = fail(
+            SS_EXIT_USAGE, "%s",
+            "run needs --model M[,M...], --model all, a --scenario with models, or --program (see 'sockscope models')");
     if (rc < 0 && (a.models || sc->nmodels)) {
         n = a.models ? parse_models(a.models, list, 32, err) : scenario_models(sc, list, 32, err);
         if (n < 0)

@@ -25,37 +25,36 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/trace/clock.h"
+#include "sim/base/util.h"
 #include "sim/interpose/drain.h"
 #include "sim/interpose/ipc.h"
 #include "sim/interpose/spawn.h"
 #include "sim/interpose/spool.h"
-#include "sim/base/util.h"
+#include "sim/trace/clock.h"
 
-static const char help[] =
-    "usage: sockscope trace [-o FILE] [--no-wait-detect] [--quiet] [--] PROGRAM [ARGS...]\n\n"
-    "Run PROGRAM (any dynamically linked program: your own echo server, nginx,\n"
-    "a Python script) and record its socket calls into a trace, as the built-in\n"
-    "models are recorded: accept, connect, the recv and send families, read and\n"
-    "write on sockets, select, poll, epoll, non-blocking mode, shutdown, close.\n"
-    "Each process (forked children too) is a run of its own; threads keep the\n"
-    "names the program gives them; the I/O model is recognised from the calls.\n"
-    "Then: sockscope stats FILE, sockscope view FILE, sockscope export FILE ...\n\n"
-    "  -o, --output FILE     the trace (default sockscope-trace.sstrace)\n"
-    "  --no-wait-detect      do not measure whether blocking calls really waited\n"
-    "  --verify-waits        check the lazy \"really waited\" rule: read the switch count\n"
-    "                        around every blocking call, flag where the rule would differ\n"
-    "  --ring-events N       events per thread's ring (a power of two, default 8192)\n"
-    "  --quiet               no summary line\n\n"
-    "sockscope waits for PROGRAM and every process it started. Ctrl-C reaches\n"
-    "PROGRAM as usual; a second Ctrl-C stops waiting and writes the trace.\n"
-    "Not recordable: a statically linked program (refused before it runs), and\n"
-    "socket calls made without libc (Go, liburing's inline calls): sockscope then\n"
-    "says that no socket call was recorded and exits 1. See docs/trace-any-program.md.\n"
-    "Exit: 0 recorded (and PROGRAM exited 0, or was stopped by Ctrl-C); 1 PROGRAM\n"
-    "failed or nothing was recorded (the trace is still written when anything was);\n"
-    "2 bad command line; 3 PROGRAM missing, not executable or statically linked;\n"
-    "4 the system refused.\n";
+static const char help[] = "usage: sockscope trace [-o FILE] [--no-wait-detect] [--quiet] [--] PROGRAM [ARGS...]\n\n"
+                           "Run PROGRAM (any dynamically linked program: your own echo server, nginx,\n"
+                           "a Python script) and record its socket calls into a trace, as the built-in\n"
+                           "models are recorded: accept, connect, the recv and send families, read and\n"
+                           "write on sockets, select, poll, epoll, non-blocking mode, shutdown, close.\n"
+                           "Each process (forked children too) is a run of its own; threads keep the\n"
+                           "names the program gives them; the I/O model is recognised from the calls.\n"
+                           "Then: sockscope stats FILE, sockscope view FILE, sockscope export FILE ...\n\n"
+                           "  -o, --output FILE     the trace (default sockscope-trace.sstrace)\n"
+                           "  --no-wait-detect      do not measure whether blocking calls really waited\n"
+                           "  --verify-waits        check the lazy \"really waited\" rule: read the switch count\n"
+                           "                        around every blocking call, flag where the rule would differ\n"
+                           "  --ring-events N       events per thread's ring (a power of two, default 8192)\n"
+                           "  --quiet               no summary line\n\n"
+                           "sockscope waits for PROGRAM and every process it started. Ctrl-C reaches\n"
+                           "PROGRAM as usual; a second Ctrl-C stops waiting and writes the trace.\n"
+                           "Not recordable: a statically linked program (refused before it runs), and\n"
+                           "socket calls made without libc (Go, liburing's inline calls): sockscope then\n"
+                           "says that no socket call was recorded and exits 1. See docs/trace-any-program.md.\n"
+                           "Exit: 0 recorded (and PROGRAM exited 0, or was stopped by Ctrl-C); 1 PROGRAM\n"
+                           "failed or nothing was recorded (the trace is still written when anything was);\n"
+                           "2 bad command line; 3 PROGRAM missing, not executable or statically linked;\n"
+                           "4 the system refused.\n";
 
 #define MAX_STATUS 4096
 typedef struct exit_status {
@@ -69,11 +68,11 @@ typedef struct tracer {
     char path[PATH_MAX];
     pid_t child;
     int child_status, child_done;
-    int stopped_by_user;          /* SIGINT/SIGTERM came while waiting */
-    exit_status st[MAX_STATUS];   /* of the processes we reaped */
+    int stopped_by_user;        /* SIGINT/SIGTERM came while waiting */
+    exit_status st[MAX_STATUS]; /* of the processes we reaped */
     int nst;
     char platform[160];
-    int detect_waits;             /* 0 off, 1 the lazy rule, 2 verify it */
+    int detect_waits; /* 0 off, 1 the lazy rule, 2 verify it */
     uint32_t ring_events;
     ss_spool *spool;
 } tracer;
@@ -121,8 +120,10 @@ static void wait_tree(tracer *t, ss_drain *d, const sigset_t *stopset, int quiet
         if (t->child_done && !said && !quiet) {
             char st[96];
             ss_describe_status(t->child_status, st, sizeof st);
-            fprintf(stderr, "sockscope: %s %s; %d process(es) it started still run: waiting for them "
-                    "(Ctrl-C to stop recording)\n", t->argv[0], st, ss_drain_live(d) > 0 ? ss_drain_live(d) : 1);
+            fprintf(stderr,
+                    "sockscope: %s %s; %d process(es) it started still run: waiting for them "
+                    "(Ctrl-C to stop recording)\n",
+                    t->argv[0], st, ss_drain_live(d) > 0 ? ss_drain_live(d) : 1);
             said = 1;
         }
         struct timespec slice = {0, 50 * 1000 * 1000};
@@ -216,9 +217,13 @@ static void describe(void *ud, ss_drain *d, size_t i, ss_spool_run *r)
 
 static int parse(int argc, char **argv, tracer *t, int *quiet)
 {
-    static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"no-wait-detect", no_argument, 0, 'W'},
-                                       {"verify-waits", no_argument, 0, 'V'}, {"ring-events", required_argument, 0, 'R'},
-                                       {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option lo[] = {{"output", required_argument, 0, 'o'},
+                                       {"no-wait-detect", no_argument, 0, 'W'},
+                                       {"verify-waits", no_argument, 0, 'V'},
+                                       {"ring-events", required_argument, 0, 'R'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     char err[200];
     long ring;
     int c;
@@ -342,20 +347,26 @@ int ss_cli_trace(int argc, char **argv)
     if (!calls) {
         /* never an empty success: say what could not be seen */
         if (!images)
-            snprintf(err, sizeof err, "no socket calls recorded: %s %s, but the interposer was never loaded into it "
-                     "(statically linked, set-user-ID, or LD_PRELOAD cleared?); no trace written", t->argv[0], st);
+            snprintf(err, sizeof err,
+                     "no socket calls recorded: %s %s, but the interposer was never loaded into it "
+                     "(statically linked, set-user-ID, or LD_PRELOAD cleared?); no trace written",
+                     t->argv[0], st);
         else
-            snprintf(err, sizeof err, "no socket calls recorded: %s ran (%s) with the interposer loaded, but made no "
+            snprintf(err, sizeof err,
+                     "no socket calls recorded: %s ran (%s) with the interposer loaded, but made no "
                      "socket call through libc (statically linked / raw system calls, as Go and liburing make?); "
-                     "no trace written", t->argv[0], st);
+                     "no trace written",
+                     t->argv[0], st);
         rc = fail(SS_EXIT_FAIL, err);
     } else if (ss_spool_write(t->spool, t->out, d, describe, t, err, sizeof err) != 0) {
         rc = fail(SS_EXIT_FAIL, err);
     } else {
         summary(d, quiet, t->out);
         if (lost)
-            fprintf(stderr, "sockscope: warning: %llu calls were not recorded: every ring or process slot was taken "
-                    "(docs/trace-any-program.md, limits)\n", (unsigned long long)lost);
+            fprintf(stderr,
+                    "sockscope: warning: %llu calls were not recorded: every ring or process slot was taken "
+                    "(docs/trace-any-program.md, limits)\n",
+                    (unsigned long long)lost);
         int failed = t->child_done && !(WIFEXITED(t->child_status) && WEXITSTATUS(t->child_status) == 0);
         int stopped = t->child_done && WIFSIGNALED(t->child_status) && t->stopped_by_user &&
                       (WTERMSIG(t->child_status) == SIGINT || WTERMSIG(t->child_status) == SIGTERM);

@@ -10,20 +10,20 @@
  *  - the I/O model is recognised from the calls;
  *  - a --program command line is split as a shell would. */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/trace/clock.h"
 #include "sim/interpose/drain.h"
 #include "sim/interpose/ipc.h"
 #include "sim/interpose/observe.h"
-#include "sim/run/program.h"
 #include "sim/interpose/spool.h"
 #include "sim/report/stats.h"
+#include "sim/run/program.h"
+#include "sim/trace/clock.h"
 #include "testutil.h"
 
 /* --- the interposer's moves (preload.c), by hand ---------------------------- */
@@ -65,8 +65,8 @@ static void push_n(ss_shm_hdr *h, ss_shm_slot *s, uint64_t first, uint64_t n)
     uint64_t head_seen = 0;
     for (uint64_t i = first; i < first + n; i++) {
         uint64_t t = ss_ticks();
-        ss_event ev = {.t0 = t, .t1 = t, .id = i, .sock = 3, .arg = 512, .ret = 512, .api = SS_API_RECV,
-                       .flags = SS_EV_KERNEL};
+        ss_event ev = {
+            .t0 = t, .t1 = t, .id = i, .sock = 3, .arg = 512, .ret = 512, .api = SS_API_RECV, .flags = SS_EV_KERNEL};
         while (!ss_shm_try_push(s, h->ring_events - 1, &head_seen, &ev)) /* the ring waits for the drain */
             sched_yield();
     }
@@ -331,10 +331,8 @@ static void commands_split_as_a_shell_would(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_event_once_in_order),
-        cmocka_unit_test(killed_process_loses_nothing),
-        cmocka_unit_test(spool_writes_a_run_per_process),
-        cmocka_unit_test(models_are_recognised),
+        cmocka_unit_test(every_event_once_in_order),       cmocka_unit_test(killed_process_loses_nothing),
+        cmocka_unit_test(spool_writes_a_run_per_process),  cmocka_unit_test(models_are_recognised),
         cmocka_unit_test(commands_split_as_a_shell_would),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

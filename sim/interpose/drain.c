@@ -22,22 +22,22 @@
 #define ANNOUNCE_DELAY_NS 20000000ull
 
 typedef struct dslot {
-    int active;          /* a thread of a process we know holds it */
+    int active; /* a thread of a process we know holds it */
     uint32_t tenant;
     int proc;            /* index in d->procs */
     void *th;            /* the sink's handle; NULL until announced */
     uint64_t first_seen; /* ticks */
     uint32_t name_gen;
     char name[SS_SHM_NAME];
-    int tflags;          /* what the thread did (ss_observe) */
+    int tflags; /* what the thread did (ss_observe) */
 } dslot;
 
 typedef struct dproc {
     ss_drain_proc pub;
-    uint32_t index;      /* in the shared process table */
+    uint32_t index; /* in the shared process table */
     int pidfd;
-    int gone;            /* exited or replaced: its rings get nothing more */
-    int ended;           /* handed to proc_end */
+    int gone;  /* exited or replaced: its rings get nothing more */
+    int ended; /* handed to proc_end */
     int live_slots;
     uint32_t renamed;
     uint64_t threads_user_ns, threads_sys_ns; /* its ended threads' CPU */
@@ -50,10 +50,10 @@ struct ss_drain {
     pthread_t thread;
     int running;
     _Atomic int stop;
-    pthread_mutex_t lock;   /* guards procs, nprocs and gone against ss_drain_live/seen */
-    dproc **procs;          /* each its own allocation: the sink keeps pointers to them */
+    pthread_mutex_t lock; /* guards procs, nprocs and gone against ss_drain_live/seen */
+    dproc **procs;        /* each its own allocation: the sink keeps pointers to them */
     size_t nprocs, capprocs;
-    int *by_index;          /* shm process index -> d->procs index, -1 unknown */
+    int *by_index; /* shm process index -> d->procs index, -1 unknown */
     dslot *slots;
     ss_event *batch;
     double ns_per_tick;

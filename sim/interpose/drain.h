@@ -22,17 +22,17 @@
 typedef struct ss_drain_proc {
     uint32_t pid, ppid;
     char exe[SS_SHM_EXE], comm[SS_SHM_NAME];
-    uint64_t t_start, t_end;     /* clock ticks: registered; seen gone (0 while it runs) */
-    int parent;                  /* index of the recorded process that forked it, or -1 */
-    int still_running;           /* alive when recording stopped */
-    int exec_replaced;           /* ended by an exec: the next image of its pid is another process */
-    int cpu_known;               /* it exited normally and said its CPU time; else the sum of */
+    uint64_t t_start, t_end;          /* clock ticks: registered; seen gone (0 while it runs) */
+    int parent;                       /* index of the recorded process that forked it, or -1 */
+    int still_running;                /* alive when recording stopped */
+    int exec_replaced;                /* ended by an exec: the next image of its pid is another process */
+    int cpu_known;                    /* it exited normally and said its CPU time; else the sum of */
     uint64_t cpu_user_ns, cpu_sys_ns; /* its threads' last readings */
-    uint32_t threads;            /* threads recorded */
-    int counter_used;            /* "really waited" read the BPF counter (else getrusage) */
+    uint32_t threads;                 /* threads recorded */
+    int counter_used;                 /* "really waited" read the BPF counter (else getrusage) */
     uint64_t events, dropped, unrecorded;
     ss_observe obs;
-    void *sink;                  /* the sink's own data */
+    void *sink; /* the sink's own data */
 } ss_drain_proc;
 
 typedef struct ss_drain_thread_end {
@@ -50,7 +50,7 @@ typedef struct ss_drain_sink {
     void (*events)(void *ud, void *th, const ss_event *ev, size_t n);
     void (*thread_rename)(void *ud, void *th, const char *name); /* may be NULL */
     void (*thread_end)(void *ud, void *th, const ss_drain_thread_end *e);
-    void (*proc_end)(void *ud, ss_drain_proc *p);                /* may be NULL; its threads have ended */
+    void (*proc_end)(void *ud, ss_drain_proc *p); /* may be NULL; its threads have ended */
     /* end of a pass that began at `barrier`: every event that ended before
      * it has been handed over (may be NULL) */
     void (*pass_end)(void *ud, uint64_t barrier);

@@ -19,16 +19,16 @@ typedef struct ss_ipc_opts {
 } ss_ipc_opts;
 
 typedef struct ss_ipc {
-    int fd;               /* the memfd (close-on-exec: the program opens it by /proc path) */
+    int fd; /* the memfd (close-on-exec: the program opens it by /proc path) */
     ss_shm_hdr *hdr;
     size_t size;
-    char env[64];         /* "SOCKSCOPE_SHM=PID:FD", for the program's environment */
-    ss_waitcount wc;      /* the BPF switch counter, when it could be loaded */
+    char env[64];    /* "SOCKSCOPE_SHM=PID:FD", for the program's environment */
+    ss_waitcount wc; /* the BPF switch counter, when it could be loaded */
     int wc_on;
 } ss_ipc;
 
 /* 0, or -1 with err (no memfd, no memory) */
-int  ss_ipc_create(ss_ipc *ipc, const ss_ipc_opts *opts, char *err, size_t errlen);
+int ss_ipc_create(ss_ipc *ipc, const ss_ipc_opts *opts, char *err, size_t errlen);
 void ss_ipc_destroy(ss_ipc *ipc);
 
 #endif

@@ -13,17 +13,17 @@
 
 typedef struct ss_observe {
     uint64_t calls[SS_API_COUNT];
-    uint64_t wouldblock;        /* accept/recv/send that returned EWOULDBLOCK */
-    uint64_t may_block;         /* calls that could have slept */
-    uint64_t waited;            /* ... and did */
-    uint64_t wait_missed;       /* verification mode: the lazy rule would have said otherwise */
-    uint32_t threads;           /* threads that recorded anything */
-    uint32_t accept_threads;    /* ... that accepted */
-    uint32_t io_threads;        /* ... that received or sent */
-    uint32_t io_only_threads;   /* ... that received or sent and never accepted */
-    uint32_t procs;             /* processes folded in (ss_observe_add) */
-    uint32_t io_children;       /* child processes that received or sent without accepting */
-    int child;                  /* this process was forked by another recorded one */
+    uint64_t wouldblock;      /* accept/recv/send that returned EWOULDBLOCK */
+    uint64_t may_block;       /* calls that could have slept */
+    uint64_t waited;          /* ... and did */
+    uint64_t wait_missed;     /* verification mode: the lazy rule would have said otherwise */
+    uint32_t threads;         /* threads that recorded anything */
+    uint32_t accept_threads;  /* ... that accepted */
+    uint32_t io_threads;      /* ... that received or sent */
+    uint32_t io_only_threads; /* ... that received or sent and never accepted */
+    uint32_t procs;           /* processes folded in (ss_observe_add) */
+    uint32_t io_children;     /* child processes that received or sent without accepting */
+    int child;                /* this process was forked by another recorded one */
 } ss_observe;
 
 /* What one thread did, kept by the drain while it lives. */

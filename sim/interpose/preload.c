@@ -34,7 +34,10 @@ static int thread_key_ok;
 
 static long sys_gettid(void) { return syscall(SYS_gettid); }
 
-static uint64_t tv_ns(struct timeval tv) { return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull; }
+static uint64_t tv_ns(struct timeval tv)
+{
+    return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull;
+}
 
 /* The reading the lazy wait rule takes after long blocking calls also
  * carries the thread's CPU time: kept in its ring, so that a thread killed
@@ -176,8 +179,8 @@ static uint32_t name_lock(ss_shm_slot *s)
 {
     for (;;) {
         uint32_t g = atomic_load_explicit(&s->name_gen, memory_order_relaxed);
-        if (!(g & 1) && atomic_compare_exchange_weak_explicit(&s->name_gen, &g, g + 1, memory_order_acquire,
-                                                              memory_order_relaxed))
+        if (!(g & 1) &&
+            atomic_compare_exchange_weak_explicit(&s->name_gen, &g, g + 1, memory_order_acquire, memory_order_relaxed))
             return g;
         sched_yield();
     }
@@ -334,8 +337,9 @@ void ss_pl_full(ss_pl_thread *t, ss_shm_slot *s, const ss_event *ev)
     ss_shm_hdr *h = ss_pl.hdr;
     uint64_t t0 = ss_ticks();
     int e = errno;
-    for (int waited_us = 0; !atomic_load_explicit(&h->closed, memory_order_relaxed) &&
-                            waited_us < h->full_wait_ms * 1000; waited_us += 100) {
+    for (int waited_us = 0;
+         !atomic_load_explicit(&h->closed, memory_order_relaxed) && waited_us < h->full_wait_ms * 1000;
+         waited_us += 100) {
         if (waited_us == 0 && kill((pid_t)h->tracer_pid, 0) != 0 && errno == ESRCH) {
             atomic_store(&h->closed, 1); /* sockscope is gone: nobody drains any more */
             break;
@@ -424,7 +428,7 @@ static void in_child(void)
     ss_pl_t.bstate = 0;
     ss_pl_t.bslot = NULL;
     ss_pl_t.chain.valid = 0;
-    ss_pl.counted = 0; /* a new process: counted once the drain has added it */
+    ss_pl.counted = 0;                  /* a new process: counted once the drain has added it */
     memset(thr_map, 0, sizeof thr_map); /* the parent's threads */
     if (thread_key_ok)
         pthread_setspecific(thread_key, NULL);
@@ -467,8 +471,8 @@ __attribute__((constructor)) static void preload_init(void)
          * same user, or root), mapped, and closed again */
         int pfd = (int)syscall(SYS_pidfd_open, h->tracer_pid, 0);
         int mfd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, h->bpf_count_fd, 0) : -1;
-        void *m = mfd >= 0 ? mmap(NULL, (size_t)h->bpf_nslot * sizeof(uint64_t), PROT_READ, MAP_SHARED, mfd, 0)
-                           : MAP_FAILED;
+        void *m =
+            mfd >= 0 ? mmap(NULL, (size_t)h->bpf_nslot * sizeof(uint64_t), PROT_READ, MAP_SHARED, mfd, 0) : MAP_FAILED;
         if (m != MAP_FAILED) {
             ss_pl.bpf_owner = (_Atomic uint32_t *)((char *)h + h->bpf_owner_off);
             ss_pl.bpf_count = m;

@@ -35,49 +35,49 @@
 #endif
 
 /* --- the real functions -------------------------------------------------- */
-#define REAL_LIST(X)                                                                                        \
-    X(socket, int, (int, int, int))                                                                         \
-    X(socketpair, int, (int, int, int, int *))                                                              \
-    X(bind, int, (int, __CONST_SOCKADDR_ARG, socklen_t))                                                     \
-    X(listen, int, (int, int))                                                                              \
-    X(setsockopt, int, (int, int, int, const void *, socklen_t))                                            \
-    X(getsockname, int, (int, __SOCKADDR_ARG, socklen_t *))                                                 \
-    X(accept, int, (int, __SOCKADDR_ARG, socklen_t *))                                                       \
-    X(accept4, int, (int, __SOCKADDR_ARG, socklen_t *, int))                                                 \
-    X(connect, int, (int, __CONST_SOCKADDR_ARG, socklen_t))                                                  \
-    X(recv, ssize_t, (int, void *, size_t, int))                                                            \
-    X(recvfrom, ssize_t, (int, void *, size_t, int, __SOCKADDR_ARG, socklen_t *))                            \
-    X(recvmsg, ssize_t, (int, struct msghdr *, int))                                                        \
-    X(send, ssize_t, (int, const void *, size_t, int))                                                      \
-    X(sendto, ssize_t, (int, const void *, size_t, int, __CONST_SOCKADDR_ARG, socklen_t))                    \
-    X(sendmsg, ssize_t, (int, const struct msghdr *, int))                                                  \
-    X(read, ssize_t, (int, void *, size_t))                                                                 \
-    X(write, ssize_t, (int, const void *, size_t))                                                          \
-    X(close, int, (int))                                                                                    \
-    X(shutdown, int, (int, int))                                                                            \
-    X(select, int, (int, fd_set *, fd_set *, fd_set *, struct timeval *))                                   \
-    X(pselect, int, (int, fd_set *, fd_set *, fd_set *, const struct timespec *, const sigset_t *))         \
-    X(poll, int, (struct pollfd *, nfds_t, int))                                                            \
-    X(ppoll, int, (struct pollfd *, nfds_t, const struct timespec *, const sigset_t *))                     \
-    X(epoll_create, int, (int))                                                                             \
-    X(epoll_create1, int, (int))                                                                            \
-    X(epoll_ctl, int, (int, int, int, struct epoll_event *))                                                \
-    X(epoll_wait, int, (int, struct epoll_event *, int, int))                                               \
-    X(epoll_pwait, int, (int, struct epoll_event *, int, int, const sigset_t *))                            \
-    X(epoll_pwait2, int, (int, struct epoll_event *, int, const struct timespec *, const sigset_t *))       \
-    X(fcntl, int, (int, int, ...))                                                                          \
-    X(fcntl64, int, (int, int, ...))                                                                        \
-    X(ioctl, int, (int, unsigned long, ...))                                                                \
-    X(dup, int, (int))                                                                                      \
-    X(dup2, int, (int, int))                                                                                \
-    X(dup3, int, (int, int, int))                                                                           \
-    X(close_range, int, (unsigned, unsigned, int))                                                          \
-    X(prctl, int, (int, ...))                                                                               \
-    X(pthread_setname_np, int, (pthread_t, const char *))                                                   \
-    X(__recv_chk, ssize_t, (int, void *, size_t, size_t, int))                                              \
-    X(__recvfrom_chk, ssize_t, (int, void *, size_t, size_t, int, __SOCKADDR_ARG, socklen_t *))              \
-    X(__read_chk, ssize_t, (int, void *, size_t, size_t))                                                   \
-    X(__poll_chk, int, (struct pollfd *, nfds_t, int, size_t))                                              \
+#define REAL_LIST(X)                                                                                                   \
+    X(socket, int, (int, int, int))                                                                                    \
+    X(socketpair, int, (int, int, int, int *))                                                                         \
+    X(bind, int, (int, __CONST_SOCKADDR_ARG, socklen_t))                                                               \
+    X(listen, int, (int, int))                                                                                         \
+    X(setsockopt, int, (int, int, int, const void *, socklen_t))                                                       \
+    X(getsockname, int, (int, __SOCKADDR_ARG, socklen_t *))                                                            \
+    X(accept, int, (int, __SOCKADDR_ARG, socklen_t *))                                                                 \
+    X(accept4, int, (int, __SOCKADDR_ARG, socklen_t *, int))                                                           \
+    X(connect, int, (int, __CONST_SOCKADDR_ARG, socklen_t))                                                            \
+    X(recv, ssize_t, (int, void *, size_t, int))                                                                       \
+    X(recvfrom, ssize_t, (int, void *, size_t, int, __SOCKADDR_ARG, socklen_t *))                                      \
+    X(recvmsg, ssize_t, (int, struct msghdr *, int))                                                                   \
+    X(send, ssize_t, (int, const void *, size_t, int))                                                                 \
+    X(sendto, ssize_t, (int, const void *, size_t, int, __CONST_SOCKADDR_ARG, socklen_t))                              \
+    X(sendmsg, ssize_t, (int, const struct msghdr *, int))                                                             \
+    X(read, ssize_t, (int, void *, size_t))                                                                            \
+    X(write, ssize_t, (int, const void *, size_t))                                                                     \
+    X(close, int, (int))                                                                                               \
+    X(shutdown, int, (int, int))                                                                                       \
+    X(select, int, (int, fd_set *, fd_set *, fd_set *, struct timeval *))                                              \
+    X(pselect, int, (int, fd_set *, fd_set *, fd_set *, const struct timespec *, const sigset_t *))                    \
+    X(poll, int, (struct pollfd *, nfds_t, int))                                                                       \
+    X(ppoll, int, (struct pollfd *, nfds_t, const struct timespec *, const sigset_t *))                                \
+    X(epoll_create, int, (int))                                                                                        \
+    X(epoll_create1, int, (int))                                                                                       \
+    X(epoll_ctl, int, (int, int, int, struct epoll_event *))                                                           \
+    X(epoll_wait, int, (int, struct epoll_event *, int, int))                                                          \
+    X(epoll_pwait, int, (int, struct epoll_event *, int, int, const sigset_t *))                                       \
+    X(epoll_pwait2, int, (int, struct epoll_event *, int, const struct timespec *, const sigset_t *))                  \
+    X(fcntl, int, (int, int, ...))                                                                                     \
+    X(fcntl64, int, (int, int, ...))                                                                                   \
+    X(ioctl, int, (int, unsigned long, ...))                                                                           \
+    X(dup, int, (int))                                                                                                 \
+    X(dup2, int, (int, int))                                                                                           \
+    X(dup3, int, (int, int, int))                                                                                      \
+    X(close_range, int, (unsigned, unsigned, int))                                                                     \
+    X(prctl, int, (int, ...))                                                                                          \
+    X(pthread_setname_np, int, (pthread_t, const char *))                                                              \
+    X(__recv_chk, ssize_t, (int, void *, size_t, size_t, int))                                                         \
+    X(__recvfrom_chk, ssize_t, (int, void *, size_t, size_t, int, __SOCKADDR_ARG, socklen_t *))                        \
+    X(__read_chk, ssize_t, (int, void *, size_t, size_t))                                                              \
+    X(__poll_chk, int, (struct pollfd *, nfds_t, int, size_t))                                                         \
     X(__ppoll_chk, int, (struct pollfd *, nfds_t, const struct timespec *, const sigset_t *, size_t))
 
 #define X_FIELD(name, ret, args) ret(*name) args;
@@ -104,27 +104,33 @@ static void *lookup(void **slot, const char *name)
 /* every function at once: the constructor calls it first thing (preload.c) */
 SS_HIDDEN void ss_pl_resolve(void)
 {
-#define X_LOOKUP(name, ret, args) if (!real.name) lookup((void **)&real.name, #name);
+#define X_LOOKUP(name, ret, args)                                                                                      \
+    if (!real.name)                                                                                                    \
+        lookup((void **)&real.name, #name);
     REAL_LIST(X_LOOKUP)
 }
 
 /* the real function; NULL only if libc lacks it (or inside dlsym) */
 #define REAL(name) (SS_LIKELY(real.name != NULL) ? real.name : (lookup((void **)&real.name, #name), real.name))
-#define NOSYS(r) do { errno = ENOSYS; return (r); } while (0)
+#define NOSYS(r)                                                                                                       \
+    do {                                                                                                               \
+        errno = ENOSYS;                                                                                                \
+        return (r);                                                                                                    \
+    } while (0)
 
 /* --- the record around a call ------------------------------------------- */
 /* BEGIN keeps errno as the program left it for the real call; END records
  * with the call's errno and leaves that errno to the program. */
-#define BEGIN(may)                   \
-    int e_ = errno;                  \
-    ss_pl_rec r_;                    \
-    ss_pl_enter(&r_, (may));         \
+#define BEGIN(may)                                                                                                     \
+    int e_ = errno;                                                                                                    \
+    ss_pl_rec r_;                                                                                                      \
+    ss_pl_enter(&r_, (may));                                                                                           \
     errno = e_;
-#define END(api, fd, arg, ret, aux)                                                                  \
-    do {                                                                                             \
-        e_ = errno;                                                                                  \
-        ss_pl_exit(&r_, (api), (fd), (uint64_t)(arg), (int64_t)(ret), e_, (uint32_t)(aux));         \
-        errno = e_;                                                                                  \
+#define END(api, fd, arg, ret, aux)                                                                                    \
+    do {                                                                                                               \
+        e_ = errno;                                                                                                    \
+        ss_pl_exit(&r_, (api), (fd), (uint64_t)(arg), (int64_t)(ret), e_, (uint32_t)(aux));                            \
+        errno = e_;                                                                                                    \
     } while (0)
 
 static inline int nonblocking(int fd) { return (ss_pl_fd_bits(fd) & SS_FD_NB) != 0; }
@@ -142,7 +148,8 @@ static uint64_t iov_bytes(const struct msghdr *m)
 /* --- sockets: creation and setup ----------------------------------------- */
 SS_PUBLIC int socket(int domain, int type, int protocol)
 {
-    if (!REAL(socket)) NOSYS(-1);
+    if (!REAL(socket))
+        NOSYS(-1);
     if (!ss_pl_on()) {
         int fd = real.socket(domain, type, protocol);
         ss_pl_fd_set(fd, sock_bits(type & SOCK_NONBLOCK));
@@ -158,7 +165,8 @@ SS_PUBLIC int socket(int domain, int type, int protocol)
 
 SS_PUBLIC int socketpair(int domain, int type, int protocol, int sv[2])
 {
-    if (!REAL(socketpair)) NOSYS(-1);
+    if (!REAL(socketpair))
+        NOSYS(-1);
     int r = real.socketpair(domain, type, protocol, sv);
     if (r == 0) {
         ss_pl_fd_set(sv[0], sock_bits(type & SOCK_NONBLOCK));
@@ -169,7 +177,8 @@ SS_PUBLIC int socketpair(int domain, int type, int protocol, int sv[2])
 
 SS_PUBLIC int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 {
-    if (!REAL(bind)) NOSYS(-1);
+    if (!REAL(bind))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.bind(fd, addr, len);
     BEGIN(0);
@@ -180,7 +189,8 @@ SS_PUBLIC int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 
 SS_PUBLIC int listen(int fd, int backlog)
 {
-    if (!REAL(listen)) NOSYS(-1);
+    if (!REAL(listen))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.listen(fd, backlog);
     BEGIN(0);
@@ -191,7 +201,8 @@ SS_PUBLIC int listen(int fd, int backlog)
 
 SS_PUBLIC int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-    if (!REAL(setsockopt)) NOSYS(-1);
+    if (!REAL(setsockopt))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.setsockopt(fd, level, name, val, len);
     BEGIN(0);
@@ -202,7 +213,8 @@ SS_PUBLIC int setsockopt(int fd, int level, int name, const void *val, socklen_t
 
 SS_PUBLIC int getsockname(int fd, __SOCKADDR_ARG addr, socklen_t *len)
 {
-    if (!REAL(getsockname)) NOSYS(-1);
+    if (!REAL(getsockname))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.getsockname(fd, addr, len);
     BEGIN(0);
@@ -229,19 +241,22 @@ static int accept_common(int fd, __SOCKADDR_ARG addr, socklen_t *len, int flags,
 
 SS_PUBLIC int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len)
 {
-    if (!REAL(accept)) NOSYS(-1);
+    if (!REAL(accept))
+        NOSYS(-1);
     return accept_common(fd, addr, len, 0, 0);
 }
 
 SS_PUBLIC int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *len, int flags)
 {
-    if (!REAL(accept4)) NOSYS(-1);
+    if (!REAL(accept4))
+        NOSYS(-1);
     return accept_common(fd, addr, len, flags, 1);
 }
 
 SS_PUBLIC int connect(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 {
-    if (!REAL(connect)) NOSYS(-1);
+    if (!REAL(connect))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.connect(fd, addr, len);
     BEGIN(!nonblocking(fd));
@@ -251,11 +266,12 @@ SS_PUBLIC int connect(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 }
 
 /* --- the recv family --------------------------------------------------------- */
-#define MAY_IO(fd, flags) (!nonblocking(fd) && !((flags) & MSG_DONTWAIT))
+#define MAY_IO(fd, flags) (!nonblocking(fd) && !((flags)&MSG_DONTWAIT))
 
 SS_PUBLIC ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
-    if (!REAL(recv)) NOSYS(-1);
+    if (!REAL(recv))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.recv(fd, buf, n, flags);
     BEGIN(MAY_IO(fd, flags));
@@ -266,7 +282,8 @@ SS_PUBLIC ssize_t recv(int fd, void *buf, size_t n, int flags)
 
 SS_PUBLIC ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
 {
-    if (!REAL(__recv_chk)) NOSYS(-1);
+    if (!REAL(__recv_chk))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.__recv_chk(fd, buf, n, buflen, flags);
     BEGIN(MAY_IO(fd, flags));
@@ -277,7 +294,8 @@ SS_PUBLIC ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int fla
 
 SS_PUBLIC ssize_t recvfrom(int fd, void *buf, size_t n, int flags, __SOCKADDR_ARG addr, socklen_t *len)
 {
-    if (!REAL(recvfrom)) NOSYS(-1);
+    if (!REAL(recvfrom))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.recvfrom(fd, buf, n, flags, addr, len);
     BEGIN(MAY_IO(fd, flags));
@@ -289,7 +307,8 @@ SS_PUBLIC ssize_t recvfrom(int fd, void *buf, size_t n, int flags, __SOCKADDR_AR
 SS_PUBLIC ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, __SOCKADDR_ARG addr,
                                  socklen_t *len)
 {
-    if (!REAL(__recvfrom_chk)) NOSYS(-1);
+    if (!REAL(__recvfrom_chk))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.__recvfrom_chk(fd, buf, n, buflen, flags, addr, len);
     BEGIN(MAY_IO(fd, flags));
@@ -300,7 +319,8 @@ SS_PUBLIC ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int
 
 SS_PUBLIC ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 {
-    if (!REAL(recvmsg)) NOSYS(-1);
+    if (!REAL(recvmsg))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.recvmsg(fd, m, flags);
     BEGIN(MAY_IO(fd, flags));
@@ -323,7 +343,8 @@ SS_PUBLIC ssize_t read(int fd, void *buf, size_t n)
 
 SS_PUBLIC ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
-    if (!REAL(__read_chk)) NOSYS(-1);
+    if (!REAL(__read_chk))
+        NOSYS(-1);
     if (!ss_pl_on() || !is_socket(fd))
         return real.__read_chk(fd, buf, n, buflen);
     BEGIN(!nonblocking(fd));
@@ -335,7 +356,8 @@ SS_PUBLIC ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 /* --- the send family ----------------------------------------------------------- */
 SS_PUBLIC ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
-    if (!REAL(send)) NOSYS(-1);
+    if (!REAL(send))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.send(fd, buf, n, flags);
     BEGIN(MAY_IO(fd, flags));
@@ -346,7 +368,8 @@ SS_PUBLIC ssize_t send(int fd, const void *buf, size_t n, int flags)
 
 SS_PUBLIC ssize_t sendto(int fd, const void *buf, size_t n, int flags, __CONST_SOCKADDR_ARG addr, socklen_t len)
 {
-    if (!REAL(sendto)) NOSYS(-1);
+    if (!REAL(sendto))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.sendto(fd, buf, n, flags, addr, len);
     BEGIN(MAY_IO(fd, flags));
@@ -357,7 +380,8 @@ SS_PUBLIC ssize_t sendto(int fd, const void *buf, size_t n, int flags, __CONST_S
 
 SS_PUBLIC ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 {
-    if (!REAL(sendmsg)) NOSYS(-1);
+    if (!REAL(sendmsg))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.sendmsg(fd, m, flags);
     BEGIN(MAY_IO(fd, flags));
@@ -398,7 +422,8 @@ SS_PUBLIC int close(int fd)
 
 SS_PUBLIC int shutdown(int fd, int how)
 {
-    if (!REAL(shutdown)) NOSYS(-1);
+    if (!REAL(shutdown))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.shutdown(fd, how);
     BEGIN(0);
@@ -427,13 +452,17 @@ static uint64_t watched(int nfds, const fd_set *r, const fd_set *w, const fd_set
 
 SS_PUBLIC int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
-    if (!REAL(select)) NOSYS(-1);
+    if (!REAL(select))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.select(nfds, r, w, e, tv);
     uint64_t n = watched(nfds, r, w, e);
     BEGIN(!tv || tv->tv_sec || tv->tv_usec);
     int ret = real.select(nfds, r, w, e, tv);
-    END(SS_API_SELECT, -1, n, ret, !tv ? SS_SELECT_FOREVER : (tv->tv_sec || tv->tv_usec) ? SS_SELECT_TIMED : SS_SELECT_POLL);
+    END(SS_API_SELECT, -1, n, ret,
+        !tv                           ? SS_SELECT_FOREVER
+        : (tv->tv_sec || tv->tv_usec) ? SS_SELECT_TIMED
+                                      : SS_SELECT_POLL);
     return ret;
 }
 
@@ -444,7 +473,8 @@ static uint32_t ts_kind(const struct timespec *ts)
 
 SS_PUBLIC int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct timespec *ts, const sigset_t *mask)
 {
-    if (!REAL(pselect)) NOSYS(-1);
+    if (!REAL(pselect))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.pselect(nfds, r, w, e, ts, mask);
     uint64_t n = watched(nfds, r, w, e);
@@ -457,7 +487,8 @@ SS_PUBLIC int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e, const struct ti
 
 SS_PUBLIC int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-    if (!REAL(poll)) NOSYS(-1);
+    if (!REAL(poll))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.poll(fds, n, timeout);
     BEGIN(timeout != 0);
@@ -468,7 +499,8 @@ SS_PUBLIC int poll(struct pollfd *fds, nfds_t n, int timeout)
 
 SS_PUBLIC int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t len)
 {
-    if (!REAL(__poll_chk)) NOSYS(-1);
+    if (!REAL(__poll_chk))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.__poll_chk(fds, n, timeout, len);
     BEGIN(timeout != 0);
@@ -479,7 +511,8 @@ SS_PUBLIC int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t len)
 
 SS_PUBLIC int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask)
 {
-    if (!REAL(ppoll)) NOSYS(-1);
+    if (!REAL(ppoll))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.ppoll(fds, n, ts, mask);
     BEGIN(ts_kind(ts) != SS_SELECT_POLL);
@@ -490,7 +523,8 @@ SS_PUBLIC int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, con
 
 SS_PUBLIC int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask, size_t len)
 {
-    if (!REAL(__ppoll_chk)) NOSYS(-1);
+    if (!REAL(__ppoll_chk))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.__ppoll_chk(fds, n, ts, mask, len);
     BEGIN(ts_kind(ts) != SS_SELECT_POLL);
@@ -501,7 +535,8 @@ SS_PUBLIC int __ppoll_chk(struct pollfd *fds, nfds_t n, const struct timespec *t
 
 SS_PUBLIC int epoll_create(int size)
 {
-    if (!REAL(epoll_create)) NOSYS(-1);
+    if (!REAL(epoll_create))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.epoll_create(size);
     BEGIN(0);
@@ -513,7 +548,8 @@ SS_PUBLIC int epoll_create(int size)
 
 SS_PUBLIC int epoll_create1(int flags)
 {
-    if (!REAL(epoll_create1)) NOSYS(-1);
+    if (!REAL(epoll_create1))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.epoll_create1(flags);
     BEGIN(0);
@@ -525,7 +561,8 @@ SS_PUBLIC int epoll_create1(int flags)
 
 SS_PUBLIC int epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
 {
-    if (!REAL(epoll_ctl)) NOSYS(-1);
+    if (!REAL(epoll_ctl))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.epoll_ctl(ep, op, fd, ev);
     BEGIN(0);
@@ -536,7 +573,8 @@ SS_PUBLIC int epoll_ctl(int ep, int op, int fd, struct epoll_event *ev)
 
 SS_PUBLIC int epoll_wait(int ep, struct epoll_event *evs, int max, int timeout)
 {
-    if (!REAL(epoll_wait)) NOSYS(-1);
+    if (!REAL(epoll_wait))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.epoll_wait(ep, evs, max, timeout);
     BEGIN(timeout != 0);
@@ -547,7 +585,8 @@ SS_PUBLIC int epoll_wait(int ep, struct epoll_event *evs, int max, int timeout)
 
 SS_PUBLIC int epoll_pwait(int ep, struct epoll_event *evs, int max, int timeout, const sigset_t *mask)
 {
-    if (!REAL(epoll_pwait)) NOSYS(-1);
+    if (!REAL(epoll_pwait))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.epoll_pwait(ep, evs, max, timeout, mask);
     BEGIN(timeout != 0);
@@ -558,7 +597,8 @@ SS_PUBLIC int epoll_pwait(int ep, struct epoll_event *evs, int max, int timeout,
 
 SS_PUBLIC int epoll_pwait2(int ep, struct epoll_event *evs, int max, const struct timespec *ts, const sigset_t *mask)
 {
-    if (!REAL(epoll_pwait2)) NOSYS(-1);
+    if (!REAL(epoll_pwait2))
+        NOSYS(-1);
     if (!ss_pl_on())
         return real.epoll_pwait2(ep, evs, max, ts, mask);
     BEGIN(ts_kind(ts) != SS_SELECT_POLL);
@@ -637,7 +677,8 @@ SS_PUBLIC int ioctl(int fd, unsigned long req, ...)
 
 SS_PUBLIC int dup(int fd)
 {
-    if (!REAL(dup)) NOSYS(-1);
+    if (!REAL(dup))
+        NOSYS(-1);
     int r = real.dup(fd);
     if (r >= 0)
         ss_pl_fd_set(r, ss_pl_fd_bits(fd));
@@ -646,7 +687,8 @@ SS_PUBLIC int dup(int fd)
 
 SS_PUBLIC int dup2(int fd, int to)
 {
-    if (!REAL(dup2)) NOSYS(-1);
+    if (!REAL(dup2))
+        NOSYS(-1);
     if (to != fd)
         ss_pl_fd_set(to, 0);
     int r = real.dup2(fd, to);
@@ -657,7 +699,8 @@ SS_PUBLIC int dup2(int fd, int to)
 
 SS_PUBLIC int dup3(int fd, int to, int flags)
 {
-    if (!REAL(dup3)) NOSYS(-1);
+    if (!REAL(dup3))
+        NOSYS(-1);
     ss_pl_fd_set(to, 0);
     int r = real.dup3(fd, to, flags);
     if (r >= 0)
@@ -667,7 +710,8 @@ SS_PUBLIC int dup3(int fd, int to, int flags)
 
 SS_PUBLIC int close_range(unsigned first, unsigned last, int flags)
 {
-    if (!REAL(close_range)) NOSYS(-1);
+    if (!REAL(close_range))
+        NOSYS(-1);
     int r = real.close_range(first, last, flags);
     if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
         for (unsigned fd = first; fd <= last && fd < SS_PL_FDS; fd++)

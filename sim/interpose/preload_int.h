@@ -31,17 +31,17 @@
  * could not be mapped. */
 typedef struct ss_pl_proc {
     ss_shm_hdr *_Atomic hdr;
-    uint64_t mask;                /* ring_events - 1 */
-    int detect_waits;             /* 0 off, 1 the lazy rule, 2 verify it (read around every call) */
-    uint64_t floor_ticks;         /* the wait floor, in ticks */
-    _Atomic uint32_t gen;         /* +1 in a fork child: rings claimed before belong to the parent */
-    _Atomic int proc_state;       /* 0 not registered, 1 registering, 2 registered, 3 no room */
-    uint32_t proc;                /* our entry in the process table */
+    uint64_t mask;          /* ring_events - 1 */
+    int detect_waits;       /* 0 off, 1 the lazy rule, 2 verify it (read around every call) */
+    uint64_t floor_ticks;   /* the wait floor, in ticks */
+    _Atomic uint32_t gen;   /* +1 in a fork child: rings claimed before belong to the parent */
+    _Atomic int proc_state; /* 0 not registered, 1 registering, 2 registered, 3 no room */
+    uint32_t proc;          /* our entry in the process table */
     /* the BPF switch counter (waitcount.h), when sockscope has one and let us have it */
     const volatile uint64_t *bpf_count;
-    _Atomic uint32_t *bpf_owner;  /* in the region: which thread reads each counter slot */
-    int counted;                  /* our process's threads are counted (its entry said so) */
-    uint64_t cpu_every;           /* ticks between CPU readings when the counter spares getrusage */
+    _Atomic uint32_t *bpf_owner; /* in the region: which thread reads each counter slot */
+    int counted;                 /* our process's threads are counted (its entry said so) */
+    uint64_t cpu_every;          /* ticks between CPU readings when the counter spares getrusage */
 } ss_pl_proc;
 SS_HIDDEN extern ss_pl_proc ss_pl;
 
@@ -50,24 +50,24 @@ SS_HIDDEN extern ss_pl_proc ss_pl;
 enum { SS_T_NONE = 0, SS_T_RING, SS_T_NORING, SS_T_ENDED };
 typedef struct ss_pl_thread {
     ss_shm_slot *slot;
-    uint32_t gen;                 /* ss_pl.gen when the slot was claimed */
-    int state;                    /* SS_T_* */
-    int busy;                     /* inside emit: a signal handler's event is parked (slot->nest) */
-    uint64_t head_seen;           /* producer's cache of the ring's head */
-    long nvcsw;                   /* voluntary switches, when last known ... */
-    int chain_src;                /* ... from getrusage (0) or the BPF counter (1) */
+    uint32_t gen;       /* ss_pl.gen when the slot was claimed */
+    int state;          /* SS_T_* */
+    int busy;           /* inside emit: a signal handler's event is parked (slot->nest) */
+    uint64_t head_seen; /* producer's cache of the ring's head */
+    long nvcsw;         /* voluntary switches, when last known ... */
+    int chain_src;      /* ... from getrusage (0) or the BPF counter (1) */
     ss_wait_chain chain;
     const volatile uint64_t *bslot; /* this thread's BPF counter slot */
-    int bstate;                   /* 0 not tried, 1 bslot, -1 none (another thread has it) */
+    int bstate;                     /* 0 not tried, 1 bslot, -1 none (another thread has it) */
     uint32_t btid;
-    uint64_t cpu_at;              /* ticks at the last CPU reading */
+    uint64_t cpu_at; /* ticks at the last CPU reading */
 } ss_pl_thread;
 SS_HIDDEN extern __thread ss_pl_thread ss_pl_t __attribute__((tls_model("initial-exec")));
 
 /* slow paths (preload.c) */
-SS_HIDDEN ss_shm_slot *ss_pl_attach(ss_pl_thread *t);                 /* claim a ring for this thread */
+SS_HIDDEN ss_shm_slot *ss_pl_attach(ss_pl_thread *t);                           /* claim a ring for this thread */
 SS_HIDDEN void ss_pl_full(ss_pl_thread *t, ss_shm_slot *s, const ss_event *ev); /* wait or drop */
-SS_HIDDEN long ss_pl_nvcsw(void);            /* getrusage(RUSAGE_THREAD): its count; its CPU kept */
+SS_HIDDEN long ss_pl_nvcsw(void);               /* getrusage(RUSAGE_THREAD): its count; its CPU kept */
 SS_HIDDEN int ss_pl_bpf_claim(ss_pl_thread *t); /* 1 when this thread may now read the BPF counter */
 
 /* This thread's count of voluntary switches: one load from the BPF counter
@@ -90,7 +90,7 @@ static inline long ss_pl_switches(ss_pl_thread *t, int *src)
 #define SS_PL_FDS 65536
 enum { SS_FD_KNOWN = 1, SS_FD_SOCK = 2, SS_FD_NB = 4 };
 SS_HIDDEN extern _Atomic uint8_t ss_pl_fd[SS_PL_FDS];
-SS_HIDDEN int ss_pl_fd_probe(int fd);   /* fstat (+ F_GETFL for a socket): SS_FD_* bits, cached */
+SS_HIDDEN int ss_pl_fd_probe(int fd); /* fstat (+ F_GETFL for a socket): SS_FD_* bits, cached */
 
 static inline int ss_pl_fd_bits(int fd)
 {
@@ -111,8 +111,8 @@ static inline void ss_pl_fd_set(int fd, int bits)
 /* --- recording ---------------------------------------------------------- */
 typedef struct ss_pl_rec {
     uint64_t t0;
-    long nvcsw, nvcsw_lazy;       /* at entry: the kernel's (verification), the lazy rule's */
-    int may, src;                 /* src: where nvcsw_lazy came from (ss_pl_switches) */
+    long nvcsw, nvcsw_lazy; /* at entry: the kernel's (verification), the lazy rule's */
+    int may, src;           /* src: where nvcsw_lazy came from (ss_pl_switches) */
 } ss_pl_rec;
 
 /* acquire: the settings the constructor wrote before publishing the region

@@ -33,9 +33,9 @@
  * descriptor before exec'ing another one is still traced after the exec. */
 #define SS_SHM_ENV "SOCKSCOPE_SHM"
 
-#define SS_SHM_NAME 16   /* a thread's name as the kernel keeps it (comm), NUL included */
-#define SS_SHM_EXE 128   /* the program's file name (its path's last part) */
-#define SS_SHM_NEST 16   /* signal handlers' events parked while their thread pushes */
+#define SS_SHM_NAME 16 /* a thread's name as the kernel keeps it (comm), NUL included */
+#define SS_SHM_EXE 128 /* the program's file name (its path's last part) */
+#define SS_SHM_NEST 16 /* signal handlers' events parked while their thread pushes */
 
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
                "rings shared between processes need lock-free (address-free) atomics");
@@ -47,8 +47,8 @@ enum { SS_PROC_EMPTY = 0, SS_PROC_LIVE = 2 };
 typedef struct ss_shm_proc {
     _Atomic uint32_t state;
     uint32_t pid, ppid;
-    uint32_t image;                /* which image of the pid: 0, then +1 per exec seen */
-    uint64_t t_start;              /* clock ticks at registration */
+    uint32_t image;   /* which image of the pid: 0, then +1 per exec seen */
+    uint64_t t_start; /* clock ticks at registration */
     char exe[SS_SHM_EXE];
     char comm[SS_SHM_NAME];
     /* at a normal exit (the interposer's destructor): getrusage(RUSAGE_SELF) */
@@ -68,18 +68,18 @@ typedef struct ss_shm_proc {
 enum { SS_SLOT_FREE = 0, SS_SLOT_CLAIMED, SS_SLOT_LIVE, SS_SLOT_ENDED };
 typedef struct ss_shm_slot {
     _Alignas(64) _Atomic uint32_t state;
-    uint32_t proc;                 /* index in the process table */
+    uint32_t proc; /* index in the process table */
     uint32_t tid;
-    uint32_t tenant;               /* how many times the slot was claimed: a new thread each time */
-    char name[SS_SHM_NAME];        /* written by the thread itself (prctl, pthread_setname_np) */
-    _Atomic uint32_t name_gen;     /* bumped after each change of name */
+    uint32_t tenant;                          /* how many times the slot was claimed: a new thread each time */
+    char name[SS_SHM_NAME];                   /* written by the thread itself (prctl, pthread_setname_np) */
+    _Atomic uint32_t name_gen;                /* bumped after each change of name */
     _Atomic uint64_t cpu_user_ns, cpu_sys_ns; /* RUSAGE_THREAD at its end, or at its last wait reading */
-    _Atomic uint64_t unrecorded;   /* signal handlers' calls past the parking places below */
+    _Atomic uint64_t unrecorded;              /* signal handlers' calls past the parking places below */
     /* the producer's alone: events of signal handlers that interrupted its
      * own push, parked until that push is done (preload.c) */
     volatile uint32_t nest_w, nest_r;
     ss_event nest[SS_SHM_NEST];
-    _Atomic uint64_t dropped;      /* events refused: the ring stayed full past the wait */
+    _Atomic uint64_t dropped;           /* events refused: the ring stayed full past the wait */
     _Alignas(64) _Atomic uint64_t head; /* consumer's: next event to read */
     _Alignas(64) _Atomic uint64_t tail; /* producer's: next event to write (= events accepted) */
     _Alignas(64) ss_event ev[];         /* ring_events of them */
@@ -91,12 +91,12 @@ typedef struct ss_shm_hdr {
     uint32_t nprocs_max, nslots, ring_events, tracer_pid;
     uint64_t procs_off, slots_off, slot_stride, total_size;
     /* options, set by the tracer before any process maps the region */
-    int32_t detect_waits;          /* 0 off, 1 the lazy rule (docs/instrumentation.md) */
-    int32_t full_wait_ms;          /* a full ring waits this long for the drain, then drops */
-    uint64_t wait_floor_ticks;     /* SS_WAIT_FLOOR_NS in this machine's clock ticks */
-    int32_t bpf_count_fd;          /* the BPF switch counter's array in sockscope's fd table, or -1 */
+    int32_t detect_waits;      /* 0 off, 1 the lazy rule (docs/instrumentation.md) */
+    int32_t full_wait_ms;      /* a full ring waits this long for the drain, then drops */
+    uint64_t wait_floor_ticks; /* SS_WAIT_FLOOR_NS in this machine's clock ticks */
+    int32_t bpf_count_fd;      /* the BPF switch counter's array in sockscope's fd table, or -1 */
     uint32_t bpf_nslot;
-    uint64_t bpf_owner_off;        /* _Atomic uint32_t[bpf_nslot]: the thread id using each counter slot */
+    uint64_t bpf_owner_off; /* _Atomic uint32_t[bpf_nslot]: the thread id using each counter slot */
     /* shared counters */
     _Atomic uint32_t nprocs;       /* process entries taken (fetch_add) */
     _Atomic uint32_t slots_high;   /* 1 + the highest slot ever claimed: the drain scans below */
@@ -163,11 +163,11 @@ static inline uint64_t ss_shm_backlog(ss_shm_slot *s)
 /* ss_event.aux of a recv/send/accept family call: which libc function the program
  * called (the trace's api is the family: recv or send, docs/trace-any-program.md) */
 enum {
-    SS_VIA_DIRECT = 0,    /* recv, send, accept, select, poll, epoll_wait ... */
-    SS_VIA_FROM = 1,      /* recvfrom / sendto */
-    SS_VIA_MSG = 2,       /* recvmsg / sendmsg */
-    SS_VIA_RW = 3,        /* read / write on a socket */
-    SS_VIA_4 = 4,         /* accept4, epoll_create1 */
+    SS_VIA_DIRECT = 0, /* recv, send, accept, select, poll, epoll_wait ... */
+    SS_VIA_FROM = 1,   /* recvfrom / sendto */
+    SS_VIA_MSG = 2,    /* recvmsg / sendmsg */
+    SS_VIA_RW = 3,     /* read / write on a socket */
+    SS_VIA_4 = 4,      /* accept4, epoll_create1 */
 };
 /* (select keeps the built-in probe's aux: the timeout's case, SS_SELECT_*) */
 

@@ -108,7 +108,8 @@ static int check(const char *path, const char *shown, int depth, char *err, size
         snprintf(err, errlen,
                  "cannot trace '%s': it is statically linked (no program interpreter), so the loader never "
                  "loads sockscope's interposer into it and no socket call could be recorded. Link it "
-                 "dynamically (without -static), or count its calls with 'strace -f -c'", shown);
+                 "dynamically (without -static), or count its calls with 'strace -f -c'",
+                 shown);
         return SS_EXIT_BADINPUT;
     }
     if (n > 2 && head[0] == '#' && head[1] == '!' && depth < 4) { /* a script: its interpreter runs */
@@ -173,14 +174,17 @@ int ss_preload_path(char *out, size_t n, char *err, size_t errlen)
         if (!realpath(cand[i], real) || access(real, R_OK) != 0)
             continue;
         if (strpbrk(real, " :")) { /* LD_PRELOAD splits on spaces and colons */
-            snprintf(err, errlen, "the interposer's path '%s' has a space or a colon, which LD_PRELOAD cannot "
-                     "carry; set SOCKSCOPE_PRELOAD to a copy somewhere else", real);
+            snprintf(err, errlen,
+                     "the interposer's path '%s' has a space or a colon, which LD_PRELOAD cannot "
+                     "carry; set SOCKSCOPE_PRELOAD to a copy somewhere else",
+                     real);
             return -1;
         }
         snprintf(out, n, "%s", real);
         return 0;
     }
-    snprintf(err, errlen, "cannot find the interposer libsockscope-preload.so beside sockscope (rebuild, or set "
+    snprintf(err, errlen,
+             "cannot find the interposer libsockscope-preload.so beside sockscope (rebuild, or set "
              "SOCKSCOPE_PRELOAD to its path)");
     return -1;
 }
@@ -274,7 +278,8 @@ void ss_describe_status(int status, char *out, size_t n)
     } else if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         const char *name = sigabbrev_np(sig);
-        snprintf(out, n, "killed by signal %d (SIG%s)%s", sig, name ? name : "?", WCOREDUMP(status) ? ", core dumped" : "");
+        snprintf(out, n, "killed by signal %d (SIG%s)%s", sig, name ? name : "?",
+                 WCOREDUMP(status) ? ", core dumped" : "");
     } else {
         snprintf(out, n, "status %#x", status);
     }

@@ -22,12 +22,12 @@ int ss_program_find(const char *name, char *out, size_t outlen, char *err, size_
 int ss_preload_path(char *out, size_t outlen, char *err, size_t errlen);
 
 typedef struct ss_spawn_opts {
-    const char *path;            /* from ss_program_find */
+    const char *path; /* from ss_program_find */
     char *const *argv;
-    const char *preload;         /* the interposer's path: put first in LD_PRELOAD */
-    const char *shm_env;         /* "SOCKSCOPE_SHM=..." (ss_ipc.env) */
-    int own_group;               /* a process group of its own (run --program: stopped as a group) */
-    int out_fd;                  /* stdout and stderr go here; -1 keeps sockscope's */
+    const char *preload; /* the interposer's path: put first in LD_PRELOAD */
+    const char *shm_env; /* "SOCKSCOPE_SHM=..." (ss_ipc.env) */
+    int own_group;       /* a process group of its own (run --program: stopped as a group) */
+    int out_fd;          /* stdout and stderr go here; -1 keeps sockscope's */
 } ss_spawn_opts;
 
 /* Starts it. The child gets sockscope's environment with the interposer

@@ -27,7 +27,7 @@ typedef struct srun {
     size_t next, capext;
     sthread **threads;
     size_t nthreads, capthreads;
-    int dirty;            /* events spooled since its last SYNC */
+    int dirty; /* events spooled since its last SYNC */
 } srun;
 
 struct ss_spool {
@@ -240,7 +240,9 @@ void ss_spool_clock(const ss_spool *s, uint64_t *wall_ns, int64_t *offset_ns, ui
 
 static void kv_add(int *n, void *arr, const char *key, const char *fmt, va_list ap)
 {
-    struct { char key[32], value[96]; } *kv = arr;
+    struct {
+        char key[32], value[96];
+    } *kv = arr;
     if (*n >= SS_SPOOL_MAX_KV)
         return;
     snprintf(kv[*n].key, sizeof kv[*n].key, "%s", key);
@@ -331,8 +333,7 @@ static int write_run(ss_spool *s, FILE *f, srun *r, ss_drain_proc *p, const ss_s
     return out_chunk(s, f);
 }
 
-int ss_spool_write(ss_spool *s, const char *path, ss_drain *d, ss_spool_describe fn, void *ud, char *err,
-                   size_t errlen)
+int ss_spool_write(ss_spool *s, const char *path, ss_drain *d, ss_spool_describe fn, void *ud, char *err, size_t errlen)
 {
     if (s->failed || fflush(s->tmp) != 0) {
         snprintf(err, errlen, "recording failed: %s", s->failed ? s->why : strerror(errno));

@@ -30,7 +30,9 @@ void ss_spool_sink(ss_spool *s, ss_drain_sink *out);
 typedef struct ss_spool_run {
     char model[64], mechanism[160];
     int nparams, nnotes;
-    struct { char key[32], value[96]; } params[SS_SPOOL_MAX_KV], notes[SS_SPOOL_MAX_KV];
+    struct {
+        char key[32], value[96];
+    } params[SS_SPOOL_MAX_KV], notes[SS_SPOOL_MAX_KV];
 } ss_spool_run;
 void ss_spool_param(ss_spool_run *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ss_spool_note(ss_spool_run *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -39,8 +41,8 @@ typedef void (*ss_spool_describe)(void *ud, ss_drain *d, size_t proc, ss_spool_r
 
 /* Writes the trace (beside path, renamed over it at the end: a failure
  * leaves no half file) once the drain has stopped. 0, or -1 with err. */
-int  ss_spool_write(ss_spool *s, const char *path, ss_drain *d, ss_spool_describe fn, void *ud, char *err,
-                    size_t errlen);
+int ss_spool_write(ss_spool *s, const char *path, ss_drain *d, ss_spool_describe fn, void *ud, char *err,
+                   size_t errlen);
 /* wall-clock ns at t = 0, and CLOCK_REALTIME - CLOCK_MONOTONIC then (+- err_ns) */
 void ss_spool_clock(const ss_spool *s, uint64_t *wall_ns, int64_t *offset_ns, uint64_t *err_ns);
 void ss_spool_close(ss_spool *s);

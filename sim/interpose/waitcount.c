@@ -51,7 +51,7 @@ static int load_program(int procs_fd, int count_fd)
     a.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
     a.insns = (uint64_t)(uintptr_t)p;
     a.insn_cnt = sizeof p / sizeof p[0];
-    a.license = (uint64_t)(uintptr_t)"GPL";
+    a.license = (uint64_t)(uintptr_t) "GPL";
     return (int)sys_bpf(BPF_PROG_LOAD, &a);
 }
 
@@ -80,7 +80,7 @@ int ss_waitcount_open(ss_waitcount *w, uint32_t max_procs)
     if (w->prog_fd >= 0) {
         union bpf_attr a;
         memset(&a, 0, sizeof a);
-        a.raw_tracepoint.name = (uint64_t)(uintptr_t)"sched_switch";
+        a.raw_tracepoint.name = (uint64_t)(uintptr_t) "sched_switch";
         a.raw_tracepoint.prog_fd = (uint32_t)w->prog_fd;
         w->tp_fd = (int)sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a);
     }

@@ -24,9 +24,9 @@ typedef struct ss_waitcount {
 
 /* Loads and attaches it (only while tracing: it runs on every context
  * switch of the machine). 0 when on, -1 when readings will use getrusage. */
-int  ss_waitcount_open(ss_waitcount *w, uint32_t max_procs);
+int ss_waitcount_open(ss_waitcount *w, uint32_t max_procs);
 /* counts process tgid's threads from now on; 0, or -1 */
-int  ss_waitcount_add(ss_waitcount *w, uint32_t tgid);
+int ss_waitcount_add(ss_waitcount *w, uint32_t tgid);
 /* stops counting it (gone: its pid may be reused by a process we do not trace) */
 void ss_waitcount_remove(ss_waitcount *w, uint32_t tgid);
 void ss_waitcount_close(ss_waitcount *w);

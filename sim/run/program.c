@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,29 +16,29 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/trace/clock.h"
-#include "sim/trace/codec.h"
+#include "sim/base/util.h"
 #include "sim/interpose/drain.h"
 #include "sim/interpose/ipc.h"
 #include "sim/interpose/spawn.h"
 #include "sim/load/net.h"
+#include "sim/trace/clock.h"
+#include "sim/trace/codec.h"
 #include "sim/trace/recorder.h"
-#include "sim/base/util.h"
 
-#define READY_TIMEOUT_MS 10000  /* for it to accept a connection */
-#define STOP_TIMEOUT_MS 3000    /* for it to end on SIGTERM, before SIGKILL */
+#define READY_TIMEOUT_MS 10000 /* for it to accept a connection */
+#define STOP_TIMEOUT_MS 3000   /* for it to end on SIGTERM, before SIGKILL */
 
 struct ss_program {
     char *cmd, *name;
     int index;
-    char marker[96];            /* the run's mechanism until the patch */
+    char marker[96]; /* the run's mechanism until the patch */
     char path[PATH_MAX], preload[PATH_MAX];
     ss_kv params[4];
     char offset[64];
     /* while it runs */
     ss_ipc ipc;
     ss_drain *drain;
-    FILE *log;                  /* its stdout and stderr */
+    FILE *log; /* its stdout and stderr */
     pid_t pid;
     int root_pid;
     /* after it ran */
@@ -106,8 +106,10 @@ ss_program *ss_program_new(const char *cmd, const char *name, int index, int *co
 {
     *code = SS_EXIT_USAGE;
     if (!strstr(cmd, "{port}")) {
-        snprintf(err, errlen, "--program '%s' has no {port}: sockscope picks a free port and puts it where {port} "
-                 "is (e.g. --program './myserver {port}')", cmd);
+        snprintf(err, errlen,
+                 "--program '%s' has no {port}: sockscope picks a free port and puts it where {port} "
+                 "is (e.g. --program './myserver {port}')",
+                 cmd);
         return NULL;
     }
     char **argv = ss_split_command(cmd, 0, err, errlen);
@@ -192,7 +194,7 @@ static int free_port(const char *host, char *err, size_t errlen)
     if (fd >= 0 && bind(fd, (struct sockaddr *)&a.ss, a.len) == 0 &&
         getsockname(fd, (struct sockaddr *)&got, &len) == 0)
         port = ntohs(got.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&got)->sin6_port
-                                                : ((struct sockaddr_in *)&got)->sin_port);
+                                               : ((struct sockaddr_in *)&got)->sin_port);
     else
         snprintf(err, errlen, "cannot find a free port on %s: %s", host, strerror(errno));
     if (fd >= 0)
@@ -258,8 +260,8 @@ static void finish(ss_program *p)
     for (size_t i = 0; i < ss_drain_nprocs(p->drain); i++)
         counted |= ss_drain_proc_at(p->drain, i)->counter_used;
     if (ss_rec_wait_detection())
-        ss_run_note("wait_counter_program", counted ? "bpf sched_switch (in the traced program)"
-                                                    : "getrusage (in the traced program)");
+        ss_run_note("wait_counter_program",
+                    counted ? "bpf sched_switch (in the traced program)" : "getrusage (in the traced program)");
     uint64_t lost = atomic_load(&p->ipc.hdr->lost_calls);
     if (lost) {
         char note[96];
@@ -319,8 +321,10 @@ static int program_start(void *ud, const char *host, int *port_out, char *err, s
         if (connects(host, port))
             break;
         if (waited >= READY_TIMEOUT_MS) { /* (a millisecond per try, at least) */
-            snprintf(err, errlen, "%s (%s) did not accept a connection on port %d within %d s (does it listen on "
-                     "{port}, on %s?)", p->name, p->cmd, port, READY_TIMEOUT_MS / 1000, host);
+            snprintf(err, errlen,
+                     "%s (%s) did not accept a connection on port %d within %d s (does it listen on "
+                     "{port}, on %s?)",
+                     p->name, p->cmd, port, READY_TIMEOUT_MS / 1000, host);
             kill(-p->pid, SIGKILL);
             waitpid(p->pid, NULL, 0);
             p->pid = -1;

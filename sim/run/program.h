@@ -29,7 +29,7 @@ int ss_program_run(ss_program *p, const ss_model_opts *mo, const ss_workload_opt
                    ss_workload_result *res, char *err, size_t errlen);
 /* After ss_rec_close: each program's run gets the I/O model observed and
  * the program's pid. 0, or -1 with err (the trace is then left as it was). */
-int  ss_program_patch_trace(const char *trace, ss_program *const *progs, int n, char *err, size_t errlen);
+int ss_program_patch_trace(const char *trace, ss_program *const *progs, int n, char *err, size_t errlen);
 void ss_program_free(ss_program *p);
 
 /* Splits a command line as a shell would split a simple command (words,

@@ -165,8 +165,8 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     return ss_run_target_one(&t, mo, w, pg, res, err, errlen);
 }
 
-int ss_run_target_one(const ss_run_target *t, const ss_model_opts *mo, const ss_workload_opts *w,
-                      ss_run_progress *pg, ss_workload_result *res, char *err, size_t errlen)
+int ss_run_target_one(const ss_run_target *t, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
+                      ss_workload_result *res, char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
     if (check_fds(w, err, errlen) != 0)
