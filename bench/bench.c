@@ -243,7 +243,7 @@ static void bench_streaming(const char *trace)
 
 int main(int argc, char **argv)
 {
-    int rounds = 5, clients = 16, messages = 2000, only_models = 0, only_outside = 0;
+    int rounds = 5, clients = 16, messages = 2000, only_models = 0, only_outside = 0, only_probe = 0;
     const char *model = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
@@ -254,6 +254,8 @@ int main(int argc, char **argv)
             only_models = 1;
         } else if (strcmp(argv[i], "--outside") == 0) {
             only_outside = 1;
+        } else if (strcmp(argv[i], "--probe") == 0) {
+            only_probe = 1;
         } else if (strcmp(argv[i], "--messages") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 10) {
             messages = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
@@ -265,9 +267,11 @@ int main(int argc, char **argv)
                         i + 1 < argc ? argv[i + 1] : "",
                         strcmp(argv[i], "--model") == 0 ? "no such model here (see 'sockscope models')"
                                                          : "unknown option or bad value");
-            printf("usage: sockscope-bench [--quick] [--model M | --outside] [--rounds 1..16] [--messages N]\n"
+            printf("usage: sockscope-bench [--quick] [--model M | --outside | --probe] [--rounds 1..16]\n"
+                   "                       [--messages N]\n"
                    "  --model M     only the throughput of model M (skips the probe and reader parts)\n"
                    "  --outside     only the outside epoll server, untraced and under 'sockscope trace'\n"
+                   "  --probe       only the cost of a recorded call: the built-in probe and the interposer\n"
                    "  --rounds N    alternating rounds per model, medians (default 5)\n"
                    "  --messages N  per client, 16 clients (default 2000): longer runs, less noise\n");
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
@@ -286,6 +290,10 @@ int main(int argc, char **argv)
     }
     if (!only_models)
         bench_probe(trace);
+    if (only_probe) {
+        unlink(trace);
+        return 0;
+    }
     bench_models(trace, rounds, clients, messages, model);
     if (!only_models) {
         ss_bench_outside(rounds, clients, messages);

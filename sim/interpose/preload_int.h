@@ -170,28 +170,35 @@ static inline void ss_pl_emit(const ss_event *ev)
     t->busy = 0;
 }
 
+/* every field of an event (the ring's slot, or one on the stack) */
+static inline void ss_pl_fill(ss_event *ev, uint64_t t0, uint64_t t1, int api, int fd, uint64_t arg, int64_t ret,
+                              int errcode, int flags, uint32_t aux)
+{
+    ev->t0 = t0;
+    ev->t1 = t1;
+    ev->ret = ret;
+    ev->arg = arg;
+    ev->id = 0;
+    ev->sock = fd;
+    ev->aux = aux;
+    ev->api = (uint16_t)api;
+    ev->err = (uint8_t)errcode;
+    ev->flags = (uint8_t)flags;
+    ev->impl = 0;
+    ev->pad_ = 0;
+}
+
 /* After the real call: err is the call's errno when ret < 0. */
 static inline void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64_t ret, int err, uint32_t aux)
 {
-    ss_event ev;
-    ev.t1 = ss_ticks();
-    ev.t0 = r->t0;
-    ev.ret = ret;
-    ev.arg = arg;
-    ev.id = 0;
-    ev.sock = fd;
-    ev.aux = aux;
-    ev.api = (uint16_t)api;
-    ev.err = (uint8_t)(ret < 0 ? ss_err_from_errno(err) : 0);
-    ev.impl = 0;
-    ev.pad_ = 0;
+    uint64_t t1 = ss_ticks();
     int flags = SS_EV_KERNEL | (ret < 0 ? SS_EV_FAILED : 0);
     if (r->may) {
         flags |= SS_EV_MAYBLOCK;
         if (ss_pl.detect_waits) { /* sim/probe/probe.c's ss_probe_waited, the same rule */
             ss_pl_thread *t = &ss_pl_t;
-            int long_call = ev.t1 - r->t0 > ss_pl.floor_ticks, verify = ss_pl.detect_waits == 2;
-            if (!ss_chain_skip(&t->chain, 1, long_call, verify, ev.t1)) {
+            int long_call = t1 - r->t0 > ss_pl.floor_ticks, verify = ss_pl.detect_waits == 2;
+            if (!ss_chain_skip(&t->chain, 1, long_call, verify, t1)) {
                 long now = r->src ? (long)*t->bslot : ss_pl_nvcsw();
                 int lazy = long_call && now != r->nvcsw_lazy;
                 flags |= ss_wait_flags(lazy, verify ? ss_pl_nvcsw() != r->nvcsw : lazy, verify);
@@ -200,16 +207,39 @@ static inline void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64
                     t->chain_src = r->src;
                 }
                 t->chain.last_exit = ss_ticks();
-                if (r->src && ev.t1 - t->cpu_at > ss_pl.cpu_every) { /* its CPU, now and then */
+                if (r->src && t1 - t->cpu_at > ss_pl.cpu_every) { /* its CPU, now and then */
                     ss_pl_nvcsw();
-                    t->cpu_at = ev.t1;
+                    t->cpu_at = t1;
                 }
             }
         }
     } else if (ss_pl.detect_waits) {
-        ss_chain_skip(&ss_pl_t.chain, 0, ev.t1 - r->t0 > ss_pl.floor_ticks, 0, ev.t1);
+        ss_chain_skip(&ss_pl_t.chain, 0, t1 - r->t0 > ss_pl.floor_ticks, 0, t1);
     }
-    ev.flags = (uint8_t)flags;
+    int errcode = ret < 0 ? ss_err_from_errno(err) : 0;
+    /* the common case: the thread has its ring, room in it, and is not
+     * inside an emit of its own (a signal handler's call): the event is
+     * written in place (shm.h, ss_shm_reserve) */
+    ss_pl_thread *t = &ss_pl_t;
+    ss_shm_slot *s = t->slot;
+    if (SS_LIKELY(!t->busy && s && t->gen == atomic_load_explicit(&ss_pl.gen, memory_order_relaxed))) {
+        t->busy = 1;
+        atomic_signal_fence(memory_order_seq_cst);
+        ss_event *slot = ss_shm_reserve(s, ss_pl.mask, &t->head_seen);
+        if (SS_LIKELY(slot != NULL)) {
+            ss_pl_fill(slot, r->t0, t1, api, fd, arg, ret, errcode, flags, aux);
+            ss_shm_commit(s, ss_pl.mask);
+            atomic_signal_fence(memory_order_seq_cst);
+            if (SS_UNLIKELY(s->nest_w != s->nest_r))
+                ss_pl_unnest(t, s);
+            t->busy = 0;
+            return;
+        }
+        atomic_signal_fence(memory_order_seq_cst);
+        t->busy = 0;
+    }
+    ss_event ev; /* no ring yet, a full one, or inside an emit: the slow paths */
+    ss_pl_fill(&ev, r->t0, t1, api, fd, arg, ret, errcode, flags, aux);
     ss_pl_emit(&ev);
 }
 
