@@ -188,8 +188,10 @@ static inline void ss_pl_fill(ss_event *ev, uint64_t t0, uint64_t t1, int api, i
     ev->pad_ = 0;
 }
 
-/* After the real call: err is the call's errno when ret < 0. */
-static inline void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64_t ret, int err, uint32_t aux)
+/* After the real call: err is the call's errno when ret < 0. Inlined into
+ * every wrapper (gcc would call it, now that it writes the slot itself). */
+static inline __attribute__((always_inline)) void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64_t ret,
+                                                             int err, uint32_t aux)
 {
     uint64_t t1 = ss_ticks();
     int flags = SS_EV_KERNEL | (ret < 0 ? SS_EV_FAILED : 0);
