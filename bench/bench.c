@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bench/bench_interpose.h"
+#include "bench/median.h"
 #include "sim/report/export.h"
 #include "sim/report/stats.h"
 
@@ -33,18 +34,6 @@
 
 #define BATCH 1000
 #define BATCHES 600
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return v[n / 2];
-}
 
 typedef enum { FLOOR, PROBE, NVCSW, SWITCHES } what;
 

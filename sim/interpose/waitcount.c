@@ -1,14 +1,11 @@
 #include "sim/interpose/waitcount.h"
 
-#include <linux/bpf.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-static long sys_bpf(int cmd, union bpf_attr *a) { return syscall(__NR_bpf, cmd, a, sizeof *a); }
+#include "sim/trace/bpf.h"
 
-#define I(code, dst, src, off, imm) ((struct bpf_insn){(code), (dst), (src), (off), (imm)})
+#define I SS_BPF_I
 
 /* if the switching-out thread's process is traced and it switches out
  * voluntarily (not preempted, not runnable: the kernel's nvcsw rule, as
@@ -46,44 +43,20 @@ static int load_program(int procs_fd, int count_fd)
         /* 25 */ I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
         /* 26 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
     };
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-    a.insns = (uint64_t)(uintptr_t)p;
-    a.insn_cnt = sizeof p / sizeof p[0];
-    a.license = (uint64_t)(uintptr_t) "GPL";
-    return (int)sys_bpf(BPF_PROG_LOAD, &a);
-}
-
-static int map_create(int type, uint32_t key, uint32_t value, uint32_t entries, uint32_t flags)
-{
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.map_type = (uint32_t)type;
-    a.key_size = key;
-    a.value_size = value;
-    a.max_entries = entries;
-    a.map_flags = flags;
-    return (int)sys_bpf(BPF_MAP_CREATE, &a);
+    return ss_bpf_prog_load(p, sizeof p / sizeof p[0]);
 }
 
 int ss_waitcount_open(ss_waitcount *w, uint32_t max_procs)
 {
     w->count_fd = w->procs_fd = w->prog_fd = w->tp_fd = -1;
-    const char *no = getenv("SOCKSCOPE_NO_BPF");
-    if (no && *no && strcmp(no, "0") != 0)
+    if (ss_bpf_refused_by_user())
         return -1; /* the user's choice: getrusage only */
-    w->count_fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, SS_WC_NSLOT, BPF_F_MMAPABLE);
-    w->procs_fd = map_create(BPF_MAP_TYPE_HASH, 4, 4, max_procs ? max_procs : 1, 0);
+    w->count_fd = ss_bpf_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, SS_WC_NSLOT, BPF_F_MMAPABLE);
+    w->procs_fd = ss_bpf_map_create(BPF_MAP_TYPE_HASH, 4, 4, max_procs ? max_procs : 1, 0);
     if (w->count_fd >= 0 && w->procs_fd >= 0)
         w->prog_fd = load_program(w->procs_fd, w->count_fd);
-    if (w->prog_fd >= 0) {
-        union bpf_attr a;
-        memset(&a, 0, sizeof a);
-        a.raw_tracepoint.name = (uint64_t)(uintptr_t) "sched_switch";
-        a.raw_tracepoint.prog_fd = (uint32_t)w->prog_fd;
-        w->tp_fd = (int)sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a);
-    }
+    if (w->prog_fd >= 0)
+        w->tp_fd = ss_bpf_attach_sched_switch(w->prog_fd);
     if (w->tp_fd < 0) { /* not root, no CAP_BPF, or no BPF here */
         ss_waitcount_close(w);
         return -1;
@@ -102,7 +75,7 @@ int ss_waitcount_add(ss_waitcount *w, uint32_t tgid)
     a.key = (uint64_t)(uintptr_t)&tgid;
     a.value = (uint64_t)(uintptr_t)&one;
     a.flags = BPF_ANY;
-    return sys_bpf(BPF_MAP_UPDATE_ELEM, &a) == 0 ? 0 : -1;
+    return ss_bpf(BPF_MAP_UPDATE_ELEM, &a) == 0 ? 0 : -1;
 }
 
 void ss_waitcount_remove(ss_waitcount *w, uint32_t tgid)
@@ -113,7 +86,7 @@ void ss_waitcount_remove(ss_waitcount *w, uint32_t tgid)
     memset(&a, 0, sizeof a);
     a.map_fd = (uint32_t)w->procs_fd;
     a.key = (uint64_t)(uintptr_t)&tgid;
-    sys_bpf(BPF_MAP_DELETE_ELEM, &a);
+    ss_bpf(BPF_MAP_DELETE_ELEM, &a);
 }
 
 void ss_waitcount_close(ss_waitcount *w)

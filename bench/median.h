@@ -1,0 +1,20 @@
+/* median.h — the benchmarks' one statistic: the median of a set of runs
+ * (sorts v in place). */
+#ifndef SS_BENCH_MEDIAN_H
+#define SS_BENCH_MEDIAN_H
+
+#include <stdlib.h>
+
+static int ss_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static inline double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, ss_cmp_double);
+    return v[n / 2];
+}
+
+#endif
