@@ -136,7 +136,8 @@ static void bench_models(const char *trace, int rounds, int clients, int message
         char why[200];
         if (!ss_model_available(ms[i], why, sizeof why) || (only && strcmp(only, ms[i]->name) != 0))
             continue;
-        double off[16], on[16], ratio[16], nw[16], nwratio[16];
+        double off[SS_BENCH_MAX_ROUNDS], on[SS_BENCH_MAX_ROUNDS], ratio[SS_BENCH_MAX_ROUNDS], nw[SS_BENCH_MAX_ROUNDS],
+            nwratio[SS_BENCH_MAX_ROUNDS];
         for (int r = 0; r < rounds; r++) {
             off[r] = run_rps(ms[i], &w, NULL, 0);
             on[r] = run_rps(ms[i], &w, trace, 1);
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--messages") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 10) {
             messages = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
-                   atoi(argv[i + 1]) <= 16) {
+                   atoi(argv[i + 1]) <= SS_BENCH_MAX_ROUNDS) {
             rounds = atoi(argv[++i]);
         } else {
             if (strcmp(argv[i], "--help") != 0)
@@ -256,7 +257,7 @@ int main(int argc, char **argv)
                         i + 1 < argc ? argv[i + 1] : "",
                         strcmp(argv[i], "--model") == 0 ? "no such model here (see 'sockscope models')"
                                                          : "unknown option or bad value");
-            printf("usage: sockscope-bench [--quick] [--model M | --outside | --probe] [--rounds 1..16]\n"
+            printf("usage: sockscope-bench [--quick] [--model M | --outside | --probe] [--rounds 1..64]\n"
                    "                       [--messages N]\n"
                    "  --model M     only the throughput of model M (skips the probe and reader parts)\n"
                    "  --outside     only the outside epoll server, untraced and under 'sockscope trace'\n"

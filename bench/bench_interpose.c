@@ -244,8 +244,9 @@ void ss_bench_outside(int rounds, int clients, int messages)
     if (fd < 0)
         return;
     close(fd);
-    double rps[3][16], cpu[3][16], ratio[16], nwratio[16];
-    for (int r = 0; r < rounds && r < 16; r++) {
+    double rps[3][SS_BENCH_MAX_ROUNDS], cpu[3][SS_BENCH_MAX_ROUNDS], ratio[SS_BENCH_MAX_ROUNDS],
+        nwratio[SS_BENCH_MAX_ROUNDS];
+    for (int r = 0; r < rounds && r < SS_BENCH_MAX_ROUNDS; r++) {
         /* the order turns each round: no setting always runs first */
         for (int k = 0; k < 3; k++) {
             int which = (k + r) % 3; /* 0 untraced, 1 traced, 2 traced without wait detection */

@@ -1,9 +1,13 @@
-/* median.h — the benchmarks' one statistic: the median of a set of runs
+/* median.h — the benchmarks' rounds and their one statistic, the median
  * (sorts v in place). */
 #ifndef SS_BENCH_MEDIAN_H
 #define SS_BENCH_MEDIAN_H
 
 #include <stdlib.h>
+
+/* --rounds at the most: many short alternating rounds make steadier
+ * medians on a shared machine than a few long ones */
+#define SS_BENCH_MAX_ROUNDS 64
 
 static int ss_cmp_double(const void *a, const void *b)
 {
