@@ -150,10 +150,13 @@ int ss_program_find(const char *name, char *out, size_t outlen, char *err, size_
 #ifndef SS_PRELOAD_BUILD_PATH
 #define SS_PRELOAD_BUILD_PATH ""
 #endif
+#ifndef SS_PRELOAD_INSTALL_REL
+#define SS_PRELOAD_INSTALL_REL "../lib/sockscope"
+#endif
 
 int ss_preload_path(char *out, size_t n, char *err, size_t errlen)
 {
-    char cand[3][PATH_MAX];
+    char cand[4][PATH_MAX];
     int k = 0;
     const char *env = getenv("SOCKSCOPE_PRELOAD");
     if (env && *env)
@@ -166,6 +169,9 @@ int ss_preload_path(char *out, size_t n, char *err, size_t errlen)
         if (slash)
             *slash = 0;
         snprintf(cand[k++], PATH_MAX, "%.*s/libsockscope-preload.so", PATH_MAX - 32, exe);
+        /* installed: LIBDIR/sockscope, relative to BINDIR (cmake/install.cmake) */
+        snprintf(cand[k++], PATH_MAX, "%.*s/%s/libsockscope-preload.so", PATH_MAX - 128, exe,
+                 SS_PRELOAD_INSTALL_REL);
     }
     if (SS_PRELOAD_BUILD_PATH[0])
         snprintf(cand[k++], PATH_MAX, "%s", SS_PRELOAD_BUILD_PATH);
@@ -184,7 +190,7 @@ int ss_preload_path(char *out, size_t n, char *err, size_t errlen)
         return 0;
     }
     snprintf(err, errlen,
-             "cannot find the interposer libsockscope-preload.so beside sockscope (rebuild, or set "
+             "cannot find the interposer libsockscope-preload.so beside sockscope or in its install (rebuild, or set "
              "SOCKSCOPE_PRELOAD to its path)");
     return -1;
 }

@@ -17,7 +17,8 @@
 int ss_program_find(const char *name, char *out, size_t outlen, char *err, size_t errlen);
 
 /* The interposer library: $SOCKSCOPE_PRELOAD, else libsockscope-preload.so
- * beside the sockscope binary, else the build tree's. 0 with its absolute
+ * beside the sockscope binary, else in its install (LIBDIR/sockscope), else
+ * the build tree's. 0 with its absolute
  * path, or -1 with err. */
 int ss_preload_path(char *out, size_t outlen, char *err, size_t errlen);
 
