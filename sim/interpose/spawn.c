@@ -170,8 +170,7 @@ int ss_preload_path(char *out, size_t n, char *err, size_t errlen)
             *slash = 0;
         snprintf(cand[k++], PATH_MAX, "%.*s/libsockscope-preload.so", PATH_MAX - 32, exe);
         /* installed: LIBDIR/sockscope, relative to BINDIR (cmake/install.cmake) */
-        snprintf(cand[k++], PATH_MAX, "%.*s/%s/libsockscope-preload.so", PATH_MAX - 128, exe,
-                 SS_PRELOAD_INSTALL_REL);
+        snprintf(cand[k++], PATH_MAX, "%.*s/%s/libsockscope-preload.so", PATH_MAX - 128, exe, SS_PRELOAD_INSTALL_REL);
     }
     if (SS_PRELOAD_BUILD_PATH[0])
         snprintf(cand[k++], PATH_MAX, "%s", SS_PRELOAD_BUILD_PATH);
