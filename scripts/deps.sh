@@ -22,6 +22,7 @@ packages=("$@"
     clang-format                                          # tests: the format of changed lines (check-format.sh)
     xdotool imagemagick                                   # tests: keys into a real window, what the screen shows
     librsvg2-bin fontconfig                               # tests: a third-party SVG reader, a font-less fontconfig
+    dpkg-dev groff-base man-db bsdextrautils              # tests: the .deb (cpack: dpkg-shlibdeps), the man page (groff, man, col)
 )
 ((fuzz)) && packages+=(clang)                             # fuzzers: libFuzzer, ASan, UBSan
 # tests: the Chrome export through DevTools' trace engine (tests/cli_export_loaders.sh runs
