@@ -241,6 +241,15 @@ static void fill(tclient *c, int m, int size)
         c->out[i] = ss_pattern_byte(c->id, m, i, size);
 }
 
+void wl_note_endpoint(const wl *sh, int fd)
+{
+    if (!sh->o->endpoints)
+        return;
+    struct sockaddr_storage me;
+    socklen_t len = sizeof me;
+    ss_getsockname(fd, (struct sockaddr *)&me, &len); /* the probe records it; failing costs only the pairing */
+}
+
 static int tc_open(tclient *c)
 {
     wl *sh = c->sh;
@@ -267,6 +276,7 @@ static int tc_open(tclient *c)
         return -1;
     }
     atomic_fetch_add(&sh->connections, 1);
+    wl_note_endpoint(sh, fd);
     c->fd = fd;
     return fd;
 }

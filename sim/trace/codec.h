@@ -27,6 +27,7 @@ enum {
     SS_CHUNK_SYNC       = SS_FOURCC('S', 'Y', 'N', 'C'),
     SS_CHUNK_THREAD_END = SS_FOURCC('T', 'H', 'R', 'E'),
     SS_CHUNK_RUN_END    = SS_FOURCC('R', 'U', 'N', 'E'),
+    SS_CHUNK_CLOCK_ANCHOR = SS_FOURCC('C', 'L', 'K', 'A'), /* the trace clock against real time */
 };
 
 /* A growable output buffer. */
