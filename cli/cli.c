@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/explain.h"
+#include "cli/multihost.h"
 #include "cli/stopsig.h"
 #include "models/model.h"
 #include "sim/base/util.h"
@@ -828,6 +829,8 @@ static const cmd cmds[] = {
     {"models", cmd_models, "list the I/O models and what backs each one here"},
     {"serve", cmd_serve, "run one model as a real echo server (nc-friendly)"},
     {"run", cmd_run, "run models against the built-in clients, record a trace, compare"},
+    {"load", ss_cmd_load, "drive any echo server (another host's too) with the built-in clients"},
+    {"merge", ss_cmd_merge, "put traces recorded on several hosts on one time axis"},
     {"stats", cmd_stats, "the numbers of a trace"},
     {"export", cmd_export, "export a trace to Chrome/Perfetto JSON, CSV, PNG or SVG"},
 #ifdef SS_HAVE_VIEWER
