@@ -155,7 +155,7 @@ static int load_parse(int argc, char **argv, load_args *a, ss_scenario *sc)
     return -1;
 }
 
-static int print_summary(const load_args *a, int rc)
+static int print_summary(const load_args *a, const ss_workload_result *res, int rc)
 {
     char err[ERRLEN];
     ss_stats st;
@@ -164,11 +164,13 @@ static int print_summary(const load_args *a, int rc)
     if (a->json) {
         ss_stats_print_json(stdout, &st);
     } else {
-        for (int i = 0; i < st.nruns; i++) { /* the clients' side: what the table's server columns lack here */
+        /* the clients' verdict, then what the trace says (req/s, latency: as `stats` has them) */
+        printf("\nload %s: %ld requests ok, %ld failed (%ld echoes differed), %ld connections\n", a->target,
+               res->requests_ok, res->requests_failed, res->mismatches, res->connections);
+        for (int i = 0; i < st.nruns; i++) {
             const ss_run_stats *r = &st.runs[i];
-            printf("\nload %s: %llu requests ok, %llu failed; %.0f req/s; latency p50 %.1f us, p99 %.1f us, max %.1f us\n",
-                   a->target, (unsigned long long)r->requests_ok, (unsigned long long)r->requests_failed,
-                   ss_run_rps(r), ss_hist_pct_of(r->latency, 50) / 1e3, ss_hist_pct_of(r->latency, 99) / 1e3,
+            printf("  %.0f req/s; latency p50 %.1f us, p99 %.1f us, max %.1f us\n", ss_run_rps(r),
+                   ss_hist_pct_of(r->latency, 50) / 1e3, ss_hist_pct_of(r->latency, 99) / 1e3,
                    ss_hist_max_of(r->latency) / 1e3);
         }
         printf("\n");
@@ -215,5 +217,5 @@ int ss_cmd_load(int argc, char **argv)
     free(sc);
     if (closed != 0)
         return fail(SS_EXIT_FAIL, "%s", cerr);
-    return rc == SS_EXIT_ENV ? rc : print_summary(&a, rc);
+    return rc == SS_EXIT_ENV ? rc : print_summary(&a, &res, rc);
 }
