@@ -80,6 +80,7 @@ void ss_merge_print_json(FILE *f, const char *const *inputs, const ss_merge_resu
         ss_jw_kint(&w, "input_run", r->run);
         ss_jw_kstr(&w, "model", r->model);
         ss_jw_kint(&w, "anchors", r->anchors);
+        ss_jw_knum(&w, "anchor_err_ns", r->anchor_err_ns, 0);
         ss_jw_knum(&w, "rate_ppm", r->rate_ppm, 3);
         ss_jw_knum(&w, "anchor_offset_ns", r->anchor_offset_ns, 0);
         ss_jw_knum(&w, "correction_ns", r->correction_ns, 0);

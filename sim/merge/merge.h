@@ -37,6 +37,7 @@ typedef struct ss_merge_run {
     uint32_t run;         /* its run id there */
     char model[64];
     int anchors;          /* clock anchors the run has (0: wall-clock start only, an older trace) */
+    double anchor_err_ns; /* what its anchors' readings may be off by, together (-1: no anchors) */
     double rate_ppm;      /* its trace clock's rate against real time, minus 1, in ppm (0: not known) */
     double anchor_offset_ns; /* its start on the axis as its anchors put it, relative to the first run's */
     double correction_ns; /* what the requests moved it by, on top of the anchors */

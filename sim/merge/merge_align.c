@@ -265,6 +265,8 @@ void mg_align(mg_set *set, ss_merge_result *res)
         o->run = set->runs[i].meta.id;
         snprintf(o->model, sizeof o->model, "%s", set->runs[i].meta.model);
         o->anchors = set->runs[i].nanchors;
+        const mg_run *r = &set->runs[i];
+        o->anchor_err_ns = !r->nanchors ? -1 : (double)r->anchor[0].err_ns + (r->nanchors == 2 ? (double)r->anchor[1].err_ns : 0);
         o->rate_ppm = set->runs[i].rate * 1e6;
         o->anchor_offset_ns = set->runs[i].start;
         o->uncertainty_ns = -1;
