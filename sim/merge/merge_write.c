@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include "sim/merge/merge_int.h"
 #include "sim/trace/codec.h"
@@ -185,6 +189,34 @@ static void write_run(wr *w, const mg_set *set, const mg_run *r, uint32_t id, co
     write_run_end(w, r, id, placed);
 }
 
+/* The output is written beside its target under a fresh name (mkstemp:
+ * never an existing file, never through a planted link) and renamed over
+ * it at the end. */
+static FILE *open_partial(const char *out, char *tmp, size_t n)
+{
+#ifdef _WIN32
+    snprintf(tmp, n, "%s.partial", out);
+    return fopen(tmp, "wb");
+#else
+    if ((size_t)snprintf(tmp, n, "%s.partial-XXXXXX", out) >= n) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return NULL;
+    mode_t mask = umask(0); /* mkstemp makes it 0600: the usual 0666 & ~umask */
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        remove(tmp);
+    }
+    return f;
+#endif
+}
+
 int mg_write(const mg_set *set, const ss_merge_run *placed, const char *const *inputs, const char *out,
              uint64_t *events, char *err, size_t errlen)
 {
@@ -193,9 +225,8 @@ int mg_write(const mg_set *set, const ss_merge_run *placed, const char *const *i
     for (size_t i = 0; i < set->nruns; i++)
         w.t0 = fmin(w.t0, mg_axis(&set->runs[i], 0));
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.partial", out);
-    if (!(w.f = fopen(tmp, "wb"))) {
-        snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
+    if (!(w.f = open_partial(out, tmp, sizeof tmp))) {
+        snprintf(err, errlen, "cannot create a file beside '%s': %s", out, strerror(errno));
         return SS_EXIT_FAIL;
     }
     uint8_t hdr[SS_FILE_HEADER_SIZE] = {0};
@@ -209,6 +240,10 @@ int mg_write(const mg_set *set, const ss_merge_run *placed, const char *const *i
     if (fclose(w.f) != 0)
         w.failed = 1;
     ss_buf_free(&w.b);
+#ifdef _WIN32
+    if (!w.failed)
+        remove(out); /* Windows' rename does not replace */
+#endif
     if (w.failed || rename(tmp, out) != 0) {
         snprintf(err, errlen, "cannot write '%s': %s", out, strerror(w.failed ? e : errno));
         remove(tmp);
