@@ -17,7 +17,7 @@ import io
 import json
 import subprocess
 
-RECV_API = 6  # the api number of recv (docs/trace-format.md): an op_complete's aux
+RECV_API, SEND_API = 6, 7  # api numbers (docs/trace-format.md): an overlapped operation's aux
 
 
 class Conn:
@@ -42,7 +42,7 @@ def piece_at(pieces, off):
 
 def connections(rows):
     """run -> [Conn], from one run's rows in time order (fds reused after close)"""
-    runs = {}
+    runs, submitted = {}, {}
     for r in sorted(rows, key=lambda r: (int(r["run"]), int(r["enter_ns"]), int(r["exit_ns"]))):
         if r["call_role"] == "emulation":
             continue
@@ -59,8 +59,14 @@ def connections(rows):
             c.ep = int(r["id"])
         elif api == "close":
             fds.pop(fd, None)
-        elif c and res > 0 and (api in ("recv", "send") or (api == "op_complete" and int(r["aux"]) == RECV_API)):
+        elif api in ("op_submit", "WSASend") and int(r["aux"]) == SEND_API:  # an overlapped send starts here
+            submitted[(run, int(r["id"]))] = int(r["enter_ns"])
+        elif c and res > 0 and api in ("recv", "send"):
             c.add(api == "send", res, int(r["enter_ns"]), int(r["exit_ns"]))
+        elif c and res > 0 and api == "op_complete" and int(r["aux"]) in (RECV_API, SEND_API):
+            send = int(r["aux"]) == SEND_API
+            t0 = submitted.get((run, int(r["id"])), int(r["enter_ns"])) if send else int(r["enter_ns"])
+            c.add(send, res, t0, int(r["exit_ns"]))
     return {run: conns for run, (conns, _) in runs.items()}
 
 

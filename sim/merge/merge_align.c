@@ -45,7 +45,8 @@ static int wanted(const ss_event *e)
     case SS_API_ACCEPT: return e->ret >= 0 && e->id != 0;
     case SS_API_CONNECT: case SS_API_GETSOCKNAME: case SS_API_CLOSE: return 1;
     case SS_API_RECV: case SS_API_SEND: return e->ret > 0;
-    case SS_API_OP_COMPLETE: return e->aux == SS_API_RECV && e->ret > 0; /* the bytes were in by then */
+    case SS_API_OP_SUBMIT: return e->aux == SS_API_SEND; /* an overlapped send: it starts here */
+    case SS_API_OP_COMPLETE: return (e->aux == SS_API_RECV || e->aux == SS_API_SEND) && e->ret > 0;
     default: return 0;
     }
 }
@@ -58,7 +59,8 @@ static int by_time(const void *a, const void *b)
     return x->t1 < y->t1 ? -1 : x->t1 > y->t1;
 }
 
-static int append(stream *s, const ss_event *e)
+/* bytes moved by a call entered at t0 that returned e->ret bytes at e->t1 */
+static int append_at(stream *s, const ss_event *e, uint64_t t0)
 {
     if (s->n == s->cap) {
         piece *p = ss_grow(s->p, &s->cap, sizeof *p, 64);
@@ -66,9 +68,38 @@ static int append(stream *s, const ss_event *e)
             return -1;
         s->p = p;
     }
-    s->p[s->n++] = (piece){s->total, e->t0, e->t1, (uint64_t)e->ret};
+    s->p[s->n++] = (piece){s->total, t0, e->t1, (uint64_t)e->ret};
     s->total += (uint64_t)e->ret;
     return 0;
+}
+
+static int append(stream *s, const ss_event *e) { return append_at(s, e, e->t0); }
+
+/* Overlapped sends (op_submit .. op_complete, matched by operation id): the
+ * bytes may leave from the submission on, so that is the piece's entry. */
+typedef struct submits {
+    ss_idmap ix; /* operation id -> slot */
+    uint64_t *t0;
+    size_t n, cap;
+} submits;
+
+static void submit_put(submits *sb, const ss_event *e)
+{
+    if (sb->n == sb->cap) {
+        uint64_t *p = ss_grow(sb->t0, &sb->cap, sizeof *p, 64);
+        if (!p)
+            return;
+        sb->t0 = p;
+    }
+    sb->t0[sb->n] = e->t0;
+    if (ss_idmap_put(&sb->ix, (uint32_t)e->id, (uint32_t)sb->n) == 0)
+        sb->n++;
+}
+
+static uint64_t submit_t0(const submits *sb, const ss_event *complete)
+{
+    int64_t k = ss_idmap_get(&sb->ix, (uint32_t)complete->id);
+    return k < 0 ? complete->t0 : sb->t0[k];
 }
 
 static conn *open_conn(conns *cs, ss_idmap *fds, const ss_event *e, int fd, int server)
@@ -98,6 +129,7 @@ static conn *conn_of(conns *cs, const ss_idmap *fds, int fd)
 static void sweep(conns *cs, const ss_event *const *evs, size_t n)
 {
     ss_idmap fds = {0};
+    submits sb = {0};
     for (size_t i = 0; i < n; i++) {
         const ss_event *e = evs[i];
         conn *c = conn_of(cs, &fds, e->sock);
@@ -107,10 +139,19 @@ static void sweep(conns *cs, const ss_event *const *evs, size_t n)
         case SS_API_GETSOCKNAME: if (c && !c->server && !c->ep) c->ep = e->id; break;
         case SS_API_CLOSE: ss_idmap_put(&fds, (uint32_t)e->sock, NO_CONN); break;
         case SS_API_SEND: if (c) append(&c->out, e); break;
-        default: if (c) append(&c->in, e); break; /* recv, or a recv's completion */
+        case SS_API_RECV: if (c) append(&c->in, e); break;
+        case SS_API_OP_SUBMIT: submit_put(&sb, e); break;
+        default: /* a completion: a recv's bytes were in by then; a send's left after its submission */
+            if (c && e->aux == SS_API_RECV)
+                append(&c->in, e);
+            else if (c)
+                append_at(&c->out, e, submit_t0(&sb, e));
+            break;
         }
     }
     ss_idmap_free(&fds);
+    ss_idmap_free(&sb.ix);
+    free(sb.t0);
 }
 
 static void conns_of(const mg_run *r, conns *cs)
