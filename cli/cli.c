@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_int.h"
 #include "cli/explain.h"
 #include "cli/multihost.h"
 #include "cli/stopsig.h"
@@ -29,13 +30,7 @@
 
 #define ERRLEN 512
 
-static int fail(int code, const char *fmt, const char *msg)
-{
-    fprintf(stderr, "sockscope: ");
-    fprintf(stderr, fmt, msg);
-    fputc('\n', stderr);
-    return code;
-}
+static int fail(int code, const char *fmt, const char *msg) { return ss_cli_fail(code, fmt, msg); }
 
 /* --- model options shared by serve and run ------------------------------- */
 /* OPT_FD_SETSIZE..OPT_UI_COST are the [server] keys of the scenario table */
@@ -303,20 +298,7 @@ static void run_options(struct option *lo, size_t max)
     size_t n = 0;
     for (; n < sizeof fixed / sizeof fixed[0]; n++)
         lo[n] = fixed[n];
-    for (size_t i = 0; i < ss_scenario_nkeys() && n + 1 < max; i++) {
-        const ss_scen_key *k = ss_scenario_key(i);
-        if (k->flag)
-            lo[n++] = (struct option){k->flag, k->arg ? required_argument : no_argument, 0, OPT_KEY + (int)i};
-    }
-    lo[n] = (struct option){0, 0, 0, 0};
-}
-
-static int key_by_flag(const char *flag)
-{
-    for (size_t i = 0; i < ss_scenario_nkeys(); i++)
-        if (ss_scenario_key(i)->flag && strcmp(ss_scenario_key(i)->flag, flag) == 0)
-            return OPT_KEY + (int)i;
-    return '?';
+    ss_cli_scen_options(lo, n, max, NULL, OPT_KEY);
 }
 
 typedef struct run_args {
@@ -338,7 +320,7 @@ static int run_parse(int argc, char **argv, run_args *a)
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:c:n:s:t:qh", lo, NULL)) != -1) {
         if (c == 'c' || c == 'n' || c == 's')
-            c = key_by_flag(c == 'c' ? "clients" : c == 'n' ? "messages" : "size");
+            c = ss_cli_key_by_flag(c == 'c' ? "clients" : c == 'n' ? "messages" : "size", OPT_KEY);
         if (c >= OPT_KEY) {
             a->sets[a->nsets].key = c - OPT_KEY;
             a->sets[a->nsets++].value = optarg;

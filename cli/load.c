@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_int.h"
 #include "sim/base/util.h"
 #include "sim/load/net.h"
 #include "sim/report/stats.h"
@@ -18,41 +19,31 @@
 
 #define ERRLEN 512
 
-static int fail(int code, const char *fmt, const char *msg)
-{
-    fprintf(stderr, "sockscope: ");
-    fprintf(stderr, fmt, msg);
-    fputc('\n', stderr);
-    return code;
-}
-
 /* The scenario keys a load takes: what clients do. Not [server] (the server
  * is not ours) and not [network] (the relay sits beside a local server;
  * shape a real link with tc: docs/multi-host.md). */
 static int load_key(const ss_scen_key *k)
 {
-    return k->flag && (strcmp(k->section, "clients") == 0 || strcmp(k->section, "special") == 0 ||
-                       strcmp(k->key, "seed") == 0);
+    return k->flag &&
+           (strcmp(k->section, "clients") == 0 || strcmp(k->section, "special") == 0 || strcmp(k->key, "seed") == 0);
 }
 
 enum { OPT_JSON = 1000, OPT_NO_WAIT, OPT_KEY = 2000 };
 
 static void load_options(struct option *lo, size_t max)
 {
-    static const struct option fixed[] = {{"trace", required_argument, 0, 't'}, {"json", no_argument, 0, OPT_JSON},
-                                          {"quiet", no_argument, 0, 'q'}, {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},
+    static const struct option fixed[] = {{"trace", required_argument, 0, 't'},
+                                          {"json", no_argument, 0, OPT_JSON},
+                                          {"quiet", no_argument, 0, 'q'},
+                                          {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},
                                           {"help", no_argument, 0, 'h'}};
     size_t n = 0;
     for (; n < sizeof fixed / sizeof fixed[0]; n++)
         lo[n] = fixed[n];
-    for (size_t i = 0; i < ss_scenario_nkeys() && n + 1 < max; i++) {
-        const ss_scen_key *k = ss_scenario_key(i);
-        if (load_key(k))
-            lo[n++] = (struct option){k->flag, k->arg ? required_argument : no_argument, 0, OPT_KEY + (int)i};
-    }
-    lo[n] = (struct option){0, 0, 0, 0};
+    ss_cli_scen_options(lo, n, max, load_key, OPT_KEY);
 }
 
+/* clang-format off */
 static const char load_help[] =
     "usage: sockscope load HOST:PORT [client options] [--trace FILE] [--json] [--quiet]\n\n"
     "Drive any TCP echo server (sockscope serve, socat, ncat --exec cat, your own)\n"
@@ -68,6 +59,7 @@ static const char load_help[] =
     "  --json                       print the summary as stats --json does\n"
     "  --quiet                      no progress lines\n"
     "  --no-wait-detect             do not measure whether blocking calls really waited\n";
+/* clang-format on */
 
 static void print_load_help(void)
 {
@@ -77,14 +69,6 @@ static void print_load_help(void)
     printf("\nspecial clients ([special] keys):\n");
     ss_scenario_print_flags(stdout, "special");
     printf("  %-28s %s\n", "--seed N", "random seed: message sizes repeat exactly");
-}
-
-static int key_by_flag(const char *flag)
-{
-    for (size_t i = 0; i < ss_scenario_nkeys(); i++)
-        if (ss_scenario_key(i)->flag && strcmp(ss_scenario_key(i)->flag, flag) == 0)
-            return OPT_KEY + (int)i;
-    return '?';
 }
 
 /* "127.0.0.1:9000", "[::1]:9000", "localhost:9000" -> host (in buf) and port */
@@ -127,13 +111,13 @@ static int load_parse(int argc, char **argv, load_args *a, ss_scenario *sc)
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:n:s:t:qh", lo, NULL)) != -1) {
         if (c == 'c' || c == 'n' || c == 's')
-            c = key_by_flag(c == 'c' ? "clients" : c == 'n' ? "messages" : "size");
+            c = ss_cli_key_by_flag(c == 'c' ? "clients" : c == 'n' ? "messages" : "size", OPT_KEY);
         if (c >= OPT_KEY) {
             const ss_scen_key *k = ss_scenario_key((size_t)(c - OPT_KEY));
             char label[64];
             snprintf(label, sizeof label, "--%s", k->flag);
             if (ss_scenario_set(sc, k->section, k->key, k->arg ? optarg : "true", label, err, ERRLEN) != 0)
-                return fail(SS_EXIT_USAGE, "%s", err);
+                return ss_cli_fail(SS_EXIT_USAGE, "%s", err);
             continue;
         }
         switch (c) {
@@ -142,16 +126,18 @@ static int load_parse(int argc, char **argv, load_args *a, ss_scenario *sc)
         case 'q': a->quiet = 1; break;
         case OPT_NO_WAIT: a->ro.detect_waits = 0; break;
         case 'h': print_load_help(); return 0;
-        default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope load --help' (server and network options belong to the server's host)");
+        default:
+            return ss_cli_fail(SS_EXIT_USAGE, "%s",
+                               "see 'sockscope load --help' (server and network options belong to the server's host)");
         }
     }
     if (optind + 1 != argc)
-        return fail(SS_EXIT_USAGE, "%s",
-                    optind < argc ? "load takes one HOST:PORT (see 'sockscope load --help')"
-                                  : "load needs HOST:PORT, the echo server to drive (e.g. 127.0.0.1:9000)");
+        return ss_cli_fail(SS_EXIT_USAGE, "%s",
+                           optind < argc ? "load takes one HOST:PORT (see 'sockscope load --help')"
+                                         : "load needs HOST:PORT, the echo server to drive (e.g. 127.0.0.1:9000)");
     a->target = argv[optind];
     if (ss_scenario_validate(sc, err, ERRLEN) != 0)
-        return fail(SS_EXIT_USAGE, "%s", err);
+        return ss_cli_fail(SS_EXIT_USAGE, "%s", err);
     return -1;
 }
 
@@ -160,7 +146,7 @@ static int print_summary(const load_args *a, const ss_workload_result *res, int 
     char err[ERRLEN];
     ss_stats st;
     if (ss_stats_load(a->trace, &st, err, ERRLEN) != 0)
-        return fail(SS_EXIT_BADINPUT, "%s", err);
+        return ss_cli_fail(SS_EXIT_BADINPUT, "%s", err);
     if (a->json) {
         ss_stats_print_json(stdout, &st);
     } else {
@@ -186,14 +172,14 @@ int ss_cmd_load(int argc, char **argv)
     load_args a = {.trace = "sockscope-load.sstrace", .ro = {0, 1, 0}};
     ss_scenario *sc = calloc(1, sizeof *sc);
     if (!sc)
-        return fail(SS_EXIT_ENV, "%s", "out of memory");
+        return ss_cli_fail(SS_EXIT_ENV, "%s", "out of memory");
     int rc = load_parse(argc, argv, &a, sc);
     char host[256], err[ERRLEN];
     long port = 0;
     ss_addr addr;
     if (rc < 0 && (split_target(a.target, host, sizeof host, &port, err) != 0 ||
                    ss_addr_parse(host, (int)port, &addr, err, ERRLEN) != 0))
-        rc = fail(SS_EXIT_USAGE, "%s", err);
+        rc = ss_cli_fail(SS_EXIT_USAGE, "%s", err);
     if (rc >= 0) {
         free(sc);
         return rc;
@@ -205,7 +191,7 @@ int ss_cmd_load(int argc, char **argv)
     ss_run_ignore_sigpipe();
     if (ss_rec_open(a.trace, &a.ro, err, ERRLEN) != 0) {
         free(sc);
-        return fail(SS_EXIT_ENV, "%s", err);
+        return ss_cli_fail(SS_EXIT_ENV, "%s", err);
     }
     ss_run_progress pg = {"load", 1, 1, isatty(2), a.quiet};
     ss_workload_result res;
@@ -216,6 +202,6 @@ int ss_cmd_load(int argc, char **argv)
     int closed = ss_rec_close(cerr, ERRLEN);
     free(sc);
     if (closed != 0)
-        return fail(SS_EXIT_FAIL, "%s", cerr);
+        return ss_cli_fail(SS_EXIT_FAIL, "%s", cerr);
     return rc == SS_EXIT_ENV ? rc : print_summary(&a, &res, rc);
 }

@@ -9,6 +9,7 @@
 #include "sim/base/util.h"
 #include "sim/merge/merge.h"
 
+/* clang-format off */
 static const char merge_help[] =
     "usage: sockscope merge A.sstrace B.sstrace ... -o ALL.sstrace [--json]\n\n"
     "Put traces recorded on several hosts ('serve --trace' on one, 'load --trace'\n"
@@ -30,11 +31,14 @@ static const char merge_help[] =
     "written, but its axis cannot be trusted to the figures shown.\n\n"
     "  -o, --output FILE   the merged trace (required)\n"
     "  --json              the placement as JSON\n";
+/* clang-format on */
 
 int ss_cmd_merge(int argc, char **argv)
 {
-    static const struct option lo[] = {{"output", required_argument, 0, 'o'}, {"json", no_argument, 0, 'j'},
-                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option lo[] = {{"output", required_argument, 0, 'o'},
+                                       {"json", no_argument, 0, 'j'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     const char *out = NULL;
     int json = 0, c;
     optind = 1;
@@ -49,7 +53,9 @@ int ss_cmd_merge(int argc, char **argv)
     int n = argc - optind;
     if (!out || n < 1 || n > SS_MERGE_MAX_INPUTS) {
         fprintf(stderr, "sockscope: merge needs %s (see 'sockscope merge --help')\n",
-                !out ? "-o OUT" : n < 1 ? "at least one trace" : "at most 64 traces");
+                !out    ? "-o OUT"
+                : n < 1 ? "at least one trace"
+                        : "at most 64 traces");
         return SS_EXIT_USAGE;
     }
     const char *const *inputs = (const char *const *)argv + optind;
@@ -74,12 +80,14 @@ int ss_cmd_merge(int argc, char **argv)
     int bad = 0;
     for (int i = 0; i < res.nruns; i++)
         if (res.runs[i].inconsistent) {
-            fprintf(stderr, "sockscope: run %d: its request pairs disagree by %.1f us: its clock drifted against the "
-                            "run it was placed against, or connections were paired wrongly\n",
+            fprintf(stderr,
+                    "sockscope: run %d: its request pairs disagree by %.1f us: its clock drifted against the "
+                    "run it was placed against, or connections were paired wrongly\n",
                     i + 1, res.runs[i].uncertainty_ns * 2 / 1e3);
             bad = 1;
         }
-    fprintf(stderr, "sockscope: wrote %llu events of %d run(s) to %s\n", (unsigned long long)res.events, res.nruns, out);
+    fprintf(stderr, "sockscope: wrote %llu events of %d run(s) to %s\n", (unsigned long long)res.events, res.nruns,
+            out);
     ss_merge_result_free(&res);
     return bad ? SS_EXIT_FAIL : 0;
 }

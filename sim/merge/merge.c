@@ -46,8 +46,8 @@ static const char *how(const ss_merge_run *r)
 
 void ss_merge_print(FILE *f, const char *const *inputs, const ss_merge_result *res)
 {
-    fprintf(f, "%-4s %-24s %-10s %14s %10s %14s %14s %8s %12s  %s\n", "run", "input", "model", "anchors ms",
-            "rate ppm", "requests us", "+- us", "pairs", "best +- us", "placed by");
+    fprintf(f, "%-4s %-24s %-10s %14s %10s %14s %14s %8s %12s  %s\n", "run", "input", "model", "anchors ms", "rate ppm",
+            "requests us", "+- us", "pairs", "best +- us", "placed by");
     for (int i = 0; i < res->nruns; i++) {
         const ss_merge_run *r = &res->runs[i];
         const char *in = inputs[r->input], *slash = strrchr(in, '/');

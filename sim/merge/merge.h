@@ -33,26 +33,26 @@
 
 /* How one output run was placed. */
 typedef struct ss_merge_run {
-    int input;            /* which input file (0-based) */
-    uint32_t run;         /* its run id there */
+    int input;    /* which input file (0-based) */
+    uint32_t run; /* its run id there */
     char model[64];
-    int anchors;          /* clock anchors the run has (0: wall-clock start only, an older trace) */
-    double anchor_err_ns; /* what its anchors' readings may be off by, together (-1: no anchors) */
-    double rate_ppm;      /* its trace clock's rate against real time, minus 1, in ppm (0: not known) */
+    int anchors;             /* clock anchors the run has (0: wall-clock start only, an older trace) */
+    double anchor_err_ns;    /* what its anchors' readings may be off by, together (-1: no anchors) */
+    double rate_ppm;         /* its trace clock's rate against real time, minus 1, in ppm (0: not known) */
     double anchor_offset_ns; /* its start on the axis as its anchors put it, relative to the first run's */
-    double correction_ns; /* what the requests moved it by, on top of the anchors */
-    double uncertainty_ns; /* half the width of the offsets every pair allows; < 0: not placed by requests */
+    double correction_ns;    /* what the requests moved it by, on top of the anchors */
+    double uncertainty_ns;   /* half the width of the offsets every pair allows; < 0: not placed by requests */
     double best_half_rtt_ns; /* the best single pair: half (round trip - server time) */
-    long pairs;           /* request pairs with the run it was placed against */
-    int against;          /* the output run (0-based) it was placed against; -1: none (the reference, or anchors only) */
-    int inconsistent;     /* the pairs' bounds do not meet: clocks drifted apart, or pairs are wrong */
+    long pairs;              /* request pairs with the run it was placed against */
+    int against;      /* the output run (0-based) it was placed against; -1: none (the reference, or anchors only) */
+    int inconsistent; /* the pairs' bounds do not meet: clocks drifted apart, or pairs are wrong */
 } ss_merge_run;
 
 typedef struct ss_merge_result {
     ss_merge_run *runs;
     int nruns;
     uint64_t events;
-    char warning[256];    /* an input's reader warning (damaged, cut off), the first one */
+    char warning[256]; /* an input's reader warning (damaged, cut off), the first one */
 } ss_merge_result;
 
 /* Reads every input, aligns, writes out (a new file). Returns an SS_EXIT_*

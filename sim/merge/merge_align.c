@@ -43,8 +43,11 @@ static int wanted(const ss_event *e)
         return 0;
     switch (e->api) {
     case SS_API_ACCEPT: return e->ret >= 0 && e->id != 0;
-    case SS_API_CONNECT: case SS_API_GETSOCKNAME: case SS_API_CLOSE: return 1;
-    case SS_API_RECV: case SS_API_SEND: return e->ret > 0;
+    case SS_API_CONNECT:
+    case SS_API_GETSOCKNAME:
+    case SS_API_CLOSE: return 1;
+    case SS_API_RECV:
+    case SS_API_SEND: return e->ret > 0;
     case SS_API_OP_SUBMIT: return e->aux == SS_API_SEND; /* an overlapped send: it starts here */
     case SS_API_OP_COMPLETE: return (e->aux == SS_API_RECV || e->aux == SS_API_SEND) && e->ret > 0;
     default: return 0;
@@ -136,10 +139,19 @@ static void sweep(conns *cs, const ss_event *const *evs, size_t n)
         switch (e->api) {
         case SS_API_ACCEPT: open_conn(cs, &fds, e, (int)e->ret, 1); break;
         case SS_API_CONNECT: open_conn(cs, &fds, e, e->sock, 0); break;
-        case SS_API_GETSOCKNAME: if (c && !c->server && !c->ep) c->ep = e->id; break;
+        case SS_API_GETSOCKNAME:
+            if (c && !c->server && !c->ep)
+                c->ep = e->id;
+            break;
         case SS_API_CLOSE: ss_idmap_put(&fds, (uint32_t)e->sock, NO_CONN); break;
-        case SS_API_SEND: if (c) append(&c->out, e); break;
-        case SS_API_RECV: if (c) append(&c->in, e); break;
+        case SS_API_SEND:
+            if (c)
+                append(&c->out, e);
+            break;
+        case SS_API_RECV:
+            if (c)
+                append(&c->in, e);
+            break;
         case SS_API_OP_SUBMIT: submit_put(&sb, e); break;
         default: /* a completion: a recv's bytes were in by then; a send's left after its submission */
             if (c && e->aux == SS_API_RECV)
@@ -307,7 +319,8 @@ void mg_align(mg_set *set, ss_merge_result *res)
         snprintf(o->model, sizeof o->model, "%s", set->runs[i].meta.model);
         o->anchors = set->runs[i].nanchors;
         const mg_run *r = &set->runs[i];
-        o->anchor_err_ns = !r->nanchors ? -1 : (double)r->anchor[0].err_ns + (r->nanchors == 2 ? (double)r->anchor[1].err_ns : 0);
+        o->anchor_err_ns =
+            !r->nanchors ? -1 : (double)r->anchor[0].err_ns + (r->nanchors == 2 ? (double)r->anchor[1].err_ns : 0);
         o->rate_ppm = set->runs[i].rate * 1e6;
         o->anchor_offset_ns = set->runs[i].start;
         o->uncertainty_ns = -1;

@@ -31,7 +31,7 @@ typedef struct mg_run {
     int nanchors;
     mg_thread *th;
     size_t nth, capth;
-    ss_idmap ix;               /* thread index -> slot in th */
+    ss_idmap ix; /* thread index -> slot in th */
     double start, rate, corr, unc;
     int placed;
 } mg_run;
@@ -39,7 +39,7 @@ typedef struct mg_run {
 typedef struct mg_set {
     mg_run *runs;
     size_t nruns, cap;
-    uint64_t t_ref;            /* real time (ns since the epoch) at the axis' 0, before the output's own shift */
+    uint64_t t_ref; /* real time (ns since the epoch) at the axis' 0, before the output's own shift */
     int oom;
 } mg_set;
 

@@ -110,8 +110,13 @@ static void on_anchor(void *ud, const ss_clock_anchor *a)
 int mg_read(mg_set *set, const char *path, int input, char *warning, size_t wn, char *err, size_t errlen)
 {
     rd r = {set, input, NULL};
-    ss_visitor v = {.ud = &r, .run_begin = on_run, .thread = on_thread, .event = on_event,
-                    .thread_end = on_thread_end, .run_end = on_run_end, .anchor = on_anchor};
+    ss_visitor v = {.ud = &r,
+                    .run_begin = on_run,
+                    .thread = on_thread,
+                    .event = on_event,
+                    .thread_end = on_thread_end,
+                    .run_end = on_run_end,
+                    .anchor = on_anchor};
     ss_scan_result res;
     size_t before = set->nruns;
     if (ss_trace_scan(path, 0, &v, &res, err, errlen) != 0)

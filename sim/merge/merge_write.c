@@ -21,7 +21,7 @@ typedef struct wr {
     FILE *f;
     ss_buf b;
     int failed;
-    double t0;       /* the axis time that becomes 0 in the output */
+    double t0; /* the axis time that becomes 0 in the output */
     uint64_t events;
 } wr;
 
@@ -164,8 +164,8 @@ static void write_run_end(wr *w, const mg_run *r, uint32_t id, const ss_merge_ru
         snprintf(note, sizeof note, "requests: %+.0f ns +- %.0f ns (%ld pairs with run %d)", placed->correction_ns,
                  placed->uncertainty_ns, placed->pairs, placed->against + 1);
     else
-        snprintf(note, sizeof note, "%s", placed->against < 0 && placed->uncertainty_ns == 0 ? "the reference"
-                                                                                              : "clock anchors only");
+        snprintf(note, sizeof note, "%s",
+                 placed->against < 0 && placed->uncertainty_ns == 0 ? "the reference" : "clock anchors only");
     ss_put_str(&w->b, "merge clock");
     ss_put_str(&w->b, note);
     end(w);

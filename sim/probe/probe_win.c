@@ -212,17 +212,17 @@ int ss_probe_waited(ss_probe *p, uint64_t t1)
  * WSAGetLastError() is kept for the model, errno set for portable code. */
 /* id: read after the call (accept, connect, getsockname: an endpoint, probe.h;
  * connect's is the peer it was asked for, whatever the outcome) */
-#define PROBED_ID(api, sock, arg, may_block, type, call, fail, ret64, id)           \
-    ss_probe p_;                                                                    \
-    ss_probe_enter(&p_, (may_block));                                               \
-    type r_ = (call);                                                               \
-    int w_ = (fail) ? (int)WSAGetLastError() : 0;                                   \
-    int e_ = ss_errno_from_wsa(w_);                                                 \
-    ss_probe_exit(&p_, (api), (sock), (arg), (ret64), e_, SS_EV_KERNEL, p_.on ? (uint64_t)(id) : 0, 0); \
-    if (w_)                                                                         \
-        WSASetLastError(w_);                                                        \
+#define PROBED_ID(api, sock, arg, may_block, type, call, fail, ret64, id)                                              \
+    ss_probe p_;                                                                                                       \
+    ss_probe_enter(&p_, (may_block));                                                                                  \
+    type r_ = (call);                                                                                                  \
+    int w_ = (fail) ? (int)WSAGetLastError() : 0;                                                                      \
+    int e_ = ss_errno_from_wsa(w_);                                                                                    \
+    ss_probe_exit(&p_, (api), (sock), (arg), (ret64), e_, SS_EV_KERNEL, p_.on ? (uint64_t)(id) : 0, 0);                \
+    if (w_)                                                                                                            \
+        WSASetLastError(w_);                                                                                           \
     errno = e_;
-#define PROBED(api, sock, arg, may_block, type, call, fail, ret64) \
+#define PROBED(api, sock, arg, may_block, type, call, fail, ret64)                                                     \
     PROBED_ID(api, sock, arg, may_block, type, call, fail, ret64, 0)
 
 /* --- the portable probes on Winsock ---------------------------------------- */

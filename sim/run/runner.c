@@ -53,7 +53,8 @@ static void describe_model(params *p, const ss_model *m, const ss_model_opts *mo
     if (mo->workers)
         snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
     if (mo->ui_rate)
-        snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate, mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
+        snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate,
+                 mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
     param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "", workers,
           ui, setsize);
     if (strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
