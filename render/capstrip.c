@@ -42,7 +42,8 @@ static int facts_line(const vw_app *app, int p, char *out, size_t n, int *lane, 
         snprintf(out, n, "[%s] %s", run->model, vw_label("press_play", app->lang));
         return -1;
     }
-    vw_caption_facts(run, &run->lanes[*lane].ev[*idx], run->lanes[*lane].name, app->lang, facts, sizeof facts);
+    vw_caption_facts(run, &run->lanes[*lane].ev[*idx], vw_lane_title(&run->lanes[*lane], app->lang), app->lang, facts,
+                     sizeof facts);
     snprintf(out, n, "[%s] %s", run->model, facts);
     return 0;
 }

@@ -300,7 +300,8 @@ static int label_width(const vw_layout *L, vw_draw *d, const vw_session *s)
             w = tw > w ? tw : w;
         }
         for (int i = 0; i < s->runs[r].nserver && i < 64; i++) {
-            snprintf(buf, sizeof buf, "%s–99", s->runs[r].lanes[i].name); /* room for a group label */
+            snprintf(buf, sizeof buf, "%s–99",
+                     vw_lane_title(&s->runs[r].lanes[i], L->o.lang)); /* room for a group label */
             tw = vw_text_w(d, L->f_label, buf);
             w = tw > w ? tw : w;
         }
@@ -416,7 +417,7 @@ static int name_number(const char *name, size_t *plen)
 static const char *box_name(const vw_run *r, const vw_box *b, vw_lang lang, char *buf, size_t n)
 {
     switch (b->kind) {
-    case VW_BOX_THREAD: return r->lanes[b->lane].name;
+    case VW_BOX_THREAD: return vw_lane_title(&r->lanes[b->lane], lang);
     case VW_BOX_KERNEL: return vw_label("kernel_lane", lang);
     case VW_BOX_MSGS: return vw_label("msg_lane", lang);
     case VW_BOX_CLIENTS: {

@@ -404,9 +404,9 @@ static void tip_event(const vw_run *r, const vw_hit *h, vw_lang lang, char lines
     char label[96];
     vw_ev_label(r, e, lang, label, sizeof label);
     if (e->api == SS_API_OP_SUBMIT || e->api == SS_API_OP_COMPLETE)
-        snprintf(lines[(*n)++], 160, "%.80s: %.20s   (%.40s)", label, ss_api_name(e->sub), l->name);
+        snprintf(lines[(*n)++], 160, "%.80s: %.20s   (%.40s)", label, ss_api_name(e->sub), vw_lane_title(l, lang));
     else
-        snprintf(lines[(*n)++], 160, "%.100s   (%.40s)", label, l->name);
+        snprintf(lines[(*n)++], 160, "%.100s   (%.40s)", label, vw_lane_title(l, lang));
     if (l->kind == VW_LANE_EMUL || (e->flags & SS_EV_EMUL))
         snprintf(lines[(*n)++], 160, "%s", vw_label("tip_emul", lang));
     if (vw_ev_watched(e) >= 0)
@@ -441,8 +441,8 @@ static void tip_op(const vw_run *r, const vw_hit *h, vw_lang lang, char lines[8]
     }
     const char *when = op_lane ? (op->open ? "tip_sub_open_fmt" : "tip_sub_fmt") : (op->open ? "tip_post_open_fmt" : "tip_post_fmt");
     snprintf(lines[(*n)++], 160, vw_label(when, lang), t0, dur);
-    const char *from = op->lane_from < r->nlanes ? r->lanes[op->lane_from].name : "?";
-    const char *to = op->lane_to < r->nlanes ? r->lanes[op->lane_to].name : "?";
+    const char *from = op->lane_from < r->nlanes ? vw_lane_title(&r->lanes[op->lane_from], lang) : "?";
+    const char *to = op->lane_to < r->nlanes ? vw_lane_title(&r->lanes[op->lane_to], lang) : "?";
     snprintf(lines[(*n)++], 160, vw_label("tip_by_fmt", lang), from, to, op->ret_neg ? vw_label(" (failed)", lang) : "");
     if (op_lane && !op->open)
         snprintf(lines[(*n)++], 160, vw_label("tip_depth_fmt", lang), op->depth);

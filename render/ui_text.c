@@ -18,6 +18,8 @@ typedef struct label {
     text2 t;
 } label;
 
+/* one line a text, English and Korean side by side */
+/* clang-format off */
 static const label LABELS[] = {
     /* legend */
     {"user", {"user code", "유저 코드"}},
@@ -32,6 +34,7 @@ static const label LABELS[] = {
     /* lanes */
     {"kernel_lane", {"kernel: async ops", "커널: 비동기 작업"}},
     {"msg_lane", {"message queue", "메시지 큐"}},
+    {"inline_emul_lane", {"stand-in calls", "대역 호출"}},
     {"clients", {"clients", "클라이언트"}},
     {"clients_fmt", {"clients %d–%d", "클라이언트 %d–%d"}},
     /* counters (counters.c lists them) */
@@ -125,6 +128,7 @@ static const label LABELS[] = {
     {"st_invalid_fmt", {"%s", "설정 오류: %s"}},
     {"st_thread", {"cannot start a thread", "스레드를 시작할 수 없다"}},
 };
+/* clang-format on */
 
 const char *vw_label(const char *key, vw_lang lang)
 {
@@ -247,6 +251,11 @@ static const mech MECHS[] = {
               "CreateIoCompletionPort + Overlapped WSARecv/WSASend, CPU 수 x 2개의 작업자 스레드에서 GetQueuedCompletionStatus"}},
 };
 /* clang-format on */
+
+const char *vw_lane_title(const vw_lane *l, vw_lang lang)
+{
+    return l->thread_idx == VW_INLINE_EMUL_THREAD ? vw_label("inline_emul_lane", lang) : l->name;
+}
 
 const char *vw_mechanism(const char *model, const char *recorded, vw_lang lang)
 {

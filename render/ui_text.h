@@ -15,6 +15,10 @@ const char *vw_label(const char *key, vw_lang lang);
  * English text, or the recorded text itself (a newer or unknown wording is
  * shown as recorded rather than with a stale translation). */
 const char *vw_mechanism(const char *model, const char *recorded, vw_lang lang);
+/* A lane's label: the program's thread names as it gave them, the lanes
+ * sockscope makes up (the stand-in calls gathered off the model's threads)
+ * in `lang`. */
+const char *vw_lane_title(const vw_lane *l, vw_lang lang);
 /* "25 s" / "25초": seconds of screen time, for the pace */
 void vw_fmt_seconds(double s, vw_lang lang, char *out, int n);
 

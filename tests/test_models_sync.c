@@ -100,7 +100,8 @@ static void nonblocking_spins_on_wouldblock(void **state)
     print_message("nonblocking: server thread CPU/wall %.2f (blocking-iterative %.3f), %llu would-block returns, "
                   "%llu events dropped\n", spin, blocking, (unsigned long long)s->wouldblock,
                   (unsigned long long)s->dropped);
-    assert_true(spin > 0.1);
+    /* side by side, not against a fixed share: a machine busy with other
+     * work gives a spinning thread 9 % of the wall clock as easily as 90 % */
     assert_true(spin > 10 * blocking);
     ss_stats_free(&st);
 }

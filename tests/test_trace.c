@@ -93,9 +93,10 @@ static void t_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
         return;
     }
     t->events++;
-    if (ev->t1 < t->last_t1)
+    if (ev->t1 < t->last_t1) /* behind the latest time delivered so far: the reader's "late" */
         t->out_of_order++;
-    t->last_t1 = ev->t1;
+    else
+        t->last_t1 = ev->t1;
     int k = ev->sock;
     uint64_t i = ev->arg;
     if (run > 8 || thread >= THREADS || k < 0 || k >= THREADS || ev->ret != (int64_t)i * 3 ||
