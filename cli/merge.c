@@ -29,6 +29,8 @@ static const char merge_help[] =
     "hosts' real-time clocks decide, e.g. NTP). Exits 1 when the pairs' bounds do\n"
     "not meet (the clocks drifted apart, or a pairing is wrong): the file is\n"
     "written, but its axis cannot be trusted to the figures shown.\n\n"
+    "An input that is damaged or cut off is merged up to where it is readable,\n"
+    "with a warning, and merge exits 3, as stats and export do.\n\n"
     "  -o, --output FILE   the merged trace (required)\n"
     "  --json              the placement as JSON\n";
 /* clang-format on */
@@ -88,6 +90,7 @@ int ss_cmd_merge(int argc, char **argv)
         }
     fprintf(stderr, "sockscope: wrote %llu events of %d run(s) to %s\n", (unsigned long long)res.events, res.nruns,
             out);
+    int damaged = res.damaged;
     ss_merge_result_free(&res);
-    return bad ? SS_EXIT_FAIL : 0;
+    return damaged ? SS_EXIT_BADINPUT : bad ? SS_EXIT_FAIL : 0; /* as export: what came before is written */
 }

@@ -14,7 +14,7 @@ int ss_merge(const char *const *inputs, int ninputs, const char *out, ss_merge_r
     mg_set set = {0};
     int rc = SS_EXIT_OK;
     for (int i = 0; i < ninputs && rc == SS_EXIT_OK; i++)
-        rc = mg_read(&set, inputs[i], i, res->warning, sizeof res->warning, err, errlen);
+        rc = mg_read(&set, inputs[i], i, res, err, errlen);
     if (rc == SS_EXIT_OK && !(res->runs = calloc(set.nruns, sizeof *res->runs))) {
         snprintf(err, errlen, "out of memory");
         rc = SS_EXIT_FAIL;

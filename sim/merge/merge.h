@@ -53,6 +53,7 @@ typedef struct ss_merge_result {
     int nruns;
     uint64_t events;
     char warning[256]; /* an input's reader warning (damaged, cut off), the first one */
+    int damaged;       /* an input was damaged or cut off: what came before it was merged */
 } ss_merge_result;
 
 /* Reads every input, aligns, writes out (a new file). Returns an SS_EXIT_*

@@ -46,7 +46,7 @@ typedef struct mg_set {
 static inline double mg_axis(const mg_run *r, uint64_t t) { return r->start + (double)t * (1 + r->rate) + r->corr; }
 
 /* merge_read.c: appends the runs of one input; SS_EXIT_* */
-int mg_read(mg_set *set, const char *path, int input, char *warning, size_t wn, char *err, size_t errlen);
+int mg_read(mg_set *set, const char *path, int input, ss_merge_result *res, char *err, size_t errlen);
 void mg_set_free(mg_set *set);
 /* merge_align.c: anchors first, then request pairs; fills res->runs */
 void mg_align(mg_set *set, ss_merge_result *res);

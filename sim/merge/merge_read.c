@@ -70,7 +70,7 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
     if (!th) /* an event of a thread never announced: nothing to file it under */
         return;
     if (th->n == th->cap) {
-        ss_event *p = ss_grow(th->ev, &th->cap, sizeof *p, 256);
+        ss_event *p = ss_grow(th->ev, &th->cap, sizeof *p, 4); /* many threads hold few events */
         if (!p) {
             r->set->oom = 1;
             return;
@@ -107,7 +107,7 @@ static void on_anchor(void *ud, const ss_clock_anchor *a)
     r->cur->nanchors = r->cur->nanchors ? 2 : 1;
 }
 
-int mg_read(mg_set *set, const char *path, int input, char *warning, size_t wn, char *err, size_t errlen)
+int mg_read(mg_set *set, const char *path, int input, ss_merge_result *out, char *err, size_t errlen)
 {
     rd r = {set, input, NULL};
     ss_visitor v = {.ud = &r,
@@ -125,8 +125,9 @@ int mg_read(mg_set *set, const char *path, int input, char *warning, size_t wn, 
         snprintf(err, errlen, "out of memory reading '%s'", path);
         return SS_EXIT_FAIL;
     }
-    if (res.warning[0] && warning && !warning[0])
-        snprintf(warning, wn, "%s", res.warning);
+    if (res.warning[0] && !out->warning[0])
+        snprintf(out->warning, sizeof out->warning, "%s", res.warning);
+    out->damaged |= res.corrupt || res.truncated;
     if (set->nruns == before) {
         snprintf(err, errlen, "'%s' holds no run", path);
         return SS_EXIT_BADINPUT;
