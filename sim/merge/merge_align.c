@@ -182,7 +182,8 @@ static void conns_of(const mg_run *r, conns *cs)
             }
             evs[n++] = &r->th[t].ev[i];
         }
-    qsort((void *)evs, n, sizeof *evs, by_time);
+    if (n) /* qsort takes no null array, even empty */
+        qsort((void *)evs, n, sizeof *evs, by_time);
     sweep(cs, evs, n);
 done:
     free((void *)evs);
