@@ -15,6 +15,8 @@
 #include "cli/multihost.h"
 #include "cli/stopsig.h"
 #include "models/model.h"
+#include "render/assets.h"
+#include "sim/base/outfile.h"
 #include "sim/base/util.h"
 #include "sim/load/net.h"
 #include "sim/report/export.h"
@@ -29,6 +31,15 @@
 #endif
 
 #define ERRLEN 512
+#ifndef SS_VERSION
+#define SS_VERSION "0.1.0"
+#endif
+/* every --format export takes (png and svg only in a build with the viewer) */
+#ifdef SS_HAVE_VIEWER
+#define EXPORT_FORMATS "chrome (or json), csv, png, svg"
+#else
+#define EXPORT_FORMATS "chrome (or json), csv (png and svg need a build with the viewer)"
+#endif
 
 static int fail(int code, const char *fmt, const char *msg) { return ss_cli_fail(code, fmt, msg); }
 
@@ -158,8 +169,11 @@ static int cmd_serve(int argc, char **argv)
     /* Stop requests (SIGINT/SIGTERM, Ctrl-C) are taken synchronously by this
      * thread (cli/stopsig.h), so the stop path can record its calls. */
     ss_stopsig_init();
+    if (trace && ss_out_is_stdout(trace))
+        return fail(SS_EXIT_USAGE, "%s",
+                    "--trace needs a file name: the trace is written as the run goes, not to standard output");
     if (trace && ss_rec_open(trace, &ro, err, ERRLEN) != 0)
-        return fail(SS_EXIT_ENV, "%s", err);
+        return fail(SS_EXIT_FAIL, "%s", err); /* an output that cannot be written */
     char dur[32];
     snprintf(dur, sizeof dur, "%g", duration);
     ss_origin o; /* where the run is recorded: first, as in every run (server.h) */
@@ -207,8 +221,9 @@ static const char run_help[] =
     "record everything into one trace (one run per model), then print the\n"
     "comparison table (or JSON with --json).\n\n"
     "  --model M,...|all            models to compare (default: the scenario's models)\n"
-    "  --scenario FILE              a scenario file (INI, docs/scenarios.md; presets in\n"
-    "                               assets/scenarios/); options given too override its keys\n"
+    "  --scenario FILE|NAME         a scenario file (INI, docs/scenarios.md), or the name of a\n"
+    "                               preset (assets/scenarios/NAME.ini, e.g. select-64-limit);\n"
+    "                               options given too override its keys\n"
     "  --scale F                    clients, idle connections and messages times F (0.1 = quick)\n"
     "  --trace FILE                 where to write the trace (default sockscope-run.sstrace)\n"
     "  --json                       print the comparison as JSON\n"
@@ -343,11 +358,25 @@ static int run_parse(int argc, char **argv, run_args *a)
     return -1;
 }
 
+/* --scenario NAME with no such file here: the shipped preset of that name
+ * (assets/scenarios/NAME.ini, found beside an installed program too) */
+static const char *scenario_file(const char *arg, char *buf, size_t n)
+{
+    struct stat st;
+    if (strchr(arg, '/') || stat(arg, &st) == 0)
+        return arg;
+    char rel[300];
+    size_t len = strlen(arg);
+    snprintf(rel, sizeof rel, "scenarios/%s%s", arg, len > 4 && strcmp(arg + len - 4, ".ini") == 0 ? "" : ".ini");
+    const char *found = vw_asset_path(rel, buf, n);
+    return found ? found : arg;
+}
+
 /* the scenario file, then the flags on top, then the scale knob */
 static int run_scenario(const run_args *a, ss_scenario *sc)
 {
-    char err[ERRLEN];
-    if (a->scenario && ss_scenario_load(sc, a->scenario, err, ERRLEN) != 0)
+    char err[ERRLEN], preset[4096];
+    if (a->scenario && ss_scenario_load(sc, scenario_file(a->scenario, preset, sizeof preset), err, ERRLEN) != 0)
         return fail(SS_EXIT_BADINPUT, "%s", err);
     if (!a->scenario)
         ss_scenario_defaults(sc);
@@ -419,8 +448,11 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
 {
     char err[ERRLEN];
     ss_run_ignore_sigpipe();
+    if (ss_out_is_stdout(a->trace)) /* the table is read back from it: it must be a file */
+        return fail(SS_EXIT_USAGE, "%s",
+                    "--trace needs a file name: run reads the trace back for its table (then 'cat' it)");
     if (ss_rec_open(a->trace, &a->ro, err, ERRLEN) != 0)
-        return fail(SS_EXIT_ENV, "%s", err);
+        return fail(SS_EXIT_FAIL, "%s", err); /* an output that cannot be written */
     /* the CPU count is recorded so that claims about it (iocp: 2 x CPUs
      * workers) are checked against the machine the run was made on */
     char cpus[16];
@@ -500,10 +532,12 @@ static int cmd_stats(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         if (c == OPT_JSON) json = 1;
         else if (c == 'h') {
-            printf("usage: sockscope stats FILE [--json]\n\nPer run, server and built-in clients apart: requests, bytes,\n"
+            printf("usage: sockscope stats FILE|- [--json]\n\nPer run, server and built-in clients apart: requests, "
+                   "bytes,\n"
                    "socket calls by API, user/kernel transitions, blocking calls and time\n"
                    "blocked, completion packets, threads, CPU time, latency p50/p99/max,\n"
-                   "events dropped. See docs/stats.md for the definitions.\n");
+                   "events dropped; for a 'serve' trace, the echoes of each connection.\n"
+                   "FILE '-' reads the trace from standard input. See docs/stats.md.\n");
             return 0;
         } else return fail(SS_EXIT_USAGE, "%s", "see 'sockscope stats --help'");
     }
@@ -535,51 +569,6 @@ static int wants_picture(int argc, char **argv)
     return 0;
 }
 
-/* An export is written beside its target under a fresh name and renamed
- * over it at the end, so a failed, or killed (SIGINT, SIGTERM), export
- * leaves no half file. The name is made by mkstemp: never an existing
- * file, never through a link planted under a guessable name. */
-static FILE *open_partial(const char *out, char *tmp, size_t n)
-{
-#ifdef _WIN32
-    snprintf(tmp, n, "%s.partial", out);
-    FILE *f = fopen(tmp, "wb");
-#else
-    if ((size_t)snprintf(tmp, n, "%s.partial-XXXXXX", out) >= n) {
-        errno = ENAMETOOLONG;
-        tmp[0] = 0;
-        return NULL;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        tmp[0] = 0;
-        return NULL;
-    }
-    mode_t mask = umask(0); /* mkstemp makes it 0600: give the export the usual 0666 & ~umask */
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask); /* not fatal: the export would only be less readable */
-    FILE *f = fdopen(fd, "w");
-    if (!f)
-        close(fd);
-#endif
-    if (!f) {
-        int e = errno;
-        remove(tmp);
-        tmp[0] = 0;
-        errno = e;
-        return NULL;
-    }
-    ss_stopsig_remove_on_stop(tmp);
-    return f;
-}
-
-static void drop_partial(const char *tmp)
-{
-    if (tmp[0])
-        remove(tmp);
-    ss_stopsig_remove_on_stop(NULL);
-}
-
 static int cmd_export(int argc, char **argv)
 {
     if (wants_picture(argc, argv)) {
@@ -602,7 +591,7 @@ static int cmd_export(int argc, char **argv)
         case 'f': format = optarg; break;
         case 'o': out = optarg; break;
         case 'h':
-            printf("usage: sockscope export FILE --format chrome|csv|png|svg [-o OUT]\n\n"
+            printf("usage: sockscope export FILE|- --format chrome|csv|png|svg [-o OUT|-]\n\n"
                    "  chrome  Chrome Trace Event JSON: open in https://ui.perfetto.dev or chrome://tracing\n"
                    "  csv     one row per event (columns in docs/csv.md)\n"
                    "  png     the viewer's timeline as a picture (no display needed; -o required, - for stdout)\n"
@@ -610,7 +599,10 @@ static int cmd_export(int argc, char **argv)
                    "          glyph outlines: it shows the same on a machine without the fonts)\n"
                    "          png/svg options: --size WxH --at FRACTION --zoom F --lang ko|en --lecture\n"
                    "          --slide (no header, keys, buttons or mini-map; the whole run in full colour)\n"
-                   "Writes to OUT, or standard output when -o is missing or '-'.\n");
+                   "Reads the trace from FILE, or standard input when FILE is '-'. Writes to OUT,\n"
+                   "or standard output when -o is missing or '-'. A regular OUT is written under\n"
+                   "a temporary name and renamed when complete; a FIFO, a device or what a\n"
+                   "symlink names is written through.\n");
             return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope export --help'");
         }
@@ -618,34 +610,29 @@ static int cmd_export(int argc, char **argv)
     if (optind + 1 != argc)
         return fail(SS_EXIT_USAGE, "%s", "export needs exactly one trace FILE (see 'sockscope export --help')");
     if (!format)
-        return fail(SS_EXIT_USAGE, "%s", "export needs --format chrome, csv, png or svg");
+        return fail(SS_EXIT_USAGE, "%s", "export needs --format; valid formats: " EXPORT_FORMATS);
     int chrome = strcmp(format, "chrome") == 0 || strcmp(format, "json") == 0;
     if (!chrome && strcmp(format, "csv") != 0)
-        return fail(SS_EXIT_USAGE, "unknown export format '%s'; use chrome or csv", format);
-    FILE *f = stdout;
-    char tmp[4096] = "";
-    if (out && strcmp(out, "-") != 0 && !(f = open_partial(out, tmp, sizeof tmp)))
-        return fail(SS_EXIT_ENV, "cannot create the output file: %s", strerror(errno));
+        return fail(SS_EXIT_USAGE, "unknown export format '%s'; valid formats: " EXPORT_FORMATS, format);
     char err[ERRLEN];
+    ss_outfile o;
+    if (ss_out_open(&o, out ? out : "-", err, ERRLEN) != 0)
+        return fail(SS_EXIT_FAIL, "%s", err);
+    ss_stopsig_remove_on_stop(o.tmp[0] ? o.tmp : NULL); /* a killed export leaves no half file */
     ss_scan_result res;
-    int rc = chrome ? ss_export_chrome(argv[optind], f, &res, err, ERRLEN) : ss_export_csv(argv[optind], f, &res, err, ERRLEN);
-    int werr = ferror(f);
-    if (f != stdout && fclose(f) != 0)
-        werr = 1;
-    if (rc != 0 || werr) {
-        drop_partial(tmp);
-        return rc != 0 ? fail(SS_EXIT_BADINPUT, "%s", err) : fail(SS_EXIT_FAIL, "%s", "writing the export failed");
-    }
-    if (tmp[0] && rename(tmp, out) != 0) {
-        int e = errno;
-        drop_partial(tmp);
-        return fail(SS_EXIT_FAIL, "cannot write the output file: %s", strerror(e));
-    }
+    char rerr[ERRLEN];
+    int rc = chrome ? ss_export_chrome(argv[optind], o.f, &res, rerr, ERRLEN)
+                    : ss_export_csv(argv[optind], o.f, &res, rerr, ERRLEN);
+    int wrc = ss_out_close(&o, rc == 0, err, ERRLEN);
     ss_stopsig_remove_on_stop(NULL);
+    if (rc != 0)
+        return fail(SS_EXIT_BADINPUT, "%s", rerr);
+    if (wrc != 0)
+        return fail(SS_EXIT_FAIL, "%s", err);
     if (res.warning[0])
         fprintf(stderr, "sockscope: warning: %s\n", res.warning);
-    if (tmp[0])
-        fprintf(stderr, "sockscope: wrote %llu events to %s\n", (unsigned long long)res.events, out);
+    if (!ss_out_is_stdout(o.path))
+        fprintf(stderr, "sockscope: wrote %llu events to %s\n", (unsigned long long)res.events, o.path);
     return res.corrupt || res.truncated ? SS_EXIT_BADINPUT : 0;
 }
 
@@ -659,7 +646,7 @@ static int cmd_default(void)
     const char *dir = "sockscope-out", *trace = "sockscope-out/default.sstrace",
                *json = "sockscope-out/default.json", *png = "sockscope-out/default.png";
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return fail(SS_EXIT_ENV, "cannot create ./sockscope-out: %s", strerror(errno));
+        return fail(SS_EXIT_FAIL, "cannot create ./sockscope-out: %s", strerror(errno)); /* an output */
     printf("sockscope: the default comparison: every model here, 20 clients x 200 echoes of 512 bytes\n");
     char *run_argv[] = {"run", "--model", "all", "--clients", "20", "--messages", "200",
                         "--trace", (char *)trace, NULL};
@@ -781,7 +768,7 @@ static int cmd_view(int argc, char **argv)
     }
     if (mkdir("sockscope-out", 0777) != 0 && errno != EEXIST) {
         free(rest);
-        return fail(SS_EXIT_ENV, "cannot create ./sockscope-out: %s", strerror(errno));
+        return fail(SS_EXIT_FAIL, "cannot create ./sockscope-out: %s", strerror(errno)); /* an output */
     }
     const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
     char trace[512];
@@ -831,11 +818,24 @@ static void usage(FILE *f)
                "commands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
-    fprintf(f, "\nexit codes: 0 ok, 1 the work failed, 2 bad command line, 3 bad input file,\n"
-               "            4 the system refused (port in use, model unavailable)\n");
+    fprintf(f, "\n'-' as a FILE is standard input, as an output standard output.\n"
+               "--version after any command prints the version.\n"
+               "\nexit codes: 0 ok, 1 the work failed or its output could not be written,\n"
+               "            2 bad command line, 3 bad input file (trace, scenario),\n"
+               "            4 the system refused (port in use, model unavailable, no fds)\n");
 }
 
-int ss_cli_main(int argc, char **argv)
+/* `--version` anywhere after a command (before a lone "--") answers for
+ * every command, as at the top level */
+static int wants_version(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--version") == 0)
+            return 1;
+    return 0;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return cmd_default();
@@ -843,8 +843,8 @@ int ss_cli_main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("sockscope 0.1.0\n");
+    if (wants_version(argc, argv)) {
+        printf("sockscope %s\n", SS_VERSION);
         return 0;
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
@@ -853,4 +853,17 @@ int ss_cli_main(int argc, char **argv)
     fprintf(stderr, "sockscope: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return SS_EXIT_USAGE;
+}
+
+int ss_cli_main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    /* whatever a command printed must have arrived: a full disk or a closed
+     * pipe on standard output is a failed command, never a silent exit 0 */
+    char err[ERRLEN];
+    if (ss_stdout_flush(err, sizeof err) != 0) {
+        fail(SS_EXIT_FAIL, "%s", err);
+        return rc ? rc : SS_EXIT_FAIL;
+    }
+    return rc;
 }

@@ -1,6 +1,10 @@
-/* assets.h — where the files shipped in assets/ are: $SOCKSCOPE_ASSETS,
- * the source tree the binary was built from, ./assets, or the installed
- * /usr/share/sockscope/assets, first found wins. */
+/* assets.h — where the files shipped in assets/ (fonts, scenario presets,
+ * lecture traces) are, first found wins:
+ *   $SOCKSCOPE_ASSETS
+ *   EXEDIR/../share/sockscope/assets   an install (cmake --install, the .deb,
+ *                                      the Windows .zip), wherever it was put
+ *   the source tree the binary was built from (a build tree)
+ *   ./assets, /usr/share/sockscope/assets */
 #ifndef VW_ASSETS_H
 #define VW_ASSETS_H
 

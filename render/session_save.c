@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/trace/codec.h"
+#include "sim/trace/tracein.h"
 
 /* Copies the chunks of run `from_id` of src into out as run `to_id`. Every
  * chunk type of the format starts with the run id as a varint. */
@@ -68,7 +69,9 @@ int vw_session_save(const vw_session *s, const char *path, char *err, size_t err
     }
     int rc = 0;
     for (int i = 0; i < s->nruns && rc == 0; i++) {
-        FILE *src = fopen(s->runs[i].source, "rb");
+        /* a run read from standard input or a pipe is reread from its copy */
+        const char *file = ss_trace_input(s->runs[i].source, err, errlen);
+        FILE *src = file ? fopen(file, "rb") : NULL;
         uint8_t hdr[SS_FILE_HEADER_SIZE];
         if (!src || fread(hdr, 1, sizeof hdr, src) != sizeof hdr) {
             snprintf(err, errlen, "cannot reread run %d from '%s' (moved or deleted?)", i + 1, s->runs[i].source);

@@ -17,6 +17,7 @@
 #include "render/backend_svg.h"
 #include "render/fontset.h"
 #include "render/viewer.h"
+#include "sim/base/outfile.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_BADINPUT = 3, EXIT_ENV = 4 };
 
@@ -35,10 +36,11 @@ static int fail(int code, const char *msg)
 }
 
 static const char view_help[] =
-    "usage: sockscope view [FILE...] [options]\n\n"
+    "usage: sockscope view [FILE|-...] [options]\n\n"
     "Animated, side-by-side timelines of the runs in each trace: one panel per run,\n"
     "lanes per server thread, the kernel's in-flight operations, clients, counters.\n"
-    "With no FILE it opens the run form (press R): pick models or a preset, press Run.\n\n"
+    "With no FILE it opens the run form (press R): pick models or a preset, press Run.\n"
+    "FILE '-' reads a trace from standard input.\n\n"
     "  --lecture            full screen, large type, captions explaining each event\n"
     "  --lang ko|en         caption language (default en)\n"
     "  --screenshot OUT.png render one frame without a display and exit ('-': standard output)\n"
@@ -118,7 +120,12 @@ static int parse_opts(int argc, char **argv, view_opts *o, char *err, size_t err
         case O_PLAY: o->play = 1; break;
         case O_PANEL: if (parse_num(optarg, 1, 1e6, &v)) bad = "--panel takes a panel number, 1 or more"; else o->panel = (int)v; break;
         case O_SPEED: if (parse_num(optarg, 100, 1e10, &o->speed)) bad = "--speed takes 100 .. 1e10 ns per second"; break;
-        case 'f': if (strcmp(optarg, "svg") == 0) o->svg = "svg"; else if (strcmp(optarg, "png")) bad = "--format takes png or svg here"; break;
+        case 'f':
+            if (strcmp(optarg, "svg") == 0)
+                o->svg = "svg";
+            else if (strcmp(optarg, "png"))
+                bad = "--format: valid formats here: png, svg";
+            break;
         case 'o': o->screenshot = optarg; break;
         case 'h': return 1;
         default: bad = "see 'sockscope view --help'";
@@ -177,57 +184,23 @@ static void render_frame(vw_app *app, vw_backend *b, vw_draw *d, const view_opts
     vw_backend_render(b, d);
 }
 
-/* A picture's destination: "-" is standard output (never a terminal: a
- * picture there is noise); a file is written as OUT.partial and renamed
- * when complete, so a failed export leaves no half picture. */
-typedef struct output {
-    FILE *f;
-    const char *path;
-    char tmp[4096];
-} output;
-
-static int output_open(output *out, const char *path, char *err, size_t errlen)
+/* A picture's destination (sim/base/outfile.h): "-" is standard output
+ * (never a terminal: a picture there is noise); a regular file is written
+ * under a temporary name and renamed when complete, so a failed export
+ * leaves no half picture; a FIFO, a device or a symlink's file is written
+ * through. */
+static int output_open(ss_outfile *out, const char *path, char *err, size_t errlen)
 {
-    out->path = path;
-    out->tmp[0] = 0;
-    if (strcmp(path, "-") == 0) {
-        out->f = stdout;
-        if (isatty(fileno(stdout))) {
-            snprintf(err, errlen, "standard output is a terminal: redirect it (> out.png) or name a file with -o");
-            return -1;
-        }
-        return 0;
-    }
-    snprintf(out->tmp, sizeof out->tmp, "%s.partial", path);
-    out->f = fopen(out->tmp, "wb");
-    if (!out->f) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+    if (ss_out_is_stdout(path) && isatty(fileno(stdout))) {
+        snprintf(err, errlen, "standard output is a terminal: redirect it (> out.png) or name a file with -o");
         return -1;
     }
-    return 0;
-}
-
-/* ok: the picture was written; returns 0 when it is now at its path */
-static int output_close(output *out, int ok, char *err, size_t errlen)
-{
-    if (out->f == stdout)
-        return ok && fflush(stdout) == 0 ? 0 : -1;
-    if (fclose(out->f) != 0 && ok) {
-        snprintf(err, errlen, "cannot write '%s': %s", out->path, strerror(errno));
-        ok = 0;
-    }
-    if (ok && rename(out->tmp, out->path) != 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", out->path, strerror(errno));
-        ok = 0;
-    }
-    if (!ok)
-        remove(out->tmp);
-    return ok ? 0 : -1;
+    return ss_out_open(out, path, err, errlen);
 }
 
 static void say_written(const char *path, const view_opts *o)
 {
-    if (strcmp(path, "-") != 0)
+    if (!ss_out_is_stdout(path))
         fprintf(stderr, "sockscope: wrote %s (%dx%d)\n", path, o->w, o->h);
 }
 
@@ -240,10 +213,10 @@ static int screenshot(vw_app *app, const view_opts *o, const char *path)
     vw_draw d;
     vw_draw_init(&d, NULL, NULL, NULL);
     render_frame(app, b, &d, o, 1);
-    output out;
+    ss_outfile out;
     int rc = output_open(&out, path, err, sizeof err);
     if (rc == 0)
-        rc = output_close(&out, vw_backend_write_png(b, out.f, err, sizeof err) == 0, err, sizeof err);
+        rc = ss_out_close(&out, vw_backend_write_png(b, out.f, err, sizeof err) == 0, err, sizeof err);
     vw_draw_free(&d);
     vw_backend_free(b);
     if (rc != 0)
@@ -268,10 +241,10 @@ static int write_svg(vw_app *app, const view_opts *o, const char *path)
     vw_app_frame(app, &d);
     place(app, o);
     vw_app_frame(app, &d);
-    output out;
+    ss_outfile out;
     int rc = output_open(&out, path, err, sizeof err);
     if (rc == 0)
-        rc = output_close(&out, vw_svg_write(out.f, &d, o->w, o->h, fs) == 0, err, sizeof err);
+        rc = ss_out_close(&out, vw_svg_write(out.f, &d, o->w, o->h, fs) == 0, err, sizeof err);
     vw_draw_free(&d);
     vw_fontset_free(fs);
     if (rc != 0)
@@ -285,7 +258,7 @@ static int frames(vw_app *app, view_opts *o, const char *dir)
     char err[512], path[4096];
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(err, sizeof err, "cannot create '%s': %s", dir, strerror(errno));
-        return fail(EXIT_ENV, err);
+        return fail(EXIT_FAIL, err); /* an output that cannot be written */
     }
     vw_backend *b = vw_backend_offscreen(o->w, o->h, err, sizeof err);
     if (!b)

@@ -55,8 +55,15 @@ check_bad() { # FILE EXPECTED-WORDS
 check_bad "$T/missing.sstrace" "cannot open"
 echo "not a trace" >"$T/junk.sstrace"
 check_bad "$T/junk.sstrace" "not a sockscope trace"
-size=$(wc -c <"$T/a.sstrace")
-head -c $((size / 2)) "$T/a.sstrace" >"$T/cut.sstrace"
+# cut in the middle of the chunk that spans the file's middle: a cut that
+# happened to fall between two chunks would read as an unfinished run instead
+python3 -c "
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+off = struct.unpack_from('<H', b, 10)[0]
+while off + 12 + struct.unpack_from('<I', b, off + 4)[0] <= len(b) // 2:
+    off += 12 + struct.unpack_from('<I', b, off + 4)[0]
+open(sys.argv[2], 'wb').write(b[:off + 12 + struct.unpack_from('<I', b, off + 4)[0] // 2])" "$T/a.sstrace" "$T/cut.sstrace"
 check_bad "$T/cut.sstrace" "cut off"
 python3 -c "
 import struct, sys

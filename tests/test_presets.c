@@ -3,8 +3,11 @@
  * into one trace, and every claim of its caption holds on that run: a
  * caption that names an advantage is checked against the figures it names.
  * The figures are printed; no claim is skipped (a model this build lacks
- * makes its claims unmeasurable, and is said so). Wall-clock times are
- * never asserted on. */
+ * makes its claims unmeasurable, and is said so). Many claims compare
+ * latencies or CPU time, which a machine busy with other work can bend: a
+ * preset whose claim does not hold is run again, up to three times in all,
+ * and fails if no run has every claim hold (every attempt's figures are
+ * printed). A broken lesson fails all three. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,15 +88,20 @@ static int model_missing_here(const char *why)
     return !m || !ss_model_available(m, reason, sizeof reason);
 }
 
-static void check_claims(const ss_scenario *sc, const ss_stats *st, int *checked)
+/* Checks one run of a preset: returns how many of its claims did not hold
+ * (said in the log); anything else wrong fails at once. */
+static int check_claims(const ss_scenario *sc, const ss_stats *st, int *checked)
 {
+    int failed = 0;
     ss_claims_print(stdout, sc, st, "en"); /* the figures, for whoever reads the log */
     for (int i = 0; i < sc->nclaims; i++) {
         ss_claim_result r;
         ss_claim_eval(&sc->claims[i], st, &r);
-        if (r.verdict == SS_CLAIM_FAILS)
-            fail_msg("%s: claim %s does not hold: %s (measured %s)", sc->name, sc->claims[i].name,
-                     sc->claims[i].check, r.shown);
+        if (r.verdict == SS_CLAIM_FAILS) {
+            print_message("%s: claim %s does not hold: %s (measured %s)\n", sc->name, sc->claims[i].name,
+                          sc->claims[i].check, r.shown);
+            failed++;
+        }
         if (r.verdict == SS_CLAIM_UNMEASURED && !model_missing_here(r.why))
             fail_msg("%s: claim %s could not be measured: %s", sc->name, sc->claims[i].name, r.why);
         *checked += r.verdict == SS_CLAIM_HOLDS;
@@ -107,6 +115,7 @@ static void check_claims(const ss_scenario *sc, const ss_stats *st, int *checked
         if (strstr(text, " us ") || strstr(text, " us,") || strstr(text, " us)"))
             fail_msg("%s: write µs, not us: %s", sc->name, text);
     }
+    return failed;
 }
 
 static void run_preset(const char *path, int *ran, int *claims)
@@ -123,12 +132,20 @@ static void run_preset(const char *path, int *ran, int *claims)
     int n = models_of(sc, list, (int)(sizeof list / sizeof list[0]));
     print_message("%s: %d model(s) at scale %g (%d clients x %d messages, %d idle)\n", sc->name, n, preset_scale(),
                   sc->w.clients, sc->w.messages, sc->w.idle);
-    if (n) {
+    for (int attempt = 1, failed = n > 0; n && failed; attempt++) {
         ss_stats st;
+        int held = 0;
         record_preset(sc, list, n, &st);
-        check_claims(sc, &st, claims);
+        failed = check_claims(sc, &st, &held);
         ss_stats_free(&st);
         *ran += n;
+        if (!failed)
+            *claims += held;
+        else if (attempt == 3)
+            fail_msg("%s: in none of 3 runs did every claim hold (%d failed in the last; figures above)", sc->name,
+                     failed);
+        else
+            print_message("%s: running it again (attempt %d of 3)\n", sc->name, attempt + 1);
     }
     free(sc);
 }

@@ -91,6 +91,8 @@ static void on_run_begin(void *ud, const ss_run_meta *m)
     ss_run_stats *r = &st->runs[st->nruns++];
     memset(r, 0, sizeof *r);
     r->meta = *m;
+    const char *mode = ss_run_param(m, "mode");
+    r->serve = mode && strcmp(mode, "serve") == 0;
 }
 
 /* --- async-select's messages -------------------------------------------------
@@ -300,6 +302,7 @@ static void on_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev
         return;
     if (th->role == SS_ROLE_SERVER)
         inline_cpu(r, th, ev, s == &r->emul);
+
     s->events++;
     if (ev->api < SS_API_COUNT)
         s->calls[ev->api]++;
@@ -463,7 +466,11 @@ static void ovl_event(void *ud, uint32_t run, uint32_t thread, const ss_event *e
     if (run != o->run || !o->r)
         ovl_reset(o, run);
     ss_run_stats *r = o->r;
-    if (!r || !r->server.cpu_work_ns || side_of(r, thread, ev->flags) != &r->server)
+    if (!r || side_of(r, thread, ev->flags) != &r->server)
+        return;
+    if (r->serve) /* connections open and close in time, across threads */
+        ss_conn_event(&r->conns, ev);
+    if (!r->server.cpu_work_ns)
         return;
     int data_op = ev->aux == SS_API_RECV || ev->aux == SS_API_SEND;
     if (ev->api == SS_API_OP_SUBMIT && data_op)
@@ -479,13 +486,14 @@ static void ovl_event(void *ud, uint32_t run, uint32_t thread, const ss_event *e
     }
 }
 
-/* The second pass, only when a run did CPU work (the figure means nothing
- * elsewhere). */
+/* The second pass, in time order, only when a run did CPU work (the
+ * overlap figure means nothing elsewhere) or is a `serve` run (whose
+ * connections are followed from accept to close across threads). */
 static int load_overlap(const char *path, ss_stats *st, char *err, size_t errlen)
 {
     int need = 0;
     for (int i = 0; i < st->nruns; i++)
-        need |= st->runs[i].server.cpu_work_ns > 0;
+        need |= st->runs[i].server.cpu_work_ns > 0 || st->runs[i].serve;
     if (!need)
         return 0;
     ovl_pass *o = calloc(1, sizeof *o);
@@ -531,6 +539,7 @@ void ss_stats_free(ss_stats *st)
         free(st->runs[i].emul_inline);
         free(st->runs[i].msgs.socket_delay);
         free(st->runs[i].msgs.pending);
+        ss_conn_free(&st->runs[i].conns);
     }
     free(st->runs);
     memset(st, 0, sizeof *st);
@@ -708,11 +717,17 @@ static void print_run(FILE *f, const ss_run_stats *r)
     }
     if (workload)
         fputc('\n', f);
-    fprintf(f, "  duration %.3f s%s, requests %llu ok / %llu failed, %.0f req/s\n", ss_run_seconds(r),
-            r->has_end ? "" : " (incomplete run)", (unsigned long long)r->requests_ok,
-            (unsigned long long)r->requests_failed, ss_run_rps(r));
-    fprintf(f, "  latency p50 %.1f us, p99 %.1f us, max %.1f us\n", ss_hist_pct_of(r->latency, 50) / 1e3,
-            ss_hist_pct_of(r->latency, 99) / 1e3, ss_hist_max_of(r->latency) / 1e3);
+    if (r->serve) { /* outside clients: what the server received and echoed, per connection */
+        fprintf(f, "  duration %.3f s%s, an echo server for outside clients (no requests recorded)\n",
+                ss_run_seconds(r), r->has_end ? "" : " (incomplete run)");
+        ss_conn_print(f, &r->conns, ss_run_seconds(r), 50);
+    } else {
+        fprintf(f, "  duration %.3f s%s, requests %llu ok / %llu failed, %.0f req/s\n", ss_run_seconds(r),
+                r->has_end ? "" : " (incomplete run)", (unsigned long long)r->requests_ok,
+                (unsigned long long)r->requests_failed, ss_run_rps(r));
+        fprintf(f, "  latency p50 %.1f us, p99 %.1f us, max %.1f us\n", ss_hist_pct_of(r->latency, 50) / 1e3,
+                ss_hist_pct_of(r->latency, 99) / 1e3, ss_hist_max_of(r->latency) / 1e3);
+    }
     if (r->refused)
         fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
     print_overlap(f, r);
@@ -842,6 +857,8 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
         ss_jw_kuint(&w, "requests_failed", r->requests_failed);
         ss_jw_knum(&w, "requests_per_s", ss_run_rps(r), 1);
         ss_jw_kuint(&w, "refused", r->refused);
+        if (r->serve)
+            ss_conn_json(&w, &r->conns);
         ss_jw_knum(&w, "transitions_per_request", ss_per_request(r, r->server.transitions), 3);
         ss_jw_knum(&w, "socket_calls_per_request", ss_per_request(r, r->server.socket_calls), 3);
         if (ss_run_overlap_pct(r) >= 0) { /* only where the run did CPU work */

@@ -9,6 +9,7 @@
 
 #include "sim/base/hist.h"
 #include "sim/base/util.h"
+#include "sim/report/stats_conn.h"
 #include "sim/trace/reader.h"
 
 typedef struct ss_side {
@@ -65,6 +66,8 @@ typedef struct ss_run_stats {
      * small in memory. */
     ss_hist *emul_inline;           /* durations of emulation kernel entries on model threads */
     uint64_t requests_ok, requests_failed, refused;
+    int serve;           /* a `serve` run: no requests recorded, its connections instead */
+    ss_conn_stats conns; /* (serve runs only) */
     ss_msg_stats msgs;
     ss_hist *latency;
     /* CPU/I-O overlap (the chapter's third requirement): of the model's
