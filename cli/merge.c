@@ -31,7 +31,8 @@ static const char merge_help[] =
     "written, but its axis cannot be trusted to the figures shown.\n\n"
     "An input that is damaged or cut off is merged up to where it is readable,\n"
     "with a warning, and merge exits 3, as stats and export do.\n\n"
-    "  -o, --output FILE   the merged trace (required)\n"
+    "  -o, --output FILE   the merged trace (required; - for standard output: the\n"
+    "                      placement then goes to standard error)\n"
     "  --json              the placement as JSON\n";
 /* clang-format on */
 
@@ -62,7 +63,7 @@ int ss_cmd_merge(int argc, char **argv)
     }
     const char *const *inputs = (const char *const *)argv + optind;
     for (int i = 0; i < n; i++)
-        if (strcmp(inputs[i], out) == 0) {
+        if (strcmp(inputs[i], out) == 0 && strcmp(out, "-") != 0) {
             fprintf(stderr, "sockscope: the output '%s' is one of the inputs: name a new file\n", out);
             return SS_EXIT_USAGE;
         }
@@ -75,10 +76,11 @@ int ss_cmd_merge(int argc, char **argv)
     }
     if (res.warning[0])
         fprintf(stderr, "sockscope: warning: %s\n", res.warning);
+    FILE *table = strcmp(out, "-") == 0 ? stderr : stdout; /* the trace itself may be on standard output */
     if (json)
-        ss_merge_print_json(stdout, inputs, &res);
+        ss_merge_print_json(table, inputs, &res);
     else
-        ss_merge_print(stdout, inputs, &res);
+        ss_merge_print(table, inputs, &res);
     int bad = 0;
     for (int i = 0; i < res.nruns; i++)
         if (res.runs[i].inconsistent) {

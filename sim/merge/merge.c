@@ -7,6 +7,7 @@
 
 #include "sim/merge/merge_int.h"
 #include "sim/report/jsonw.h"
+#include "sim/trace/tracein.h"
 
 int ss_merge(const char *const *inputs, int ninputs, const char *out, ss_merge_result *res, char *err, size_t errlen)
 {
@@ -50,7 +51,7 @@ void ss_merge_print(FILE *f, const char *const *inputs, const ss_merge_result *r
             "requests us", "+- us", "pairs", "best +- us", "placed by");
     for (int i = 0; i < res->nruns; i++) {
         const ss_merge_run *r = &res->runs[i];
-        const char *in = inputs[r->input], *slash = strrchr(in, '/');
+        const char *in = ss_trace_input_name(inputs[r->input]), *slash = strrchr(in, '/');
         char unc[32] = "?", best[32] = "-";
         if (r->uncertainty_ns >= 0)
             snprintf(unc, sizeof unc, "%.1f", r->uncertainty_ns / 1e3);
@@ -76,7 +77,7 @@ void ss_merge_print_json(FILE *f, const char *const *inputs, const ss_merge_resu
         const ss_merge_run *r = &res->runs[i];
         ss_jw_obj(&w);
         ss_jw_kint(&w, "run", i + 1);
-        ss_jw_kstr(&w, "input", inputs[r->input]);
+        ss_jw_kstr(&w, "input", ss_trace_input_name(inputs[r->input]));
         ss_jw_kint(&w, "input_run", r->run);
         ss_jw_kstr(&w, "model", r->model);
         ss_jw_kint(&w, "anchors", r->anchors);

@@ -1,19 +1,17 @@
 /* merge_write.c — the merged trace: every input run a run of its own, its
  * times moved onto the common axis, in the format the recorder writes
- * (docs/trace-format.md); written under a temporary name and renamed, so a
- * failed merge leaves no half file. */
+ * (docs/trace-format.md); through sim/base/outfile.h, so a failed merge
+ * leaves no half file and "-" is standard output. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifndef _WIN32
-#include <sys/stat.h>
-#include <unistd.h>
-#endif
 
+#include "sim/base/outfile.h"
 #include "sim/merge/merge_int.h"
 #include "sim/trace/codec.h"
+#include "sim/trace/tracein.h"
 
 #define EVENTS_PER_CHUNK 4096
 
@@ -92,7 +90,7 @@ static void write_run_begin(wr *w, const mg_set *set, const mg_run *r, uint32_t 
         ss_put_str(&w->b, r->meta.params[i][1]);
     }
     char host[96];
-    snprintf(host, sizeof host, "%s", base_name(input));
+    snprintf(host, sizeof host, "%s", base_name(ss_trace_input_name(input)));
     ss_put_str(&w->b, "host"); /* the trace it came from: one per machine */
     ss_put_str(&w->b, host);
     end(w);
@@ -189,34 +187,6 @@ static void write_run(wr *w, const mg_set *set, const mg_run *r, uint32_t id, co
     write_run_end(w, r, id, placed);
 }
 
-/* The output is written beside its target under a fresh name (mkstemp:
- * never an existing file, never through a planted link) and renamed over
- * it at the end. */
-static FILE *open_partial(const char *out, char *tmp, size_t n)
-{
-#ifdef _WIN32
-    snprintf(tmp, n, "%s.partial", out);
-    return fopen(tmp, "wb");
-#else
-    if ((size_t)snprintf(tmp, n, "%s.partial-XXXXXX", out) >= n) {
-        errno = ENAMETOOLONG;
-        return NULL;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return NULL;
-    mode_t mask = umask(0); /* mkstemp makes it 0600: the usual 0666 & ~umask */
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        close(fd);
-        remove(tmp);
-    }
-    return f;
-#endif
-}
-
 int mg_write(const mg_set *set, const ss_merge_run *placed, const char *const *inputs, const char *out,
              uint64_t *events, char *err, size_t errlen)
 {
@@ -224,11 +194,12 @@ int mg_write(const mg_set *set, const ss_merge_run *placed, const char *const *i
     w.t0 = INFINITY;
     for (size_t i = 0; i < set->nruns; i++)
         w.t0 = fmin(w.t0, mg_axis(&set->runs[i], 0));
-    char tmp[4096];
-    if (!(w.f = open_partial(out, tmp, sizeof tmp))) {
-        snprintf(err, errlen, "cannot create a file beside '%s': %s", out, strerror(errno));
+    ss_outfile o; /* a fresh file renamed into place at the end (sim/base/outfile.h) */
+    if (ss_out_is_stdout(out))
+        ss_stdout_binary();
+    if (ss_out_open(&o, out, err, errlen) != 0)
         return SS_EXIT_FAIL;
-    }
+    w.f = o.f;
     uint8_t hdr[SS_FILE_HEADER_SIZE] = {0};
     memcpy(hdr, SS_TRACE_MAGIC, 8);
     hdr[8] = SS_TRACE_VERSION;
@@ -236,17 +207,12 @@ int mg_write(const mg_set *set, const ss_merge_run *placed, const char *const *i
     w.failed = fwrite(hdr, 1, sizeof hdr, w.f) != sizeof hdr;
     for (size_t i = 0; i < set->nruns && !w.failed; i++)
         write_run(&w, set, &set->runs[i], (uint32_t)i + 1, inputs[set->runs[i].input], &placed[i]);
-    int e = errno;
-    if (fclose(w.f) != 0)
-        w.failed = 1;
     ss_buf_free(&w.b);
-#ifdef _WIN32
-    if (!w.failed)
-        remove(out); /* Windows' rename does not replace */
-#endif
-    if (w.failed || rename(tmp, out) != 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", out, strerror(w.failed ? e : errno));
-        remove(tmp);
+    int e = errno;
+    err[0] = 0;
+    if (ss_out_close(&o, !w.failed, err, errlen) != 0) {
+        if (w.failed && !err[0])
+            snprintf(err, errlen, "cannot write '%s': %s", out, strerror(e));
         return SS_EXIT_FAIL;
     }
     *events = w.events;
