@@ -13,9 +13,9 @@ for preset in ci ci-asan; do
     cmake --build --preset "$preset"
     ctest --preset "$preset" -j2
 done
-# ThreadSanitizer: the recorder, rings and models (the preset's test filter)
+# ThreadSanitizer: the recorder, rings, models and the interposer's drain (the preset's test filter)
 tsan_tests=(test_ring test_trace test_probe test_echo test_models_sync test_models_async test_completion_port
-            test_event_select test_async_select test_standins test_waits)
+            test_event_select test_async_select test_standins test_waits test_interpose)
 cmake --preset ci-tsan -G Ninja >/dev/null
 cmake --build --preset ci-tsan --target "${tsan_tests[@]}"
 ctest --preset ci-tsan -j2

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/bench_interpose.h"
+#include "bench/median.h"
 #include "sim/report/export.h"
 #include "sim/report/stats.h"
 
@@ -32,18 +34,6 @@
 
 #define BATCH 1000
 #define BATCHES 600
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return v[n / 2];
-}
 
 typedef enum { FLOOR, PROBE, NVCSW, SWITCHES } what;
 
@@ -91,12 +81,16 @@ static void bench_probe(const char *trace)
     ss_thread_begin(SS_ROLE_SERVER, "bench");
     double on_ns = per_call(PROBE);
     uint64_t dropped = ss_rec_dropped();
+    ss_bench_pl pl; /* the interposer, measured while the probes record too (bench_interpose.c) */
+    int pl_ok = ss_bench_interposer(&pl);
     ss_run_end();
     ss_rec_close(err, sizeof err);
     printf("probe cost (median of %d batches of %d):\n", BATCHES, BATCH);
     printf("  two clock reads (floor)           %6.1f ns   [%s]\n", floor_ns, ss_clock_name());
     printf("  probe, recording off              %6.1f ns\n", off_ns);
     printf("  probe, recorded (enter+exit+ring) %6.1f ns   (dropped %llu)\n", on_ns, (unsigned long long)dropped);
+    if (pl_ok == 0) /* the same, in a program traced from outside (docs/trace-any-program.md) */
+        ss_bench_interposer_print(&pl, on_ns);
     printf("  one wait reading (getrusage)      %6.1f ns   (after long blocking calls)\n", nvcsw_ns);
     if (ss_sw_attach()) {
         double bpf_ns = per_call(SWITCHES);
@@ -142,7 +136,8 @@ static void bench_models(const char *trace, int rounds, int clients, int message
         char why[200];
         if (!ss_model_available(ms[i], why, sizeof why) || (only && strcmp(only, ms[i]->name) != 0))
             continue;
-        double off[16], on[16], ratio[16], nw[16], nwratio[16];
+        double off[SS_BENCH_MAX_ROUNDS], on[SS_BENCH_MAX_ROUNDS], ratio[SS_BENCH_MAX_ROUNDS], nw[SS_BENCH_MAX_ROUNDS],
+            nwratio[SS_BENCH_MAX_ROUNDS];
         for (int r = 0; r < rounds; r++) {
             off[r] = run_rps(ms[i], &w, NULL, 0);
             on[r] = run_rps(ms[i], &w, trace, 1);
@@ -238,7 +233,7 @@ static void bench_streaming(const char *trace)
 
 int main(int argc, char **argv)
 {
-    int rounds = 5, clients = 16, messages = 2000, only_models = 0;
+    int rounds = 5, clients = 16, messages = 2000, only_models = 0, only_outside = 0, only_probe = 0;
     const char *model = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
@@ -247,9 +242,14 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc && ss_model_find(argv[i + 1])) {
             model = argv[++i];
             only_models = 1;
+        } else if (strcmp(argv[i], "--outside") == 0) {
+            only_outside = 1;
+        } else if (strcmp(argv[i], "--probe") == 0) {
+            only_probe = 1;
         } else if (strcmp(argv[i], "--messages") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 10) {
             messages = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 && atoi(argv[i + 1]) <= 16) {
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
+                   atoi(argv[i + 1]) <= SS_BENCH_MAX_ROUNDS) {
             rounds = atoi(argv[++i]);
         } else {
             if (strcmp(argv[i], "--help") != 0)
@@ -257,8 +257,11 @@ int main(int argc, char **argv)
                         i + 1 < argc ? argv[i + 1] : "",
                         strcmp(argv[i], "--model") == 0 ? "no such model here (see 'sockscope models')"
                                                          : "unknown option or bad value");
-            printf("usage: sockscope-bench [--quick] [--model M] [--rounds 1..16] [--messages N]\n"
+            printf("usage: sockscope-bench [--quick] [--model M | --outside | --probe] [--rounds 1..64]\n"
+                   "                       [--messages N]\n"
                    "  --model M     only the throughput of model M (skips the probe and reader parts)\n"
+                   "  --outside     only the outside epoll server, untraced and under 'sockscope trace'\n"
+                   "  --probe       only the cost of a recorded call: the built-in probe and the interposer\n"
                    "  --rounds N    alternating rounds per model, medians (default 5)\n"
                    "  --messages N  per client, 16 clients (default 2000): longer runs, less noise\n");
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
@@ -270,11 +273,22 @@ int main(int argc, char **argv)
         return 1;
     close(fd);
     ss_clock_init();
+    if (only_outside) {
+        ss_bench_outside(rounds, clients, messages);
+        unlink(trace);
+        return 0;
+    }
     if (!only_models)
         bench_probe(trace);
+    if (only_probe) {
+        unlink(trace);
+        return 0;
+    }
     bench_models(trace, rounds, clients, messages, model);
-    if (!only_models)
+    if (!only_models) {
+        ss_bench_outside(rounds, clients, messages);
         bench_streaming(trace);
+    }
     unlink(trace);
     return 0;
 }

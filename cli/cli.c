@@ -14,6 +14,7 @@
 #include "cli/explain.h"
 #include "cli/multihost.h"
 #include "cli/stopsig.h"
+#include "cli/trace.h" /* any program, through the interposer (LD_PRELOAD) */
 #include "models/model.h"
 #include "render/assets.h"
 #include "sim/base/outfile.h"
@@ -21,6 +22,9 @@
 #include "sim/load/net.h"
 #include "sim/report/export.h"
 #include "sim/report/stats.h"
+#ifdef SS_HAVE_PROGRAMS
+#include "sim/run/program.h" /* run --program: an outside server in the comparison */
+#endif
 #include "sim/run/runner.h"
 #include "sim/run/scenario.h"
 #include "sim/run/scenario_claims.h"
@@ -47,7 +51,8 @@ static int fail(int code, const char *fmt, const char *msg) { return ss_cli_fail
 /* OPT_FD_SETSIZE..OPT_UI_COST are the [server] keys of the scenario table */
 /* clang-format off */
 enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_UI_RATE,
-       OPT_UI_COST, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_KEY = 2000 };
+       OPT_UI_COST, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_PROGRAM,
+       OPT_NAME, OPT_KEY = 2000 };
 
 #define MODEL_LONGOPTS                                                                               \
     {"fd-setsize", required_argument, 0, OPT_FD_SETSIZE}, {"edge-triggered", no_argument, 0, OPT_ET}, \
@@ -215,7 +220,8 @@ static int cmd_serve(int argc, char **argv)
 static const char run_help[] =
     "usage: sockscope run --model M[,M...]|all [--clients N] [--messages M] [--size BYTES]\n"
     "                     [--think-ms T] [--trace FILE] [--json] [model options]\n"
-    "       sockscope run --scenario FILE [--scale F] [any option below overrides the file]\n\n"
+    "       sockscope run --scenario FILE [--scale F] [any option below overrides the file]\n"
+    "       sockscope run [--model M,...] --program 'CMD ... {port}' [--name NAME] [options]\n\n"
     "Start the echo server under each model in turn, drive it with the built-in\n"
     "clients (connect, send, read back exactly that many bytes, verify, repeat),\n"
     "record everything into one trace (one run per model), then print the\n"
@@ -226,6 +232,10 @@ static const char run_help[] =
     "                               options given too override its keys\n"
     "  --scale F                    clients, idle connections and messages times F (0.1 = quick)\n"
     "  --trace FILE                 where to write the trace (default sockscope-run.sstrace)\n"
+    "  --program 'CMD ... {port}'   an outside echo server joins the comparison: sockscope\n"
+    "                               picks a free port for {port}, traces CMD (docs/trace-any-\n"
+    "                               program.md) and stops it with SIGTERM; repeatable\n"
+    "  --name NAME                  the row and panel name of the --program before it\n"
     "  --json                       print the comparison as JSON\n"
     "  --quiet                      no progress lines\n";
 
@@ -305,11 +315,14 @@ static int scenario_models(const ss_scenario *sc, const ss_model **out, int max,
 /* every scenario key with a flag becomes a long option OPT_KEY + its index */
 static void run_options(struct option *lo, size_t max)
 {
+    /* clang-format off */
     static const struct option fixed[] = {
         {"model", required_argument, 0, 'm'}, {"trace", required_argument, 0, 't'}, {"json", no_argument, 0, OPT_JSON},
         {"quiet", no_argument, 0, 'q'}, {"scenario", required_argument, 0, OPT_SCENARIO},
         {"scale", required_argument, 0, OPT_SCALE}, {"no-wait-detect", no_argument, 0, OPT_NO_WAIT},
+        {"program", required_argument, 0, OPT_PROGRAM}, {"name", required_argument, 0, OPT_NAME},
         {"help", no_argument, 0, 'h'}};
+    /* clang-format on */
     size_t n = 0;
     for (; n < sizeof fixed / sizeof fixed[0]; n++)
         lo[n] = fixed[n];
@@ -323,6 +336,13 @@ typedef struct run_args {
     ss_rec_opts ro;
     int nsets;
     struct { int key; const char *value; } *sets; /* applied after the scenario file, in order */
+    int nprograms;                                /* --program, each with its --name (NULL: the program's file name) */
+    struct {
+        const char *cmd, *name;
+    } programs[8];
+#ifdef SS_HAVE_PROGRAMS
+    ss_program *progs[8];
+#endif
 } run_args;
 
 /* returns -1 to go on, or an exit code */
@@ -349,6 +369,16 @@ static int run_parse(int argc, char **argv, run_args *a)
         case OPT_SCENARIO: a->scenario = optarg; break;
         case OPT_SCALE: if (ss_parse_double(optarg, 0.0001, 100, &a->scale, "--scale", err, ERRLEN)) return fail(SS_EXIT_USAGE, "%s", err); break;
         case OPT_NO_WAIT: a->ro.detect_waits = 0; break;
+        case OPT_PROGRAM:
+            if (a->nprograms == 8)
+                return fail(SS_EXIT_USAGE, "%s", "at most 8 --program");
+            a->programs[a->nprograms++].cmd = optarg;
+            break;
+        case OPT_NAME:
+            if (!a->nprograms || a->programs[a->nprograms - 1].name)
+                return fail(SS_EXIT_USAGE, "%s", "--name names the --program just before it");
+            a->programs[a->nprograms - 1].name = optarg;
+            break;
         case 'h': print_run_help(); return 0;
         default: return fail(SS_EXIT_USAGE, "%s", "see 'sockscope run --help'");
         }
@@ -444,6 +474,30 @@ static void remove_regular(const char *path)
         remove(path);
 }
 
+/* The outside programs after the models; their runs get the I/O model they
+ * were seen to use once the trace is closed (sim/run/program.h). */
+static int run_programs(const run_args *a, ss_scenario *sc, int first, int count, int *refused)
+{
+    int rc = SS_EXIT_OK;
+#ifdef SS_HAVE_PROGRAMS
+    for (int i = 0; i < a->nprograms; i++) {
+        ss_program *p = a->progs[i];
+        ss_run_progress pg = {ss_program_name(p), first + i + 1, count, isatty(2), a->quiet};
+        ss_workload_result res;
+        char err[ERRLEN];
+        int r = ss_program_run(p, &sc->mo, &sc->w, &pg, &res, err, ERRLEN);
+        if (r != SS_EXIT_OK) {
+            fprintf(stderr, "sockscope: %s\n", err);
+            rc = r;
+        }
+        *refused += r == SS_EXIT_ENV;
+    }
+#else
+    (void)a, (void)sc, (void)first, (void)count, (void)refused;
+#endif
+    return rc;
+}
+
 static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *list, int n)
 {
     char err[ERRLEN];
@@ -473,13 +527,19 @@ static int run_all(const run_args *a, ss_scenario *sc, const ss_model *const *li
         }
         refused += r == SS_EXIT_ENV;
     }
+    int prc = run_programs(a, sc, n, n + a->nprograms, &refused);
+    rc = rc != SS_EXIT_OK ? rc : prc;
     int closed = ss_rec_close(err, ERRLEN);
-    if (refused == n) { /* the system refused every run: nothing to compare, no file to keep */
+    if (refused == n + a->nprograms) { /* the system refused every run: nothing to compare, no file to keep */
         remove_regular(a->trace);
         return rc;
     }
     if (closed != 0)
         return fail(SS_EXIT_FAIL, "%s", err);
+#ifdef SS_HAVE_PROGRAMS
+    if (a->nprograms && ss_program_patch_trace(a->trace, a->progs, a->nprograms, err, ERRLEN) != 0)
+        fprintf(stderr, "sockscope: warning: %s\n", err);
+#endif
     return print_comparison(a, sc, rc);
 }
 
@@ -494,20 +554,35 @@ static int cmd_run(int argc, char **argv)
     const ss_model *list[32];
     int n = 0;
     char err[ERRLEN] = "";
-    if (rc < 0 && !a.models && !sc->nmodels)
-        rc = fail(SS_EXIT_USAGE, "%s", "run needs --model M[,M...], --model all, or a --scenario with models (see 'sockscope models')");
-    if (rc < 0) {
+    if (rc < 0 && !a.models && !sc->nmodels && !a.nprograms)
+        rc = fail(
+            SS_EXIT_USAGE, "%s",
+            "run needs --model M[,M...], --model all, a --scenario with models, or --program (see 'sockscope models')");
+    if (rc < 0 && (a.models || sc->nmodels)) {
         n = a.models ? parse_models(a.models, list, 32, err) : scenario_models(sc, list, 32, err);
         if (n < 0)
             rc = fail(n == -2 ? SS_EXIT_ENV : SS_EXIT_USAGE, "%s", err);
-        else if (n == 0)
+        else if (n == 0 && !a.nprograms)
             rc = fail(SS_EXIT_ENV, "%s", "no model of the list can run on this machine");
+    }
+    for (int i = 0; rc < 0 && i < a.nprograms; i++) { /* every program checked before anything runs */
+#ifdef SS_HAVE_PROGRAMS
+        int code;
+        if (!(a.progs[i] = ss_program_new(a.programs[i].cmd, a.programs[i].name, i, &code, err, ERRLEN)))
+            rc = fail(code, "%s", err);
+#else
+        rc = fail(SS_EXIT_ENV, "%s", "--program needs Linux (an LD_PRELOAD interposer)");
+#endif
     }
     if (rc < 0) {
         if (a.scenario && !a.quiet && !a.json)
             print_caption(sc);
         rc = run_all(&a, sc, list, n);
     }
+#ifdef SS_HAVE_PROGRAMS
+    for (int i = 0; i < a.nprograms; i++)
+        ss_program_free(a.progs[i]);
+#endif
     free(a.sets);
     free(sc);
     return rc;
@@ -800,6 +875,7 @@ static const cmd cmds[] = {
     {"run", cmd_run, "run models against the built-in clients, record a trace, compare"},
     {"load", ss_cmd_load, "drive any echo server (another host's too) with the built-in clients"},
     {"merge", ss_cmd_merge, "put traces recorded on several hosts on one time axis"},
+    {"trace", ss_cli_trace, "run any program and record its socket calls (-- PROGRAM ARGS...)"},
     {"stats", cmd_stats, "the numbers of a trace"},
     {"export", cmd_export, "export a trace to Chrome/Perfetto JSON, CSV, PNG or SVG"},
 #ifdef SS_HAVE_VIEWER

@@ -1,5 +1,6 @@
 # Installing (README, "Install"): `cmake --install BUILD [--prefix P]` puts
 #   bin/sockscope                      the program
+#   LIBDIR/sockscope/libsockscope-preload.so   the interposer of `trace` and `run --program` (Linux)
 #   share/sockscope/assets/            fonts (with their licences), scenario presets, lecture traces
 #   share/doc/sockscope/               README and docs/
 #   share/man/man1/sockscope.1         the manual page (docs/sockscope.1, written by hand)
@@ -12,6 +13,9 @@
 include(GNUInstallDirs)
 
 install(TARGETS sockscope RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET sockscope_preload) # found relative to the program (sim/interpose/spawn.c)
+  install(TARGETS sockscope_preload LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/sockscope)
+endif()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/ DESTINATION ${CMAKE_INSTALL_DATADIR}/sockscope/assets)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs PATTERN "sockscope.1" EXCLUDE)

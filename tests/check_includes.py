@@ -28,17 +28,22 @@ LAYERS = {
     "sim/report": ["sim/trace", "sim/base"],
     "sim/merge": ["sim/report", "sim/trace", "sim/base"],
     "sim/load": ["sim/probe", "sim/trace", "sim/base"],
-    "sim/run": ["models", "sim/load", "sim/report", "sim/probe", "sim/trace", "sim/base"],
+    "sim/interpose": ["sim/probe", "sim/trace", "sim/base"],
+    "sim/run": ["models", "sim/interpose", "sim/load", "sim/report", "sim/probe", "sim/trace", "sim/base"],
     "render": ["sim/run", "models", "sim/load", "sim/report", "sim/trace", "sim/base"],
-    "cli": ["render", "sim/merge", "sim/run", "models", "sim/load", "sim/report", "sim/probe", "sim/trace", "sim/base"],
-    "bench": ["render", "sim/run", "models", "sim/load", "sim/report", "sim/probe", "sim/trace", "sim/base"],
-    "tests": ["cli", "render", "sim/merge", "sim/run", "models", "sim/load", "sim/report", "sim/probe", "sim/trace", "sim/base"],
+    "cli": ["render", "sim/merge", "sim/run", "models", "sim/interpose", "sim/load", "sim/report", "sim/probe",
+            "sim/trace", "sim/base"],
+    "bench": ["render", "sim/run", "models", "sim/interpose", "sim/load", "sim/report", "sim/probe", "sim/trace",
+              "sim/base"],
+    "tests": ["cli", "render", "sim/merge", "sim/run", "models", "sim/interpose", "sim/load", "sim/report",
+              "sim/probe", "sim/trace", "sim/base"],
 }
 
 # internal header -> folders besides its own that may include it
 FRIENDS = {
     "sim/trace/recorder_int.h": ["sim/probe", "tests"],
-    "sim/probe/probe_int.h": ["tests", "bench"],  # bench.c times a probe alone
+    "sim/probe/probe_int.h": ["tests", "bench",  # bench.c times a probe alone
+                              "sim/interpose"],  # the interposer keeps the same lazy wait rule
 }
 
 # folder -> {layer it includes: the only headers of that layer it may include}

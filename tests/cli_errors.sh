@@ -55,7 +55,7 @@ for _ in $(seq 50); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
 expect 4 "port $(cat "$tmp/port") on 127.0.0.1 is already in use: .*--port" -- "$bin" serve --model select --port "$(cat "$tmp/port")" --duration 0.2
 
 # every subcommand has a true --help
-for c in models serve run stats export; do
+for c in models serve run stats export $([[ $(uname) == Linux ]] && echo trace); do
     expect 0 "usage: sockscope $c" -- "$bin" "$c" --help
 done
 expect 0 "exit codes" -- "$bin" --help

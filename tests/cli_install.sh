@@ -74,6 +74,13 @@ fail() { echo "$*"; exit 1; }
 grep -q "\[holds\] select-refuses" run.out || fail "the preset's claims were not checked: $(tail -5 run.out)"
 "$bin" stats p.sstrace | grep -q "^run 2: epoll" || fail "stats"
 "$bin" stats "$p/share/sockscope/assets/traces/closing-comparison.sstrace" >/dev/null || fail "stats on a lecture trace"
+# trace (Linux): the installed interposer, found relative to the program; /bin/true makes
+# no socket call, so it says so, loaded (not "never loaded", nor "cannot find the interposer")
+if [[ $(uname) == Linux ]]; then
+    "$bin" trace -o t.sstrace -- /bin/true >t.out 2>&1
+    rc=$?
+    [[ $rc -eq 1 ]] && grep -q "with the interposer loaded" t.out || fail "trace -- /bin/true: exit $rc: $(cat t.out)"
+fi
 if "$bin" --help | grep -q '^  view '; then
     "$bin" export p.sstrace --format png -o p.png || fail "export png"
     [[ $(head -c 4 p.png | tail -c 3) == PNG ]] || fail "p.png is not a PNG"

@@ -66,24 +66,30 @@ static void churn_opens_a_connection_per_n_messages(void **state)
 static void stagger_spaces_the_connects(void **state)
 {
     (void)state;
-    ss_workload_opts w = tu_workload(5, 1, 64);
-    w.connect = SS_CONNECT_STAGGER;
-    w.stagger_ms = 30;
-    ss_workload_result res;
-    ss_stats st;
-    seen s;
-    record("blocking-threads", &w, &res, &st, &s);
-    uint64_t lo = UINT64_MAX, hi = 0;
-    for (int i = 0; i < MAX_T; i++) {
-        if (!s.first_connect[i])
-            continue;
-        lo = s.first_connect[i] < lo ? s.first_connect[i] : lo;
-        hi = s.first_connect[i] > hi ? s.first_connect[i] : hi;
+    /* a busy machine can only stretch the gaps: "not shorter" holds on every
+     * run, "not much longer" gets up to three runs */
+    double ratio = 0;
+    for (int attempt = 1; attempt <= 3 && !(ratio > 0.9 && ratio < 1.6); attempt++) {
+        ss_workload_opts w = tu_workload(5, 1, 64);
+        w.connect = SS_CONNECT_STAGGER;
+        w.stagger_ms = 30;
+        ss_workload_result res;
+        ss_stats st;
+        seen s;
+        record("blocking-threads", &w, &res, &st, &s);
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (int i = 0; i < MAX_T; i++) {
+            if (!s.first_connect[i])
+                continue;
+            lo = s.first_connect[i] < lo ? s.first_connect[i] : lo;
+            hi = s.first_connect[i] > hi ? s.first_connect[i] : hi;
+        }
+        ratio = (double)(hi - lo) / (4 * 30e6); /* asked: 4 gaps of 30 ms */
+        print_message("stagger: first-to-last connect / asked = %.3f (attempt %d)\n", ratio, attempt);
+        assert_true(ratio > 0.9);
+        ss_stats_free(&st);
     }
-    double ratio = (double)(hi - lo) / (4 * 30e6); /* asked: 4 gaps of 30 ms */
-    print_message("stagger: first-to-last connect / asked = %.3f\n", ratio);
-    assert_true(ratio > 0.9 && ratio < 1.6);
-    ss_stats_free(&st);
+    assert_true(ratio < 1.6);
 }
 
 static void connect_all_connects_everyone_before_the_first_message(void **state)

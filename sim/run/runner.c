@@ -43,7 +43,7 @@ static void param(params *p, const char *key, const char *fmt, ...)
     p->n++;
 }
 
-/* the server's options, when the server runs here (not under `load`) */
+/* the server's options, when the server runs here (m: NULL for an outside program) */
 static void describe_model(params *p, const ss_model *m, const ss_model_opts *mo)
 {
     param(p, "cpu_us", "%u", mo->cpu_work_us);
@@ -57,15 +57,17 @@ static void describe_model(params *p, const ss_model *m, const ss_model_opts *mo
                  mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
     param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "", workers,
           ui, setsize);
-    if (strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
+    if (m && strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
         param(p, "fd_setsize", "%d", mo->fd_setsize > 0 && mo->fd_setsize < FD_SETSIZE ? mo->fd_setsize : FD_SETSIZE);
 }
 
 /* Where the run is recorded first (server.h), then the classic six
  * parameters always; the scenario's only when they differ from the classic
  * workload, so a plain run records what it always did. */
-static void describe(params *p, const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w)
+static void describe(params *p, const ss_run_target *t, const ss_model_opts *mo, const ss_workload_opts *w)
 {
+    static const ss_model outside = {.name = ""}; /* a program of its own: no Winsock stand-in */
+    const ss_model *m = t->model ? t->model : &outside;
     ss_origin o;
     ss_server_origin(m, &o);
     param(p, "platform", "%s", o.platform);
@@ -79,8 +81,8 @@ static void describe(params *p, const ss_model *m, const ss_model_opts *mo, cons
     else
         param(p, "size", "%d", w->size);
     param(p, "think_ms", "%g", w->think_ms);
-    if (m)
-        describe_model(p, m, mo);
+    if (mo) /* the server's options: not under `load`, whose server runs elsewhere */
+        describe_model(p, t->model, mo);
     static const char *const connect[] = {"all", "stagger", "churn"};
     if (w->connect != SS_CONNECT_ALL)
         param(p, "connect", "%s %g", connect[w->connect], w->connect == SS_CONNECT_STAGGER ? w->stagger_ms : (double)w->churn_messages);
@@ -99,6 +101,8 @@ static void describe(params *p, const ss_model *m, const ss_model_opts *mo, cons
         param(p, "client_mode", "events");
     for (int i = 0; i < w->nfacts && p->n < MAX_PARAMS; i++)
         p->kv[p->n++] = w->facts[i];
+    for (int i = 0; i < t->nparams && p->n < MAX_PARAMS; i++)
+        p->kv[p->n++] = t->params[i];
 }
 
 static void note_results(const ss_workload_result *res, const ss_relay_counts *rc)
@@ -141,34 +145,62 @@ static void print_done(const ss_run_progress *pg, const ss_workload_opts *w, con
     fprintf(stderr, "%s\n", failed ? "  FAILED" : "");
 }
 
+/* a built-in model as a run's target: its server thread */
+static int model_start(void *ud, const char *host, int *port, char *err, size_t errlen)
+{
+    void **slot = ud;
+    ss_server_handle *h = ss_server_start(slot[0], slot[1], host, 0, port, err, errlen);
+    slot[2] = h;
+    return h ? SS_EXIT_OK : SS_EXIT_ENV;
+}
+
+static int model_stop(void *ud, char *err, size_t errlen)
+{
+    void **slot = ud;
+    const ss_model *m = slot[0];
+    ss_server_request_stop(slot[2]);
+    if (ss_server_join(slot[2]) == 0)
+        return 0;
+    snprintf(err, errlen, "the %s server failed (see above)", m->name);
+    return -1;
+}
+
 int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
                ss_workload_result *res, char *err, size_t errlen)
+{
+    void *slot[3] = {(void *)m, (void *)mo, NULL};
+    ss_run_target t = {m->name, m->mechanism, m, NULL, 0, slot, model_start, model_stop};
+    return ss_run_target_one(&t, mo, w, pg, res, err, errlen);
+}
+
+int ss_run_target_one(const ss_run_target *t, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
+                      ss_workload_result *res, char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
     if (check_fds(w, err, errlen) != 0)
         return SS_EXIT_ENV;
     params p = {.n = 0};
-    describe(&p, m, mo, w);
-    ss_run_info info = {m->name, m->mechanism, p.kv, p.n};
+    describe(&p, t, mo, w);
+    ss_run_info info = {t->name, t->mechanism, p.kv, p.n};
     ss_run_begin(&info);
     ss_thread_begin(SS_ROLE_CONTROL, "runner"); /* sockscope's: starts, drives and stops the run */
 
     if (pg && !pg->quiet && !pg->tty)
-        fprintf(stderr, "[%d/%d] %s: %d clients x %d messages of %d bytes...\n", pg->index, pg->count, m->name,
+        fprintf(stderr, "[%d/%d] %s: %d clients x %d messages of %d bytes...\n", pg->index, pg->count, t->name,
                 w->clients, w->messages, ss_msg_size_max(w));
     int port = 0;
-    ss_server_handle *h = ss_server_start(m, mo, w->host, 0, &port, err, errlen);
-    if (!h) {
+    int src = t->start(t->ud, w->host, &port, err, errlen);
+    if (src != SS_EXIT_OK) {
         ss_run_end();
-        return SS_EXIT_ENV;
+        return src;
     }
     ss_workload_opts wo = *w;
     wo.port = port;
     ss_relay *relay = NULL;
+    char serr[256] = "";
     if (ss_link_active(&w->link) &&
         !(relay = ss_relay_start(&w->link, w->seed, w->host, port, &wo.port, err, errlen))) {
-        ss_server_request_stop(h);
-        ss_server_join(h);
+        t->stop(t->ud, serr, sizeof serr);
         ss_run_end();
         return SS_EXIT_ENV;
     }
@@ -181,17 +213,16 @@ int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opt
     ss_relay_counts rc;
     if (relay)
         ss_relay_stop(relay, &rc); /* before the server: its connections close like clients' */
-    ss_server_request_stop(h);
-    int src = ss_server_join(h);
+    src = t->stop(t->ud, serr, sizeof serr);
     note_results(res, relay ? &rc : NULL);
     ss_run_end();
     print_done(pg, w, res, secs, wrc != 0);
     if (src != 0) {
-        snprintf(err, errlen, "the %s server failed (see above)", m->name);
+        snprintf(err, errlen, "%s", serr);
         return SS_EXIT_FAIL;
     }
     if (wrc != 0) {
-        snprintf(err, errlen, "%s: %ld of %ld requests failed (%s)", m->name, res->requests_failed,
+        snprintf(err, errlen, "%s: %ld of %ld requests failed (%s)", t->name, res->requests_failed,
                  (long)w->clients * w->messages, res->first_error);
         return SS_EXIT_FAIL;
     }
@@ -221,7 +252,8 @@ int ss_run_load(const ss_workload_opts *w, const char *target, ss_run_progress *
     if (check_fds(w, err, errlen) != 0)
         return SS_EXIT_ENV;
     params p = {.n = 0};
-    describe(&p, NULL, NULL, w);
+    ss_run_target clients_only = {.name = "load"}; /* no server here: no model, no server options */
+    describe(&p, &clients_only, NULL, w);
     param(&p, "mode", "load");
     param(&p, "target", "%s", target);
     char mech[160];

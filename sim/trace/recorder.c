@@ -25,6 +25,7 @@ typedef struct ss_thr {
     char name[48];
     struct rusage ru0;
     uint64_t user_ns, sys_ns;
+    uint64_t dropped_before; /* a foreign thread's: dropped in its own ring, before ours */
     _Atomic int ended;
     struct ss_thr *next;
 } ss_thr;
@@ -99,7 +100,7 @@ static void write_thread_end(ss_thr *t)
     ss_put_uv(&R.chunk, t->user_ns);
     ss_put_uv(&R.chunk, t->sys_ns);
     ss_put_uv(&R.chunk, atomic_load(&t->ring.pushed));
-    ss_put_uv(&R.chunk, atomic_load(&t->ring.dropped));
+    ss_put_uv(&R.chunk, atomic_load(&t->ring.dropped) + t->dropped_before);
     chunk_end();
 }
 
@@ -381,39 +382,85 @@ void ss_run_end(void)
     pthread_mutex_unlock(&R.lock);
 }
 
+/* a thread joins the open run: its ring, and its THRD chunk */
+static ss_thr *thread_new(ss_role role, const char *name, uint32_t os_tid, uint32_t *gen)
+{
+    ss_thr *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    pthread_mutex_lock(&R.lock);
+    if (!R.run || ss_ring_init(&t->ring, R.ring_events) != 0) {
+        pthread_mutex_unlock(&R.lock);
+        free(t);
+        return NULL;
+    }
+    t->run = R.run;
+    t->idx = R.next_idx++;
+    t->role = role;
+    snprintf(t->name, sizeof t->name, "%s", name ? name : "thread");
+    chunk_begin(SS_CHUNK_THREAD);
+    ss_put_uv(&R.chunk, t->run);
+    ss_put_uv(&R.chunk, t->idx);
+    ss_put_uv(&R.chunk, (uint64_t)role);
+    ss_put_uv(&R.chunk, os_tid);
+    ss_put_str(&R.chunk, t->name);
+    chunk_end();
+    t->next = R.threads;
+    R.threads = t;
+    *gen = atomic_load(&ss_rec_gen);
+    pthread_mutex_unlock(&R.lock);
+    return t;
+}
+
 void ss_thread_begin(ss_role role, const char *name)
 {
     ss_tls.ring = NULL;
     tls_thr = NULL;
     if (!ss_recording())
         return;
-    ss_thr *t = calloc(1, sizeof *t);
+    uint32_t gen;
+    ss_thr *t = thread_new(role, name, (uint32_t)syscall(SYS_gettid), &gen);
     if (!t)
         return;
-    pthread_mutex_lock(&R.lock);
-    if (!R.run || ss_ring_init(&t->ring, R.ring_events) != 0) {
-        pthread_mutex_unlock(&R.lock);
-        free(t);
-        return;
-    }
-    t->run = R.run;
-    t->idx = R.next_idx++;
-    t->role = role;
-    snprintf(t->name, sizeof t->name, "%s", name ? name : "thread");
     getrusage(RUSAGE_THREAD, &t->ru0);
-    chunk_begin(SS_CHUNK_THREAD);
-    ss_put_uv(&R.chunk, t->run);
-    ss_put_uv(&R.chunk, t->idx);
-    ss_put_uv(&R.chunk, (uint64_t)role);
-    ss_put_uv(&R.chunk, (uint64_t)syscall(SYS_gettid));
-    ss_put_str(&R.chunk, t->name);
-    chunk_end();
-    t->next = R.threads;
-    R.threads = t;
-    ss_tls.gen = atomic_load(&ss_rec_gen);
+    ss_tls.gen = gen;
     ss_tls.ring = &t->ring;
     tls_thr = t;
-    pthread_mutex_unlock(&R.lock);
+}
+
+ss_rec_thread *ss_rec_foreign_begin(ss_role role, uint32_t os_tid, const char *name)
+{
+    uint32_t gen;
+    return ss_recording() ? thread_new(role, name, os_tid, &gen) : NULL;
+}
+
+/* The pusher (a drain) waits for the writer as a full ring's thread does,
+ * but records no trace_wait: the program's thread was not held by it (its
+ * own ring's waits are recorded where they happen, in the program). */
+void ss_rec_foreign_push(ss_rec_thread *t, const ss_event *ev, size_t n)
+{
+    for (size_t i = 0; t && i < n; i++) {
+        int waited_us = 0;
+        while (!ss_ring_try_push(&t->ring, &ev[i])) {
+            if (R.full_wait_ms <= 0 || waited_us >= R.full_wait_ms * 1000) {
+                atomic_fetch_add_explicit(&t->ring.dropped, 1, memory_order_relaxed);
+                break;
+            }
+            struct timespec nap = {0, 100 * 1000};
+            nanosleep(&nap, NULL);
+            waited_us += 100;
+        }
+    }
+}
+
+void ss_rec_foreign_end(ss_rec_thread *t, uint64_t user_ns, uint64_t sys_ns, uint64_t dropped_before)
+{
+    if (!t)
+        return;
+    t->user_ns = user_ns;
+    t->sys_ns = sys_ns;
+    t->dropped_before = dropped_before;
+    atomic_store(&t->ended, 1);
 }
 
 void ss_thread_end(void)

@@ -51,6 +51,17 @@ int ss_rec_wait_detection(void);
  * this instead of filling its ring. */
 size_t ss_rec_thread_backlog(size_t *capacity);
 
+/* A thread of another process (an outside program traced through the
+ * interposer, sim/interpose/): it joins the current run like any thread,
+ * but its events, in raw clock ticks, are pushed by whoever drains them.
+ * Push waits for the writer like a full ring does (ss_rec_full), then
+ * drops and counts. End gives its CPU time and the events its own ring
+ * dropped before they reached us. NULL when no run is open. */
+typedef struct ss_thr ss_rec_thread;
+ss_rec_thread *ss_rec_foreign_begin(ss_role role, uint32_t os_tid, const char *name);
+void ss_rec_foreign_push(ss_rec_thread *t, const ss_event *ev, size_t n);
+void ss_rec_foreign_end(ss_rec_thread *t, uint64_t user_ns, uint64_t sys_ns, uint64_t dropped_before);
+
 /* Did the writer get real-time priority (root or RLIMIT_RTPRIO)? Without
  * it, a spinning model on a loaded machine may fill its ring and wait for
  * the writer (trace_wait events). */

@@ -1,14 +1,13 @@
 #include "sim/trace/switchcount.h"
 
-#include <linux/bpf.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "sim/trace/bpf.h"
 
 long ss_sw_read_rusage(void)
 {
@@ -30,9 +29,7 @@ static struct {
 static _Thread_local const volatile uint64_t *my_slot;
 static _Thread_local int my_state, my_tid;  /* 0 = not looked up, 1 = my_slot, -1 = no slot */
 
-static long sys_bpf(int cmd, union bpf_attr *a) { return syscall(__NR_bpf, cmd, a, sizeof *a); }
-
-#define I(code, dst, src, off, imm) ((struct bpf_insn){(code), (dst), (src), (off), (imm)})
+#define I SS_BPF_I
 
 /* if this process's thread switches out voluntarily: count[tid & mask]++.
  * sched_switch(bool preempt, prev, next, unsigned prev_state) runs in
@@ -63,25 +60,12 @@ static int load_program(int tgid)
         /* 19 */ I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
         /* 20 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
     };
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-    a.insns = (uint64_t)(uintptr_t)p;
-    a.insn_cnt = sizeof p / sizeof p[0];
-    a.license = (uint64_t)(uintptr_t)"GPL";
-    return (int)sys_bpf(BPF_PROG_LOAD, &a);
+    return ss_bpf_prog_load(p, sizeof p / sizeof p[0]);
 }
 
 static int load(void)
 {
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.map_type = BPF_MAP_TYPE_ARRAY;
-    a.key_size = 4;
-    a.value_size = 8;
-    a.max_entries = NSLOT;
-    a.map_flags = BPF_F_MMAPABLE;
-    B.map_fd = (int)sys_bpf(BPF_MAP_CREATE, &a);
+    B.map_fd = ss_bpf_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, NSLOT, BPF_F_MMAPABLE);
     if (B.map_fd < 0)
         return -1; /* not root, no CAP_BPF, or no BPF in this kernel */
     void *m = mmap(NULL, NSLOT * sizeof(uint64_t), PROT_READ, MAP_SHARED, B.map_fd, 0);
@@ -101,8 +85,7 @@ int ss_sw_attach(void)
 {
     if (atomic_load(&B.attached))
         return 1;
-    const char *no = getenv("SOCKSCOPE_NO_BPF");
-    if (no && *no && strcmp(no, "0") != 0)
+    if (ss_bpf_refused_by_user())
         return 0; /* the user's choice: getrusage only */
     if (!B.tried) {
         B.tried = 1;
@@ -110,11 +93,7 @@ int ss_sw_attach(void)
     }
     if (!B.loaded)
         return 0;
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.raw_tracepoint.name = (uint64_t)(uintptr_t)"sched_switch";
-    a.raw_tracepoint.prog_fd = (uint32_t)B.prog_fd;
-    B.tp_fd = (int)sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a);
+    B.tp_fd = ss_bpf_attach_sched_switch(B.prog_fd);
     atomic_store(&B.attached, B.tp_fd >= 0);
     return B.tp_fd >= 0;
 }
