@@ -19,6 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mergecheck  # noqa: E402
+from clitest import free_port  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,14 +34,6 @@ def expect(p, code, pattern, what):
     if p.returncode != code or not re.search(pattern, text):
         raise SystemExit(f"FAIL {what}: exit {p.returncode} (wanted {code}), output:\n{text}")
     print(f"ok: {what} (exit {code})")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_port(port):

@@ -16,18 +16,10 @@ Every load loop is bounded in count and time; loopback only.
 usage: cli_trace.py SOCKSCOPE_BINARY PROGS_DIR"""
 import json, os, re, signal, socket, subprocess, sys, tempfile, threading, time
 
-from clitest import check, echo_exact, finish, strace_counts
+from clitest import check, echo_exact, finish, free_port, strace_counts
 
 BIN, PROGS = sys.argv[1], sys.argv[2]
 TIMEOUT = 60  # seconds any one traced program may take
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_listening(port, proc):

@@ -1,6 +1,8 @@
 """Helpers the Python command-line tests share: a check that records its
-failures, an exact echo round trip, and `strace -c` summaries read back."""
+failures, an exact echo round trip, `strace -c` summaries read back, and a
+free loopback port."""
 import re
+import socket
 
 failures = []
 
@@ -39,3 +41,12 @@ def strace_counts(path):
         if len(f) >= 5 and re.match(r"^[0-9.]+$", f[0]) and f[-1] != "total":
             counts[f[-1]] = int(f[3])
     return counts
+
+
+def free_port():
+    """a loopback port nobody listens on now"""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
