@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_int.h"
 #include "cli/explain.h"
+#include "cli/multihost.h"
 #include "cli/stopsig.h"
 #include "cli/trace.h" /* any program, through the interposer (LD_PRELOAD) */
 #include "models/model.h"
@@ -43,13 +45,7 @@
 #define EXPORT_FORMATS "chrome (or json), csv (png and svg need a build with the viewer)"
 #endif
 
-static int fail(int code, const char *fmt, const char *msg)
-{
-    fprintf(stderr, "sockscope: ");
-    fprintf(stderr, fmt, msg);
-    fputc('\n', stderr);
-    return code;
-}
+static int fail(int code, const char *fmt, const char *msg) { return ss_cli_fail(code, fmt, msg); }
 
 /* --- model options shared by serve and run ------------------------------- */
 /* OPT_FD_SETSIZE..OPT_UI_COST are the [server] keys of the scenario table */
@@ -330,20 +326,7 @@ static void run_options(struct option *lo, size_t max)
     size_t n = 0;
     for (; n < sizeof fixed / sizeof fixed[0]; n++)
         lo[n] = fixed[n];
-    for (size_t i = 0; i < ss_scenario_nkeys() && n + 1 < max; i++) {
-        const ss_scen_key *k = ss_scenario_key(i);
-        if (k->flag)
-            lo[n++] = (struct option){k->flag, k->arg ? required_argument : no_argument, 0, OPT_KEY + (int)i};
-    }
-    lo[n] = (struct option){0, 0, 0, 0};
-}
-
-static int key_by_flag(const char *flag)
-{
-    for (size_t i = 0; i < ss_scenario_nkeys(); i++)
-        if (ss_scenario_key(i)->flag && strcmp(ss_scenario_key(i)->flag, flag) == 0)
-            return OPT_KEY + (int)i;
-    return '?';
+    ss_cli_scen_options(lo, n, max, NULL, OPT_KEY);
 }
 
 typedef struct run_args {
@@ -372,7 +355,7 @@ static int run_parse(int argc, char **argv, run_args *a)
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:c:n:s:t:qh", lo, NULL)) != -1) {
         if (c == 'c' || c == 'n' || c == 's')
-            c = key_by_flag(c == 'c' ? "clients" : c == 'n' ? "messages" : "size");
+            c = ss_cli_key_by_flag(c == 'c' ? "clients" : c == 'n' ? "messages" : "size", OPT_KEY);
         if (c >= OPT_KEY) {
             a->sets[a->nsets].key = c - OPT_KEY;
             a->sets[a->nsets++].value = optarg;
@@ -894,6 +877,8 @@ static const cmd cmds[] = {
     {"models", cmd_models, "list the I/O models and what backs each one here"},
     {"serve", cmd_serve, "run one model as a real echo server (nc-friendly)"},
     {"run", cmd_run, "run models against the built-in clients, record a trace, compare"},
+    {"load", ss_cmd_load, "drive any echo server (another host's too) with the built-in clients"},
+    {"merge", ss_cmd_merge, "put traces recorded on several hosts on one time axis"},
     {"trace", ss_cli_trace, "run any program and record its socket calls (-- PROGRAM ARGS...)"},
     {"stats", cmd_stats, "the numbers of a trace"},
     {"export", cmd_export, "export a trace to Chrome/Perfetto JSON, CSV, PNG or SVG"},

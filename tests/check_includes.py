@@ -26,16 +26,17 @@ LAYERS = {
     "sim/probe": ["sim/trace", "sim/base"],
     "models": ["sim/probe", "sim/trace", "sim/base"],
     "sim/report": ["sim/trace", "sim/base"],
+    "sim/merge": ["sim/report", "sim/trace", "sim/base"],
     "sim/load": ["sim/probe", "sim/trace", "sim/base"],
     "sim/interpose": ["sim/probe", "sim/trace", "sim/base"],
     "sim/run": ["models", "sim/interpose", "sim/load", "sim/report", "sim/probe", "sim/trace", "sim/base"],
     "render": ["sim/run", "models", "sim/load", "sim/report", "sim/trace", "sim/base"],
-    "cli": ["render", "sim/run", "models", "sim/interpose", "sim/load", "sim/report", "sim/probe", "sim/trace",
-            "sim/base"],
+    "cli": ["render", "sim/merge", "sim/run", "models", "sim/interpose", "sim/load", "sim/report", "sim/probe",
+            "sim/trace", "sim/base"],
     "bench": ["render", "sim/run", "models", "sim/interpose", "sim/load", "sim/report", "sim/probe", "sim/trace",
               "sim/base"],
-    "tests": ["cli", "render", "sim/run", "models", "sim/interpose", "sim/load", "sim/report", "sim/probe",
-              "sim/trace", "sim/base"],
+    "tests": ["cli", "render", "sim/merge", "sim/run", "models", "sim/interpose", "sim/load", "sim/report",
+              "sim/probe", "sim/trace", "sim/base"],
 }
 
 # internal header -> folders besides its own that may include it

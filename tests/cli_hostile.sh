@@ -79,6 +79,18 @@ expect 0 "wrote 400000 events" 512 -- "$bin" export "$t/sync-40k.sstrace" --form
 awk -F, 'NR > 1 { if ($8 < last) { print "out of order at row " NR; exit 1 } last = $8 }' "$t/sync.csv" && ok ||
     { out=""; bad "the merged CSV is in exit-time order"; }
 
+# clock anchors: one naming a run that is not open, one past 2^62 ns, end the read there
+expect 3 "anchor-run.sstrace' is damaged .*run 2" 64 -- "$bin" stats "$t/anchor-run.sstrace"
+expect 3 "anchor-time.sstrace' is damaged .*clock anchor" 64 -- "$bin" stats "$t/anchor-time.sstrace"
+
+# merge: a damaged input is merged up to where it is readable, and says so (exit 3, as export);
+# hostile inputs cost what they hold
+expect 3 "anchor-time.sstrace' is damaged" 64 -- "$bin" merge "$t/anchor-time.sstrace" -o "$t/m1.sstrace"
+expect 3 "index-1e8.sstrace' is damaged" 64 -- "$bin" merge "$t/index-1e8.sstrace" "$t/no-end.sstrace" -o "$t/m2.sstrace"
+expect 0 "wrote 150000 events of 1 run" 512 -- "$bin" merge "$t/threads-150k.sstrace" -o "$t/m3.sstrace"
+expect 0 "wrote 400000 events of 1 run" 512 -- "$bin" merge "$t/sync-40k.sstrace" -o "$t/m4.sstrace"
+expect 0 "" 512 -- "$bin" stats "$t/m4.sstrace"
+
 # an empty first chunk reads as nothing (UBSan: no null pointer + 0)
 expect 0 "" 64 -- "$bin" stats "$t/empty-chunk.sstrace"
 

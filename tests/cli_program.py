@@ -11,15 +11,9 @@ usage: cli_program.py SOCKSCOPE_BINARY PROGS_DIR"""
 import json, os, struct, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 
+from clitest import check, finish
+
 BIN, PROGS = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-    return cond
 
 
 def run(args, timeout=240):
@@ -99,8 +93,7 @@ def main():
                  "--trace", os.path.join(tmp, "dies.sstrace"), "--quiet"])
         check(r.returncode == 1 and "exited with status 7" in r.stderr and "cannot open config" in r.stderr,
               "a program that dies early: exit 1, its status and last output (%d: %s)" % (r.returncode, r.stderr.strip()))
-    print("%d failed" % len(failures))
-    return 1 if failures else 0
+    return finish()
 
 
 sys.exit(main())

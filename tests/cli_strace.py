@@ -5,6 +5,8 @@ for the same process, syscall by syscall, for every available model.
 usage: cli_strace.py SOCKSCOPE_BINARY"""
 import json, os, re, signal, socket, subprocess, sys, tempfile, time
 
+from clitest import echo_exact, strace_counts
+
 BIN = sys.argv[1]
 # recorded API -> the syscall names glibc uses for it on Linux
 SYSCALLS = {
@@ -23,27 +25,11 @@ def before_run(mechanism):
     return {"io_uring_setup": 1} if "io_uring" in mechanism else {}
 
 
-def strace_counts(path):
-    counts = {}
-    for line in open(path):
-        f = line.split()
-        if len(f) >= 5 and re.match(r"^[0-9.]+$", f[0]) and f[-1] != "total":
-            counts[f[-1]] = int(f[3])
-    return counts
-
-
 def client(port, n):
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     for i in range(n):
         msg = ("message %d %s\n" % (i, "y" * (i * 37 % 400))).encode()
-        s.sendall(msg)
-        got = b""
-        while len(got) < len(msg):
-            chunk = s.recv(len(msg) - len(got))
-            if not chunk:
-                raise SystemExit("server closed early")
-            got += chunk
-        assert got == msg, "echo differs"
+        echo_exact(s, msg)
         time.sleep(0.002)
     s.close()
 

@@ -16,24 +16,10 @@ Every load loop is bounded in count and time; loopback only.
 usage: cli_trace.py SOCKSCOPE_BINARY PROGS_DIR"""
 import json, os, re, signal, socket, subprocess, sys, tempfile, threading, time
 
+from clitest import check, echo_exact, finish, free_port, strace_counts
+
 BIN, PROGS = sys.argv[1], sys.argv[2]
 TIMEOUT = 60  # seconds any one traced program may take
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_listening(port, proc):
@@ -54,14 +40,7 @@ def echo_client(port, messages, tag, out):
     done = 0
     for i in range(messages):
         msg = (b"%d:%d:" % (tag, i)) + b"x" * ((i * 37 + tag) % 400)
-        s.sendall(msg)
-        got = b""
-        while len(got) < len(msg):
-            chunk = s.recv(len(msg) - len(got))
-            if not chunk:
-                raise SystemExit("server closed early")
-            got += chunk
-        assert got == msg, "echo differs"
+        echo_exact(s, msg)
         done += len(msg)
     s.close()
     out[tag] = done
@@ -100,15 +79,6 @@ def trace(tmp, name, argv, conns_clients=None, messages=30):
 
 def stats(path):
     return json.loads(subprocess.check_output([BIN, "stats", path, "--json"]))
-
-
-def strace_counts(path):
-    counts = {}
-    for line in open(path):
-        f = line.split()
-        if len(f) >= 5 and re.match(r"^[0-9.]+$", f[0]) and f[-1] != "total":
-            counts[f[-1]] = int(f[3])
-    return counts
 
 
 # recorded family -> the system calls glibc makes for it (close is left out,
@@ -368,8 +338,7 @@ def main():
         for t in (test_errors, test_static, test_raw, test_behaviour, test_strace, test_fork, test_threads, test_waits, test_sigkill, test_full_ring,
                   test_script, test_self):
             t(tmp)
-    print("%d failed" % len(failures))
-    return 1 if failures else 0
+    return finish()
 
 
 sys.exit(main())

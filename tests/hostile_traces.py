@@ -93,6 +93,10 @@ def traces():
     yield 'threads-150k', b''.join(out)
     # a run without its end record: readable, incomplete
     yield 'no-end', HEADER + runb(1) + thrd(1, 0) + evts(1, 0, [event(RECV, 1000, 10), event(SEND, 100, 10)])
+    # clock anchors (CLKA): one naming a run that is not open, one whose run time is past 2^62 ns
+    body = thrd(1, 0) + evts(1, 0, [event(RECV, 1000, 10)])
+    yield 'anchor-run', HEADER + runb(1) + chunk(b'CLKA', uv(2) + uv(0) + uv(10**18) + uv(10)) + body + rune(1, 10**4)
+    yield 'anchor-time', HEADER + runb(1) + body + chunk(b'CLKA', uv(1) + uv(1 << 63) + uv(10**18) + uv(10)) + rune(1, 1)
     # the first chunk is empty (an unknown type): the reader must not do null + 0
     yield 'empty-chunk', HEADER + chunk(b'XTRA', b'') + runb(1) + rune(1, 1)
 

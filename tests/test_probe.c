@@ -147,12 +147,78 @@ static void untraced_calls_record_nothing(void **state)
     assert_false(ss_fd_is_nonblocking(fd));
 }
 
+/* accept, connect and getsockname record endpoints (docs/trace-format.md,
+ * "Endpoints"): the server's accept names the client's address and port,
+ * which is what the client's getsockname names; connect names the server */
+typedef struct eps {
+    uint64_t accepted, connected, own;
+} eps;
+
+static void keep_endpoints(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
+{
+    (void)run;
+    (void)thread;
+    eps *e = ud;
+    if (ev->api == SS_API_ACCEPT && ev->ret >= 0)
+        e->accepted = ev->id;
+    else if (ev->api == SS_API_CONNECT)
+        e->connected = ev->id;
+    else if (ev->api == SS_API_GETSOCKNAME && ev->sock == (int32_t)e->own) /* the client socket's */
+        e->own = ev->id;
+}
+
+static void endpoints_pair_a_connection(void **state)
+{
+    (void)state;
+    const char *path = tu_tmpfile(".sstrace");
+    char err[256];
+    assert_int_equal(ss_rec_open(path, NULL, err, sizeof err), 0);
+    ss_run_info info = {"blocking-threads", "test", NULL, 0};
+    ss_run_begin(&info);
+    int port = 0;
+    ss_server_handle *h =
+        ss_server_start(ss_model_find("blocking-threads"), NULL, "127.0.0.1", 0, &port, err, sizeof err);
+    assert_non_null(h);
+    ss_thread_begin(SS_ROLE_CLIENT, "script");
+    int fd = ss_socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {
+        .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(ss_connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    assert_int_equal(ss_getsockname(fd, (struct sockaddr *)&me, &len), 0);
+    char msg[10] = "endpoints", back[10];
+    assert_int_equal(ss_send(fd, msg, sizeof msg, 0), (ssize_t)sizeof msg);
+    assert_int_equal(ss_recv(fd, back, sizeof back, MSG_WAITALL), (ssize_t)sizeof back);
+    ss_close(fd);
+    ss_thread_end();
+    ss_thread_begin(SS_ROLE_SERVER, "stopper");
+    ss_server_request_stop(h);
+    assert_int_equal(ss_server_join(h), 0);
+    ss_run_end();
+    assert_int_equal(ss_rec_close(err, sizeof err), 0);
+    eps e = {0, 0, (uint64_t)fd};
+    ss_visitor v = {.ud = &e, .event = keep_endpoints};
+    ss_scan_result res;
+    assert_int_equal(ss_trace_scan(path, 0, &v, &res, err, sizeof err), 0);
+    uint64_t lo = (uint64_t)INADDR_LOOPBACK << 16;
+    assert_int_equal(e.connected, lo | (uint64_t)port);
+    assert_int_equal(e.own, lo | ntohs(me.sin_port));
+    assert_int_equal(e.accepted, e.own);
+    /* IPv6: a v4-mapped address is its IPv4 one; a short address is none */
+    struct sockaddr_in6 six = {.sin6_family = AF_INET6, .sin6_port = htons(9000)};
+    memcpy(six.sin6_addr.s6_addr + 10, "\xff\xff\x7f\x00\x00\x01", 6);
+    assert_int_equal(ss_endpoint_pack((struct sockaddr *)&six, sizeof six), lo | 9000);
+    assert_int_equal(ss_endpoint_pack((struct sockaddr *)&six, 8), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(calls_match_the_script),
         cmocka_unit_test(every_model_against_the_script),
         cmocka_unit_test(untraced_calls_record_nothing),
+        cmocka_unit_test(endpoints_pair_a_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

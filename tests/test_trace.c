@@ -62,6 +62,8 @@ typedef struct tally {
     uint64_t last_t1;
     int out_of_order;
     char model[64], note[96];
+    int anchors, anchors_bad;
+    uint64_t anchor_t[2], anchor_real[2];
 } tally;
 
 static void t_run(void *ud, const ss_run_meta *m)
@@ -103,7 +105,19 @@ static void t_event(void *ud, uint32_t run, uint32_t thread, const ss_event *ev)
         t->bad_fields++;
 }
 
-static const ss_visitor visitor = {NULL, t_run, t_thread, t_event, t_tend, t_rend};
+/* CLKA: one reading after RUNB (near run time 0), one before RUNE, real
+ * time going forward with the trace clock, each with its error bound */
+static void t_anchor(void *ud, const ss_clock_anchor *a)
+{
+    tally *t = ud;
+    int k = t->anchors++ % 2;
+    t->anchor_t[k] = a->t_ns;
+    t->anchor_real[k] = a->real_ns;
+    t->anchors_bad += a->run != (uint32_t)t->runs || a->err_ns == 0 || a->real_ns == 0 ||
+                      (k == 1 && (a->t_ns < t->anchor_t[0] || a->real_ns < t->anchor_real[0]));
+}
+
+static const ss_visitor visitor = {NULL, t_run, t_thread, t_event, t_tend, t_rend, t_anchor};
 
 static int scan(const char *path, int ordered, tally *t, ss_scan_result *res, char *err)
 {
@@ -128,6 +142,8 @@ static void round_trip_exact(void **state)
     assert_int_equal(t.dropped, 0);
     assert_int_equal(t.events, 2 * THREADS * PER_THREAD);
     assert_int_equal(t.bad_fields, 0); /* every field, every event, in per-thread order */
+    assert_int_equal(t.anchors, 2 * 2);
+    assert_int_equal(t.anchors_bad, 0);
     assert_string_equal(t.model, "synthetic");
     assert_string_equal(t.note, "kept");
     assert_string_equal(res.warning, "");

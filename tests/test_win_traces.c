@@ -169,7 +169,7 @@ static void on_run_end(void *ud, const ss_run_end_info *e)
 static void load(const char *path, trace_facts *t)
 {
     memset(t, 0, sizeof *t);
-    ss_visitor v = {t, on_run_begin, on_thread, on_event, on_thread_end, on_run_end};
+    ss_visitor v = {t, on_run_begin, on_thread, on_event, on_thread_end, on_run_end, NULL};
     ss_scan_result res;
     char err[512];
     /* file order: each thread's events in the order it recorded them */

@@ -241,6 +241,15 @@ static void fill(tclient *c, int m, int size)
         c->out[i] = ss_pattern_byte(c->id, m, i, size);
 }
 
+void wl_note_endpoint(const wl *sh, int fd)
+{
+    if (!sh->o->endpoints)
+        return;
+    struct sockaddr_storage me;
+    socklen_t len = sizeof me;
+    ss_getsockname(fd, (struct sockaddr *)&me, &len); /* the probe records it; failing costs only the pairing */
+}
+
 static int tc_open(tclient *c)
 {
     wl *sh = c->sh;
@@ -267,6 +276,7 @@ static int tc_open(tclient *c)
         return -1;
     }
     atomic_fetch_add(&sh->connections, 1);
+    wl_note_endpoint(sh, fd);
     c->fd = fd;
     return fd;
 }
@@ -312,6 +322,11 @@ static int tc_reply(tclient *c, int m, int size, uint64_t t0, int first, int sen
         wl_fail(sh, c->id, "echoed bytes differ from the bytes sent", 0);
     } else if (rc == -1 && last_halfclose && c->err == 0) {
         wl_fail(sh, c->id, "after a half-close the server sent more bytes instead of closing", 0);
+    } else if (rc != 0 && rc != WL_EOF && (c->err == EAGAIN || c->err == EWOULDBLOCK)) { /* SO_RCVTIMEO/SO_SNDTIMEO */
+        char why[120];
+        snprintf(why, sizeof why, "no complete echo within %d s (%zu of %d bytes back; --timeout)", wl_timeout_s(sh->o),
+                 got, size);
+        wl_fail(sh, c->id, why, 0);
     } else if (rc != 0) {
         wl_fail(sh, c->id, rc == WL_EOF ? "server closed the connection early" : "send/recv failed", c->err);
     }

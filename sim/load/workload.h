@@ -70,6 +70,8 @@ typedef struct ss_workload_opts {
     int expect_refusals;      /* a connection the server closes before the first reply is "refused", not failed */
     int hold_open;            /* a finished client keeps its connection until every client has finished */
     ss_link_opts link;        /* network conditions; all zero = no relay */
+    int endpoints;            /* each connection's getsockname is called (and recorded) after its
+                                 connect: `merge` pairs it with the server's accept (load sets it) */
     const ss_kv *facts;       /* extra facts recorded with the run's parameters (scenario name...) */
     int nfacts;
 } ss_workload_opts;

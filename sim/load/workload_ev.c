@@ -315,6 +315,7 @@ static void ev_connected(evt *t, evc *c, uint32_t events)
         return;
     }
     atomic_fetch_add(&t->sh->connections, 1);
+    wl_note_endpoint(t->sh, c->fd);
     c->state = EV_HOLD;
     if (O(t)->connect == SS_CONNECT_ALL)
         ev_arrive(t, c); /* messages start once every connection has settled */

@@ -44,6 +44,8 @@ void wl_barrier_wait(wl *sh);
 void wl_client_done(wl *sh);
 /* one request finished: records the REQUEST event and counts it */
 void wl_request(wl *sh, ss_hist *h, int id, int m, int fd, int size, uint64_t t0, int ok);
+/* a connection is made: with o->endpoints, record its own address (getsockname) */
+void wl_note_endpoint(const wl *sh, int fd);
 /* first message about to be sent (for the run's message phase) */
 void wl_mark_first(wl *sh);
 wl_kind wl_kind_of(const ss_workload_opts *o, int id);

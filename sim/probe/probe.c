@@ -135,17 +135,39 @@ int ss_listen(int fd, int backlog)
     return r_;
 }
 
+/* accept, connect and getsockname record an endpoint in id (event.h,
+ * ss_endpoint_pack): the peer's for accept and connect, the socket's own
+ * for getsockname. accept asks the kernel for the peer's address even when
+ * the caller does not want it: the same one system call, so `merge` can
+ * pair a server's connections with its clients' (docs/multi-host.md). */
 int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    PROBED(SS_API_ACCEPT, fd, 0, !ss_fd_is_nonblocking(fd), accept(fd, addr, len));
+    struct sockaddr_storage own;
+    socklen_t own_len = sizeof own;
+    if (!addr) {
+        addr = (struct sockaddr *)&own;
+        len = &own_len;
+    }
+    ss_probe p_;
+    ss_probe_enter(&p_, !ss_fd_is_nonblocking(fd));
+    int r_ = accept(fd, addr, len);
+    int e_ = r_ < 0 ? errno : 0;
+    uint64_t ep = r_ >= 0 && p_.on ? ss_endpoint_pack(addr, *len) : 0;
+    ss_probe_exit(&p_, SS_API_ACCEPT, fd, 0, r_, e_, SS_EV_KERNEL, ep, 0);
     if (r_ >= 0)
         nb_set(r_, 0); /* accepted sockets start blocking on Linux */
+    errno = e_;
     return r_;
 }
 
 int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    PROBED(SS_API_CONNECT, fd, 0, !ss_fd_is_nonblocking(fd), connect(fd, addr, len));
+    ss_probe p_;
+    ss_probe_enter(&p_, !ss_fd_is_nonblocking(fd));
+    int r_ = connect(fd, addr, len);
+    int e_ = r_ < 0 ? errno : 0;
+    ss_probe_exit(&p_, SS_API_CONNECT, fd, 0, r_, e_, SS_EV_KERNEL, p_.on ? ss_endpoint_pack(addr, len) : 0, 0);
+    errno = e_;
     return r_;
 }
 
@@ -184,7 +206,13 @@ int ss_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 
 int ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    PROBED(SS_API_GETSOCKNAME, fd, 0, 0, getsockname(fd, addr, len));
+    ss_probe p_;
+    ss_probe_enter(&p_, 0);
+    int r_ = getsockname(fd, addr, len);
+    int e_ = r_ < 0 ? errno : 0;
+    uint64_t ep = r_ == 0 && p_.on ? ss_endpoint_pack(addr, *len) : 0;
+    ss_probe_exit(&p_, SS_API_GETSOCKNAME, fd, 0, r_, e_, SS_EV_KERNEL, ep, 0);
+    errno = e_;
     return r_;
 }
 

@@ -49,6 +49,12 @@ int     ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
 int     ss_epoll_wait(int ep, struct epoll_event *evs, int max, int timeout_ms);
 #endif
 
+/* A TCP endpoint in 48 bits, as accept, connect and getsockname record it
+ * in their event's id (docs/trace-format.md, "Endpoints"): the IPv4 address
+ * (host order) << 16 | port; an IPv6 address other than a v4-mapped one is
+ * folded to 32 bits (FNV-1a). 0 for anything else or a short address. */
+uint64_t ss_endpoint_pack(const struct sockaddr *sa, socklen_t len);
+
 /* A non-call event (request, CPU work, message, completion packet...).
  * t0/t1 are ss_ticks() values; pass t0 == t1 for an instant. */
 void ss_note(int api, int sock, uint64_t arg, int64_t ret, uint64_t id, uint32_t aux,

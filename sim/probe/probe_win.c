@@ -210,16 +210,20 @@ int ss_probe_waited(ss_probe *p, uint64_t t1)
 /* The common shape: enter, call, keep the error, exit. `fail` says, from
  * the result r_, whether the call failed (Winsock has several conventions).
  * WSAGetLastError() is kept for the model, errno set for portable code. */
-#define PROBED(api, sock, arg, may_block, type, call, fail, ret64)                   \
-    ss_probe p_;                                                                    \
-    ss_probe_enter(&p_, (may_block));                                               \
-    type r_ = (call);                                                               \
-    int w_ = (fail) ? (int)WSAGetLastError() : 0;                                   \
-    int e_ = ss_errno_from_wsa(w_);                                                 \
-    ss_probe_exit(&p_, (api), (sock), (arg), (ret64), e_, SS_EV_KERNEL, 0, 0);      \
-    if (w_)                                                                         \
-        WSASetLastError(w_);                                                        \
+/* id: read after the call (accept, connect, getsockname: an endpoint, probe.h;
+ * connect's is the peer it was asked for, whatever the outcome) */
+#define PROBED_ID(api, sock, arg, may_block, type, call, fail, ret64, id)                                              \
+    ss_probe p_;                                                                                                       \
+    ss_probe_enter(&p_, (may_block));                                                                                  \
+    type r_ = (call);                                                                                                  \
+    int w_ = (fail) ? (int)WSAGetLastError() : 0;                                                                      \
+    int e_ = ss_errno_from_wsa(w_);                                                                                    \
+    ss_probe_exit(&p_, (api), (sock), (arg), (ret64), e_, SS_EV_KERNEL, p_.on ? (uint64_t)(id) : 0, 0);                \
+    if (w_)                                                                                                            \
+        WSASetLastError(w_);                                                                                           \
     errno = e_;
+#define PROBED(api, sock, arg, may_block, type, call, fail, ret64)                                                     \
+    PROBED_ID(api, sock, arg, may_block, type, call, fail, ret64, 0)
 
 /* --- the portable probes on Winsock ---------------------------------------- */
 int ss_socket(int domain, int type, int protocol)
@@ -246,8 +250,14 @@ int ss_listen(int fd, int backlog)
 int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
     int nb = ss_fd_is_nonblocking(fd);
-    PROBED(SS_API_ACCEPT, fd, 0, !nb, SOCKET, accept(ss_sock(fd), addr, len), r_ == INVALID_SOCKET,
-           (int64_t)ss_fd(r_));
+    struct sockaddr_storage own; /* the peer's address for the record, as on Linux (probe.c) */
+    socklen_t own_len = sizeof own;
+    if (!addr) {
+        addr = (struct sockaddr *)&own;
+        len = &own_len;
+    }
+    PROBED_ID(SS_API_ACCEPT, fd, 0, !nb, SOCKET, accept(ss_sock(fd), addr, len), r_ == INVALID_SOCKET,
+              (int64_t)ss_fd(r_), r_ != INVALID_SOCKET ? ss_endpoint_pack(addr, *len) : 0);
     int c = ss_fd(r_);
     nb_set(c, nb); /* Winsock: an accepted socket inherits the listener's mode */
     return c;
@@ -255,8 +265,8 @@ int ss_accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 int ss_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    PROBED(SS_API_CONNECT, fd, 0, !ss_fd_is_nonblocking(fd), int, connect(ss_sock(fd), addr, len),
-           r_ == SOCKET_ERROR, r_);
+    PROBED_ID(SS_API_CONNECT, fd, 0, !ss_fd_is_nonblocking(fd), int, connect(ss_sock(fd), addr, len),
+              r_ == SOCKET_ERROR, r_, ss_endpoint_pack(addr, len));
     return r_ == SOCKET_ERROR ? -1 : 0;
 }
 
@@ -307,7 +317,8 @@ int ss_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 
 int ss_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-    PROBED(SS_API_GETSOCKNAME, fd, 0, 0, int, getsockname(ss_sock(fd), addr, len), r_ == SOCKET_ERROR, r_);
+    PROBED_ID(SS_API_GETSOCKNAME, fd, 0, 0, int, getsockname(ss_sock(fd), addr, len), r_ == SOCKET_ERROR, r_,
+              r_ == 0 ? ss_endpoint_pack(addr, *len) : 0);
     return r_ == SOCKET_ERROR ? -1 : 0;
 }
 

@@ -43,6 +43,24 @@ static void param(params *p, const char *key, const char *fmt, ...)
     p->n++;
 }
 
+/* the server's options, when the server runs here (m: NULL for an outside program) */
+static void describe_model(params *p, const ss_model *m, const ss_model_opts *mo)
+{
+    param(p, "cpu_us", "%u", mo->cpu_work_us);
+    char workers[24] = "", ui[48] = "", setsize[24] = "";
+    if (mo->fd_setsize)
+        snprintf(setsize, sizeof setsize, "fd-setsize=%d", mo->fd_setsize);
+    if (mo->workers)
+        snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
+    if (mo->ui_rate)
+        snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate,
+                 mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
+    param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "", workers,
+          ui, setsize);
+    if (m && strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
+        param(p, "fd_setsize", "%d", mo->fd_setsize > 0 && mo->fd_setsize < FD_SETSIZE ? mo->fd_setsize : FD_SETSIZE);
+}
+
 /* Where the run is recorded first (server.h), then the classic six
  * parameters always; the scenario's only when they differ from the classic
  * workload, so a plain run records what it always did. */
@@ -63,18 +81,8 @@ static void describe(params *p, const ss_run_target *t, const ss_model_opts *mo,
     else
         param(p, "size", "%d", w->size);
     param(p, "think_ms", "%g", w->think_ms);
-    param(p, "cpu_us", "%u", mo->cpu_work_us);
-    char workers[24] = "", ui[48] = "", setsize[24] = "";
-    if (mo->fd_setsize)
-        snprintf(setsize, sizeof setsize, "fd-setsize=%d", mo->fd_setsize);
-    if (mo->workers)
-        snprintf(workers, sizeof workers, "workers=%d ", mo->workers);
-    if (mo->ui_rate)
-        snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate, mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
-    param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "", workers,
-          ui, setsize);
-    if (t->model && strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
-        param(p, "fd_setsize", "%d", mo->fd_setsize > 0 && mo->fd_setsize < FD_SETSIZE ? mo->fd_setsize : FD_SETSIZE);
+    if (mo) /* the server's options: not under `load`, whose server runs elsewhere */
+        describe_model(p, t->model, mo);
     static const char *const connect[] = {"all", "stagger", "churn"};
     if (w->connect != SS_CONNECT_ALL)
         param(p, "connect", "%s %g", connect[w->connect], w->connect == SS_CONNECT_STAGGER ? w->stagger_ms : (double)w->churn_messages);
@@ -219,6 +227,53 @@ int ss_run_target_one(const ss_run_target *t, const ss_model_opts *mo, const ss_
         return SS_EXIT_FAIL;
     }
     return SS_EXIT_OK;
+}
+
+/* The workload's verdict as an exit code: no connection at all is the
+ * system refusing (nothing listens there), anything else the work failing. */
+static int load_verdict(const ss_workload_opts *w, const char *target, const ss_workload_result *res, int wrc,
+                        char *err, size_t errlen)
+{
+    if (wrc == 0)
+        return SS_EXIT_OK;
+    if (res->connections == 0 && res->connect_failures > 0) {
+        snprintf(err, errlen, "cannot connect to %s: %s", target, res->first_error);
+        return SS_EXIT_ENV;
+    }
+    snprintf(err, errlen, "%s: %ld of %ld requests failed, %ld echoes differed (%s)", target, res->requests_failed,
+             (long)w->clients * w->messages, res->mismatches, res->first_error);
+    return SS_EXIT_FAIL;
+}
+
+int ss_run_load(const ss_workload_opts *w, const char *target, ss_run_progress *pg, ss_workload_result *res, char *err,
+                size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    if (check_fds(w, err, errlen) != 0)
+        return SS_EXIT_ENV;
+    params p = {.n = 0};
+    ss_run_target clients_only = {.name = "load"}; /* no server here: no model, no server options */
+    describe(&p, &clients_only, NULL, w);
+    param(&p, "mode", "load");
+    param(&p, "target", "%s", target);
+    char mech[160];
+    snprintf(mech, sizeof mech, "the built-in clients against %.90s (the server is not recorded here)", target);
+    ss_run_info info = {"load", mech, p.kv, p.n};
+    ss_run_begin(&info);
+    ss_thread_begin(SS_ROLE_CONTROL, "runner");
+    if (pg && !pg->quiet)
+        fprintf(stderr, "sockscope: load: %d clients x %d messages of %d bytes against %s...\n", w->clients,
+                w->messages, ss_msg_size_max(w), target);
+    uint64_t t0 = ss_mono_ns();
+    int wrc = ss_workload_run(w, res, pg ? progress : NULL, pg);
+    double secs = (double)(ss_mono_ns() - t0) / 1e9;
+    char end[32];
+    snprintf(end, sizeof end, "%llu", (unsigned long long)ss_rec_run_ns());
+    ss_run_note("workload_end_ns", end);
+    note_results(res, NULL);
+    ss_run_end();
+    print_done(pg, w, res, secs, wrc != 0);
+    return load_verdict(w, target, res, wrc, err, errlen);
 }
 
 void ss_run_ignore_sigpipe(void)

@@ -42,4 +42,12 @@ void ss_run_ignore_sigpipe(void);
 int ss_run_one(const ss_model *m, const ss_model_opts *mo, const ss_workload_opts *w, ss_run_progress *pg,
                ss_workload_result *res, char *err, size_t errlen);
 
+/* `sockscope load`: the built-in clients against a server that runs
+ * elsewhere (w->host:w->port; target names it for the record), recorded as
+ * a run of its own (model "load", parameter mode = load) when a trace is
+ * open. Returns SS_EXIT_ENV when no connection could be made,
+ * SS_EXIT_FAIL when requests failed or echoes differed; err says which. */
+int ss_run_load(const ss_workload_opts *w, const char *target, ss_run_progress *pg, ss_workload_result *res, char *err,
+                size_t errlen);
+
 #endif

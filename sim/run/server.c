@@ -150,6 +150,8 @@ static void platform_init(void)
  * thread play the Windows kernel's part. */
 static int windows_only(const ss_model *m)
 {
+    if (!m) /* `load`: no server here, only clients */
+        return 0;
     static const char *const names[] = {"async-select", "event-select", "overlapped", "iocp"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(m->name, names[i]) == 0)

@@ -32,6 +32,6 @@ int ss_server_join(ss_server_handle *h);
 typedef struct ss_origin {
     const char *platform, *winsock, *waits;
 } ss_origin;
-void ss_server_origin(const ss_model *m, ss_origin *o);
+void ss_server_origin(const ss_model *m, ss_origin *o); /* m NULL: clients only (`load`) */
 
 #endif

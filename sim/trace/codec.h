@@ -20,14 +20,17 @@
 #define SS_TRACE_MAX_NS (1ull << 62)
 
 #define SS_FOURCC(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+/* clang-format off */
 enum {
-    SS_CHUNK_RUN_BEGIN  = SS_FOURCC('R', 'U', 'N', 'B'),
-    SS_CHUNK_THREAD     = SS_FOURCC('T', 'H', 'R', 'D'),
-    SS_CHUNK_EVENTS     = SS_FOURCC('E', 'V', 'T', 'S'),
-    SS_CHUNK_SYNC       = SS_FOURCC('S', 'Y', 'N', 'C'),
-    SS_CHUNK_THREAD_END = SS_FOURCC('T', 'H', 'R', 'E'),
-    SS_CHUNK_RUN_END    = SS_FOURCC('R', 'U', 'N', 'E'),
+    SS_CHUNK_RUN_BEGIN    = SS_FOURCC('R', 'U', 'N', 'B'),
+    SS_CHUNK_THREAD       = SS_FOURCC('T', 'H', 'R', 'D'),
+    SS_CHUNK_EVENTS       = SS_FOURCC('E', 'V', 'T', 'S'),
+    SS_CHUNK_SYNC         = SS_FOURCC('S', 'Y', 'N', 'C'),
+    SS_CHUNK_THREAD_END   = SS_FOURCC('T', 'H', 'R', 'E'),
+    SS_CHUNK_RUN_END      = SS_FOURCC('R', 'U', 'N', 'E'),
+    SS_CHUNK_CLOCK_ANCHOR = SS_FOURCC('C', 'L', 'K', 'A'), /* the trace clock against real time */
 };
+/* clang-format on */
 
 /* A growable output buffer. */
 typedef struct ss_buf {

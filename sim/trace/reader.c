@@ -342,6 +342,20 @@ static int parse_chunk(scan *s, uint32_t type, ss_cur *c)
         free(r);
         return bad ? -1 : 0;
     }
+    case SS_CHUNK_CLOCK_ANCHOR: {
+        ss_clock_anchor a;
+        uint64_t run = ss_get_uv(c);
+        a.t_ns = ss_get_uv(c);
+        a.real_ns = ss_get_uv(c);
+        a.err_ns = ss_get_uv(c);
+        if (c->bad || check_run(s, run) != 0 || check_time(s, "clock anchor", a.t_ns) != 0 ||
+            check_time(s, "clock anchor error", a.err_ns) != 0)
+            return -1;
+        a.run = (uint32_t)run;
+        if (v->anchor)
+            v->anchor(v->ud, &a);
+        return 0;
+    }
     default:
         return 0; /* unknown chunk types are skipped: newer writers may add some */
     }

@@ -59,6 +59,13 @@ typedef struct ss_run_end_info {
     char notes[SS_MAX_PARAMS][2][96];
 } ss_run_end_info;
 
+/* CLKA: the trace clock against CLOCK_REALTIME (one after RUNB, one before
+ * RUNE): at run time t_ns the real time was real_ns, give or take err_ns. */
+typedef struct ss_clock_anchor {
+    uint32_t run;
+    uint64_t t_ns, real_ns, err_ns;
+} ss_clock_anchor;
+
 typedef struct ss_visitor {
     void *ud;
     void (*run_begin)(void *ud, const ss_run_meta *m);
@@ -66,6 +73,7 @@ typedef struct ss_visitor {
     void (*event)(void *ud, uint32_t run, uint32_t thread, const ss_event *ev);
     void (*thread_end)(void *ud, const ss_thread_end_info *t);
     void (*run_end)(void *ud, const ss_run_end_info *r);
+    void (*anchor)(void *ud, const ss_clock_anchor *a); /* may be NULL, as every callback */
 } ss_visitor;
 
 typedef struct ss_scan_result {

@@ -261,6 +261,35 @@ int ss_rec_close(char *err, size_t errlen)
     return rc;
 }
 
+/* CLKA: where the trace clock stands against CLOCK_REALTIME, so that
+ * traces recorded on several machines can be put on one time axis
+ * (`sockscope merge`). Of a few (trace, real, trace) readings the one with
+ * the shortest gap wins: the real-time reading lies within half that gap of
+ * the middle. Written after RUNB and before RUNE; older readers skip it.
+ * SOCKSCOPE_TEST_ANCHOR_SHIFT_NS (tests only) adds that many ns to the
+ * real time recorded, to play a host whose clock is off. */
+static void write_anchor(void)
+{
+    uint64_t best_gap = UINT64_MAX, mid = 0, real = 0;
+    for (int i = 0; i < 7; i++) {
+        uint64_t a = ss_ticks(), w = ss_wall_ns(), b = ss_ticks();
+        if (b >= a && b - a < best_gap) {
+            best_gap = b - a;
+            mid = a + (b - a) / 2;
+            real = w;
+        }
+    }
+    const char *shift = getenv("SOCKSCOPE_TEST_ANCHOR_SHIFT_NS");
+    if (shift && *shift)
+        real += (uint64_t)strtoll(shift, NULL, 10);
+    chunk_begin(SS_CHUNK_CLOCK_ANCHOR);
+    ss_put_uv(&R.chunk, R.run);
+    ss_put_uv(&R.chunk, ss_ticks_to_ns(mid, R.run_t0, R.ns_per_tick));
+    ss_put_uv(&R.chunk, real);
+    ss_put_uv(&R.chunk, (uint64_t)((double)best_gap * R.ns_per_tick / 2) + 1);
+    chunk_end();
+}
+
 uint32_t ss_run_begin(const ss_run_info *info)
 {
     pthread_mutex_lock(&R.lock);
@@ -282,6 +311,7 @@ uint32_t ss_run_begin(const ss_run_info *info)
         ss_put_str(&R.chunk, info->params[i].value);
     }
     chunk_end();
+    write_anchor();
     atomic_fetch_add(&ss_rec_gen, 1);
     atomic_store(&ss_rec_active, R.out != NULL);
     uint32_t id = R.run;
@@ -330,6 +360,7 @@ void ss_run_end(void)
     for (ss_thr *t = R.threads; t; t = t->next)
         atomic_store(&t->ended, 1);
     drain_pass();
+    write_anchor(); /* a second reading: how fast the trace clock ran against real time */
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     chunk_begin(SS_CHUNK_RUN_END);
