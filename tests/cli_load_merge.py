@@ -3,9 +3,11 @@
 own server and a third-party one (socat), its errors (nothing listening, a
 wrong echo, no echo, bad command lines), `merge`'s errors, and a merge of a
 server and two loads whose anchors are shifted on purpose, checked as the
-namespace test (cli_multihost.py) checks it.
+namespace test (cli_multihost.py) checks it; the server is a built-in model,
+or an outside program recorded by `sockscope trace` (the interposer writes
+the same clock anchors and accept endpoints).
 
-usage: cli_load_merge.py SOCKSCOPE_BINARY"""
+usage: cli_load_merge.py SOCKSCOPE_BINARY [EPOLL_SERVER_PROGRAM]"""
 import glob
 import os
 import re
@@ -106,12 +108,15 @@ def available(model):
     return any(line.split()[:1] == [model] and line.split()[2] == "yes" for line in out.splitlines())
 
 
-def loopback_merge(tmp, model):
-    """a server (recv/send calls, or overlapped operations: iocp) and two loads"""
+def loopback_merge(tmp, model, program=None):
+    """a server (recv/send calls, overlapped operations: iocp, or an outside
+    program under `sockscope trace`) and two loads"""
     port = free_port()
     s_trace = os.path.join(tmp, "srv.sstrace")
-    serve = subprocess.Popen([BIN, "serve", "--model", model, "--port", str(port), "--trace", s_trace,
-                              "--duration", "120"], stderr=subprocess.DEVNULL)
+    cmd = [BIN, "serve", "--model", model, "--port", str(port), "--trace", s_trace, "--duration", "120"]
+    if program:
+        cmd = [BIN, "trace", "-o", s_trace, "--quiet", "--", program, str(port)]
+    serve = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
     try:
         wait_port(port)  # a probe connection: no data, so it pairs with nothing
         shifts = {"a": 40_000_000, "b": -3_000_000}
@@ -152,6 +157,8 @@ def main():
         command_lines(tmp)
         third_party(tmp)
         loopback_merge(tmp, "poll")
+        if len(sys.argv) > 2:
+            loopback_merge(tmp, "traced epoll_server", sys.argv[2])
         if available("iocp"):
             loopback_merge(tmp, "iocp")
         else:

@@ -330,7 +330,14 @@ static void compact_on_default_workload(void **state)
     uint64_t events = st.runs[0].server.events + st.runs[0].client.events;
     double per = (double)file_size(path) / (double)events;
     print_message("epoll default workload: %llu events, %.2f bytes/event\n", (unsigned long long)events, per);
+#if defined(__SANITIZE_THREAD__)
+    /* ThreadSanitizer slows every thread several times over, so the time
+     * deltas, and with them the varints, grow: the size target is for a
+     * real run, and the ci and ci-asan builds check it */
+    print_message("(size bound not checked under ThreadSanitizer)\n");
+#else
     assert_true(per <= 16.0);
+#endif
     assert_int_equal(st.runs[0].server.dropped + st.runs[0].client.dropped, 0);
     ss_stats_free(&st);
 }

@@ -514,6 +514,6 @@ SS_PUBLIC void sockscope_preload_bench(long n)
     for (long i = 0; i < n; i++) {
         ss_pl_rec r;
         ss_pl_enter(&r, 0);
-        ss_pl_exit(&r, SS_API_RECV, 5, 512, 512, 0, 0);
+        ss_pl_exit(&r, SS_API_RECV, 5, 512, 512, 0, 0, 0);
     }
 }

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "sim/interpose/preload_int.h"
+#include "sim/trace/endpoint.h"
 
 #ifndef __SOCKADDR_ARG /* glibc's transparent unions; plain pointers elsewhere */
 #define __SOCKADDR_ARG struct sockaddr *restrict
@@ -126,12 +127,13 @@ SS_HIDDEN void ss_pl_resolve(void)
     ss_pl_rec r_;                                                                                                      \
     ss_pl_enter(&r_, (may));                                                                                           \
     errno = e_;
-#define END(api, fd, arg, ret, aux)                                                                                    \
+#define END_ID(api, fd, arg, ret, aux, id)                                                                             \
     do {                                                                                                               \
         e_ = errno;                                                                                                    \
-        ss_pl_exit(&r_, (api), (fd), (uint64_t)(arg), (int64_t)(ret), e_, (uint32_t)(aux));                            \
+        ss_pl_exit(&r_, (api), (fd), (uint64_t)(arg), (int64_t)(ret), e_, (uint32_t)(aux), (id));                      \
         errno = e_;                                                                                                    \
     } while (0)
+#define END(api, fd, arg, ret, aux) END_ID(api, fd, arg, ret, aux, 0)
 
 static inline int nonblocking(int fd) { return (ss_pl_fd_bits(fd) & SS_FD_NB) != 0; }
 static inline int is_socket(int fd) { return (ss_pl_fd_bits(fd) & SS_FD_SOCK) != 0; }
@@ -219,7 +221,7 @@ SS_PUBLIC int getsockname(int fd, __SOCKADDR_ARG addr, socklen_t *len)
         return real.getsockname(fd, addr, len);
     BEGIN(0);
     int r = real.getsockname(fd, addr, len);
-    END(SS_API_GETSOCKNAME, fd, 0, r, 0);
+    END_ID(SS_API_GETSOCKNAME, fd, 0, r, 0, r == 0 && len ? ss_endpoint_pack(addr, *len) : 0);
     return r;
 }
 
@@ -231,11 +233,17 @@ static int accept_common(int fd, __SOCKADDR_ARG addr, socklen_t *len, int flags,
         ss_pl_fd_set(c, sock_bits(four && (flags & SOCK_NONBLOCK)));
         return c;
     }
+    /* the peer's address is asked for even when the program does not want
+     * it (the same one system call), for the endpoint merge pairs by */
+    struct sockaddr_storage own;
+    socklen_t own_len = sizeof own, *plen = addr ? len : &own_len;
+    struct sockaddr *paddr = addr ? (struct sockaddr *)addr : (struct sockaddr *)&own;
     BEGIN(!nonblocking(fd));
-    int c = four ? real.accept4(fd, addr, len, flags) : real.accept(fd, addr, len);
+    int c = four ? real.accept4(fd, paddr, plen, flags) : real.accept(fd, paddr, plen);
     if (c >= 0) /* accepted sockets start blocking on Linux, whatever the listener */
         ss_pl_fd_set(c, sock_bits(four && (flags & SOCK_NONBLOCK)));
-    END(SS_API_ACCEPT, fd, 0, c, four ? SS_VIA_4 : SS_VIA_DIRECT);
+    END_ID(SS_API_ACCEPT, fd, 0, c, four ? SS_VIA_4 : SS_VIA_DIRECT,
+           c >= 0 && plen ? ss_endpoint_pack(paddr, *plen) : 0);
     return c;
 }
 
@@ -261,7 +269,7 @@ SS_PUBLIC int connect(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
         return real.connect(fd, addr, len);
     BEGIN(!nonblocking(fd));
     int r = real.connect(fd, addr, len);
-    END(SS_API_CONNECT, fd, 0, r, 0);
+    END_ID(SS_API_CONNECT, fd, 0, r, 0, ss_endpoint_pack(addr, len));
     return r;
 }
 

@@ -172,13 +172,13 @@ static inline void ss_pl_emit(const ss_event *ev)
 
 /* every field of an event (the ring's slot, or one on the stack) */
 static inline void ss_pl_fill(ss_event *ev, uint64_t t0, uint64_t t1, int api, int fd, uint64_t arg, int64_t ret,
-                              int errcode, int flags, uint32_t aux)
+                              int errcode, int flags, uint32_t aux, uint64_t id)
 {
     ev->t0 = t0;
     ev->t1 = t1;
     ev->ret = ret;
     ev->arg = arg;
-    ev->id = 0;
+    ev->id = id;
     ev->sock = fd;
     ev->aux = aux;
     ev->api = (uint16_t)api;
@@ -191,7 +191,7 @@ static inline void ss_pl_fill(ss_event *ev, uint64_t t0, uint64_t t1, int api, i
 /* After the real call: err is the call's errno when ret < 0. Inlined into
  * every wrapper (gcc would call it, now that it writes the slot itself). */
 static inline __attribute__((always_inline)) void ss_pl_exit(ss_pl_rec *r, int api, int fd, uint64_t arg, int64_t ret,
-                                                             int err, uint32_t aux)
+                                                             int err, uint32_t aux, uint64_t id)
 {
     uint64_t t1 = ss_ticks();
     int flags = SS_EV_KERNEL | (ret < 0 ? SS_EV_FAILED : 0);
@@ -229,7 +229,7 @@ static inline __attribute__((always_inline)) void ss_pl_exit(ss_pl_rec *r, int a
         atomic_signal_fence(memory_order_seq_cst);
         ss_event *slot = ss_shm_reserve(s, ss_pl.mask, &t->head_seen);
         if (SS_LIKELY(slot != NULL)) {
-            ss_pl_fill(slot, r->t0, t1, api, fd, arg, ret, errcode, flags, aux);
+            ss_pl_fill(slot, r->t0, t1, api, fd, arg, ret, errcode, flags, aux, id);
             ss_shm_commit(s, ss_pl.mask);
             atomic_signal_fence(memory_order_seq_cst);
             if (SS_UNLIKELY(s->nest_w != s->nest_r))
@@ -241,7 +241,7 @@ static inline __attribute__((always_inline)) void ss_pl_exit(ss_pl_rec *r, int a
         t->busy = 0;
     }
     ss_event ev; /* no ring yet, a full one, or inside an emit: the slow paths */
-    ss_pl_fill(&ev, r->t0, t1, api, fd, arg, ret, errcode, flags, aux);
+    ss_pl_fill(&ev, r->t0, t1, api, fd, arg, ret, errcode, flags, aux, id);
     ss_pl_emit(&ev);
 }
 

@@ -34,6 +34,7 @@ struct ss_spool {
     FILE *tmp;
     uint64_t tmp_len;
     uint64_t base_ticks, wall_ns, err_ns;
+    ss_anchor_reading anchor[2]; /* CLKA: when recording began, and when the trace is written */
     int64_t offset_ns;
     double ns_per_tick;
     srun **runs;
@@ -228,6 +229,7 @@ ss_spool *ss_spool_open(uint64_t base_ticks, char *err, size_t errlen)
     s->wall_ns = w - now_ns;
     s->offset_ns = (int64_t)(w - (m0 + (m1 - m0) / 2));
     s->err_ns = (m1 - m0) / 2;
+    s->anchor[0] = ss_clock_anchor_read();
     return s;
 }
 
@@ -291,6 +293,18 @@ static int copy_extent(ss_spool *s, FILE *f, extent e)
     return 0;
 }
 
+/* CLKA, as the recorder writes it (sim/trace/recorder.c): the program's
+ * clock is this machine's, so sockscope's reading of it serves every run */
+static int write_anchor(ss_spool *s, FILE *f, const srun *r, const ss_anchor_reading *a)
+{
+    chunk_begin(s, SS_CHUNK_CLOCK_ANCHOR);
+    ss_put_uv(&s->chunk, r->id);
+    ss_put_uv(&s->chunk, ns(s, a->ticks));
+    ss_put_uv(&s->chunk, a->real_ns);
+    ss_put_uv(&s->chunk, (uint64_t)((double)a->gap_ticks * s->ns_per_tick / 2) + 1);
+    return out_chunk(s, f);
+}
+
 static int write_run(ss_spool *s, FILE *f, srun *r, ss_drain_proc *p, const ss_spool_run *d)
 {
     chunk_begin(s, SS_CHUNK_RUN_BEGIN);
@@ -305,7 +319,7 @@ static int write_run(ss_spool *s, FILE *f, srun *r, ss_drain_proc *p, const ss_s
         ss_put_str(&s->chunk, d->params[i].key);
         ss_put_str(&s->chunk, d->params[i].value);
     }
-    if (out_chunk(s, f) != 0)
+    if (out_chunk(s, f) != 0 || write_anchor(s, f, r, &s->anchor[0]) != 0)
         return -1;
     for (size_t i = 0; i < r->nthreads; i++) {
         chunk_begin(s, SS_CHUNK_THREAD);
@@ -320,6 +334,8 @@ static int write_run(ss_spool *s, FILE *f, srun *r, ss_drain_proc *p, const ss_s
     for (size_t i = 0; i < r->next; i++)
         if (copy_extent(s, f, r->ext[i]) != 0)
             return -1;
+    if (write_anchor(s, f, r, &s->anchor[1]) != 0)
+        return -1;
     chunk_begin(s, SS_CHUNK_RUN_END);
     ss_put_uv(&s->chunk, r->id);
     ss_put_uv(&s->chunk, ns(s, p->t_end ? p->t_end : p->t_start));
@@ -339,6 +355,7 @@ int ss_spool_write(ss_spool *s, const char *path, ss_drain *d, ss_spool_describe
         snprintf(err, errlen, "recording failed: %s", s->failed ? s->why : strerror(errno));
         return -1;
     }
+    s->anchor[1] = ss_clock_anchor_read();
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial-XXXXXX", path) >= sizeof tmp) {
         snprintf(err, errlen, "the trace's name is too long");

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "sim/trace/endpoint.h" /* ss_endpoint_pack, for the probes' callers too */
 #include "sim/trace/event.h"
 
 int     ss_socket(int domain, int type, int protocol);
@@ -48,12 +49,6 @@ int     ss_epoll_create(void);
 int     ss_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
 int     ss_epoll_wait(int ep, struct epoll_event *evs, int max, int timeout_ms);
 #endif
-
-/* A TCP endpoint in 48 bits, as accept, connect and getsockname record it
- * in their event's id (docs/trace-format.md, "Endpoints"): the IPv4 address
- * (host order) << 16 | port; an IPv6 address other than a v4-mapped one is
- * folded to 32 bits (FNV-1a). 0 for anything else or a short address. */
-uint64_t ss_endpoint_pack(const struct sockaddr *sa, socklen_t len);
 
 /* A non-call event (request, CPU work, message, completion packet...).
  * t0/t1 are ss_ticks() values; pass t0 == t1 for an instant. */

@@ -22,6 +22,15 @@ uint64_t    ss_mono_ns(void);           /* CLOCK_MONOTONIC in ns */
 uint64_t    ss_wall_ns(void);           /* CLOCK_REALTIME in ns */
 
 /* ticks -> ns relative to a base tick value */
+/* Where the trace clock stands against CLOCK_REALTIME: of a few (ticks,
+ * real, ticks) readings the one with the shortest gap; the real time lies
+ * within half that gap of `ticks`. SOCKSCOPE_TEST_ANCHOR_SHIFT_NS (tests
+ * only) is added to the real time, to play a host whose clock is off. */
+typedef struct ss_anchor_reading {
+    uint64_t ticks, real_ns, gap_ticks;
+} ss_anchor_reading;
+ss_anchor_reading ss_clock_anchor_read(void);
+
 static inline uint64_t ss_ticks_to_ns(uint64_t ticks, uint64_t base, double ns_per_tick)
 {
     return ticks > base ? (uint64_t)((double)(ticks - base) * ns_per_tick) : 0;

@@ -263,30 +263,16 @@ int ss_rec_close(char *err, size_t errlen)
 
 /* CLKA: where the trace clock stands against CLOCK_REALTIME, so that
  * traces recorded on several machines can be put on one time axis
- * (`sockscope merge`). Of a few (trace, real, trace) readings the one with
- * the shortest gap wins: the real-time reading lies within half that gap of
- * the middle. Written after RUNB and before RUNE; older readers skip it.
- * SOCKSCOPE_TEST_ANCHOR_SHIFT_NS (tests only) adds that many ns to the
- * real time recorded, to play a host whose clock is off. */
+ * (`sockscope merge`). Written after RUNB and before RUNE; older readers
+ * skip it. */
 static void write_anchor(void)
 {
-    uint64_t best_gap = UINT64_MAX, mid = 0, real = 0;
-    for (int i = 0; i < 7; i++) {
-        uint64_t a = ss_ticks(), w = ss_wall_ns(), b = ss_ticks();
-        if (b >= a && b - a < best_gap) {
-            best_gap = b - a;
-            mid = a + (b - a) / 2;
-            real = w;
-        }
-    }
-    const char *shift = getenv("SOCKSCOPE_TEST_ANCHOR_SHIFT_NS");
-    if (shift && *shift)
-        real += (uint64_t)strtoll(shift, NULL, 10);
+    ss_anchor_reading a = ss_clock_anchor_read();
     chunk_begin(SS_CHUNK_CLOCK_ANCHOR);
     ss_put_uv(&R.chunk, R.run);
-    ss_put_uv(&R.chunk, ss_ticks_to_ns(mid, R.run_t0, R.ns_per_tick));
-    ss_put_uv(&R.chunk, real);
-    ss_put_uv(&R.chunk, (uint64_t)((double)best_gap * R.ns_per_tick / 2) + 1);
+    ss_put_uv(&R.chunk, ss_ticks_to_ns(a.ticks, R.run_t0, R.ns_per_tick));
+    ss_put_uv(&R.chunk, a.real_ns);
+    ss_put_uv(&R.chunk, (uint64_t)((double)a.gap_ticks * R.ns_per_tick / 2) + 1);
     chunk_end();
 }
 
