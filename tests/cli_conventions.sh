@@ -10,24 +10,7 @@ tmp=$(mktemp -d)
 export TMPDIR=$tmp/tmpdir # where a copy of standard input would be left
 mkdir "$TMPDIR"
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# expect CODE PATTERN -- command...   (stdout and stderr together)
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    local out rc
-    out=$("$@" 2>&1)
-    rc=$?
-    if [[ $rc -ne $code ]] || ! grep -qiE -- "$pattern" <<<"$out"; then
-        bad "$* -> exit $rc (want $code /$pattern/), output:"
-        echo "$out" | head -5 | sed 's/^/    /'
-    else
-        ok
-    fi
-}
+. "$(dirname "$0")/cli_expect.sh"
 # full CODE PATTERN -- command...: stdout to /dev/full (ENOSPC on every write)
 full() {
     local code=$1 pattern=$2
@@ -158,5 +141,4 @@ for c in "" $cmds; do
 done
 expect 0 "^sockscope [0-9]" -- "$bin" stats "$t" --version
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+expect_done

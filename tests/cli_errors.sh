@@ -5,23 +5,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-fails=0 passes=0
-
-# expect CODE PATTERN -- command...
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    local out rc
-    out=$("$@" 2>&1)
-    rc=$?
-    if [[ $rc -ne $code ]] || ! grep -qiE -- "$pattern" <<<"$out"; then
-        echo "FAIL: $* -> exit $rc (want $code), output:"
-        echo "$out" | head -5 | sed 's/^/    /'
-        fails=$((fails + 1))
-    else
-        passes=$((passes + 1))
-    fi
-}
+. "$(dirname "$0")/cli_expect.sh"
 
 expect 2 "unknown command" -- "$bin" frobnicate
 expect 2 "unknown model 'nope'; valid models: .*epoll" -- "$bin" serve --model nope
@@ -60,5 +44,4 @@ for c in models serve run stats export $([[ $(uname) == Linux ]] && echo trace);
 done
 expect 0 "exit codes" -- "$bin" --help
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+expect_done
