@@ -37,16 +37,11 @@ static int copy_run(FILE *src, FILE *out, uint32_t from_id, uint32_t to_id)
         ss_cur c = {payload, payload + len, 0};
         if (ss_get_uv(&c) != from_id || c.bad)
             continue;
-        b.len = 0;
-        ss_put_u32le(&b, type);
-        ss_put_u32le(&b, 0);
-        ss_put_u32le(&b, 0);
+        ss_chunk_begin(&b, type);
         ss_put_uv(&b, to_id);
         ss_put_bytes(&b, c.p, (size_t)(c.end - c.p));
         if (b.oom) { rc = -1; break; }
-        size_t n = b.len - SS_CHUNK_HEADER_SIZE;
-        ss_put_u32_at(b.p + 4, (uint32_t)n);
-        ss_put_u32_at(b.p + 8, ss_crc32(b.p + SS_CHUNK_HEADER_SIZE, n));
+        ss_chunk_seal(&b);
         if (fwrite(b.p, 1, b.len, out) != b.len) { rc = -1; break; }
     }
     free(payload);

@@ -65,20 +65,8 @@ static void fail(ss_spool *s, const char *what)
 }
 
 /* --- chunks (the recorder's framing: type, length, CRC, payload) ---------- */
-static void chunk_begin(ss_spool *s, uint32_t type)
-{
-    s->chunk.len = 0;
-    ss_put_u32le(&s->chunk, type);
-    ss_put_u32le(&s->chunk, 0);
-    ss_put_u32le(&s->chunk, 0);
-}
-
-static void chunk_seal(ss_spool *s)
-{
-    size_t n = s->chunk.len - SS_CHUNK_HEADER_SIZE;
-    ss_put_u32_at(s->chunk.p + 4, (uint32_t)n);
-    ss_put_u32_at(s->chunk.p + 8, ss_crc32(s->chunk.p + SS_CHUNK_HEADER_SIZE, n));
-}
+static void chunk_begin(ss_spool *s, uint32_t type) { ss_chunk_begin(&s->chunk, type); }
+static void chunk_seal(ss_spool *s) { ss_chunk_seal(&s->chunk); }
 
 /* into the spool, remembered as the run's */
 static void chunk_spool(ss_spool *s, srun *r)

@@ -23,23 +23,15 @@ typedef struct wr {
     uint64_t events;
 } wr;
 
-static void begin(wr *w, uint32_t type)
-{
-    w->b.len = 0;
-    ss_put_u32le(&w->b, type);
-    ss_put_u32le(&w->b, 0);
-    ss_put_u32le(&w->b, 0);
-}
+static void begin(wr *w, uint32_t type) { ss_chunk_begin(&w->b, type); }
 
 static void end(wr *w)
 {
-    size_t n = w->b.len - SS_CHUNK_HEADER_SIZE;
     if (w->b.oom) {
         w->failed = 1;
         return;
     }
-    ss_put_u32_at(w->b.p + 4, (uint32_t)n);
-    ss_put_u32_at(w->b.p + 8, ss_crc32(w->b.p + SS_CHUNK_HEADER_SIZE, n));
+    ss_chunk_seal(&w->b);
     if (!w->failed && fwrite(w->b.p, 1, w->b.len, w->f) != w->b.len)
         w->failed = 1;
 }

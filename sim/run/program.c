@@ -442,9 +442,7 @@ static int copy_chunk(FILE *in, FILE *out, const ss_program *const *progs, int n
             if (progs[i]->ran && strcmp(mech, progs[i]->marker) == 0)
                 match = progs[i];
         if (match) {
-            ss_put_u32le(&b, type);
-            ss_put_u32le(&b, 0);
-            ss_put_u32le(&b, 0);
+            ss_chunk_begin(&b, type);
             ss_put_uv(&b, id);
             ss_put_str(&b, model);
             ss_put_str(&b, match->mechanism);
@@ -452,8 +450,7 @@ static int copy_chunk(FILE *in, FILE *out, const ss_program *const *progs, int n
             ss_put_uv(&b, wall);
             ss_put_uv(&b, (uint64_t)match->root_pid);
             ss_put_bytes(&b, c.p, (size_t)(c.end - c.p)); /* the parameters, as they were */
-            ss_put_u32_at(b.p + 4, (uint32_t)(b.len - SS_CHUNK_HEADER_SIZE));
-            ss_put_u32_at(b.p + 8, ss_crc32(b.p + SS_CHUNK_HEADER_SIZE, b.len - SS_CHUNK_HEADER_SIZE));
+            ss_chunk_seal(&b);
             (*patched)++;
         }
     }

@@ -47,6 +47,23 @@ void ss_put_u32_at(uint8_t *p, uint32_t v)
     p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
 }
 
+void ss_chunk_begin(ss_buf *b, uint32_t type)
+{
+    b->len = 0;
+    ss_put_u32le(b, type);
+    ss_put_u32le(b, 0); /* payload length, sealed */
+    ss_put_u32le(b, 0); /* CRC, sealed */
+}
+
+void ss_chunk_seal(ss_buf *b)
+{
+    if (b->len < SS_CHUNK_HEADER_SIZE) /* out of memory before the header: nothing to seal */
+        return;
+    size_t n = b->len - SS_CHUNK_HEADER_SIZE;
+    ss_put_u32_at(b->p + 4, (uint32_t)n);
+    ss_put_u32_at(b->p + 8, ss_crc32(b->p + SS_CHUNK_HEADER_SIZE, n));
+}
+
 void ss_put_u32le(ss_buf *b, uint32_t v)
 {
     uint8_t t[4];

@@ -64,6 +64,12 @@ void     ss_get_str(ss_cur *c, char *out, size_t n);
 uint32_t ss_crc32(const void *p, size_t n);
 void     ss_put_u32_at(uint8_t *p, uint32_t v);
 
+/* One chunk in b, framed as docs/trace-format.md says: ss_chunk_begin
+ * empties b and writes the header (type; length and CRC left 0),
+ * ss_chunk_seal patches length and CRC once the payload is in. */
+void ss_chunk_begin(ss_buf *b, uint32_t type);
+void ss_chunk_seal(ss_buf *b);
+
 /* Event encoding inside an EVENTS chunk: times are delta-coded against the
  * previous event of the same chunk (prev_t0 starts at the chunk base 0). */
 void ss_encode_event(ss_buf *b, const ss_event *ev, uint64_t *prev_t0);

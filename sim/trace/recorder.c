@@ -65,13 +65,7 @@ static uint64_t diff_ns(struct timeval a, struct timeval b)
 }
 
 /* --- chunk output (caller holds R.lock) ----------------------------------- */
-static void chunk_begin(uint32_t type)
-{
-    R.chunk.len = 0;
-    ss_put_u32le(&R.chunk, type);
-    ss_put_u32le(&R.chunk, 0); /* payload length, patched */
-    ss_put_u32le(&R.chunk, 0); /* crc, patched */
-}
+static void chunk_begin(uint32_t type) { ss_chunk_begin(&R.chunk, type); }
 
 static void chunk_end(void)
 {
@@ -81,9 +75,7 @@ static void chunk_end(void)
         R.chunk.oom = 0;
         return;
     }
-    size_t n = R.chunk.len - SS_CHUNK_HEADER_SIZE;
-    ss_put_u32_at(R.chunk.p + 4, (uint32_t)n);
-    ss_put_u32_at(R.chunk.p + 8, ss_crc32(R.chunk.p + SS_CHUNK_HEADER_SIZE, n));
+    ss_chunk_seal(&R.chunk);
     if (!R.out || R.write_failed)
         return;
     if (fwrite(R.chunk.p, 1, R.chunk.len, R.out) != R.chunk.len) {
