@@ -4,8 +4,11 @@
 # tests/js/package-lock.json), on the multi-run default workload, plain and
 # gzip: no errors, one flow per completion packet `stats` counts, no flow
 # joining two runs, every async span closed, no slice overlapping its
-# neighbour (tests/js/devtools_load.mjs). Then the same on event-driven
-# clients, whose overlapping requests are async spans.
+# neighbour (tests/js/devtools_load.mjs); and speedscope's importer, which
+# rebuilds every thread's stack from the slices, warns about nothing
+# (tests/js/speedscope_load.mjs; a file with overlapping slices shows that
+# it hears speedscope's warnings). Then the same on event-driven clients,
+# whose overlapping requests are async spans.
 # usage: cli_export_loaders.sh SOCKSCOPE WORKDIR
 set -u
 bin=$1
@@ -19,7 +22,7 @@ mkdir -p "$work" || fail "cannot create $work"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # the loader and its lock file, installed where the build lives, not in the tree
-cp "$src/package.json" "$src/package-lock.json" "$src/devtools_load.mjs" "$work/" || fail "cannot copy tests/js"
+cp "$src/package.json" "$src/package-lock.json" "$src/devtools_load.mjs" "$src/speedscope_load.mjs" "$work/" || fail "cannot copy tests/js"
 (cd "$work" && npm ci --no-audit --no-fund --loglevel=error > "$tmp/npm" 2>&1) ||
     { cat "$tmp/npm"; fail "npm ci failed"; }
 
@@ -37,6 +40,19 @@ load() { # FILE PACKETS WHAT
     [ $rc -eq 0 ] || { cat "$tmp/load.err"; fail "DevTools' trace engine on $3"; }
 }
 
+speedscope() { # FILE WHAT [--expect-warnings]
+    node --max-old-space-size=4096 "$work/speedscope_load.mjs" "$1" ${3:-} 2> "$tmp/ss.err" ||
+        { cat "$tmp/ss.err"; fail "speedscope's importer on $2"; }
+}
+
+echo "== speedscope's warnings are heard: slices that overlap"
+cat > "$tmp/overlap.json" <<'JSON'
+{"traceEvents":[
+{"ph":"X","pid":1,"tid":1,"ts":52468.891,"name":"msg_post","dur":0.04},
+{"ph":"X","pid":1,"tid":1,"ts":52468.931,"name":"epoll_ctl","dur":1}]}
+JSON
+speedscope "$tmp/overlap.json" "overlapping slices" --expect-warnings
+
 echo "== the default workload: every model, 20 clients x 200 echoes"
 "$bin" run --model all --trace "$tmp/all.sstrace" --quiet > /dev/null || fail "run --model all failed"
 n=$(packets "$tmp/all.sstrace")
@@ -46,6 +62,7 @@ n=$(packets "$tmp/all.sstrace")
 gzip -t "$tmp/all.json.gz" || fail "all.json.gz is not gzip"
 load "$tmp/all.json" "$n" "the plain export"
 load "$tmp/all.json.gz" "$n" "the gzip export"
+speedscope "$tmp/all.json" "the plain export"
 grep -q '"async_spans":[1-9]' "$tmp/load" || fail "no async span (operations in flight) in the export"
 
 echo "== event-driven clients: requests overlap on a thread"
@@ -56,6 +73,7 @@ n=$(packets "$tmp/ev.sstrace")
 grep -q '"ph":"b","pid":[0-9]*,"tid":[0-9]*,"ts":[0-9.]*,"name":"request"' "$tmp/ev.json" ||
     fail "no request drawn as an async span"
 load "$tmp/ev.json" "$n" "event-driven clients"
+speedscope "$tmp/ev.json" "event-driven clients"
 
 echo "== a run cut off before its end record, then the next reusing its operation id"
 PYTHONPATH=$(dirname "$0") python3 - "$tmp/cut.sstrace" <<'PY' || fail "writing the cut-off trace"
