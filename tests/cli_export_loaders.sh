@@ -75,7 +75,7 @@ grep -q '"ph":"b","pid":[0-9]*,"tid":[0-9]*,"ts":[0-9.]*,"name":"request"' "$tmp
 load "$tmp/ev.json" "$n" "event-driven clients"
 speedscope "$tmp/ev.json" "event-driven clients"
 
-echo "== a run cut off before its end record, then the next reusing its operation id"
+echo "== a run cut off before its end record, then the next reusing its operation id on thread 99998"
 PYTHONPATH=$(dirname "$0") python3 - "$tmp/cut.sstrace" <<'PY' || fail "writing the cut-off trace"
 import sys
 from hostile_traces import HEADER, chunk, evts, rune, runb, sv, thrd, uv
@@ -83,7 +83,8 @@ OP_SUBMIT, OP_COMPLETE, RECV, ASYNC, ID_AUX = 32, 33, 6, 0x08, 0x18
 def op(api, dt0, op_id):  # no sock, ret or arg; an id and the operation's api
     return uv(api) + bytes([ASYNC, ID_AUX]) + sv(dt0) + uv(0) + uv(op_id) + uv(RECV)
 run1 = runb(1) + thrd(1, 0) + evts(1, 0, [op(OP_SUBMIT, 1000, 7)])  # no RUNE: cut off
-run2 = runb(2) + thrd(2, 0) + evts(2, 0, [op(OP_SUBMIT, 500, 7), op(OP_COMPLETE, 2000, 7)]) + rune(2, 5000)
+# thread index 99998: its tid 99999 was once the kernel lane's too
+run2 = runb(2) + thrd(2, 99998) + evts(2, 99998, [op(OP_SUBMIT, 500, 7), op(OP_COMPLETE, 2000, 7)]) + rune(2, 5000)
 open(sys.argv[1], 'wb').write(HEADER + run1 + run2)
 PY
 "$bin" export "$tmp/cut.sstrace" --format chrome -o "$tmp/cut.json" 2> /dev/null || fail "export of the cut-off trace"

@@ -15,6 +15,9 @@
 /* Chrome Trace Event JSON, as Perfetto, DevTools and speedscope load it
  * (docs/chrome-export.md). */
 int ss_export_chrome(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen);
+/* The Chrome export's tid of a run's kernel lane (operations in flight):
+ * past every thread's tid (thread index + 1), so no thread shares it. */
+#define SS_CHROME_KERNEL_TID ((long long)SS_MAX_THREAD_INDEX + 2)
 /* One row per event; columns in docs/csv.md. */
 int ss_export_csv(const char *trace, FILE *out, int gzip, ss_scan_result *res, char *err, size_t errlen);
 

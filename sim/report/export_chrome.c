@@ -21,7 +21,7 @@
 #include "sim/report/export.h"
 #include "sim/report/sink.h"
 
-#define KERNEL_TID 99999
+#define KERNEL_TID SS_CHROME_KERNEL_TID
 #define MAX_TRACKED_FD (1 << 20)
 
 /* An operation in flight: what its completion needs to know. */

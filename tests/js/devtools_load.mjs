@@ -10,7 +10,9 @@
 //   - async spans: the engine's own matcher pairs every begin with an end of
 //     the same process, and no end is left over;
 //   - slices: on every thread the engine's tree check accepts the slices
-//     (no slice overlaps its neighbour when ts + dur is added as doubles).
+//     (no slice overlaps its neighbour when ts + dur is added as doubles);
+//   - lanes: no (pid, tid) is named twice, as a thread's and the kernel
+//     lane's tid would be if they met.
 // Prints one JSON line of counts and the load's time and memory.
 //   node devtools_load.mjs FILE [--flows N]
 // Exit 0 when every check passes, 1 with the failures on stderr.
@@ -108,6 +110,12 @@ for (const [k, list] of byThread) {
   }
 }
 if (badThreads > 3) fail(`... ${badThreads} threads in all whose slices overlap`);
+// --- lanes: one name each (a thread and the kernel lane never share a tid) ---
+const named = new Map();
+for (const e of events)
+  if (e.ph === 'M' && e.name === 'thread_name') named.set(`${e.pid}/${e.tid}`, (named.get(`${e.pid}/${e.tid}`) ?? 0) + 1);
+const twiceNamed = [...named].filter(([, n]) => n > 1).map(([k]) => k);
+if (twiceNamed.length) fail(`lanes named twice (two lanes in one): ${twiceNamed.slice(0, 5).join(', ')}`);
 const threadsTracked = parsed ? [...parsed.Renderer.processes.values()].reduce((n, p) => n + p.threads.size, 0) : 0;
 
 console.log(JSON.stringify({
