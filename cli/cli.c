@@ -50,7 +50,7 @@ static int fail(int code, const char *fmt, const char *msg) { return ss_cli_fail
 /* --- model options shared by serve and run ------------------------------- */
 /* OPT_FD_SETSIZE..OPT_UI_COST are the [server] keys of the scenario table */
 /* clang-format off */
-enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_UI_RATE,
+enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_RCVBUF, OPT_SNDBUF, OPT_NODELAY, OPT_UI_RATE,
        OPT_UI_COST, OPT_NO_WAIT, OPT_JSON, OPT_BIND, OPT_DURATION, OPT_SCENARIO, OPT_SCALE, OPT_LANG, OPT_PROGRAM,
        OPT_NAME, OPT_KEY = 2000 };
 
@@ -58,7 +58,8 @@ enum { OPT_FD_SETSIZE = 1000, OPT_ET, OPT_SQPOLL, OPT_WORKERS, OPT_CPU_US, OPT_R
     {"fd-setsize", required_argument, 0, OPT_FD_SETSIZE}, {"edge-triggered", no_argument, 0, OPT_ET}, \
     {"sqpoll", no_argument, 0, OPT_SQPOLL}, {"workers", required_argument, 0, OPT_WORKERS},           \
     {"cpu-us", required_argument, 0, OPT_CPU_US}, {"rcvbuf", required_argument, 0, OPT_RCVBUF},       \
-    {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"ui-rate", required_argument, 0, OPT_UI_RATE},     \
+    {"sndbuf", required_argument, 0, OPT_SNDBUF}, {"nodelay", no_argument, 0, OPT_NODELAY},          \
+    {"ui-rate", required_argument, 0, OPT_UI_RATE},                                                  \
     {"ui-cost-us", required_argument, 0, OPT_UI_COST},                                               \
     {"no-wait-detect", no_argument, 0, OPT_NO_WAIT}, {"help", no_argument, 0, 'h'}
 /* clang-format on */

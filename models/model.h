@@ -29,6 +29,7 @@ typedef struct ss_model_opts {
     int workers;         /* completion workers (0 = model default) */
     unsigned cpu_work_us;/* simulated computation per request */
     int rcvbuf, sndbuf;  /* SO_RCVBUF / SO_SNDBUF, set on the listening socket (0 = default) */
+    int nodelay;         /* TCP_NODELAY on the listening socket, so on every accepted one */
     int ui_rate;         /* async-select: ordinary UI messages per second sharing the queue */
     unsigned ui_cost_us; /* async-select: handling time of one UI message (0 = SS_UI_COST_US) */
 } ss_model_opts;

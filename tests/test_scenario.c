@@ -54,6 +54,7 @@ static const char every_key[] =
     "workers = 4\n"
     "rcvbuf = 4096\n"
     "sndbuf = 4096\n"
+    "nodelay = yes\n"
     "ui_rate = 250\n"
     "ui_cost_us = 2000\n"
     "[network]\n"
@@ -119,6 +120,7 @@ static void every_key_reaches_its_field(void **state)
     assert_int_equal(sc.mo.workers, 4);
     assert_int_equal(sc.mo.rcvbuf, 4096);
     assert_int_equal(sc.mo.sndbuf, 4096);
+    assert_true(sc.mo.nodelay);
     assert_int_equal(sc.mo.ui_rate, 250);
     assert_int_equal(sc.mo.ui_cost_us, 2000);
     assert_true(w->link.latency_ms == 25 && w->link.jitter_ms == 5);

@@ -1,7 +1,12 @@
 /* The clients' connect patterns, the event-driven client mode, idle and
- * held-open connections, and the descriptor budget, checked in the trace. */
+ * held-open connections, and the descriptor budget, checked in the trace;
+ * the listening socket's options as its accepted sockets see them. */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sim/base/util.h"
 #include "sim/load/net.h"
@@ -209,6 +214,34 @@ static void descriptor_budget_is_checked_and_explained(void **state)
     assert_non_null(strstr(err, "open descriptors"));
 }
 
+/* What the listener gets (net.h), each accepted socket has: the server
+ * sets TCP_NODELAY and the buffer sizes once, on the listener. */
+static int accepted_option(const ss_listen_opts *o, int level, int name)
+{
+    char err[256];
+    int port = 0, lfd = ss_listen_on("127.0.0.1", 0, o, &port, err, sizeof err);
+    assert_true(lfd >= 0);
+    int cfd = tu_connect(port), afd = accept(lfd, NULL, NULL);
+    assert_true(cfd >= 0 && afd >= 0);
+    int v = -1;
+    socklen_t len = sizeof v;
+    assert_int_equal(getsockopt(afd, level, name, &v, &len), 0);
+    close(afd);
+    close(cfd);
+    close(lfd);
+    return v;
+}
+
+static void listener_options_reach_accepted_sockets(void **state)
+{
+    (void)state;
+    assert_int_equal(accepted_option(&(ss_listen_opts){.backlog = 8}, IPPROTO_TCP, TCP_NODELAY), 0);
+    assert_int_not_equal(accepted_option(&(ss_listen_opts){.backlog = 8, .nodelay = 1}, IPPROTO_TCP, TCP_NODELAY), 0);
+    int small = accepted_option(&(ss_listen_opts){.backlog = 8, .rcvbuf = 8192}, SOL_SOCKET, SO_RCVBUF);
+    int dflt = accepted_option(&(ss_listen_opts){.backlog = 8}, SOL_SOCKET, SO_RCVBUF);
+    assert_true(small > 0 && small < dflt); /* Linux doubles what it is given, still below its default */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +253,7 @@ int main(void)
         cmocka_unit_test(hold_open_keeps_every_connection_to_the_last_reply),
         cmocka_unit_test(the_same_seed_repeats_the_workload),
         cmocka_unit_test(descriptor_budget_is_checked_and_explained),
+        cmocka_unit_test(listener_options_reach_accepted_sockets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -37,8 +38,7 @@ int ss_addr_parse(const char *host, int port, ss_addr *out, char *err, size_t n)
     return -1;
 }
 
-int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf, int *bound_port, char *err,
-                 size_t n)
+int ss_listen_on(const char *host, int port, const ss_listen_opts *o, int *bound_port, char *err, size_t n)
 {
     ss_addr a;
     if (ss_addr_parse(host, port, &a, err, n) != 0)
@@ -50,10 +50,12 @@ int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf
     }
     int on = 1;
     ss_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (rcvbuf > 0)
-        ss_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-    if (sndbuf > 0)
-        ss_setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    if (o->rcvbuf > 0)
+        ss_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o->rcvbuf, sizeof o->rcvbuf);
+    if (o->sndbuf > 0)
+        ss_setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &o->sndbuf, sizeof o->sndbuf);
+    if (o->nodelay)
+        ss_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     if (ss_bind(fd, (struct sockaddr *)&a.ss, a.len) != 0) {
         int e = errno;
         if (e == EADDRINUSE)
@@ -67,7 +69,7 @@ int ss_listen_on(const char *host, int port, int backlog, int rcvbuf, int sndbuf
         ss_close(fd);
         return -1;
     }
-    if (ss_listen(fd, backlog) != 0) {
+    if (ss_listen(fd, o->backlog) != 0) {
         snprintf(err, n, "listen() failed: %s", strerror(errno));
         ss_close(fd);
         return -1;

@@ -429,7 +429,7 @@ static void *relay_main(void *arg)
     ss_thread_begin(SS_ROLE_RELAY, name);
     char err[200] = "";
     if (t->idx == 0) {
-        r->listen_fd = ss_listen_on(r->host, 0, 4096, 0, 0, &r->port, err, sizeof err);
+        r->listen_fd = ss_listen_on(r->host, 0, &(ss_listen_opts){.backlog = 4096}, &r->port, err, sizeof err);
         if (r->listen_fd >= 0)
             ss_set_nonblocking(r->listen_fd, 1);
     }

@@ -705,6 +705,30 @@ static void print_overlap(FILE *f, const ss_run_stats *r)
                    "looked)\n", r->overlap_unsure_ns / 1e6);
 }
 
+/* the largest message of the run's "size" parameter ("512", "64-4096", "0-900 (list)") */
+static long size_max_of(const ss_run_meta *m)
+{
+    const char *s = ss_run_param(m, "size"), *dash = s ? strchr(s, '-') : NULL;
+    return s ? strtol(dash ? dash + 1 : s, NULL, 10) : 0;
+}
+
+int ss_run_nagle_stall(const ss_run_stats *r)
+{
+    const ss_run_meta *m = &r->meta;
+    const char *options = ss_run_param(m, "options"), *buffer = ss_run_param(m, "buffer");
+    return options && buffer && !strstr(options, "nodelay") && !ss_run_param(m, "link") &&
+           size_max_of(m) > strtol(buffer, NULL, 10) && ss_hist_pct_of(r->latency, 50) >= 30000000;
+}
+
+static void print_nagle(FILE *f, const char *who, const ss_run_stats *r)
+{
+    fprintf(f, "%s: messages up to %ld bytes, a %s-byte server buffer and no TCP_NODELAY: the median request took "
+               "%.1f ms because Nagle's algorithm held each echo's last piece until the client's delayed ACK, not "
+               "because of the I/O model (--nodelay removes it; docs/scenarios.md)\n",
+            who, size_max_of(&r->meta), ss_run_param(&r->meta, "buffer"),
+            ss_hist_pct_of(r->latency, 50) / 1e6);
+}
+
 static void print_run(FILE *f, const ss_run_stats *r)
 {
     fprintf(f, "run %u: %s — %s\n", r->meta.id, r->meta.model, r->meta.mechanism);
@@ -727,6 +751,8 @@ static void print_run(FILE *f, const ss_run_stats *r)
                 (unsigned long long)r->requests_failed, ss_run_rps(r));
         fprintf(f, "  latency p50 %.1f us, p99 %.1f us, max %.1f us\n", ss_hist_pct_of(r->latency, 50) / 1e3,
                 ss_hist_pct_of(r->latency, 99) / 1e3, ss_hist_max_of(r->latency) / 1e3);
+        if (ss_run_nagle_stall(r))
+            print_nagle(f, "  note", r);
     }
     if (r->refused)
         fprintf(f, "  connections refused by the model's limit: %llu\n", (unsigned long long)r->refused);
@@ -792,6 +818,16 @@ void ss_stats_print_table(FILE *f, const ss_stats *st)
                        "the machinery playing Winsock's kernel side: transitions/request, threads, CPU ms)\n");
             break;
         }
+    char stalled[256] = "note for ";
+    const ss_run_stats *first = NULL;
+    for (int i = 0; i < st->nruns; i++)
+        if (ss_run_nagle_stall(&st->runs[i])) {
+            size_t n = strlen(stalled);
+            snprintf(stalled + n, sizeof stalled - n, "%s%s", first ? ", " : "", st->runs[i].meta.model);
+            first = first ? first : &st->runs[i];
+        }
+    if (first)
+        print_nagle(f, stalled, first);
 }
 
 static void json_calls(ss_jw *w, const ss_side *s)
@@ -872,6 +908,8 @@ void ss_stats_print_json(FILE *f, const ss_stats *st)
         ss_jw_kuint(&w, "p99", ss_hist_pct_of(r->latency, 99));
         ss_jw_kuint(&w, "max", ss_hist_max_of(r->latency));
         ss_jw_end_obj(&w);
+        ss_jw_key(&w, "nagle_stall"); /* the median request waited for a delayed ACK (ss_run_nagle_stall) */
+        ss_jw_bool(&w, ss_run_nagle_stall(r));
         if (r->msgs.posted || r->msgs.dispatched) {
             const ss_msg_stats *m = &r->msgs;
             ss_jw_key(&w, "messages");

@@ -47,6 +47,8 @@ static void param(params *p, const char *key, const char *fmt, ...)
 static void describe_model(params *p, const ss_model *m, const ss_model_opts *mo)
 {
     param(p, "cpu_us", "%u", mo->cpu_work_us);
+    if (m) /* the echo buffer (model.h): messages above it are echoed in pieces */
+        param(p, "buffer", "%d", SS_BUFSIZE);
     char workers[24] = "", ui[48] = "", setsize[24] = "";
     if (mo->fd_setsize)
         snprintf(setsize, sizeof setsize, "fd-setsize=%d", mo->fd_setsize);
@@ -55,8 +57,8 @@ static void describe_model(params *p, const ss_model *m, const ss_model_opts *mo
     if (mo->ui_rate)
         snprintf(ui, sizeof ui, "ui-rate=%d ui-cost-us=%u ", mo->ui_rate,
                  mo->ui_cost_us ? mo->ui_cost_us : SS_UI_COST_US);
-    param(p, "options", "%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "", workers,
-          ui, setsize);
+    param(p, "options", "%s%s%s%s%s%s", mo->edge_triggered ? "edge-triggered " : "", mo->sqpoll ? "sqpoll " : "",
+          mo->nodelay ? "nodelay " : "", workers, ui, setsize);
     if (m && strcmp(m->name, "select") == 0) /* the limit in force, for the panel and the captions */
         param(p, "fd_setsize", "%d", mo->fd_setsize > 0 && mo->fd_setsize < FD_SETSIZE ? mo->fd_setsize : FD_SETSIZE);
 }

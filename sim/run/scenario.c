@@ -110,6 +110,8 @@ static const keydef keys[] = {
     {{"server", "rcvbuf", "rcvbuf", "BYTES", "SO_RCVBUF of accepted sockets"}, K_INT, MO(rcvbuf), 1, 64 << 20, NULL},
     {{"server", "sndbuf", "sndbuf", "BYTES", "SO_SNDBUF of accepted sockets (tiny = partial sends)"}, K_INT,
      MO(sndbuf), 1, 64 << 20, NULL},
+    {{"server", "nodelay", "nodelay", NULL, "TCP_NODELAY: echoes above 512 bytes leave without Nagle's wait"},
+     K_BOOL, MO(nodelay), 0, 0, NULL},
     {{"server", "ui_rate", "ui-rate", "N", "async-select: N ordinary UI messages per second share the queue"}, K_INT,
      MO(ui_rate), 0, 100000, NULL},
     {{"server", "ui_cost_us", "ui-cost-us", "US", "async-select: handling time of one UI message (default 300)"},

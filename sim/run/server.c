@@ -43,8 +43,8 @@ static void *server_main(void *arg)
 {
     ss_server_handle *h = arg;
     ss_thread_begin(SS_ROLE_SERVER, h->model->name);
-    h->s.listen_fd = ss_listen_on(h->host, h->port, 4096, h->s.opts.rcvbuf, h->s.opts.sndbuf, &h->bound_port,
-                                  h->err, sizeof h->err);
+    ss_listen_opts lo = {4096, h->s.opts.rcvbuf, h->s.opts.sndbuf, h->s.opts.nodelay};
+    h->s.listen_fd = ss_listen_on(h->host, h->port, &lo, &h->bound_port, h->err, sizeof h->err);
     int listening = h->s.listen_fd >= 0;
     listener_ready(h); /* h belongs to the starter until it has seen this: touch nothing after a failure */
     if (listening) {

@@ -33,8 +33,8 @@ static DWORD WINAPI server_main(void *arg)
 {
     ss_server_handle *h = arg;
     ss_thread_begin(SS_ROLE_SERVER, h->model->name);
-    h->s.listen_fd = ss_listen_on(h->host, h->port, SOMAXCONN, h->s.opts.rcvbuf, h->s.opts.sndbuf, &h->bound_port,
-                                  h->err, sizeof h->err);
+    ss_listen_opts lo = {SOMAXCONN, h->s.opts.rcvbuf, h->s.opts.sndbuf, h->s.opts.nodelay};
+    h->s.listen_fd = ss_listen_on(h->host, h->port, &lo, &h->bound_port, h->err, sizeof h->err);
     int listening = h->s.listen_fd >= 0;
     SetEvent(h->ready);
     if (listening) {

@@ -85,7 +85,7 @@ static void test_clock(void)
 static int listener(int *port)
 {
     char err[200];
-    int fd = ss_listen_on("127.0.0.1", 0, 128, 0, 0, port, err, sizeof err);
+    int fd = ss_listen_on("127.0.0.1", 0, &(ss_listen_opts){.backlog = 128}, port, err, sizeof err);
     CHECK(fd >= 0, "listen: %s", err);
     return fd;
 }
