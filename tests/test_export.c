@@ -267,7 +267,8 @@ static void chrome_parses_back(void **state)
         assert_int_equal(fl->pid[0], fl->pid[1]); /* within one run */
         if (!(fl->ts[0] < fl->ts[1]))             /* posted before it was taken */
             fail_msg("flow %lld starts at %.3f, not before its dequeue at %.3f", fl->id, fl->ts[0], fl->ts[1]);
-        posted_flows += fl->tid[0] != SS_CHROME_KERNEL_TID; /* from a recorded post (iocp's port), not the kernel lane */
+        posted_flows +=
+            fl->tid[0] != SS_CHROME_KERNEL_TID; /* from a recorded post (iocp's port), not the kernel lane */
     }
     int conn_counters = 0;
     for (int k = 0; k < nco; k++)

@@ -722,11 +722,11 @@ int ss_run_nagle_stall(const ss_run_stats *r)
 
 static void print_nagle(FILE *f, const char *who, const ss_run_stats *r)
 {
-    fprintf(f, "%s: messages up to %ld bytes, a %s-byte server buffer and no TCP_NODELAY: the median request took "
-               "%.1f ms because Nagle's algorithm held each echo's last piece until the client's delayed ACK, not "
-               "because of the I/O model (--nodelay removes it; docs/scenarios.md)\n",
-            who, size_max_of(&r->meta), ss_run_param(&r->meta, "buffer"),
-            ss_hist_pct_of(r->latency, 50) / 1e6);
+    fprintf(f,
+            "%s: messages up to %ld bytes, a %s-byte server buffer and no TCP_NODELAY: the median request took "
+            "%.1f ms because Nagle's algorithm held each echo's last piece until the client's delayed ACK, not "
+            "because of the I/O model (--nodelay removes it; docs/scenarios.md)\n",
+            who, size_max_of(&r->meta), ss_run_param(&r->meta, "buffer"), ss_hist_pct_of(r->latency, 50) / 1e6);
 }
 
 static void print_run(FILE *f, const ss_run_stats *r)

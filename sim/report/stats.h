@@ -109,7 +109,7 @@ double ss_run_overlap_pct(const ss_run_stats *r);
  * without TCP_NODELAY echoed messages larger than its buffer in pieces,
  * Nagle held the last piece back until the client's delayed ACK (Linux:
  * 40 ms at least), and that, not the I/O model, set the request time */
-int    ss_run_nagle_stall(const ss_run_stats *r);
+int ss_run_nagle_stall(const ss_run_stats *r);
 
 void ss_stats_print(FILE *f, const ss_stats *st);
 void ss_stats_print_table(FILE *f, const ss_stats *st); /* one row per run */
