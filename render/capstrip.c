@@ -84,6 +84,8 @@ static int fill(vw_capstrip *cs, vw_app *app, vw_draw *d, int width, vw_font big
     add(cs, d, width, body, VW_CS_MODEL, vw_caption_model(r->model, app->lang));
     if (vw_run_has_emul(r)) /* what the grey lanes are */
         add(cs, d, width, body, VW_CS_MODEL, vw_caption_emul_note(app->lang));
+    if (vw_caption_nagle_note(r, app->lang, line, sizeof line)) /* a delayed ACK set the request times */
+        add(cs, d, width, body, VW_CS_MODEL, line);
     /* the other panels at the same instant, one line each (Tab moves the focus) */
     for (int k = 1; k < app->s.nruns && k <= 2; k++) {
         facts_line(app, (p + k) % app->s.nruns, line, sizeof line, &lane, &idx);

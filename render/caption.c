@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "render/timeline.h"
+#include "sim/report/stats.h"
 
 int vw_lang_parse(const char *s, vw_lang *out)
 {
@@ -565,6 +566,28 @@ const char *vw_caption_emul_note(vw_lang lang)
         "io_uring)다. 윈도우 프로그램의 일이 아니므로 설명과 카운터에서 뺐고, `sockscope stats`가 그 비용을 따로 "
         "보고한다."};
     return pick(&t, lang);
+}
+
+int vw_caption_nagle_note(const vw_run *r, vw_lang lang, char *out, size_t n)
+{
+    uint64_t p50 = r->nlat ? r->lat[r->nlat - 1].p50 : 0; /* the whole run's */
+    if (!r->nagle_prone || p50 < SS_NAGLE_STALL_NS)
+        return 0;
+    char med[32];
+    vw_fmt_ns((double)p50, med, sizeof med);
+    if (lang == VW_LANG_KO)
+        snprintf(out, n,
+                 "이 실행의 요청은 입출력 모델이 아니라 TCP를 기다렸다(중앙값 %s). 최대 %ld바이트 메시지를 %d바이트씩 "
+                 "나누어 되돌려 보내는데, TCP_NODELAY가 없으면 네이글(Nagle) 알고리즘이 마지막 조각을 클라이언트의 "
+                 "지연된 ACK가 올 때까지 붙잡아 둔다(--nodelay로 끈다).",
+                 med, r->size_max, r->buffer);
+    else
+        snprintf(out, n,
+                 "The requests of this run waited for TCP, not for the I/O model (median %s): messages of up to %ld "
+                 "bytes are echoed in %d-byte pieces, and without TCP_NODELAY Nagle's algorithm holds the last piece "
+                 "until the client's delayed ACK (--nodelay turns it off).",
+                 med, r->size_max, r->buffer);
+    return 1;
 }
 
 typedef struct model_note {

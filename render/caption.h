@@ -38,5 +38,9 @@ void vw_net_events(unsigned bits, char *out, size_t n);
 const char *vw_caption_model(const char *model, vw_lang lang);
 /* What the grey emulation lanes of a Linux stand-in are. */
 const char *vw_caption_emul_note(vw_lang lang);
+/* When the run's median request waited for a delayed ACK, not for its
+ * model (sim/report/stats.h, ss_run_nagle_stall): why, with the median the
+ * run measured. Returns 1 when written, 0 (out untouched) otherwise. */
+int vw_caption_nagle_note(const vw_run *r, vw_lang lang, char *out, size_t n);
 
 #endif

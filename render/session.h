@@ -124,6 +124,9 @@ typedef struct vw_run {
     size_t nlat;
     uint64_t dropped, nevents;
     int has_end;
+    int nagle_prone; /* messages above the server's buffer, no TCP_NODELAY (sim/report/stats.h) */
+    long size_max;   /* the largest message, bytes (0: not recorded) */
+    int buffer;      /* the server's echo buffer, bytes (0: not recorded) */
 } vw_run;
 
 typedef struct vw_session {

@@ -13,6 +13,7 @@
 #include "render/sortutil.h"
 #include "sim/base/hist.h"
 #include "sim/base/util.h"
+#include "sim/report/stats.h"
 #include "sim/trace/reader.h"
 
 #define LAT_SNAPS 2048
@@ -93,6 +94,10 @@ static void on_run_begin(void *ud, const ss_run_meta *m)
     for (int i = 0; i < m->nparams && off < sizeof r->params; i++)
         off += (size_t)snprintf(r->params + off, sizeof r->params - off, "%s%s=%s", i ? " " : "", m->params[i][0],
                                 m->params[i][1]);
+    r->nagle_prone = ss_run_nagle_prone(m);
+    r->size_max = ss_run_size_max(m);
+    const char *buffer = ss_run_param(m, "buffer");
+    r->buffer = buffer ? atoi(buffer) : 0;
     loadrun *lr = &L->lr[L->nlr++];
     memset(lr, 0, sizeof *lr);
     lr->run = L->s->nruns - 1;

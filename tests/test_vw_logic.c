@@ -189,6 +189,31 @@ static void captions_explain_from_the_tables(void **state)
     vw_session_free(&s);
 }
 
+/* A run whose median request waited for a delayed ACK says so, with its
+ * measured median; the same run faster, or not prone to it, says nothing. */
+static void delayed_ack_is_explained_with_the_median(void **state)
+{
+    (void)state;
+    vw_lat_snap lat = {.t = 1, .count = 9, .p50 = 43520000, .p99 = 47710000};
+    vw_run r = {.nagle_prone = 1, .size_max = 2048, .buffer = 512, .lat = &lat, .nlat = 1};
+    char out[600];
+    assert_int_equal(vw_caption_nagle_note(&r, VW_LANG_EN, out, sizeof out), 1);
+    assert_non_null(strstr(out, "median 43.52 ms"));
+    assert_non_null(strstr(out, "up to 2048 bytes are echoed in 512-byte pieces"));
+    assert_non_null(strstr(out, "--nodelay"));
+    assert_int_equal(vw_caption_nagle_note(&r, VW_LANG_KO, out, sizeof out), 1);
+    assert_non_null(strstr(out, "중앙값 43.52 ms"));
+    assert_non_null(strstr(out, "네이글"));
+    lat.p50 = 2000000; /* 2 ms: the model's own time */
+    assert_int_equal(vw_caption_nagle_note(&r, VW_LANG_EN, out, sizeof out), 0);
+    lat.p50 = 43520000;
+    r.nagle_prone = 0; /* --nodelay, small messages, a relay's latency or an outside program */
+    assert_int_equal(vw_caption_nagle_note(&r, VW_LANG_EN, out, sizeof out), 0);
+    r.nagle_prone = 1;
+    r.nlat = 0; /* no request finished */
+    assert_int_equal(vw_caption_nagle_note(&r, VW_LANG_EN, out, sizeof out), 0);
+}
+
 static void send(vw_app *app, vw_input_kind k, vw_key key, int ch, int x, int y, int wheel)
 {
     vw_input in = {k, key, ch, x, y, 1, wheel, 0};
@@ -343,10 +368,15 @@ static void wakeups_and_completions_are_arrows(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(counters_follow_the_playhead), cmocka_unit_test(counters_use_block_sums),
-        cmocka_unit_test(playhead_moves_and_steps),     cmocka_unit_test(layout_stacks_panels), cmocka_unit_test(many_panels_page),
-        cmocka_unit_test(hover_finds_the_event),        cmocka_unit_test(captions_explain_from_the_tables),
-        cmocka_unit_test(keys_and_mouse_drive_the_view), cmocka_unit_test(wakeups_and_completions_are_arrows)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(counters_follow_the_playhead),
+                                       cmocka_unit_test(counters_use_block_sums),
+                                       cmocka_unit_test(playhead_moves_and_steps),
+                                       cmocka_unit_test(layout_stacks_panels),
+                                       cmocka_unit_test(many_panels_page),
+                                       cmocka_unit_test(hover_finds_the_event),
+                                       cmocka_unit_test(captions_explain_from_the_tables),
+                                       cmocka_unit_test(keys_and_mouse_drive_the_view),
+                                       cmocka_unit_test(wakeups_and_completions_are_arrows),
+                                       cmocka_unit_test(delayed_ack_is_explained_with_the_median)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -705,19 +705,23 @@ static void print_overlap(FILE *f, const ss_run_stats *r)
                    "looked)\n", r->overlap_unsure_ns / 1e6);
 }
 
-/* the largest message of the run's "size" parameter ("512", "64-4096", "0-900 (list)") */
-static long size_max_of(const ss_run_meta *m)
+/* "512", "64-4096", "0-900 (list)" */
+long ss_run_size_max(const ss_run_meta *m)
 {
     const char *s = ss_run_param(m, "size"), *dash = s ? strchr(s, '-') : NULL;
     return s ? strtol(dash ? dash + 1 : s, NULL, 10) : 0;
 }
 
-int ss_run_nagle_stall(const ss_run_stats *r)
+int ss_run_nagle_prone(const ss_run_meta *m)
 {
-    const ss_run_meta *m = &r->meta;
     const char *options = ss_run_param(m, "options"), *buffer = ss_run_param(m, "buffer");
     return options && buffer && !strstr(options, "nodelay") && !ss_run_param(m, "link") &&
-           size_max_of(m) > strtol(buffer, NULL, 10) && ss_hist_pct_of(r->latency, 50) >= 30000000;
+           ss_run_size_max(m) > strtol(buffer, NULL, 10);
+}
+
+int ss_run_nagle_stall(const ss_run_stats *r)
+{
+    return ss_run_nagle_prone(&r->meta) && ss_hist_pct_of(r->latency, 50) >= SS_NAGLE_STALL_NS;
 }
 
 static void print_nagle(FILE *f, const char *who, const ss_run_stats *r)
@@ -726,7 +730,7 @@ static void print_nagle(FILE *f, const char *who, const ss_run_stats *r)
             "%s: messages up to %ld bytes, a %s-byte server buffer and no TCP_NODELAY: the median request took "
             "%.1f ms because Nagle's algorithm held each echo's last piece until the client's delayed ACK, not "
             "because of the I/O model (--nodelay removes it; docs/scenarios.md)\n",
-            who, size_max_of(&r->meta), ss_run_param(&r->meta, "buffer"), ss_hist_pct_of(r->latency, 50) / 1e6);
+            who, ss_run_size_max(&r->meta), ss_run_param(&r->meta, "buffer"), ss_hist_pct_of(r->latency, 50) / 1e6);
 }
 
 static void print_run(FILE *f, const ss_run_stats *r)

@@ -105,11 +105,17 @@ int    ss_run_has_emul(const ss_run_stats *r); /* a Linux stand-in: emulation wa
 /* % of the model's request CPU work that overlapped its own asynchronous
  * I/O; -1 when the run did no CPU work (the figure means nothing there) */
 double ss_run_overlap_pct(const ss_run_stats *r);
-/* 1 when the run's median request took a delayed ACK: a built-in server
- * without TCP_NODELAY echoed messages larger than its buffer in pieces,
- * Nagle held the last piece back until the client's delayed ACK (Linux:
- * 40 ms at least), and that, not the I/O model, set the request time */
+/* A delayed-ACK stall: a built-in server without TCP_NODELAY echoes
+ * messages larger than its buffer in pieces, Nagle holds the last piece
+ * back until the client's delayed ACK (Linux: 40 ms at least), and that,
+ * not the I/O model, sets the request time. Prone: the run's parameters
+ * allow it (no relay latency to blame instead); a stall: its median
+ * request also took SS_NAGLE_STALL_NS or more. */
+#define SS_NAGLE_STALL_NS 30000000ull
+int ss_run_nagle_prone(const ss_run_meta *m);
 int ss_run_nagle_stall(const ss_run_stats *r);
+/* The largest message of the run's "size" parameter, 0 if absent. */
+long ss_run_size_max(const ss_run_meta *m);
 
 void ss_stats_print(FILE *f, const ss_stats *st);
 void ss_stats_print_table(FILE *f, const ss_stats *st); /* one row per run */
