@@ -72,8 +72,8 @@ static int select_serve(ss_server *s);
 const ss_model ss_model_select = {
     .name = "select",
     .family = SS_FAMILY_SYNC,
-    .mechanism = "select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
-                 "Winsock's 64 with --fd-setsize 64)",
+    .mechanism = "select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default "
+                 "Linux's FD_SETSIZE, 1024; --fd-setsize 64 plays Winsock's)",
     .summary = "SelectTCPServer: one thread multiplexes many sockets, but rebuilds its sets every call",
     .serve = select_serve,
 };

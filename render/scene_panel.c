@@ -420,10 +420,14 @@ static void panel_title(vw_sc *c, int p, const vw_run *r, const vw_rect *t)
     snprintf(title, sizeof title, "%d. %s", p + 1, r->model);
     int x = 8 + vw_text_fit(c->d, 8, t->y + 3, VW_FONT_NORMAL, VW_C_TEXT, title, bx - 18) + 14;
     /* a warning first, where a cut title cannot hide it; then where the run was recorded */
-    char origin[160];
+    char origin[160], setsize[32], limit[48] = "";
     const char *params = vw_run_origin(r->params, r->mechanism, lang, origin, sizeof origin);
-    snprintf(title, sizeof title, "%s%s%s%s%s   %s", r->dropped ? vw_label("dropped", lang) : "", r->dropped ? "   " : "",
-             origin, origin[0] ? "   " : "", vw_mechanism(r->model, r->mechanism, lang), params);
+    vw_param_value(r->params, "fd_setsize", setsize, sizeof setsize); /* select's limit in force, before a cut */
+    if (setsize[0])
+        snprintf(limit, sizeof limit, "FD_SETSIZE %s   ", setsize);
+    snprintf(title, sizeof title, "%s%s%s%s%s%s   %s", r->dropped ? vw_label("dropped", lang) : "",
+             r->dropped ? "   " : "", limit, origin, origin[0] ? "   " : "", vw_mechanism(r->model, r->mechanism, lang),
+             params);
     vw_text_fit(c->d, x, t->y + 3 + (vw_text_h(c->d, VW_FONT_NORMAL) - vw_text_h(c->d, VW_FONT_SMALL)) / 2,
                 VW_FONT_SMALL, VW_C_TEXT_DIM, title, bx - 10 - x);
 }

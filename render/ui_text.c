@@ -156,6 +156,22 @@ typedef struct mech {
     text2 t;
 } mech;
 
+/* Texts once recorded that read as untrue of some runs, shown in either
+ * language as what the model records now. */
+typedef struct amended {
+    const char *model, *was, *now;
+} amended;
+
+/* clang-format off */
+static const amended AMENDED[] = {
+    /* "1024 here" read as the run's limit on runs with --fd-setsize 64 */
+    {"select", "select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
+               "Winsock's 64 with --fd-setsize 64)",
+               "select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default "
+               "Linux's FD_SETSIZE, 1024; --fd-setsize 64 plays Winsock's)"},
+};
+/* clang-format on */
+
 /* clang-format off */
 static const mech MECHS[] = {
     {"blocking-iterative", {"blocking accept/recv/send on one thread, one client at a time (others wait in the listen backlog)",
@@ -164,9 +180,10 @@ static const mech MECHS[] = {
                           "블로킹 accept/recv/send, 클라이언트마다 POSIX 스레드 하나"}},
     {"nonblocking", {"O_NONBLOCK sockets (ioctl FIONBIO) polled round-robin by one thread spinning on EWOULDBLOCK; no select/poll, no sleep",
                      "O_NONBLOCK 소켓(ioctl FIONBIO)을 스레드 하나가 돌아가며 호출하고 EWOULDBLOCK이면 곧바로 다시 시도한다. select/poll도 잠들기도 없다"}},
-    {"select", {"select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
-                "Winsock's 64 with --fd-setsize 64)",
-                "넌블로킹 소켓에 select(2). FD_SETSIZE는 실행의 fd_setsize 값(여기서는 1024, 윈속의 64는 --fd-setsize 64)"}},
+    {"select", {"select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default "
+                "Linux's FD_SETSIZE, 1024; --fd-setsize 64 plays Winsock's)",
+                "넌블로킹 소켓에 select(2). 셋 하나에 실행의 fd_setsize개까지 소켓이 들어간다(기본값은 리눅스의 "
+                "FD_SETSIZE인 1024, --fd-setsize 64는 윈속의 값)"}},
     {"select", {"select(2) over non-blocking sockets (FD_SETSIZE 1024; --fd-setsize 64 for Winsock's)", /* older traces */
                 "넌블로킹 소켓에 select(2) (FD_SETSIZE 1024, 윈속의 64는 --fd-setsize 64)"}},
     {"poll", {"poll(2) over non-blocking sockets, POLLIN or POLLOUT per socket as select's sets",
@@ -259,6 +276,9 @@ const char *vw_lane_title(const vw_lane *l, vw_lang lang)
 
 const char *vw_mechanism(const char *model, const char *recorded, vw_lang lang)
 {
+    for (size_t i = 0; i < sizeof AMENDED / sizeof AMENDED[0]; i++)
+        if (strcmp(AMENDED[i].model, model) == 0 && strcmp(AMENDED[i].was, recorded) == 0)
+            recorded = AMENDED[i].now;
     if (lang != VW_LANG_KO)
         return recorded;
     for (size_t i = 0; i < sizeof MECHS / sizeof MECHS[0]; i++)

@@ -514,6 +514,12 @@ static void korean_everywhere(void **state)
             fail();
         }
     assert_string_equal(vw_mechanism("select", "something newer", VW_LANG_KO), "something newer");
+    /* the select line once recorded "1024 here" on runs limited to 64: shown as corrected, in both languages */
+    static const char old_select[] = "select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says "
+                                     "(1024 here, Winsock's 64 with --fd-setsize 64)";
+    assert_non_null(strstr(vw_mechanism("select", old_select, VW_LANG_EN), "a set holds at most the run's fd_setsize"));
+    assert_non_null(strstr(vw_mechanism("select", old_select, VW_LANG_KO), "실행의 fd_setsize개까지"));
+    assert_null(strstr(vw_mechanism("select", old_select, VW_LANG_KO), "여기서는"));
     /* and of every run in the shipped traces, the Winsock ones included */
     static const char *const more[] = {"win-closing-comparison", "win-async-select-busy-ui", "win-event-select-64-limit",
                                        "win-overlapped-both-ways", "win-select-64-limit", "win-threads-vs-iocp-cpu-work"};
