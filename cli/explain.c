@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "render/ui_text.h" /* the mechanism lines in Korean, as the viewer shows them */
 #include "sim/base/textwrap.h"
 
 /* The texts live here, compiled in, so that `sockscope explain` works from
@@ -546,7 +547,8 @@ int ss_explain(FILE *f, const char *model, const char *lang, int width)
         snprintf(line, sizeof line, "%s: %s", lb->versions, x->versions[li]);
         ss_print_wrapped(f, "", "  ", line, width);
     }
-    snprintf(line, sizeof line, "%s: %s", lb->here, m ? m->mechanism : lb->absent);
+    snprintf(line, sizeof line, "%s: %s", lb->here,
+             m ? vw_mechanism(m->name, m->mechanism, li == KO ? VW_LANG_KO : VW_LANG_EN) : lb->absent);
     ss_print_wrapped(f, "", "  ", line, width);
     if (x && x->standin[li]) {
         fprintf(f, "\n%s:\n", lb->standin);

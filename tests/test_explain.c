@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/explain.h"
+#include "models/model.h"
 #include "testutil.h"
 
 typedef struct expect {
@@ -72,6 +73,9 @@ static void every_model_both_languages(void **state)
                 fail_msg("%s (%s) lacks \"%s\":\n%s", expects[i].model, lang, phrase, out);
             const char *heading = l ? "단점" : "Disadvantages";
             assert_non_null(strstr(out, heading));
+            const ss_model *m = ss_model_find(expects[i].model);
+            if (l && m && strstr(out, m->mechanism)) /* what backs it here: in Korean too */
+                fail_msg("%s (ko) gives its mechanism line in English:\n%s", expects[i].model, out);
             free(out);
         }
     }
