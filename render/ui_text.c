@@ -162,13 +162,16 @@ typedef struct amended {
     const char *model, *was, *now;
 } amended;
 
+/* models/select.c's line */
+#define SELECT_MECH                                                                                                  \
+    "select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default Linux's "      \
+    "FD_SETSIZE, 1024; --fd-setsize 64 plays Winsock's)"
+
 /* clang-format off */
 static const amended AMENDED[] = {
     /* "1024 here" read as the run's limit on runs with --fd-setsize 64 */
     {"select", "select(2) over non-blocking sockets; FD_SETSIZE as the run's fd_setsize says (1024 here, "
-               "Winsock's 64 with --fd-setsize 64)",
-               "select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default "
-               "Linux's FD_SETSIZE, 1024; --fd-setsize 64 plays Winsock's)"},
+               "Winsock's 64 with --fd-setsize 64)", SELECT_MECH},
 };
 /* clang-format on */
 
@@ -180,8 +183,7 @@ static const mech MECHS[] = {
                           "블로킹 accept/recv/send, 클라이언트마다 POSIX 스레드 하나"}},
     {"nonblocking", {"O_NONBLOCK sockets (ioctl FIONBIO) polled round-robin by one thread spinning on EWOULDBLOCK; no select/poll, no sleep",
                      "O_NONBLOCK 소켓(ioctl FIONBIO)을 스레드 하나가 돌아가며 호출하고 EWOULDBLOCK이면 곧바로 다시 시도한다. select/poll도 잠들기도 없다"}},
-    {"select", {"select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default "
-                "Linux's FD_SETSIZE, 1024; --fd-setsize 64 plays Winsock's)",
+    {"select", {SELECT_MECH,
                 "넌블로킹 소켓에 select(2). 셋 하나에 실행의 fd_setsize개까지 소켓이 들어간다(기본값은 리눅스의 "
                 "FD_SETSIZE인 1024, --fd-setsize 64는 윈속의 값)"}},
     {"select", {"select(2) over non-blocking sockets (FD_SETSIZE 1024; --fd-setsize 64 for Winsock's)", /* older traces */
