@@ -163,8 +163,8 @@ typedef struct amended {
 } amended;
 
 /* models/select.c's line */
-#define SELECT_MECH                                                                                                  \
-    "select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default Linux's "      \
+#define SELECT_MECH                                                                                                    \
+    "select(2) over non-blocking sockets; a set holds at most the run's fd_setsize sockets (by default Linux's "       \
     "FD_SETSIZE, 1024; --fd-setsize 64 plays Winsock's)"
 
 /* clang-format off */
