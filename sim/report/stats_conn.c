@@ -98,15 +98,21 @@ void ss_conn_print(FILE *f, const ss_conn_stats *cs, double seconds, size_t list
         fprintf(f, "  ... %llu more (stats --json lists %zu)\n", (unsigned long long)(cs->total - list), cs->n);
 }
 
+/* what moved: the same four keys for the whole run and for each connection */
+static void json_moved(ss_jw *w, uint64_t recvs, uint64_t sends, uint64_t bytes_in, uint64_t bytes_out)
+{
+    ss_jw_kuint(w, "recvs", recvs);
+    ss_jw_kuint(w, "sends", sends);
+    ss_jw_kuint(w, "bytes_in", bytes_in);
+    ss_jw_kuint(w, "bytes_out", bytes_out);
+}
+
 void ss_conn_json(ss_jw *w, const ss_conn_stats *cs)
 {
     ss_jw_key(w, "serve");
     ss_jw_obj(w);
     ss_jw_kuint(w, "connections", cs->total);
-    ss_jw_kuint(w, "recvs", cs->recvs);
-    ss_jw_kuint(w, "sends", cs->sends);
-    ss_jw_kuint(w, "bytes_in", cs->bytes_in);
-    ss_jw_kuint(w, "bytes_out", cs->bytes_out);
+    json_moved(w, cs->recvs, cs->sends, cs->bytes_in, cs->bytes_out);
     ss_jw_key(w, "per_connection");
     ss_jw_arr(w);
     for (size_t i = 0; i < cs->n; i++) {
@@ -115,10 +121,7 @@ void ss_conn_json(ss_jw *w, const ss_conn_stats *cs)
         ss_jw_kint(w, "socket", c->sock);
         ss_jw_kuint(w, "first_ns", c->first_ns);
         ss_jw_kuint(w, "last_ns", c->last_ns);
-        ss_jw_kuint(w, "recvs", c->recvs);
-        ss_jw_kuint(w, "sends", c->sends);
-        ss_jw_kuint(w, "bytes_in", c->bytes_in);
-        ss_jw_kuint(w, "bytes_out", c->bytes_out);
+        json_moved(w, c->recvs, c->sends, c->bytes_in, c->bytes_out);
         ss_jw_key(w, "closed");
         ss_jw_bool(w, c->closed);
         ss_jw_end_obj(w);
